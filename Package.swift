@@ -1,0 +1,83 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "skupper-local",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "skupperd", targets: ["skupperd"]),
+        .executable(name: "skupper", targets: ["skupper"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        /// libsystemd's sd-daemon API (sd_notify, watchdog).
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        /// Resource model, YAML loading and validation.
+        .target(name: "Resources", dependencies: [.product(name: "Yams", package: "Yams")]),
+        /// skupper-router configuration rendering.
+        .target(name: "RouterConfig", dependencies: ["Resources"]),
+        /// Site CA, server and client certificates.
+        .target(name: "Certificates", dependencies: [
+            "Resources",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
+        /// Router platforms: render-only, Docker/Podman Engine API, systemd.
+        .target(name: "Platforms", dependencies: [
+            "Resources",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        /// Access grants (HTTPS redemption service) and token redemption.
+        .target(name: "Grants", dependencies: [
+            "Resources", "Certificates",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
+        /// The site agent: directory watch, reconcile, status, sd_notify.
+        .target(name: "Agent", dependencies: [
+            "Resources", "RouterConfig", "Certificates", "Platforms", "Grants", "CSystemd",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+        /// The `skupper` command tree.
+        .target(name: "CLI", dependencies: [
+            "Resources", "Agent", "Platforms",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "skupperd", dependencies: [
+            "Agent",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "skupper", dependencies: ["CLI"]),
+        .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
+        .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources"]),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Resources", "CSystemd"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,83 @@
+import Platforms
+import Resources
+
+/// Decides each resource's status from the plan, the platform's state and what the grant service reports.
+struct StatusBuilder {
+    let plan: SitePlan
+    let platform: PlatformState
+    let fileErrors: Int
+
+    /// The status of every resource that has one (Secrets have none), by id.
+    func statuses(for resources: some Collection<Resource>, external: [ResourceID: ResourceStatus]) -> [ResourceID: ResourceStatus] {
+        var listenerKeys = Set<String>()
+        var connectorKeys = Set<String>()
+        for listener in plan.listeners { listenerKeys.insert(listener.listener!.routingKey) }
+        for connector in plan.connectors { connectorKeys.insert(connector.connector!.routingKey) }
+        var result: [ResourceID: ResourceStatus] = [:]
+        result.reserveCapacity(resources.count)
+        for resource in resources where resource.kind != .secret {
+            let id = resource.id
+            if let problem = plan.problems[id] {
+                result[id] = plan.site == nil ? .pending(problem) : .error(problem)
+                continue
+            }
+            if let status = external[id] {
+                result[id] = status
+                continue
+            }
+            switch resource.spec {
+            case .site(let spec):
+                result[id] = siteStatus(resource, spec)
+            case .listener(let spec):
+                var status = routed(.ready())
+                status.set("hasMatchingConnector", .bool(connectorKeys.contains(spec.routingKey)))
+                result[id] = status
+            case .connector(let spec):
+                var status = routed(.ready())
+                status.set("hasMatchingListener", .bool(listenerKeys.contains(spec.routingKey)))
+                result[id] = status
+            case .link:
+                result[id] = routed(.ready())
+            case .routerAccess:
+                let endpoints = plan.routerAccesses.first { $0.name == resource.name }.map(endpointList) ?? []
+                result[id] = routed(.ready(fields: [StatusField("endpoints", .list(endpoints))]))
+            case .accessGrant, .accessToken, .tokenRequest:
+                result[id] = .pending("waiting for the grant service")
+            case .secret:
+                break
+            }
+        }
+        return result
+    }
+
+    /// Ready once the router runs (or the configuration is rendered); otherwise the platform's word.
+    func routed(_ ready: ResourceStatus) -> ResourceStatus {
+        switch platform.phase {
+        case .rendered, .running: return ready
+        case .starting, .stopped: return .pending(platform.message, fields: ready.fields)
+        case .failed: return .error(platform.message, fields: ready.fields)
+        }
+    }
+
+    func siteStatus(_ resource: Resource, _ spec: SiteSpec) -> ResourceStatus {
+        var fields: [StatusField] = [
+            StatusField("sitesInNetwork", .int(1 + plan.links.count)),
+            StatusField("network", .list([])),
+        ]
+        let endpoints = plan.linkAccesses.flatMap(endpointList)
+        if !endpoints.isEmpty { fields.append(StatusField("endpoints", .list(endpoints))) }
+        fields.append(StatusField("routerMode", .string(plan.routerMode)))
+        fields.append(StatusField("platform", .string(platform.phase.rawValue)))
+        let message = fileErrors == 0 ? "OK" : "OK (\(fileErrors) input file\(fileErrors == 1 ? "" : "s") rejected: see runtime/status/input-errors.yaml)"
+        var status = routed(.ready(message, fields: fields))
+        if !platform.isHealthy { status.message = platform.message }
+        return status
+    }
+
+    func endpointList(_ access: EffectiveRouterAccess) -> [StatusValue] {
+        access.roles.filter { $0.name != "normal" }.map { role in
+            .map([StatusField("name", .string(role.name)), StatusField("host", .string(access.bindHost ?? access.subjectAlternativeNames.first ?? "")),
+                  StatusField("port", .string(String(role.port))), StatusField("group", .string(access.name))])
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Resources
+
+/// The resources in force, by file: each file's last good contents, its current error if any, and an index by
+/// resource id. Applying one file touches only that file's resources, so a change costs the same however many
+/// files the directory holds.
+public struct ResourceStore: Sendable {
+    /// What the store knows of one file.
+    public struct FileState: Sendable, Hashable {
+        /// Ids of the resources from this file that are in force (its last good contents).
+        public var resources: [ResourceID] = []
+        /// Why the file's current contents are not in force, if they are not.
+        public var error: ResourceError?
+        /// Documents skipped with a warning (unknown kinds).
+        public var warnings: [ResourceError] = []
+    }
+
+    /// What one apply changed.
+    public struct Change: Sendable, Hashable {
+        public var added: Set<ResourceID> = []
+        public var updated: Set<ResourceID> = []
+        public var removed: Set<ResourceID> = []
+
+        public var isEmpty: Bool { added.isEmpty && updated.isEmpty && removed.isEmpty }
+        /// Every id that changed in any way.
+        public var all: Set<ResourceID> { added.union(updated).union(removed) }
+        /// Whether a resource of this kind changed.
+        public func touches(_ kind: ResourceKind) -> Bool { all.contains { $0.kind == kind } }
+
+        mutating func merge(_ other: Change) {
+            for id in other.added { if removed.remove(id) != nil { updated.insert(id) } else { added.insert(id) } }
+            for id in other.updated where !added.contains(id) { updated.insert(id) }
+            for id in other.removed { if added.remove(id) == nil { updated.remove(id); removed.insert(id) } }
+        }
+    }
+
+    public private(set) var files: [String: FileState] = [:]
+    public private(set) var resources: [ResourceID: Resource] = [:]
+    /// Which file each resource in force comes from.
+    public private(set) var owners: [ResourceID: String] = [:]
+    /// Files rejected only because a resource they define is already defined elsewhere: retried when that changes.
+    private var conflicted: [String: ResourceLoader.FileContents] = [:]
+
+    public init() {}
+
+    /// The resources of a kind, in no particular order.
+    public func resources(of kind: ResourceKind) -> [Resource] { resources.values.filter { $0.kind == kind } }
+
+    /// Files whose current contents are rejected, with why.
+    public var errors: [String: ResourceError] { files.compactMapValues(\.error) }
+
+    /// Applies a file's new contents (`.success`), a parse failure (`.failure`: the last good contents stay in
+    /// force), or its deletion (`nil`).
+    @discardableResult
+    public mutating func apply(file: String, _ result: Result<ResourceLoader.FileContents, ResourceError>?) -> Change {
+        var change = Change()
+        switch result {
+        case nil:
+            change = remove(file: file)
+            files[file] = nil
+            conflicted[file] = nil
+        case .failure(let error):
+            files[file, default: FileState()].error = error
+            conflicted[file] = nil
+        case .success(let contents):
+            change = replace(file: file, with: contents)
+        }
+        if !change.removed.isEmpty || !change.updated.isEmpty {
+            // A released name may let a conflicted file in.
+            for (other, contents) in conflicted where other != file {
+                change.merge(replace(file: other, with: contents))
+            }
+        }
+        return change
+    }
+
+    private mutating func replace(file: String, with contents: ResourceLoader.FileContents) -> Change {
+        if let clash = contents.resources.first(where: { owners[$0.id].map { $0 != file } ?? false }) {
+            let location = clash.source ?? SourceLocation(file: file, document: 1)
+            files[file, default: FileState()].error = ResourceError(location, field: "metadata.name",
+                "\(clash.kind.rawValue) \"\(clash.name)\" is already defined in \(owners[clash.id]!)")
+            files[file]!.warnings = contents.warnings
+            conflicted[file] = contents
+            return Change()
+        }
+        conflicted[file] = nil
+        var change = Change()
+        let previous = Set(files[file]?.resources ?? [])
+        var current: [ResourceID] = []
+        for resource in contents.resources {
+            let id = resource.id
+            current.append(id)
+            if let old = resources[id] {
+                if old != resource { change.updated.insert(id) }
+            } else {
+                change.added.insert(id)
+            }
+            resources[id] = resource
+            owners[id] = file
+        }
+        for id in previous.subtracting(current) {
+            resources[id] = nil
+            owners[id] = nil
+            change.removed.insert(id)
+        }
+        files[file] = FileState(resources: current, error: nil, warnings: contents.warnings)
+        return change
+    }
+
+    private mutating func remove(file: String) -> Change {
+        var change = Change()
+        for id in files[file]?.resources ?? [] where owners[id] == file {
+            resources[id] = nil
+            owners[id] = nil
+            change.removed.insert(id)
+        }
+        return change
+    }
+
+    /// Adds or replaces resources the agent generated itself (redeemed links), owned by a pseudo-file.
+    @discardableResult
+    public mutating func setGenerated(_ generated: [Resource], owner: String) -> Change {
+        replace(file: owner, with: ResourceLoader.FileContents(resources: generated))
+    }
+}

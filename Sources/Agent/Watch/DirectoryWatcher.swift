@@ -1,0 +1,130 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Watches one directory with inotify and yields the names of files that were created, written, moved in or
+/// out, or deleted, debounced: a burst of events becomes one batch once the directory has been quiet for
+/// `quietPeriod` (or `maximumDelay` has passed since the burst began).
+public final class DirectoryWatcher: Sendable {
+    /// A batch of changed file names; `overflow` means events were lost and everything should be rescanned.
+    public struct Batch: Sendable, Hashable {
+        public var names: Set<String>
+        public var overflow: Bool
+    }
+
+    public let directory: URL
+    let fd: Int32
+    let wd: Int32
+    let quietPeriod: Duration
+    let maximumDelay: Duration
+
+    /// Starts watching; throws when the directory cannot be watched.
+    public init(directory: URL, quietPeriod: Duration = .milliseconds(20), maximumDelay: Duration = .milliseconds(250)) throws {
+        self.directory = directory
+        self.quietPeriod = quietPeriod
+        self.maximumDelay = maximumDelay
+        let fd = inotify_init1(Int32(IN_CLOEXEC))
+        guard fd >= 0 else { throw WatchError("inotify_init1: \(String(cString: strerror(errno)))") }
+        let mask = UInt32(IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY | IN_ATTRIB
+                          | IN_DELETE_SELF | IN_MOVE_SELF)
+        let wd = inotify_add_watch(fd, directory.path, mask)
+        guard wd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw WatchError("cannot watch \(directory.path): \(reason)")
+        }
+        self.fd = fd
+        self.wd = wd
+    }
+
+    deinit { close(fd) }
+
+    /// The batches of changes, until the task is cancelled.
+    public func batches() -> AsyncStream<Batch> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Batch.self, bufferingPolicy: .unbounded)
+        let fd = self.fd
+        let quiet = quietPeriod
+        let maximum = maximumDelay
+        let stop = StopFlag()
+        continuation.onTermination = { _ in stop.set() }
+        let thread = Thread {
+            Self.readLoop(fd: fd, quiet: quiet, maximum: maximum, stop: stop, continuation: continuation)
+        }
+        thread.name = "inotify"
+        thread.start()
+        return stream
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int32 {
+        Int32(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    static func readLoop(fd: Int32, quiet: Duration, maximum: Duration, stop: StopFlag, continuation: AsyncStream<Batch>.Continuation) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var pending = Batch(names: [], overflow: false)
+        var burstStart: ContinuousClock.Instant?
+        let quietMs = milliseconds(quiet)
+        while !stop.isSet {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let timeout: Int32
+            if let start = burstStart {
+                let left = maximum - (ContinuousClock.now - start)
+                timeout = max(0, min(quietMs, milliseconds(left)))
+            } else {
+                timeout = 500
+            }
+            let ready = poll(&poller, 1, timeout)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                continuation.finish()
+                return
+            }
+            if ready == 0 {
+                if burstStart != nil {
+                    if case .terminated = continuation.yield(pending) { return }
+                    pending = Batch(names: [], overflow: false)
+                    burstStart = nil
+                }
+                continue
+            }
+            if poller.revents & Int16(POLLNVAL | POLLERR) != 0 { continuation.finish(); return }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 {
+                if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                continuation.finish()
+                return
+            }
+            var offset = 0
+            buffer.withUnsafeBytes { raw in
+                while offset + MemoryLayout<inotify_event>.size <= count {
+                    let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                    let nameStart = offset + MemoryLayout<inotify_event>.size
+                    if event.mask & UInt32(IN_Q_OVERFLOW) != 0 || event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
+                        pending.overflow = true
+                    }
+                    if event.len > 0 {
+                        let bytes = raw[nameStart..<(nameStart + Int(event.len))].prefix { $0 != 0 }
+                        pending.names.insert(String(decoding: bytes, as: UTF8.self))
+                    }
+                    offset = nameStart + Int(event.len)
+                }
+            }
+            if burstStart == nil { burstStart = .now }
+        }
+    }
+
+    /// Set when the consumer goes away, so the reader thread ends at its next wake-up.
+    final class StopFlag: Sendable {
+        private let flag = Atomic<Bool>(false)
+        func set() { flag.store(true, ordering: .relaxed) }
+        var isSet: Bool { flag.load(ordering: .relaxed) }
+    }
+}
+
+/// A failure to watch a directory.
+public struct WatchError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

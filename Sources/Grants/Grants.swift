@@ -1,0 +1,1 @@
+// Grants: see issue 3

@@ -1,0 +1,21 @@
+import Resources
+
+/// Renders the router configuration and certificates and runs no router: for trying a site out, for tests,
+/// and for routers started by other means. Paths in the configuration are the host's.
+public struct RenderOnlyPlatform: RouterPlatform {
+    public init() {}
+
+    public var name: String { "linux" }
+
+    public func sslProfileBasePath(for layout: SiteLayout) -> String { layout.root.path }
+
+    public func apply(layout: SiteLayout, siteName: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState {
+        PlatformState(.rendered, "router configuration rendered to \(layout.routerConfig.path) (render-only platform: no router is run)")
+    }
+
+    public func teardown(layout: SiteLayout) async throws {}
+
+    public func state(layout: SiteLayout) async -> PlatformState {
+        PlatformState(.rendered, "render-only platform: no router is run")
+    }
+}

@@ -1,0 +1,45 @@
+import Resources
+
+/// What runs the router for a site: nothing (render only), a container engine, or systemd.
+public protocol RouterPlatform: Sendable {
+    /// The platform's name as written in the router metadata ("linux", "docker", "podman", "systemd").
+    var name: String { get }
+    /// The path under which the router finds `runtime/certs`, as written in sslProfiles.
+    func sslProfileBasePath(for layout: SiteLayout) -> String
+    /// Brings the router in line with the rendered configuration; `configChanged` says whether
+    /// `skrouterd.json` or the certificates were rewritten since the last call.
+    func apply(layout: SiteLayout, siteName: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState
+    /// Stops and removes the router (the Site was deleted).
+    func teardown(layout: SiteLayout) async throws
+    /// The router's current state, for status reports.
+    func state(layout: SiteLayout) async -> PlatformState
+}
+
+/// The router's state as a platform sees it.
+public struct PlatformState: Sendable, Hashable {
+    public enum Phase: String, Sendable, Hashable {
+        /// The configuration is rendered; nothing runs it (render-only platform).
+        case rendered
+        case running
+        case starting
+        case stopped
+        case failed
+    }
+
+    public var phase: Phase
+    public var message: String
+
+    public init(_ phase: Phase, _ message: String) {
+        self.phase = phase
+        self.message = message
+    }
+
+    /// Whether the site can be reported Ready.
+    public var isHealthy: Bool { phase == .rendered || phase == .running }
+}
+
+/// A platform failure with a message meant for the Site's status.
+public struct PlatformError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

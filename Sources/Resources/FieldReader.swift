@@ -1,0 +1,183 @@
+import Yams
+
+/// Reads typed fields out of a YAML mapping, turning every mismatch into a `ResourceError`
+/// that names the file, document, line and dotted field path.
+public struct FieldReader {
+    /// The mapping being read.
+    public let node: Node
+    /// The dotted path of this mapping ("" for the document root, "spec", "spec.roles[0]").
+    public let path: String
+    /// The document this mapping belongs to.
+    public let origin: SourceLocation
+
+    public init(node: Node, path: String, origin: SourceLocation) {
+        self.node = node
+        self.path = path
+        self.origin = origin
+    }
+
+    /// The dotted path of a child key.
+    public func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// An error about this mapping or one of its keys, located at the key's line when it exists.
+    public func error(_ key: String?, _ message: String) -> ResourceError {
+        var location = origin
+        if let key, let child = value(key), let mark = child.mark {
+            location.line = mark.line
+        } else if let mark = node.mark {
+            location.line = mark.line
+        }
+        return ResourceError(location, field: key.map(fieldPath) ?? (path.isEmpty ? nil : path), message)
+    }
+
+    /// The raw child node for a key, nil when absent or explicitly null.
+    public func value(_ key: String) -> Node? {
+        guard case .mapping(let mapping) = node, let child = mapping[key] else { return nil }
+        if case .scalar(let scalar) = child, scalar.tag.rawValue == Tag.Name.null.rawValue || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)) {
+            return nil
+        }
+        return child
+    }
+
+    /// Whether the key is present with a non-null value.
+    public func has(_ key: String) -> Bool { value(key) != nil }
+
+    /// A string field; numbers and booleans written without quotes are read as their text.
+    public func string(_ key: String) throws -> String? {
+        guard let child = value(key) else { return nil }
+        guard case .scalar(let scalar) = child else {
+            throw error(key, "expected a string, found \(Self.describe(child))")
+        }
+        return scalar.string
+    }
+
+    /// A string field that must be present and non-empty.
+    public func requiredString(_ key: String) throws -> String {
+        guard let text = try string(key), !text.isEmpty else {
+            throw error(key, "is required")
+        }
+        return text
+    }
+
+    /// An integer field; a quoted number is accepted, anything else is an error.
+    public func int(_ key: String) throws -> Int? {
+        guard let child = value(key) else { return nil }
+        guard case .scalar(let scalar) = child, let number = Int(scalar.string.trimmingSpaces) else {
+            throw error(key, "expected an integer, found \(Self.describe(child))")
+        }
+        return number
+    }
+
+    /// A boolean field (true/false, yes/no as YAML 1.1 allows).
+    public func bool(_ key: String) throws -> Bool? {
+        guard let child = value(key) else { return nil }
+        if case .scalar(let scalar) = child {
+            switch scalar.string.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default: break
+            }
+        }
+        throw error(key, "expected true or false, found \(Self.describe(child))")
+    }
+
+    /// A nested mapping, or nil when absent.
+    public func mapping(_ key: String) throws -> FieldReader? {
+        guard let child = value(key) else { return nil }
+        guard case .mapping = child else {
+            throw error(key, "expected a mapping, found \(Self.describe(child))")
+        }
+        return FieldReader(node: child, path: fieldPath(key), origin: origin)
+    }
+
+    /// A list of mappings.
+    public func mappings(_ key: String) throws -> [FieldReader] {
+        guard let child = value(key) else { return [] }
+        guard case .sequence(let sequence) = child else {
+            throw error(key, "expected a list, found \(Self.describe(child))")
+        }
+        return try sequence.enumerated().map { index, item in
+            guard case .mapping = item else {
+                var location = origin
+                location.line = item.mark?.line ?? location.line
+                throw ResourceError(location, field: "\(fieldPath(key))[\(index)]", "expected a mapping, found \(Self.describe(item))")
+            }
+            return FieldReader(node: item, path: "\(fieldPath(key))[\(index)]", origin: origin)
+        }
+    }
+
+    /// A list of strings.
+    public func strings(_ key: String) throws -> [String] {
+        guard let child = value(key) else { return [] }
+        guard case .sequence(let sequence) = child else {
+            throw error(key, "expected a list of strings, found \(Self.describe(child))")
+        }
+        return try sequence.enumerated().map { index, item in
+            guard case .scalar(let scalar) = item else {
+                var location = origin
+                location.line = item.mark?.line ?? location.line
+                throw ResourceError(location, field: "\(fieldPath(key))[\(index)]", "expected a string, found \(Self.describe(item))")
+            }
+            return scalar.string
+        }
+    }
+
+    /// A map of string to string (labels, settings, selectors); scalar values are read as text.
+    public func stringMap(_ key: String) throws -> [String: String] {
+        guard let child = value(key) else { return [:] }
+        guard case .mapping(let mapping) = child else {
+            throw error(key, "expected a mapping of strings, found \(Self.describe(child))")
+        }
+        var result: [String: String] = [:]
+        for (k, v) in mapping {
+            guard case .scalar(let name) = k else { throw error(key, "expected string keys") }
+            switch v {
+            case .scalar(let scalar): result[name.string] = scalar.string
+            default:
+                var location = origin
+                location.line = v.mark?.line ?? location.line
+                throw ResourceError(location, field: "\(fieldPath(key)).\(name.string)", "expected a string, found \(Self.describe(v))")
+            }
+        }
+        return result
+    }
+
+    /// A port number field (1-65535).
+    public func port(_ key: String, required: Bool) throws -> Int? {
+        guard let number = try int(key) else {
+            if required { throw error(key, "is required") }
+            return nil
+        }
+        guard (1...65535).contains(number) else {
+            throw error(key, "port \(number) is out of range (1-65535)")
+        }
+        return number
+    }
+
+    /// A duration in Go syntax ("15m", "1h30m").
+    public func duration(_ key: String) throws -> GoDuration? {
+        guard let text = try string(key) else { return nil }
+        guard let duration = GoDuration(text), duration.seconds >= 0 else {
+            throw error(key, "invalid duration \"\(text)\" (expected e.g. 15m, 1h30m, 24h)")
+        }
+        return duration
+    }
+
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): return "\"\(scalar.string.prefix(60))\""
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text = text.dropFirst() }
+        while text.last?.isWhitespace == true { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes files so that a reader (or a crash) never sees a torn file: write a temporary file, fsync, rename.
+public enum AtomicFile {
+    /// Errors from the file system, naming the path.
+    public struct WriteError: Error, CustomStringConvertible, Sendable {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot write \(path): \(reason)" }
+    }
+
+    /// Atomically replaces `url` with `data`, with the given permissions (0644 by default).
+    /// Returns false (and writes nothing) when the file already holds exactly these bytes.
+    @discardableResult
+    public static func write(_ data: Data, to url: URL, mode: mode_t = 0o644, skipIfUnchanged: Bool = true) throws -> Bool {
+        if skipIfUnchanged, let existing = try? Data(contentsOf: url), existing == data {
+            return false
+        }
+        let directory = url.deletingLastPathComponent().path
+        let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw WriteError(path: url.path, reason: String(cString: strerror(errno))) }
+        var ok = true
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 { if errno == EINTR { continue }; ok = false; return }
+                offset += written
+            }
+        }
+        let reason = ok ? nil : String(cString: strerror(errno))
+        fchmod(fd, mode)
+        if ok && fsync(fd) != 0 { ok = false }
+        close(fd)
+        guard ok, rename(temporary, url.path) == 0 else {
+            let message = reason ?? String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteError(path: url.path, reason: message)
+        }
+        return true
+    }
+
+    /// Atomically writes UTF-8 text.
+    @discardableResult
+    public static func write(_ text: String, to url: URL, mode: mode_t = 0o644, skipIfUnchanged: Bool = true) throws -> Bool {
+        try write(Data(text.utf8), to: url, mode: mode, skipIfUnchanged: skipIfUnchanged)
+    }
+
+    /// Removes leftover temporary files (from a crash mid-write) in a directory.
+    public static func removeTemporaries(in directory: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            unlink(directory.appendingPathComponent(name).path)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Where a namespace's files live: the user's input and what the agent generates under `runtime/`.
+public struct SiteLayout: Sendable, Hashable {
+    /// The namespace directory (`…/skupper/namespaces/<namespace>`).
+    public var root: URL
+    public var namespace: String
+
+    public init(root: URL, namespace: String) {
+        self.root = root
+        self.namespace = namespace
+    }
+
+    /// The default layout: `$XDG_DATA_HOME/skupper/namespaces/<ns>` for a user (falling back to
+    /// `~/.local/share`), `/var/lib/skupper/namespaces/<ns>` for root.
+    public static func standard(namespace: String = "default", environment: [String: String] = ProcessInfo.processInfo.environment,
+                                isRoot: Bool = getuid() == 0) -> SiteLayout {
+        let base: URL
+        if isRoot {
+            base = URL(fileURLWithPath: "/var/lib/skupper")
+        } else if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+            base = URL(fileURLWithPath: xdg).appendingPathComponent("skupper")
+        } else {
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            base = URL(fileURLWithPath: home).appendingPathComponent(".local/share/skupper")
+        }
+        return SiteLayout(root: base.appendingPathComponent("namespaces").appendingPathComponent(namespace), namespace: namespace)
+    }
+
+    /// Where users drop resource YAML.
+    public var inputResources: URL { root.appendingPathComponent("input/resources") }
+    /// Everything the agent generates.
+    public var runtime: URL { root.appendingPathComponent("runtime") }
+    /// The rendered router configuration directory.
+    public var routerDirectory: URL { runtime.appendingPathComponent("router") }
+    /// The rendered `skrouterd.json`.
+    public var routerConfig: URL { routerDirectory.appendingPathComponent("skrouterd.json") }
+    /// Certificates, one directory per name with `tls.crt`, `tls.key`, `ca.crt`.
+    public var certificates: URL { runtime.appendingPathComponent("certs") }
+    /// Certificate authorities, one directory per name with `tls.crt`, `tls.key`, `ca.crt`.
+    public var issuers: URL { runtime.appendingPathComponent("issuers") }
+    /// Link tokens for other sites (`link-<access>-<host>.yaml`: a Secret and a Link).
+    public var links: URL { runtime.appendingPathComponent("links") }
+    /// Status files, `<Kind>-<name>.yaml`.
+    public var status: URL { runtime.appendingPathComponent("status") }
+    /// Resources the agent generates for itself (redeemed links and their secrets).
+    public var generatedResources: URL { runtime.appendingPathComponent("resources") }
+    /// Agent state that must survive restarts (grant redemption counts).
+    public var state: URL { runtime.appendingPathComponent("state") }
+    /// The agent's pid and runtime info.
+    public var agentInfo: URL { runtime.appendingPathComponent("agent.yaml") }
+
+    /// The directory of a named certificate.
+    public func certificate(_ name: String) -> URL { certificates.appendingPathComponent(name) }
+
+    /// The status file of a resource.
+    public func statusFile(_ id: ResourceID) -> URL { status.appendingPathComponent(StatusDocument.fileName(for: id)) }
+
+    /// Creates the directories the agent writes to.
+    public func createDirectories() throws {
+        for url in [inputResources, routerDirectory, certificates, issuers, links, status, generatedResources, state] {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
+    }
+}

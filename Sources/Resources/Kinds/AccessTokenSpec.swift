@@ -1,0 +1,28 @@
+/// An AccessToken: a grant's URL, CA and code, redeemable here for a link to the granting site.
+public struct AccessTokenSpec: Sendable, Hashable {
+    public var url: String
+    /// PEM of the CA that signed the redemption service's certificate.
+    public var ca: String
+    public var code: String
+    /// Name for the Link created on redemption (default: the token's name).
+    public var linkName: String?
+    public var settings: [String: String]
+
+    public init(url: String, ca: String, code: String, linkName: String? = nil, settings: [String: String] = [:]) {
+        self.url = url
+        self.ca = ca
+        self.code = code
+        self.linkName = linkName
+        self.settings = settings
+    }
+
+    init(reading spec: FieldReader) throws {
+        self.url = try spec.requiredString("url")
+        guard url.hasPrefix("https://") else { throw spec.error("url", "must be an https:// URL, found \"\(url)\"") }
+        self.ca = try spec.requiredString("ca")
+        guard ca.contains("-----BEGIN CERTIFICATE-----") else { throw spec.error("ca", "must hold a PEM certificate") }
+        self.code = try spec.requiredString("code")
+        self.linkName = try spec.string("linkName")
+        self.settings = try spec.stringMap("settings")
+    }
+}

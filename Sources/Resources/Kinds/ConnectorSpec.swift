@@ -1,0 +1,48 @@
+/// A Connector: where connections for a routing key are delivered (a host and port reachable from the router).
+public struct ConnectorSpec: Sendable, Hashable {
+    public var routingKey: String
+    public var host: String
+    public var port: Int
+    /// Kubernetes pod selector; not meaningful outside Kubernetes, accepted and reported.
+    public var selector: String?
+    /// A Secret with the CA (and client credentials) to use towards the target over TLS.
+    public var tlsCredentials: String?
+    /// Present the client certificate from `tlsCredentials` to the target.
+    public var useClientCert: Bool
+    public var type: String
+    public var includeNotReadyPods: Bool
+    public var exposePodsByName: Bool
+    public var settings: [String: String]
+
+    public init(routingKey: String, host: String, port: Int, selector: String? = nil, tlsCredentials: String? = nil,
+                useClientCert: Bool = false, type: String = "tcp", includeNotReadyPods: Bool = false,
+                exposePodsByName: Bool = false, settings: [String: String] = [:]) {
+        self.routingKey = routingKey
+        self.host = host
+        self.port = port
+        self.selector = selector
+        self.tlsCredentials = tlsCredentials
+        self.useClientCert = useClientCert
+        self.type = type
+        self.includeNotReadyPods = includeNotReadyPods
+        self.exposePodsByName = exposePodsByName
+        self.settings = settings
+    }
+
+    init(reading spec: FieldReader) throws {
+        self.routingKey = try spec.requiredString("routingKey")
+        self.selector = try spec.string("selector")
+        self.host = try spec.string("host") ?? ""
+        if host.isEmpty {
+            throw spec.error("host", selector == nil ? "is required" : "is required (selector is only supported on Kubernetes)")
+        }
+        self.port = try spec.port("port", required: true)!
+        self.tlsCredentials = try spec.string("tlsCredentials")
+        self.useClientCert = try spec.bool("useClientCert") ?? false
+        self.type = try spec.string("type") ?? "tcp"
+        guard type == "tcp" else { throw spec.error("type", "unsupported type \"\(type)\" (only tcp is supported)") }
+        self.includeNotReadyPods = try spec.bool("includeNotReadyPods") ?? false
+        self.exposePodsByName = try spec.bool("exposePodsByName") ?? false
+        self.settings = try spec.stringMap("settings")
+    }
+}

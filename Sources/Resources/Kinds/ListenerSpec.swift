@@ -1,0 +1,39 @@
+/// A Listener: a local TCP endpoint whose connections are routed to connectors with the same routing key.
+public struct ListenerSpec: Sendable, Hashable {
+    public var routingKey: String
+    /// The host (address) to bind; Skupper v2 requires it.
+    public var host: String
+    public var port: Int
+    /// A Secret holding the TLS server credentials for clients of this listener.
+    public var tlsCredentials: String?
+    /// Protocol type; only "tcp" is defined.
+    public var type: String
+    /// Observer setting passed to the router ("auto", "none", "http1", "http2").
+    public var observer: String?
+    public var exposePodsByName: Bool
+    public var settings: [String: String]
+
+    public init(routingKey: String, host: String, port: Int, tlsCredentials: String? = nil, type: String = "tcp",
+                observer: String? = nil, exposePodsByName: Bool = false, settings: [String: String] = [:]) {
+        self.routingKey = routingKey
+        self.host = host
+        self.port = port
+        self.tlsCredentials = tlsCredentials
+        self.type = type
+        self.observer = observer
+        self.exposePodsByName = exposePodsByName
+        self.settings = settings
+    }
+
+    init(reading spec: FieldReader) throws {
+        self.routingKey = try spec.requiredString("routingKey")
+        self.host = try spec.requiredString("host")
+        self.port = try spec.port("port", required: true)!
+        self.tlsCredentials = try spec.string("tlsCredentials")
+        self.type = try spec.string("type") ?? "tcp"
+        guard type == "tcp" else { throw spec.error("type", "unsupported type \"\(type)\" (only tcp is supported)") }
+        self.observer = try spec.string("observer")
+        self.exposePodsByName = try spec.bool("exposePodsByName") ?? false
+        self.settings = try spec.stringMap("settings")
+    }
+}

@@ -1,0 +1,60 @@
+/// A RouterAccess: the listeners through which remote sites link to this site's router.
+public struct RouterAccessSpec: Sendable, Hashable {
+    /// A role ("inter-router" or "edge") and the port it listens on.
+    public struct Role: Sendable, Hashable {
+        public var name: String
+        public var port: Int
+
+        public init(name: String, port: Int) {
+            self.name = name
+            self.port = port
+        }
+    }
+
+    public var roles: [Role]
+    /// The Secret holding the server certificate.
+    public var tlsCredentials: String
+    /// The CA Secret that signs the generated server certificate.
+    public var issuer: String?
+    public var accessType: String?
+    public var generateTlsCredentials: Bool
+    /// The address the router binds; default all interfaces.
+    public var bindHost: String?
+    public var subjectAlternativeNames: [String]
+    public var options: [String: String]
+
+    public init(roles: [Role], tlsCredentials: String, issuer: String? = nil, accessType: String? = nil,
+                generateTlsCredentials: Bool = true, bindHost: String? = nil, subjectAlternativeNames: [String] = [],
+                options: [String: String] = [:]) {
+        self.roles = roles
+        self.tlsCredentials = tlsCredentials
+        self.issuer = issuer
+        self.accessType = accessType
+        self.generateTlsCredentials = generateTlsCredentials
+        self.bindHost = bindHost
+        self.subjectAlternativeNames = subjectAlternativeNames
+        self.options = options
+    }
+
+    static let knownRoles: Set<String> = ["inter-router", "edge"]
+
+    init(reading spec: FieldReader) throws {
+        self.roles = try spec.mappings("roles").map { role in
+            let name = try role.string("name") ?? "inter-router"
+            guard Self.knownRoles.contains(name) else {
+                throw role.error("name", "unknown role \"\(name)\" (expected inter-router or edge)")
+            }
+            return Role(name: name, port: try role.port("port", required: true)!)
+        }
+        if roles.isEmpty { throw spec.error("roles", "at least one role is required") }
+        let ports = roles.map(\.port)
+        if Set(ports).count != ports.count { throw spec.error("roles", "two roles use the same port") }
+        self.tlsCredentials = try spec.string("tlsCredentials") ?? "skupper-site-server"
+        self.issuer = try spec.string("issuer")
+        self.accessType = try spec.string("accessType")
+        self.generateTlsCredentials = try spec.bool("generateTlsCredentials") ?? true
+        self.bindHost = try spec.string("bindHost")
+        self.subjectAlternativeNames = try spec.strings("subjectAlternativeNames")
+        self.options = try spec.stringMap("options")
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// A Kubernetes-style Secret: binary data by key (tls.crt, tls.key, ca.crt for TLS credentials).
+public struct SecretSpec: Sendable, Hashable {
+    public var type: String?
+    public var data: [String: Data]
+
+    public init(type: String? = "kubernetes.io/tls", data: [String: Data]) {
+        self.type = type
+        self.data = data
+    }
+
+    /// The value of a key as UTF-8 text.
+    public func text(_ key: String) -> String? { data[key].flatMap { String(data: $0, encoding: .utf8) } }
+
+    /// Reads base64 `data` and plain `stringData` (which wins on conflicts, as in Kubernetes).
+    init(reading root: FieldReader) throws {
+        self.type = try root.string("type")
+        var data: [String: Data] = [:]
+        for (key, value) in try root.stringMap("data") {
+            let compact = value.filter { !$0.isWhitespace }
+            guard let decoded = Data(base64Encoded: compact) else {
+                throw root.error("data", "data.\(key) is not valid base64")
+            }
+            data[key] = decoded
+        }
+        for (key, value) in try root.stringMap("stringData") {
+            data[key] = Data(value.utf8)
+        }
+        self.data = data
+    }
+}

@@ -1,0 +1,44 @@
+/// A Site: the router and its settings for one namespace.
+public struct SiteSpec: Sendable, Hashable {
+    /// Link access ("default", "none", ...); anything but empty/"none" enables link access.
+    public var linkAccess: String?
+    /// Run the router in edge mode.
+    public var edge: Bool
+    /// High availability (Kubernetes only; accepted and ignored here).
+    public var ha: Bool
+    /// The issuer (a CA Secret name) for certificates; default `skupper-site-ca`.
+    public var defaultIssuer: String?
+    /// Service account (Kubernetes only; accepted and ignored here).
+    public var serviceAccount: String?
+    /// Free-form settings (router image, logging, ...).
+    public var settings: [String: String]
+
+    public init(linkAccess: String? = nil, edge: Bool = false, ha: Bool = false, defaultIssuer: String? = nil,
+                serviceAccount: String? = nil, settings: [String: String] = [:]) {
+        self.linkAccess = linkAccess
+        self.edge = edge
+        self.ha = ha
+        self.defaultIssuer = defaultIssuer
+        self.serviceAccount = serviceAccount
+        self.settings = settings
+    }
+
+    /// Whether the site accepts incoming links.
+    public var linkAccessEnabled: Bool {
+        guard let linkAccess, !linkAccess.isEmpty else { return false }
+        return linkAccess != "none"
+    }
+
+    /// The CA Secret that signs this site's link certificates.
+    public var issuer: String { defaultIssuer.flatMap { $0.isEmpty ? nil : $0 } ?? "skupper-site-ca" }
+
+    init(reading spec: FieldReader) throws {
+        self.linkAccess = try spec.string("linkAccess")
+        self.edge = try spec.bool("edge") ?? false
+        self.ha = try spec.bool("ha") ?? false
+        if edge && ha { throw spec.error("ha", "an edge site cannot have HA enabled") }
+        self.defaultIssuer = try spec.string("defaultIssuer")
+        self.serviceAccount = try spec.string("serviceAccount")
+        self.settings = try spec.stringMap("settings")
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import Yams
+
+/// Turns the text of a resource file into resources, or into errors that name file, document, line and field.
+public enum ResourceLoader {
+    /// What one file yields: its resources, and documents skipped with a warning (unknown kinds).
+    public struct FileContents: Sendable, Hashable {
+        public var resources: [Resource]
+        public var warnings: [ResourceError]
+
+        public init(resources: [Resource] = [], warnings: [ResourceError] = []) {
+            self.resources = resources
+            self.warnings = warnings
+        }
+    }
+
+    /// The largest file the loader reads; bigger files are refused rather than parsed.
+    public static let maximumFileSize = 16 * 1024 * 1024
+    /// The deepest nesting accepted in a document.
+    public static let maximumDepth = 64
+
+    /// File name endings the loader reads.
+    public static let extensions: Set<String> = ["yaml", "yml", "json"]
+
+    /// Whether a file name is one the loader reads (not hidden, not an editor's temporary file).
+    public static func isResourceFile(_ name: String) -> Bool {
+        guard !name.hasPrefix("."), !name.hasSuffix("~"), let dot = name.lastIndex(of: ".") else { return false }
+        return extensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
+    /// Reads and parses a file from disk. `displayName` is how errors name it.
+    public static func load(contentsOf url: URL, displayName: String) throws(ResourceError) -> FileContents {
+        let data: Data
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            if let size = attributes[.size] as? Int, size > maximumFileSize {
+                throw ResourceError(SourceLocation(file: displayName, document: 1), "file is \(size) bytes, larger than the \(maximumFileSize) byte limit")
+            }
+            data = try Data(contentsOf: url)
+        } catch let error as ResourceError {
+            throw error
+        } catch {
+            throw ResourceError(SourceLocation(file: displayName, document: 1), "cannot read file: \(error.localizedDescription)")
+        }
+        return try parse(data, file: displayName)
+    }
+
+    /// Parses a file's bytes: UTF-8 YAML or JSON, one or more documents.
+    public static func parse(_ data: Data, file: String) throws(ResourceError) -> FileContents {
+        guard data.count <= maximumFileSize else {
+            throw ResourceError(SourceLocation(file: file, document: 1), "file is \(data.count) bytes, larger than the \(maximumFileSize) byte limit")
+        }
+        guard let text = String(data: data, encoding: .utf8), !text.contains("\u{0}") else {
+            throw ResourceError(SourceLocation(file: file, document: 1), "not a text file (invalid UTF-8 or binary content)")
+        }
+        return try parse(text, file: file)
+    }
+
+    /// Parses YAML text: one or more documents separated by `---`.
+    public static func parse(_ text: String, file: String) throws(ResourceError) -> FileContents {
+        var contents = FileContents()
+        var names: [ResourceID: Int] = [:]
+        var documents: YamlSequence<Node>
+        do {
+            documents = try Yams.compose_all(yaml: text)
+        } catch {
+            throw syntaxError(error, file: file, document: 1)
+        }
+        var index = 0
+        while true {
+            let origin = SourceLocation(file: file, document: index + 1)
+            guard let node = documents.next() else {
+                if let error = documents.error { throw syntaxError(error, file: file, document: index + 1) }
+                break
+            }
+            index += 1
+            if let depthError = checkDepth(node, origin: origin) { throw depthError }
+            do {
+                guard let resource = try decode(node, origin: origin) else { continue }
+                if let previous = names[resource.id] {
+                    throw ResourceError(resource.source ?? origin, field: "metadata.name",
+                                        "duplicate \(resource.kind.rawValue) \"\(resource.name)\" (also in document \(previous))")
+                }
+                names[resource.id] = origin.document
+                contents.resources.append(resource)
+            } catch let error as UnknownKind {
+                contents.warnings.append(error.warning)
+            } catch let error as ResourceError {
+                throw error
+            } catch {
+                throw ResourceError(origin, "\(error)")
+            }
+        }
+        return contents
+    }
+
+    struct UnknownKind: Error { let warning: ResourceError }
+
+    /// Decodes one document; nil for an empty document.
+    static func decode(_ node: Node, origin: SourceLocation) throws -> Resource? {
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.tag.rawValue == Tag.Name.null.rawValue { return nil }
+        guard case .mapping = node else {
+            throw ResourceError(SourceLocation(file: origin.file, document: origin.document, line: node.mark?.line),
+                                "expected a resource (a mapping with apiVersion, kind, metadata), found \(FieldReader.describe(node))")
+        }
+        var origin = origin
+        origin.line = node.mark?.line
+        let root = FieldReader(node: node, path: "", origin: origin)
+        let kindName = try root.requiredString("kind")
+        guard let kind = ResourceKind(rawValue: kindName) else {
+            throw UnknownKind(warning: root.error("kind", "unknown kind \"\(kindName)\"; document skipped (known kinds: \(ResourceKind.allCases.map(\.rawValue).joined(separator: ", ")))"))
+        }
+        let apiVersion = try root.string("apiVersion") ?? kind.apiVersion
+        guard kind.acceptedAPIVersions.contains(apiVersion) else {
+            throw root.error("apiVersion", "unsupported apiVersion \"\(apiVersion)\" for \(kind.rawValue) (expected \(kind.apiVersion))")
+        }
+        guard let meta = try root.mapping("metadata") else { throw root.error("metadata", "is required") }
+        let name = try meta.requiredString("name")
+        guard ObjectMeta.isValidName(name) else {
+            throw meta.error("name", "invalid name \"\(name)\": use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit")
+        }
+        let metadata = ObjectMeta(name: name, namespace: try meta.string("namespace"),
+                                  labels: try meta.stringMap("labels"), annotations: try meta.stringMap("annotations"))
+        let spec: ResourceSpec
+        switch kind {
+        case .secret: spec = .secret(try SecretSpec(reading: root))
+        case .tokenRequest: spec = .tokenRequest(try TokenRequestSpec(reading: root))
+        default:
+            let specReader = try root.mapping("spec") ?? FieldReader(node: .mapping([:]), path: "spec", origin: origin)
+            switch kind {
+            case .site: spec = .site(try SiteSpec(reading: specReader))
+            case .listener: spec = .listener(try ListenerSpec(reading: specReader))
+            case .connector: spec = .connector(try ConnectorSpec(reading: specReader))
+            case .link: spec = .link(try LinkSpec(reading: specReader))
+            case .routerAccess: spec = .routerAccess(try RouterAccessSpec(reading: specReader))
+            case .accessGrant: spec = .accessGrant(try AccessGrantSpec(reading: specReader))
+            case .accessToken: spec = .accessToken(try AccessTokenSpec(reading: specReader))
+            case .secret, .tokenRequest: fatalError("handled above")
+            }
+        }
+        return Resource(apiVersion: apiVersion, metadata: metadata, spec: spec, source: origin)
+    }
+
+    static func checkDepth(_ node: Node, origin: SourceLocation) -> ResourceError? {
+        var stack: [(Node, Int)] = [(node, 1)]
+        while let (current, depth) = stack.popLast() {
+            if depth > maximumDepth {
+                var location = origin
+                location.line = current.mark?.line
+                return ResourceError(location, "nesting deeper than \(maximumDepth) levels")
+            }
+            switch current {
+            case .mapping(let mapping): stack.append(contentsOf: mapping.values.map { ($0, depth + 1) })
+            case .sequence(let sequence): stack.append(contentsOf: sequence.map { ($0, depth + 1) })
+            default: break
+            }
+        }
+        return nil
+    }
+
+    static func syntaxError(_ error: Error, file: String, document: Int) -> ResourceError {
+        if let yaml = error as? YamlError {
+            switch yaml {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                return ResourceError(SourceLocation(file: file, document: document, line: mark.line), "invalid YAML: \(problem) (column \(mark.column))")
+            case .duplicatedKeysInMapping(let duplicates, _):
+                return ResourceError(SourceLocation(file: file, document: document), "invalid YAML: duplicated keys \(duplicates.joined(separator: ", "))")
+            default:
+                break
+            }
+        }
+        return ResourceError(SourceLocation(file: file, document: document), "invalid YAML: \(error)")
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Yams
+
+/// The status file of one resource (`runtime/status/<Kind>-<name>.yaml`): identity plus status, as YAML.
+public struct StatusDocument: Sendable, Hashable {
+    public var id: ResourceID
+    public var namespace: String
+    public var status: ResourceStatus
+
+    public init(id: ResourceID, namespace: String, status: ResourceStatus) {
+        self.id = id
+        self.namespace = namespace
+        self.status = status
+    }
+
+    /// The status file name for a resource.
+    public static func fileName(for id: ResourceID) -> String { "\(id.kind.rawValue)-\(id.name).yaml" }
+
+    /// RFC 3339 timestamps as Kubernetes writes them.
+    public static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt))
+    }
+
+    /// Parses an RFC 3339 timestamp.
+    public static func date(from text: String) -> Date? {
+        try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt))
+    }
+
+    /// The YAML text written to disk.
+    public func yaml() -> String {
+        var statusPairs: [(Node, Node)] = [
+            (Node("status"), Node(status.phase.rawValue)),
+            (Node("message"), Node(status.message)),
+        ]
+        for field in status.fields { statusPairs.append((Node(field.key), Self.node(field.value))) }
+        if !status.conditions.isEmpty {
+            statusPairs.append((Node("conditions"), .sequence(.init(status.conditions.map { condition in
+                .mapping(.init([
+                    (Node("type"), Node(condition.type)),
+                    (Node("status"), Node(condition.status, Tag(.str), .doubleQuoted)),
+                    (Node("reason"), Node(condition.reason)),
+                    (Node("message"), Node(condition.message)),
+                    (Node("lastTransitionTime"), Node(Self.timestamp(condition.lastTransitionTime), Tag(.str), .doubleQuoted)),
+                ]))
+            }))))
+        }
+        let root: Node = .mapping(.init([
+            (Node("apiVersion"), Node(id.kind.apiVersion)),
+            (Node("kind"), Node(id.kind.rawValue)),
+            (Node("metadata"), .mapping(.init([(Node("name"), Node(id.name)), (Node("namespace"), Node(namespace))]))),
+            (Node("status"), .mapping(.init(statusPairs))),
+        ]))
+        return (try? Yams.serialize(node: root)) ?? ""
+    }
+
+    static func node(_ value: StatusValue) -> Node {
+        switch value {
+        case .string(let s): return Node(s, Tag(.str), s.contains("\n") ? .literal : .any)
+        case .int(let i): return Node(String(i), Tag(.int))
+        case .bool(let b): return Node(b ? "true" : "false", Tag(.bool))
+        case .list(let items): return .sequence(.init(items.map(node)))
+        case .map(let fields): return .mapping(.init(fields.map { (Node($0.key), node($0.value)) }))
+        }
+    }
+
+    /// Reads a status file back (for the CLI and for restarts).
+    public static func parse(_ text: String) throws -> StatusDocument {
+        guard let root = try Yams.compose(yaml: text), case .mapping(let mapping) = root else {
+            throw ResourceError(SourceLocation(file: "status", document: 1), "not a status document")
+        }
+        guard let kindName = mapping["kind"]?.string, let kind = ResourceKind(rawValue: kindName),
+              let name = mapping["metadata"]?.mapping?["name"]?.string else {
+            throw ResourceError(SourceLocation(file: "status", document: 1), "status document lacks kind or metadata.name")
+        }
+        let namespace = mapping["metadata"]?.mapping?["namespace"]?.string ?? "default"
+        var status = ResourceStatus(phase: .pending, message: "")
+        if let body = mapping["status"]?.mapping {
+            for (key, value) in body {
+                guard let key = key.string else { continue }
+                switch key {
+                case "status": status.phase = value.string.flatMap(ResourceStatus.Phase.init(rawValue:)) ?? .pending
+                case "message": status.message = value.string ?? ""
+                case "conditions":
+                    status.conditions = (value.sequence ?? []).compactMap { item in
+                        guard let m = item.mapping else { return nil }
+                        return ResourceStatus.Condition(
+                            type: m["type"]?.string ?? "", status: m["status"]?.string ?? "Unknown",
+                            reason: m["reason"]?.string ?? "", message: m["message"]?.string ?? "",
+                            lastTransitionTime: m["lastTransitionTime"]?.string.flatMap(date(from:)) ?? Date(timeIntervalSince1970: 0))
+                    }
+                default: status.fields.append(StatusField(key, statusValue(value)))
+                }
+            }
+        }
+        return StatusDocument(id: ResourceID(kind, name), namespace: namespace, status: status)
+    }
+
+    static func statusValue(_ node: Node) -> StatusValue {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain || scalar.tag.rawValue == Tag.Name.int.rawValue || scalar.tag.rawValue == Tag.Name.bool.rawValue {
+                if let i = Int(scalar.string) { return .int(i) }
+                if scalar.string == "true" { return .bool(true) }
+                if scalar.string == "false" { return .bool(false) }
+            }
+            return .string(scalar.string)
+        case .sequence(let items): return .list(items.map(statusValue))
+        case .mapping(let mapping): return .map(mapping.compactMap { k, v in k.string.map { StatusField($0, statusValue(v)) } })
+        case .alias: return .string("")
+        }
+    }
+}

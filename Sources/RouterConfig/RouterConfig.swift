@@ -1,0 +1,58 @@
+/// The skupper-router configuration: the entities of `skrouterd.json`, in the order Skupper v2 writes them.
+public struct RouterConfig: Sendable, Hashable {
+    /// One entity: its type ("router", "sslProfile", "listener", ...) and attributes in order.
+    public struct Entity: Sendable, Hashable {
+        public var type: String
+        public var attributes: [(String, JSONValue)]
+
+        public init(_ type: String, _ attributes: [(String, JSONValue)]) {
+            self.type = type
+            self.attributes = attributes
+        }
+
+        /// An attribute's value.
+        public subscript(key: String) -> JSONValue? { attributes.first { $0.0 == key }?.1 }
+
+        /// An attribute as text (strings and numbers).
+        public func text(_ key: String) -> String? {
+            switch self[key] {
+            case .string(let s): s
+            case .int(let i): String(i)
+            case .bool(let b): String(b)
+            default: nil
+            }
+        }
+
+        public static func == (lhs: Entity, rhs: Entity) -> Bool {
+            lhs.type == rhs.type && JSONValue.object(lhs.attributes) == JSONValue.object(rhs.attributes)
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(type)
+            hasher.combine(JSONValue.object(attributes))
+        }
+    }
+
+    /// The order of entity groups in the file.
+    public static let groupOrder = ["router", "sslProfile", "proxyProfile", "connector", "listener", "address",
+                                    "tcpConnector", "tcpListener", "listenerAddress", "log", "site"]
+
+    public var entities: [Entity]
+
+    public init(entities: [Entity]) {
+        self.entities = entities
+    }
+
+    /// The entities of one type, in file order.
+    public func entities(ofType type: String) -> [Entity] { entities.filter { $0.type == type } }
+
+    /// The entity of a type with a given name.
+    public func entity(_ type: String, named name: String) -> Entity? {
+        entities.first { $0.type == type && $0.text("name") == name }
+    }
+
+    /// The JSON text of `skrouterd.json`: a list of `[type, attributes]` pairs.
+    public func json() -> String {
+        JSONValue.array(entities.map { .array([.string($0.type), .object($0.attributes)]) }).serialized() + "\n"
+    }
+}

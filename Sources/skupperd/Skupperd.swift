@@ -1,0 +1,67 @@
+import Agent
+import ArgumentParser
+import Foundation
+import Logging
+import Platforms
+import Resources
+import ServiceLifecycle
+
+/// `skupperd`: the site agent.
+@main
+struct Skupperd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "skupperd",
+        abstract: "The skupper-local site agent: renders and runs a Skupper site from the resources in a directory.",
+        discussion: """
+        Resources (Site, Listener, Connector, Link, RouterAccess, AccessGrant, AccessToken, TokenRequest, Secret) \
+        are read from <config-dir>/input/resources; the router configuration, certificates and status files are \
+        written under <config-dir>/runtime. The default config dir is $XDG_DATA_HOME/skupper/namespaces/<namespace> \
+        (/var/lib/skupper/namespaces/<namespace> as root).
+        """,
+        version: SkupperVersion.current)
+
+    @Option(name: .shortAndLong, help: "The namespace (a directory under …/skupper/namespaces).")
+    var namespace: String = "default"
+
+    @Option(name: .customLong("config-dir"), help: "The namespace directory, overriding the default location.")
+    var configDir: String?
+
+    @Option(help: "How the router runs: render (no router), linux, docker, podman, systemd.")
+    var platform: String = "render"
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Option(name: .customLong("debounce-ms"), help: "Quiet time before a burst of file changes is applied.")
+    var debounceMilliseconds: Int = 20
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level: unknown level \"\(logLevel)\" (expected trace, debug, info, notice, warning, error or critical)")
+        }
+        guard ObjectMeta.isValidName(namespace) else { throw ValidationError("--namespace: invalid name \"\(namespace)\"") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "skupperd")
+        let layout = configDir.map { SiteLayout(root: URL(fileURLWithPath: $0), namespace: namespace) }
+            ?? SiteLayout.standard(namespace: namespace)
+        let routerPlatform: any RouterPlatform
+        switch platform {
+        case "render", "none": routerPlatform = RenderOnlyPlatform()
+        default:
+            throw ValidationError("--platform: unknown or unavailable platform \"\(platform)\" (expected render)")
+        }
+        let agent = SiteAgent(options: AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds)),
+                              platform: routerPlatform, logger: logger)
+        let service = AgentService(agent: agent, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
