@@ -76,8 +76,10 @@ let package = Package(
         .executableTarget(name: "skupper", dependencies: ["CLI"]),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
         .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources"]),
-        .testTarget(name: "CertificatesTests", dependencies: ["Certificates"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Resources", "CSystemd"]),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources"]),
+        /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
+        .target(name: "TestSupport", dependencies: ["Resources"], path: "Tests/TestSupport"),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Resources", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -110,7 +110,11 @@ public actor SiteAgent {
         do {
             let contents = try ResourceLoader.load(contentsOf: url, displayName: "input/resources/\(name)")
             for warning in contents.warnings { logger.warning("\(warning)") }
-            return store.apply(file: name, .success(contents))
+            let change = store.apply(file: name, .success(contents))
+            if let conflict = store.files[name]?.error {
+                logger.error("\(conflict) (the file is not applied until the conflict is resolved)")
+            }
+            return change
         } catch {
             logger.error("\(error) (the file's last good contents stay in force)")
             return store.apply(file: name, .failure(error))

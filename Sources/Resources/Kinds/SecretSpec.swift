@@ -20,7 +20,7 @@ public struct SecretSpec: Sendable, Hashable {
         for (key, value) in try root.stringMap("data") {
             let compact = value.filter { !$0.isWhitespace }
             guard let decoded = Data(base64Encoded: compact) else {
-                throw root.error("data", "data.\(key) is not valid base64")
+                throw (try root.mapping("data"))?.error(key, "is not valid base64") ?? root.error("data", "data.\(key) is not valid base64")
             }
             data[key] = decoded
         }

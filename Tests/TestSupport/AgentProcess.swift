@@ -1,0 +1,119 @@
+import Foundation
+import Resources
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the package's built executables are (next to the test bundle).
+public enum BuiltProducts {
+    public static var directory: URL {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("skupperd").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug")
+    }
+
+    public static func executable(_ name: String) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw TestFailure("\(name) is not built at \(url.path): run `swift build` first")
+        }
+        return url
+    }
+}
+
+/// A temporary namespace directory for one test, removed afterwards.
+public final class TemporarySite: @unchecked Sendable {
+    public let layout: SiteLayout
+
+    public init(namespace: String = "default") throws {
+        let root = URL(fileURLWithPath: "/tmp").appendingPathComponent("skt-\(UUID().uuidString.prefix(8))")
+        layout = SiteLayout(root: root, namespace: namespace)
+        try FileManager.default.createDirectory(at: layout.inputResources, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: layout.root) }
+
+    /// Writes an input file directly.
+    public func write(_ name: String, _ text: String) throws {
+        try text.write(to: layout.inputResources.appendingPathComponent(name), atomically: false, encoding: .utf8)
+    }
+
+    /// Saves the way editors do: write a temporary file, then rename it over the target.
+    public func saveAtomically(_ name: String, _ text: String) throws {
+        let temporary = layout.inputResources.appendingPathComponent(".\(name).swp")
+        try text.write(to: temporary, atomically: false, encoding: .utf8)
+        guard rename(temporary.path, layout.inputResources.appendingPathComponent(name).path) == 0 else { throw TestFailure("rename failed") }
+    }
+
+    public func remove(_ name: String) throws {
+        try FileManager.default.removeItem(at: layout.inputResources.appendingPathComponent(name))
+    }
+
+    /// The status document of a resource, if written.
+    public func status(_ kind: ResourceKind, _ name: String) -> StatusDocument? {
+        guard let text = try? String(contentsOf: layout.statusFile(ResourceID(kind, name)), encoding: .utf8) else { return nil }
+        return try? StatusDocument.parse(text)
+    }
+
+    /// The rendered router configuration text.
+    public var routerConfig: String? { try? String(contentsOf: layout.routerConfig, encoding: .utf8) }
+
+    /// Polls until `condition` holds or `timeout` passes.
+    public func eventually(timeout: TimeInterval = 10, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return condition()
+    }
+}
+
+/// `skupperd` running as a child process, its stderr kept in a file.
+public final class AgentProcess: @unchecked Sendable {
+    public let process = Process()
+    public let logFile: URL
+
+    public init(site: TemporarySite, arguments: [String] = [], environment: [String: String] = [:]) throws {
+        process.executableURL = try BuiltProducts.executable("skupperd")
+        process.arguments = ["--config-dir", site.layout.root.path] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env["NOTIFY_SOCKET"] = nil
+        env["WATCHDOG_USEC"] = nil
+        env["WATCHDOG_PID"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        logFile = site.layout.root.appendingPathComponent("skupperd.log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Sends SIGTERM and waits; returns the exit status.
+    @discardableResult
+    public func stop(timeout: TimeInterval = 10) -> Int32 {
+        signal(SIGTERM)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { signal(SIGKILL); process.waitUntilExit() }
+        return process.terminationStatus
+    }
+
+    public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+}
