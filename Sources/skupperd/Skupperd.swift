@@ -26,8 +26,11 @@ struct Skupperd: AsyncParsableCommand {
     @Option(name: .customLong("config-dir"), help: "The namespace directory, overriding the default location.")
     var configDir: String?
 
-    @Option(help: "How the router runs: render (no router), linux, docker, podman, systemd.")
-    var platform: String = "render"
+    @Option(help: "How the router runs: render (no router), linux, docker, podman, systemd. Default: $SKUPPER_PLATFORM, else render.")
+    var platform: String?
+
+    @Flag(help: "Write an example Site and Listener into the input directory when it holds no resources.")
+    var example = false
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -52,11 +55,13 @@ struct Skupperd: AsyncParsableCommand {
         let logger = Logger(label: "skupperd")
         let layout = configDir.map { SiteLayout(root: URL(fileURLWithPath: $0), namespace: namespace) }
             ?? SiteLayout.standard(namespace: namespace)
+        if example { try ExampleSite.seed(layout) }
+        let platformName = platform ?? ProcessInfo.processInfo.environment["SKUPPER_PLATFORM"].flatMap { $0.isEmpty ? nil : $0 } ?? "render"
         let routerPlatform: any RouterPlatform
-        switch platform {
+        switch platformName {
         case "render", "none": routerPlatform = RenderOnlyPlatform()
         default:
-            throw ValidationError("--platform: unknown or unavailable platform \"\(platform)\" (expected render)")
+            throw ValidationError("--platform: unknown or unavailable platform \"\(platformName)\" (expected render)")
         }
         let agent = SiteAgent(options: AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds)),
                               platform: routerPlatform, logger: logger)

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what building and testing skupper-local needs on Debian 12 (run as root, or with sudo available).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+    pkg-config libsystemd-dev libssl-dev libcurl4-openssl-dev \
+    openssl systemd inotify-tools \
+    docker.io busybox-static dpkg-dev >/dev/null
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    echo "note: Swift is at /opt/swift/usr/bin; add it to PATH" >&2
+fi
