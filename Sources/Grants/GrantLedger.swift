@@ -1,0 +1,111 @@
+import Foundation
+import Resources
+import Synchronization
+
+/// The grants this site serves and how often each was redeemed. Every redemption is checked and counted
+/// under one lock and persisted before it is answered, so counts are exact under concurrency and survive
+/// restarts (and a crash never gives out more than was allowed).
+public final class GrantLedger: Sendable {
+    /// What a grant should be: from an AccessGrant's spec, or made for a TokenRequest.
+    public struct Desired: Sendable, Hashable {
+        public var name: String
+        public var code: String?
+        public var expirationWindow: GoDuration
+        public var redemptionsAllowed: Int
+
+        public init(name: String, code: String?, expirationWindow: GoDuration, redemptionsAllowed: Int) {
+            self.name = name
+            self.code = code
+            self.expirationWindow = expirationWindow
+            self.redemptionsAllowed = redemptionsAllowed
+        }
+    }
+
+    struct State {
+        var byName: [String: GrantRecord] = [:]
+        var nameByUID: [String: String] = [:]
+    }
+
+    let directory: URL
+    private let state: Mutex<State>
+
+    /// Opens the ledger, reading the records persisted in `directory`.
+    public init(directory: URL) {
+        self.directory = directory
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        AtomicFile.removeTemporaries(in: directory)
+        var initial = State()
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".json") {
+            guard let data = try? Data(contentsOf: directory.appendingPathComponent(name)),
+                  let record = try? decoder.decode(GrantRecord.self, from: data) else { continue }
+            initial.byName[record.name] = record
+            initial.nameByUID[record.uid] = record.name
+        }
+        state = Mutex(initial)
+    }
+
+    /// The record of a grant.
+    public func record(named name: String) -> GrantRecord? { state.withLock { $0.byName[name] } }
+
+    /// All records.
+    public var records: [GrantRecord] { state.withLock { Array($0.byName.values) } }
+
+    /// Makes the ledger hold exactly the desired grants: new ones get a uid, a code (the spec's or a random
+    /// one) and an expiration time (set once); changed specs update code and allowance; others are removed.
+    @discardableResult
+    public func sync(_ desired: [Desired], now: Date = Date()) throws -> [String: GrantRecord] {
+        try state.withLock { state in
+            var wanted = Set<String>()
+            for grant in desired {
+                wanted.insert(grant.name)
+                var record = state.byName[grant.name] ?? GrantRecord(
+                    name: grant.name, uid: UUID().uuidString.lowercased(), code: grant.code ?? GrantCode.generate(),
+                    expirationTime: now.addingTimeInterval(grant.expirationWindow.seconds), redemptionsAllowed: grant.redemptionsAllowed)
+                if let code = grant.code, code != record.code { record.code = code }
+                record.redemptionsAllowed = grant.redemptionsAllowed
+                if record != state.byName[grant.name] {
+                    try persist(record)
+                    state.byName[grant.name] = record
+                    state.nameByUID[record.uid] = grant.name
+                }
+            }
+            for (name, record) in state.byName where !wanted.contains(name) {
+                try? FileManager.default.removeItem(at: file(for: name))
+                state.byName[name] = nil
+                state.nameByUID[record.uid] = nil
+            }
+            return state.byName
+        }
+    }
+
+    /// Checks a redemption of the grant whose uid is `key` with the presented code, in Skupper v2's order:
+    /// unknown or expired (404 No such claim), used up (404 No such access granted), wrong code (403).
+    /// A success is counted and persisted before it returns.
+    public func redeem(key: String, code: some Collection<UInt8>, now: Date = Date()) -> Result<GrantRecord, RedemptionFailure> {
+        state.withLock { state in
+            guard let name = state.nameByUID[key], var record = state.byName[name] else { return .failure(.noSuchClaim) }
+            if record.isExpired(at: now) { return .failure(.noSuchClaim) }
+            if record.isExhausted { return .failure(.exhausted) }
+            guard GrantCode.matches(code, record.code) else { return .failure(.refused) }
+            record.redemptions += 1
+            do {
+                try persist(record)
+            } catch {
+                return .failure(.internalError)
+            }
+            state.byName[name] = record
+            return .success(record)
+        }
+    }
+
+    func file(for name: String) -> URL { directory.appendingPathComponent("\(name).json") }
+
+    func persist(_ record: GrantRecord) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        try AtomicFile.write(try encoder.encode(record), to: file(for: record.name), mode: 0o600)
+    }
+}

@@ -1,1 +1,0 @@
-// Grants: see issue 3
