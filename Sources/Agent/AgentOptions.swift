@@ -7,11 +7,37 @@ public struct AgentOptions: Sendable {
     public var version: String
     /// How long the directory must be quiet before a burst of changes is applied.
     public var debounce: Duration
+    /// The token-redemption service.
+    public var grantServer: GrantServerOptions
 
-    public init(layout: SiteLayout, version: String = SkupperVersion.current, debounce: Duration = .milliseconds(20)) {
+    public init(layout: SiteLayout, version: String = SkupperVersion.current, debounce: Duration = .milliseconds(20),
+                grantServer: GrantServerOptions = GrantServerOptions()) {
         self.layout = layout
         self.version = version
         self.debounce = debounce
+        self.grantServer = grantServer
+    }
+}
+
+/// Where the token-redemption service listens and which address its URLs name.
+public struct GrantServerOptions: Sendable {
+    /// Serve grants at all.
+    public var enabled: Bool
+    /// The address to bind (all interfaces by default).
+    public var bindHost: String
+    /// The port (Skupper v2's grant server default, clear of the router's 5671/55671/45671).
+    public var port: Int
+    /// The host name or address put in grant URLs and link endpoints; default: this machine's first
+    /// non-loopback address, else 127.0.0.1.
+    public var advertisedHost: String?
+
+    public static let defaultPort = 9090
+
+    public init(enabled: Bool = true, bindHost: String = "0.0.0.0", port: Int = defaultPort, advertisedHost: String? = nil) {
+        self.enabled = enabled
+        self.bindHost = bindHost
+        self.port = port
+        self.advertisedHost = advertisedHost
     }
 }
 

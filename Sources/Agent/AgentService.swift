@@ -40,6 +40,15 @@ public struct AgentService: Service {
                         await self.reload()
                     }
                 }
+                group.addTask {
+                    // Time-driven work: token retries, grant and token-request expiry.
+                    try? await cancelWhenGracefulShutdown {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: .seconds(1))
+                            await self.agent.tick()
+                        }
+                    }
+                }
                 if let interval = notifier.watchdogInterval {
                     logger.debug("watchdog enabled", metadata: ["interval": "\(interval)"])
                     group.addTask {

@@ -19,8 +19,13 @@ public actor SiteAgent {
     var platformState = PlatformState(.stopped, "not started")
     var identity: SiteIdentity?
     var hadSite = false
-    /// Statuses decided elsewhere (the grant service), by id.
+    /// Statuses decided by the grant coordinator (grants, tokens, token requests), by id.
     var externalStatuses: [ResourceID: ResourceStatus] = [:]
+    /// Serves grants and redeems tokens.
+    let grants: GrantCoordinator
+    /// Entry points run one at a time, even across suspension points.
+    var gateBusy = false
+    var gateWaiters: [CheckedContinuation<Void, Never>] = []
     /// Counters for status lines and tests.
     public private(set) var reconcileCount = 0
 
@@ -31,23 +36,46 @@ public actor SiteAgent {
         self.platform = platform
         self.logger = logger
         self.statusWriter = StatusWriter(layout: options.layout)
+        self.grants = GrantCoordinator(layout: options.layout, options: options.grantServer, logger: logger)
+    }
+
+    /// Runs `body` when no other entry point is running, so reconciles never interleave.
+    func exclusive<T>(_ body: () async throws -> T) async rethrows -> T {
+        while gateBusy { await withCheckedContinuation { gateWaiters.append($0) } }
+        gateBusy = true
+        defer {
+            gateBusy = false
+            if !gateWaiters.isEmpty { gateWaiters.removeFirst().resume() }
+        }
+        return try await body()
     }
 
     /// Creates the directories, reads every input file and applies the result (the first reconcile).
     public func start() async throws {
+        grants.server.onRedemption { [weak self] _ in
+            guard let self else { return }
+            Task { await self.grantRedeemed() }
+        }
+        try await exclusive {
         try layout.createDirectories()
         for directory in [layout.status, layout.routerDirectory, layout.state, layout.inputResources] {
             AtomicFile.removeTemporaries(in: directory)
         }
         statusWriter.loadExisting()
         lastConfig = try? String(contentsOf: layout.routerConfig, encoding: .utf8)
-        try await rescan(reason: "start")
+        loadGenerated()
+        try await rescanNow(reason: "start")
+        }
     }
 
     /// Reads the whole input directory again (SIGHUP, or lost inotify events) and applies what changed.
     public func rescan(reason: String) async throws {
+        try await exclusive { try await rescanNow(reason: reason) }
+    }
+
+    func rescanNow(reason: String) async throws {
         let names = Set(inputFileNames())
-        let known = Set(store.files.keys).filter { !$0.hasPrefix("@") }
+        let known = Set(store.files.keys).filter { !$0.hasPrefix(Self.generatedPrefix) }
         var change = ResourceStore.Change()
         for name in names.union(known) { change.merge(load(name)) }
         logger.info("read input directory", metadata: ["reason": "\(reason)", "files": "\(names.count)", "resources": "\(store.resources.count)"])
@@ -56,6 +84,7 @@ public actor SiteAgent {
 
     /// Applies a batch of changed file names from the watcher.
     public func filesChanged(_ names: Set<String>) async throws {
+        try await exclusive {
         var change = ResourceStore.Change()
         var relevant = false
         for name in names where ResourceLoader.isResourceFile(name) || store.files[name] != nil {
@@ -64,12 +93,7 @@ public actor SiteAgent {
         }
         guard relevant else { return }
         try await reconcile(change, full: false)
-    }
-
-    /// Sets statuses decided by another component (grants, tokens) and writes them.
-    public func setExternalStatuses(_ statuses: [ResourceID: ResourceStatus]) async throws {
-        for (id, status) in statuses { externalStatuses[id] = status }
-        try await reconcile(ResourceStore.Change(updated: Set(statuses.keys)), full: false)
+        }
     }
 
     /// The resources in force.
@@ -151,6 +175,8 @@ public actor SiteAgent {
                 }
             }
             hadSite = true
+            externalStatuses = await grants.reconcile(plan: plan, resources: store.resources, identity: identity)
+            startRedemptions(siteName: site.name)
             try writeStatuses(plan, change: change, full: full || configChanged)
         } else {
             if hadSite {
@@ -162,6 +188,7 @@ public actor SiteAgent {
             }
             platformState = PlatformState(.stopped, "no Site is defined")
             let plan = SitePlan(resources: store.resources.values, identity: SiteIdentity(siteId: "", routerId: ""))
+            externalStatuses = await grants.reconcile(plan: plan, resources: store.resources, identity: nil)
             try writeStatuses(plan, change: change, full: true)
         }
         try InputErrors.write(store.errors, warnings: store.files.compactMapValues { $0.warnings.isEmpty ? nil : $0.warnings }, layout: layout)

@@ -27,6 +27,7 @@ public final class GrantServer: Sendable {
     let limits: Limits
     let logger: Logger
     let context = Mutex<RedemptionContext?>(nil)
+    let observer = Mutex<(@Sendable (GrantRecord) -> Void)?>(nil)
     let running = Mutex<(channel: Channel, task: Task<Void, Never>)?>(nil)
 
     public init(host: String, port: Int, ledger: GrantLedger, limiter: FailureLimiter = FailureLimiter(), limits: Limits = Limits(), logger: Logger) {
@@ -40,6 +41,9 @@ public final class GrantServer: Sendable {
 
     /// Replaces what redemptions are answered with.
     public func setContext(_ newContext: RedemptionContext?) { context.withLock { $0 = newContext } }
+
+    /// Sets what is told of each successful redemption (after it is counted).
+    public func onRedemption(_ handler: @escaping @Sendable (GrantRecord) -> Void) { observer.withLock { $0 = handler } }
 
     /// Whether it is listening.
     public var isRunning: Bool { running.withLock { $0 != nil } }
@@ -151,6 +155,7 @@ public final class GrantServer: Sendable {
             do {
                 let response = try context.response(name: name, subject: head.headers.first(name: "subject"))
                 logger.info("grant redeemed", metadata: ["grant": "\(record.name)", "from": "\(address)", "redemptions": "\(record.redemptions)/\(record.redemptionsAllowed)"])
+                observer.withLock { $0 }?(record)
                 return .success(response)
             } catch {
                 return .failure(error)

@@ -108,6 +108,7 @@ public enum ResourceEncoder {
             fields.add("url", s.url)
             fields.add("code", s.code)
             fields.add("ca", Node(s.ca, Tag(.str), .literal))
+            if let cost = s.linkCost { fields.add("linkCost", cost) }
             fields.add("linkName", s.linkName)
             fields.add("settings", s.settings)
         case .secret, .tokenRequest:

@@ -38,7 +38,20 @@ struct Skupperd: AsyncParsableCommand {
     @Option(name: .customLong("debounce-ms"), help: "Quiet time before a burst of file changes is applied.")
     var debounceMilliseconds: Int = 20
 
+    @Option(name: .customLong("grant-server-port"), help: "Port of the token-redemption service (HTTPS).")
+    var grantServerPort: Int = GrantServerOptions.defaultPort
+
+    @Option(name: .customLong("grant-server-bind"), help: "Address the token-redemption service binds.")
+    var grantServerBind: String = "0.0.0.0"
+
+    @Option(name: .customLong("grant-server-host"), help: "Host name or address written into grant URLs and link endpoints (default: this machine's first non-loopback address).")
+    var grantServerHost: String?
+
+    @Flag(name: .customLong("disable-grants"), help: "Do not serve access grants.")
+    var disableGrants = false
+
     func validate() throws {
+        guard (0...65535).contains(grantServerPort) else { throw ValidationError("--grant-server-port: \(grantServerPort) is not a port number") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: unknown level \"\(logLevel)\" (expected trace, debug, info, notice, warning, error or critical)")
         }
@@ -63,7 +76,8 @@ struct Skupperd: AsyncParsableCommand {
         default:
             throw ValidationError("--platform: unknown or unavailable platform \"\(platformName)\" (expected render)")
         }
-        let agent = SiteAgent(options: AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds)),
+        let grantServer = GrantServerOptions(enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort, advertisedHost: grantServerHost)
+        let agent = SiteAgent(options: AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer),
                               platform: routerPlatform, logger: logger)
         let service = AgentService(agent: agent, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

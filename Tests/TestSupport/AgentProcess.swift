@@ -72,6 +72,20 @@ public final class TemporarySite: @unchecked Sendable {
     }
 }
 
+/// A TCP port that is free on the loopback interface right now.
+public func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
 /// `skupperd` running as a child process, its stderr kept in a file.
 public final class AgentProcess: @unchecked Sendable {
     public let process = Process()
@@ -79,7 +93,12 @@ public final class AgentProcess: @unchecked Sendable {
 
     public init(site: TemporarySite, arguments: [String] = [], environment: [String: String] = [:]) throws {
         process.executableURL = try BuiltProducts.executable("skupperd")
-        process.arguments = ["--config-dir", site.layout.root.path] + arguments
+        var defaults = ["--config-dir", site.layout.root.path]
+        if !arguments.contains("--grant-server-port") {
+            // Parallel tests must not fight over the grant server's default port.
+            defaults += ["--grant-server-port", "0", "--grant-server-bind", "127.0.0.1", "--grant-server-host", "127.0.0.1"]
+        }
+        process.arguments = defaults + arguments
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = nil
         env["WATCHDOG_USEC"] = nil

@@ -6,13 +6,16 @@ public struct AccessTokenSpec: Sendable, Hashable {
     public var code: String
     /// Name for the Link created on redemption (default: the token's name).
     public var linkName: String?
+    /// Cost given to the Link created on redemption (Skupper v2's token files carry `linkCost`).
+    public var linkCost: Int?
     public var settings: [String: String]
 
-    public init(url: String, ca: String, code: String, linkName: String? = nil, settings: [String: String] = [:]) {
+    public init(url: String, ca: String, code: String, linkName: String? = nil, linkCost: Int? = nil, settings: [String: String] = [:]) {
         self.url = url
         self.ca = ca
         self.code = code
         self.linkName = linkName
+        self.linkCost = linkCost
         self.settings = settings
     }
 
@@ -23,6 +26,8 @@ public struct AccessTokenSpec: Sendable, Hashable {
         guard ca.contains("-----BEGIN CERTIFICATE-----") else { throw spec.error("ca", "must hold a PEM certificate") }
         self.code = try spec.requiredString("code")
         self.linkName = try spec.string("linkName")
+        self.linkCost = try spec.int("linkCost")
+        if let linkCost, linkCost < 1 { throw spec.error("linkCost", "must be at least 1") }
         self.settings = try spec.stringMap("settings")
     }
 }

@@ -55,12 +55,20 @@ public struct StatusDocument: Sendable, Hashable {
 
     static func node(_ value: StatusValue) -> Node {
         switch value {
-        case .string(let s): return Node(s, Tag(.str), s.contains("\n") ? .literal : .any)
+        case .string(let s): return Node(s, Tag(.str), s.contains("\n") ? .literal : (looksTyped(s) ? .doubleQuoted : .any))
         case .int(let i): return Node(String(i), Tag(.int))
         case .bool(let b): return Node(b ? "true" : "false", Tag(.bool))
         case .list(let items): return .sequence(.init(items.map(node)))
         case .map(let fields): return .mapping(.init(fields.map { (Node($0.key), node($0.value)) }))
         }
+    }
+
+    /// Whether a plain scalar would read back as something other than a string (number, bool, timestamp).
+    static func looksTyped(_ text: String) -> Bool {
+        if text.isEmpty || Int(text) != nil || Double(text) != nil { return true }
+        if ["true", "false", "yes", "no", "on", "off", "null", "~"].contains(text.lowercased()) { return true }
+        let digits = text.prefix(10)
+        return digits.count == 10 && digits.enumerated().allSatisfy { index, c in index == 4 || index == 7 ? c == "-" : c.isNumber }
     }
 
     /// Reads a status file back (for the CLI and for restarts).

@@ -1,0 +1,105 @@
+import Foundation
+import Grants
+import Resources
+
+extension SiteAgent {
+    /// Store owners of resources the agent generated itself (`runtime/resources/<file>`).
+    static let generatedPrefix = "@generated/"
+
+    /// Loads the resources earlier redemptions produced (`runtime/resources/*.yaml`).
+    func loadGenerated() {
+        let directory = layout.generatedResources
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where ResourceLoader.isResourceFile(name) {
+            do {
+                let contents = try ResourceLoader.load(contentsOf: directory.appendingPathComponent(name), displayName: "runtime/resources/\(name)")
+                store.setGenerated(contents.resources, owner: Self.generatedPrefix + name)
+            } catch {
+                logger.error("\(error)")
+            }
+        }
+    }
+
+    /// Starts redeeming the AccessTokens that are due, each in its own task.
+    func startRedemptions(siteName: String) {
+        for name in grants.tokensDue() {
+            guard let spec = store.resources[ResourceID(.accessToken, name)]?.accessToken else { continue }
+            grants.tokens[name]?.inFlight = true
+            let linkName = spec.linkName ?? name
+            logger.info("redeeming access token", metadata: ["token": "\(name)", "url": "\(spec.url)"])
+            Task {
+                let result: Result<TokenRedeemer.Outcome, TokenRedeemer.Failure>
+                do throws(TokenRedeemer.Failure) {
+                    result = .success(try await TokenRedeemer.redeem(spec, name: linkName, subject: siteName))
+                } catch {
+                    result = .failure(error)
+                }
+                await self.redemptionFinished(name, spec: spec, result: result)
+            }
+        }
+    }
+
+    /// Records a redemption's outcome: on success the received Secret and Links are written under
+    /// `runtime/resources/` and take effect like any other resource.
+    func redemptionFinished(_ name: String, spec: AccessTokenSpec, result: Result<TokenRedeemer.Outcome, TokenRedeemer.Failure>) async {
+        await exclusive {
+            var change = ResourceStore.Change()
+            switch result {
+            case .success(let outcome):
+                var links = outcome.links
+                if let cost = spec.linkCost {
+                    links = links.map { link in
+                        var link = link
+                        if case .link(var linkSpec) = link.spec { linkSpec.cost = cost; link.spec = .link(linkSpec) }
+                        return link
+                    }
+                }
+                let resources = [outcome.secret] + links
+                let file = "AccessToken-\(name).yaml"
+                do {
+                    try AtomicFile.write(ResourceEncoder.yaml(resources), to: layout.generatedResources.appendingPathComponent(file), mode: 0o600)
+                    change = store.setGenerated(resources, owner: Self.generatedPrefix + file)
+                    grants.finished(name, spec: spec, result: .success(()))
+                    logger.info("access token redeemed", metadata: ["token": "\(name)", "links": "\(links.map(\.name).joined(separator: ","))"])
+                } catch {
+                    grants.finished(name, spec: spec, result: .failure(.unreachable("cannot store the received link: \(error)")))
+                }
+            case .failure(let failure):
+                logger.error("access token \(name) not redeemed: \(failure)")
+                grants.finished(name, spec: spec, result: .failure(failure))
+            }
+            change.updated.insert(ResourceID(.accessToken, name))
+            do { try await reconcile(change, full: false) } catch { logger.error("reconcile failed: \(error)") }
+        }
+    }
+
+    /// Updates grant statuses after the server counted a redemption.
+    func grantRedeemed() async {
+        await exclusive {
+            do { try await reconcile(ResourceStore.Change(), full: false) } catch { logger.error("reconcile failed: \(error)") }
+        }
+    }
+
+    /// Acts on time passing: token retries fall due, grants and token requests expire.
+    public func tick(now: Date = Date()) async {
+        guard let deadline = grants.nextDeadline(now: now.addingTimeInterval(-2)), deadline <= now else { return }
+        await exclusive {
+            removeExpiredTokenRequests(now: now)
+            do { try await reconcile(ResourceStore.Change(), full: false) } catch { logger.error("reconcile failed: \(error)") }
+        }
+    }
+
+    /// A TokenRequest is removed once its token expired, as the Kyma controller deletes the request: its input
+    /// file goes when it holds that request alone; otherwise the request stays with state ERR.
+    func removeExpiredTokenRequests(now: Date) {
+        for request in store.resources(of: .tokenRequest) {
+            guard let record = grants.ledger.record(named: GrantCoordinator.tokenRequestPrefix + request.name), record.isExpired(at: now),
+                  let owner = store.owners[request.id], !owner.hasPrefix(Self.generatedPrefix),
+                  store.files[owner]?.resources == [request.id] else { continue }
+            let url = layout.inputResources.appendingPathComponent(owner)
+            if (try? FileManager.default.removeItem(at: url)) != nil {
+                logger.info("token request expired: removed", metadata: ["request": "\(request.name)", "file": "\(owner)"])
+                store.apply(file: owner, nil)
+            }
+        }
+    }
+}
