@@ -76,10 +76,16 @@ let package = Package(
         .executableTarget(name: "skupper", dependencies: ["CLI"]),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
         .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources"]),
-        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources"]),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "TestSupport"]),
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
         .target(name: "TestSupport", dependencies: ["Resources"], path: "Tests/TestSupport"),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Resources", "TestSupport"]),
+        .testTarget(name: "GrantsTests", dependencies: [
+            "Grants", "Certificates", "Resources", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -99,6 +99,12 @@ public struct CertificateAuthority: Sendable {
         other.issuer == certificate.subject && certificate.publicKey.isValidSignature(other.signature, for: other)
     }
 
+    /// Whether the PEM certificate was signed by this CA.
+    public func signed(certificatePEM: String) -> Bool {
+        guard let other = try? Certificate(pemEncoded: certificatePEM) else { return false }
+        return signed(other)
+    }
+
     /// Host names become DNS names, literal addresses become IP addresses.
     static func generalNames(_ hosts: [String]) -> [GeneralName] {
         var seen = Set<String>()

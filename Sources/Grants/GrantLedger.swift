@@ -62,7 +62,8 @@ public final class GrantLedger: Sendable {
                 wanted.insert(grant.name)
                 var record = state.byName[grant.name] ?? GrantRecord(
                     name: grant.name, uid: UUID().uuidString.lowercased(), code: grant.code ?? GrantCode.generate(),
-                    expirationTime: now.addingTimeInterval(grant.expirationWindow.seconds), redemptionsAllowed: grant.redemptionsAllowed)
+                    expirationTime: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + grant.expirationWindow.seconds).rounded(.up)),
+                    redemptionsAllowed: grant.redemptionsAllowed)
                 if let code = grant.code, code != record.code { record.code = code }
                 record.redemptionsAllowed = grant.redemptionsAllowed
                 if record != state.byName[grant.name] {

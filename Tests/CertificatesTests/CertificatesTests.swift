@@ -2,20 +2,7 @@ import Certificates
 import Foundation
 import Resources
 import Testing
-
-/// Runs a command and returns its exit status and combined output.
-func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
+import TestSupport
 
 @Suite("Certificates")
 struct CertificatesTests {
