@@ -80,6 +80,7 @@ let package = Package(
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
         .target(name: "TestSupport", dependencies: ["Resources"], path: "Tests/TestSupport"),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Resources", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "TestSupport"]),
         .testTarget(name: "GrantsTests", dependencies: [
             "Grants", "Certificates", "Resources", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

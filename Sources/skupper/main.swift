@@ -1,2 +1,3 @@
 import CLI
-SkupperCommand.main()
+
+SkupperCommand.runMain()
