@@ -1,5 +1,6 @@
 import Certificates
 import Foundation
+import Resources
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -151,7 +152,7 @@ public final class GrantServer: Sendable {
         case .success(let record):
             guard let context = context.withLock({ $0 }) else { return .failure(RedemptionFailure(500, "Site not yet defined")) }
             let name = head.headers.first(name: "name").flatMap { $0.isEmpty ? nil : $0 } ?? record.name
-            guard ObjectMetaName.isValid(name) else { return .failure(RedemptionFailure(400, "Invalid name \"\(name)\"")) }
+            guard ObjectMeta.isValidLabel(name) else { return .failure(RedemptionFailure(400, "Invalid name \"\(name)\"")) }
             do {
                 let response = try context.response(name: name, subject: head.headers.first(name: "subject"))
                 logger.info("grant redeemed", metadata: ["grant": "\(record.name)", "from": "\(address)", "redemptions": "\(record.redemptions)/\(record.redemptionsAllowed)"])

@@ -70,6 +70,7 @@ public enum ResourceEncoder {
             fields.add("selector", s.selector)
             fields.add("tlsCredentials", s.tlsCredentials)
             fields.add("useClientCert", s.useClientCert, unless: false)
+            fields.add("verifyHostname", s.verifyHostname, unless: false)
             fields.add("type", s.type, unless: "tcp")
             fields.add("includeNotReadyPods", s.includeNotReadyPods, unless: false)
             fields.add("exposePodsByName", s.exposePodsByName, unless: false)
@@ -97,7 +98,7 @@ public enum ResourceEncoder {
             fields.add("generateTlsCredentials", s.generateTlsCredentials, unless: true)
             fields.add("bindHost", s.bindHost)
             if !s.subjectAlternativeNames.isEmpty { fields.add("subjectAlternativeNames", Node.sequence(.init(s.subjectAlternativeNames.map { Node($0) }))) }
-            fields.add("options", s.options)
+            fields.add("settings", s.settings)
         case .accessGrant(let s):
             fields.add("redemptionsAllowed", s.redemptionsAllowed)
             fields.add("expirationWindow", s.expirationWindow.description)

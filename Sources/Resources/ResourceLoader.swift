@@ -116,8 +116,12 @@ public enum ResourceLoader {
         }
         guard let meta = try root.mapping("metadata") else { throw root.error("metadata", "is required") }
         let name = try meta.requiredString("name")
-        guard ObjectMeta.isValidName(name) else {
-            throw meta.error("name", "invalid name \"\(name)\": use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit")
+        if kind == .secret {
+            guard ObjectMeta.isValidName(name) else {
+                throw meta.error("name", "invalid name \"\(name)\": use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit")
+            }
+        } else {
+            guard ObjectMeta.isValidLabel(name) else { throw meta.error("name", ObjectMeta.labelError(name)) }
         }
         let metadata = ObjectMeta(name: name, namespace: try meta.string("namespace"),
                                   labels: try meta.stringMap("labels"), annotations: try meta.stringMap("annotations"))

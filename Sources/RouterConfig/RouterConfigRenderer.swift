@@ -72,7 +72,7 @@ public struct RouterConfigRenderer: Sendable {
                 let profile = spec.useClientCert ? tls : SitePlan.linkProfile(tls)
                 attributes.append(("sslProfile", .string(profile)))
                 profiles[profile] = sslProfile(profile, clientAuth: spec.useClientCert)
-                attributes.append(("verifyHostname", .bool(spec.settings["verifyHostname"] == "true")))
+                attributes.append(("verifyHostname", .bool(spec.verifyHostname)))
             }
             tcpConnectors.append(.init("tcpConnector", attributes))
         }

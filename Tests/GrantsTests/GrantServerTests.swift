@@ -129,7 +129,7 @@ struct GrantServerTests {
     @Test func methodsBodiesAndTLSVersions() async throws {
         let fixture = try await ServerFixture(limits: {
             var limits = GrantServer.Limits()
-            limits.readTimeout = .seconds(1)
+            limits.readTimeout = .seconds(3)
             return limits
         }())
         defer { Task { await fixture.server.stop() } }
@@ -151,7 +151,7 @@ struct GrantServerTests {
         let started = Date()
         let slow = try run(["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/\(fixture.port); cat <&3 >/dev/null; echo closed"])
         #expect(slow.output.contains("closed"))
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 10)
     }
 
     @Test func wrongCodesInALoopAreRateLimited() async throws {

@@ -38,7 +38,9 @@ struct StatusWriter {
                     }
                 }
             }
-            try AtomicFile.write(StatusDocument(id: id, namespace: layout.namespace, status: status).yaml(), to: layout.statusFile(id))
+            // Status is derived from the input again at every start: atomic, but not flushed one file at a time.
+            try AtomicFile.write(StatusDocument(id: id, namespace: layout.namespace, status: status).yaml(), to: layout.statusFile(id),
+                                 skipIfUnchanged: false, durable: false)
             written[id] = status
             writes += 1
         }

@@ -14,8 +14,10 @@ public enum AtomicFile {
 
     /// Atomically replaces `url` with `data`, with the given permissions (0644 by default).
     /// Returns false (and writes nothing) when the file already holds exactly these bytes.
+    /// `durable` flushes the data to disk before the rename, so even a power loss leaves the old or the new
+    /// file; without it a crash of the process still never leaves a torn file (for data that can be derived again).
     @discardableResult
-    public static func write(_ data: Data, to url: URL, mode: mode_t = 0o644, skipIfUnchanged: Bool = true) throws -> Bool {
+    public static func write(_ data: Data, to url: URL, mode: mode_t = 0o644, skipIfUnchanged: Bool = true, durable: Bool = true) throws -> Bool {
         if skipIfUnchanged, let existing = try? Data(contentsOf: url), existing == data {
             return false
         }
@@ -34,7 +36,7 @@ public enum AtomicFile {
         }
         let reason = ok ? nil : String(cString: strerror(errno))
         fchmod(fd, mode)
-        if ok && fsync(fd) != 0 { ok = false }
+        if ok && durable && fsync(fd) != 0 { ok = false }
         close(fd)
         guard ok, rename(temporary, url.path) == 0 else {
             let message = reason ?? String(cString: strerror(errno))
@@ -46,8 +48,8 @@ public enum AtomicFile {
 
     /// Atomically writes UTF-8 text.
     @discardableResult
-    public static func write(_ text: String, to url: URL, mode: mode_t = 0o644, skipIfUnchanged: Bool = true) throws -> Bool {
-        try write(Data(text.utf8), to: url, mode: mode, skipIfUnchanged: skipIfUnchanged)
+    public static func write(_ text: String, to url: URL, mode: mode_t = 0o644, skipIfUnchanged: Bool = true, durable: Bool = true) throws -> Bool {
+        try write(Data(text.utf8), to: url, mode: mode, skipIfUnchanged: skipIfUnchanged, durable: durable)
     }
 
     /// Removes leftover temporary files (from a crash mid-write) in a directory.

@@ -9,13 +9,15 @@ public struct ConnectorSpec: Sendable, Hashable {
     public var tlsCredentials: String?
     /// Present the client certificate from `tlsCredentials` to the target.
     public var useClientCert: Bool
+    /// Check the target's certificate names the host (with `tlsCredentials`).
+    public var verifyHostname: Bool
     public var type: String
     public var includeNotReadyPods: Bool
     public var exposePodsByName: Bool
     public var settings: [String: String]
 
     public init(routingKey: String, host: String, port: Int, selector: String? = nil, tlsCredentials: String? = nil,
-                useClientCert: Bool = false, type: String = "tcp", includeNotReadyPods: Bool = false,
+                useClientCert: Bool = false, verifyHostname: Bool = false, type: String = "tcp", includeNotReadyPods: Bool = false,
                 exposePodsByName: Bool = false, settings: [String: String] = [:]) {
         self.routingKey = routingKey
         self.host = host
@@ -23,6 +25,7 @@ public struct ConnectorSpec: Sendable, Hashable {
         self.selector = selector
         self.tlsCredentials = tlsCredentials
         self.useClientCert = useClientCert
+        self.verifyHostname = verifyHostname
         self.type = type
         self.includeNotReadyPods = includeNotReadyPods
         self.exposePodsByName = exposePodsByName
@@ -36,9 +39,13 @@ public struct ConnectorSpec: Sendable, Hashable {
         if host.isEmpty {
             throw spec.error("host", selector == nil ? "is required" : "is required (selector is only supported on Kubernetes)")
         }
+        guard HostName.isValid(host) else {
+            throw spec.error("host", "invalid connector host: \(host) - a valid IP address or hostname is expected")
+        }
         self.port = try spec.port("port", required: true)!
         self.tlsCredentials = try spec.string("tlsCredentials")
         self.useClientCert = try spec.bool("useClientCert") ?? false
+        self.verifyHostname = try spec.bool("verifyHostname") ?? false
         self.type = try spec.string("type") ?? "tcp"
         guard type == "tcp" else { throw spec.error("type", "unsupported type \"\(type)\" (only tcp is supported)") }
         self.includeNotReadyPods = try spec.bool("includeNotReadyPods") ?? false

@@ -28,6 +28,9 @@ public struct ListenerSpec: Sendable, Hashable {
     init(reading spec: FieldReader) throws {
         self.routingKey = try spec.requiredString("routingKey")
         self.host = try spec.requiredString("host")
+        guard HostName.isValid(host) else {
+            throw spec.error("host", "invalid listener host: \(host) - a valid IP address or hostname is expected")
+        }
         self.port = try spec.port("port", required: true)!
         self.tlsCredentials = try spec.string("tlsCredentials")
         self.type = try spec.string("type") ?? "tcp"

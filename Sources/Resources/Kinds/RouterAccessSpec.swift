@@ -21,11 +21,12 @@ public struct RouterAccessSpec: Sendable, Hashable {
     /// The address the router binds; default all interfaces.
     public var bindHost: String?
     public var subjectAlternativeNames: [String]
-    public var options: [String: String]
+    /// Free-form settings (Skupper v2 calls the field `settings`; `options` is read as an alias).
+    public var settings: [String: String]
 
     public init(roles: [Role], tlsCredentials: String, issuer: String? = nil, accessType: String? = nil,
                 generateTlsCredentials: Bool = true, bindHost: String? = nil, subjectAlternativeNames: [String] = [],
-                options: [String: String] = [:]) {
+                settings: [String: String] = [:]) {
         self.roles = roles
         self.tlsCredentials = tlsCredentials
         self.issuer = issuer
@@ -33,7 +34,7 @@ public struct RouterAccessSpec: Sendable, Hashable {
         self.generateTlsCredentials = generateTlsCredentials
         self.bindHost = bindHost
         self.subjectAlternativeNames = subjectAlternativeNames
-        self.options = options
+        self.settings = settings
     }
 
     static let knownRoles: Set<String> = ["inter-router", "edge"]
@@ -55,6 +56,6 @@ public struct RouterAccessSpec: Sendable, Hashable {
         self.generateTlsCredentials = try spec.bool("generateTlsCredentials") ?? true
         self.bindHost = try spec.string("bindHost")
         self.subjectAlternativeNames = try spec.strings("subjectAlternativeNames")
-        self.options = try spec.stringMap("options")
+        self.settings = try spec.has("settings") ? spec.stringMap("settings") : spec.stringMap("options")
     }
 }
