@@ -74,6 +74,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "skupper", dependencies: ["CLI"]),
+        /// Benchmarks: `swift build -c release && .build/release/bench` prints a table and JSON.
+        .executableTarget(name: "bench", dependencies: [
+            "Certificates", "Resources", "TestSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ], path: "Benchmarks/bench"),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
         .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "TestSupport"]),

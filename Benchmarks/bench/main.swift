@@ -1,0 +1,193 @@
+// `bench`: benchmarks of skupperd, each figure beside a baseline measured in the same run.
+// Run with a release build: swift build -c release && .build/release/bench [--quick] [--json FILE]
+import Certificates
+import Foundation
+import Resources
+import TestSupport
+
+let arguments = CommandLine.arguments
+let quick = arguments.contains("--quick")
+let jsonPath = arguments.firstIndex(of: "--json").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+var rows: [Row] = []
+
+func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+/// Time from spawning `systemd-notify --ready` to its READY=1: the floor for "start to ready".
+func baselineReady() throws -> Double {
+    let socket = try NotifySocket()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-notify")
+    process.arguments = ["--ready", "--no-block"]
+    process.environment = ["NOTIFY_SOCKET": socket.path]
+    let start = Measure.now()
+    try process.run()
+    var seen: [String] = []
+    _ = socket.waitFor(timeout: 10, seen: &seen) { $0.contains("READY=1") }
+    let elapsed = Measure.milliseconds(since: start)
+    process.waitUntilExit()
+    return elapsed
+}
+
+/// Starts skupperd on `site` and returns the time to READY=1 with the running agent.
+func startAgent(_ site: TemporarySite) throws -> (Double, AgentProcess) {
+    let socket = try NotifySocket()
+    let start = Measure.now()
+    let agent = try AgentProcess(site: site, environment: ["NOTIFY_SOCKET": socket.path])
+    var seen: [String] = []
+    guard socket.waitFor(timeout: 120, seen: &seen, { $0.contains("READY=1") }) != nil else {
+        throw TestFailure("skupperd did not become ready: \(agent.log.suffix(2000))")
+    }
+    return (Measure.milliseconds(since: start), agent)
+}
+
+func populated(_ resources: Int, files: Int) throws -> TemporarySite {
+    let site = try TemporarySite()
+    if resources > 0 { try BenchFixtures.populate(site.layout, resources: resources, files: files) }
+    return site
+}
+
+// MARK: Startup and full load
+
+let baselineRuns = (0..<5).map { _ in (try? baselineReady()) ?? .nan }
+let baseline = Measure.median(baselineRuns)
+for (label, count, files, target) in [("empty directory", 0, 0, 100.0), ("1,000 resources", 1000, 10, 1000.0)] {
+    var samples: [Double] = []
+    for _ in 0..<(quick ? 2 : 5) {
+        let site = try populated(count, files: files)
+        let (elapsed, agent) = try startAgent(site)
+        agent.stop()
+        samples.append(elapsed)
+    }
+    let value = Measure.median(samples)
+    rows.append(Row(benchmark: "startup to READY=1", case_: label, value: value, unit: "ms", baseline: baseline,
+                    baselineName: "systemd-notify --ready", target: "< \(Int(target)) ms", met: value < target))
+    log("startup \(label): \(samples.map { String(format: "%.1f", $0) })")
+}
+do {
+    var samples: [Double] = []
+    for _ in 0..<(quick ? 1 : 3) {
+        let site = try populated(10_000, files: 100)
+        let (elapsed, agent) = try startAgent(site)
+        agent.stop()
+        samples.append(elapsed)
+    }
+    let value = Measure.median(samples)
+    rows.append(Row(benchmark: "full load: cold start to READY=1", case_: "10,000 resources in 100 files", value: value, unit: "ms",
+                    baseline: baseline, baselineName: "systemd-notify --ready", target: "< 2000 ms", met: value < 2000))
+}
+
+// MARK: Memory
+
+let sleeper = Process()
+sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+sleeper.arguments = ["60"]
+try sleeper.run()
+usleep(200_000)
+let baselineRSS = Measure.memory(pid: sleeper.processIdentifier).rss
+sleeper.terminate()
+for (label, count) in [("0 resources", 0), ("1,000 resources", 1000), ("10,000 resources", 10_000)] {
+    let site = try populated(count, files: max(1, count / 100))
+    let (_, agent) = try startAgent(site)
+    sleep(2)
+    let memory = Measure.memory(pid: agent.pid)
+    agent.stop()
+    rows.append(Row(benchmark: "idle RSS", case_: label, value: memory.rss, unit: "MiB", baseline: baselineRSS, baselineName: "sleep(1)",
+                    target: count == 0 ? "< 20 MiB" : nil, met: count == 0 ? memory.rss < 20 : nil))
+    rows.append(Row(benchmark: "peak RSS", case_: label, value: memory.peak, unit: "MiB", baseline: baselineRSS, baselineName: "sleep(1)"))
+}
+
+// MARK: Reconcile latency
+
+for count in [1000, 10_000] {
+    let site = try populated(count, files: 100)
+    let (_, agent) = try startAgent(site)
+    let statusWaiter = InotifyWaiter(directory: site.layout.status.path)
+    let watcher = try InotifywaitProcess(directory: site.layout.inputResources.path)
+    var agentTimes: [Double] = [], watcherTimes: [Double] = []
+    let drops = quick ? 50 : 200
+    for index in 0..<drops {
+        let name = "drop\(index)"
+        let staging = site.layout.root.appendingPathComponent("\(name).yaml")
+        try BenchFixtures.listener(30_000 + index).replacingOccurrences(of: "name: l\(30_000 + index)", with: "name: \(name)")
+            .write(to: staging, atomically: false, encoding: .utf8)
+        let start = Measure.now()
+        rename(staging.path, site.layout.inputResources.appendingPathComponent("\(name).yaml").path)
+        guard watcher.wait(for: "\(name).yaml", timeout: 10) else { throw TestFailure("inotifywait did not see \(name)") }
+        watcherTimes.append(Measure.milliseconds(since: start))
+        guard statusWaiter.wait(for: "Listener-\(name).yaml", timeout: 10) else { throw TestFailure("no status for \(name): \(agent.log.suffix(1000))") }
+        agentTimes.append(Measure.milliseconds(since: start))
+        usleep(5_000)
+    }
+    let config = site.routerConfig ?? ""
+    let applied = (0..<drops).allSatisfy { config.contains("\"listener/drop\($0)\"") }
+    agent.stop()
+    let label = "\(count.formatted()) resources loaded"
+    rows.append(Row(benchmark: "reconcile p50 (drop to status + router config)", case_: label, value: Measure.median(agentTimes), unit: "ms",
+                    baseline: Measure.median(watcherTimes), baselineName: "inotifywait sees the drop"))
+    rows.append(Row(benchmark: "reconcile p99 (drop to status + router config)", case_: label, value: Measure.quantile(agentTimes, 0.99), unit: "ms",
+                    baseline: Measure.quantile(watcherTimes, 0.99), baselineName: "inotifywait sees the drop",
+                    target: count == 10_000 ? "< 50 ms" : nil, met: count == 10_000 ? Measure.quantile(agentTimes, 0.99) < 50 && applied : nil))
+    if !applied { log("warning: not every drop reached the router config") }
+}
+
+// MARK: Grant redemption
+
+do {
+    let port = freePort()
+    let site = try TemporarySite()
+    try site.write("site.yaml", BenchFixtures.site + """
+        ---
+        apiVersion: skupper.io/v2alpha1
+        kind: AccessGrant
+        metadata: {name: bench}
+        spec: {redemptionsAllowed: 100000000, expirationWindow: 24h}
+        """)
+    let agent = try AgentProcess(site: site, arguments: ["--grant-server-port", String(port), "--grant-server-bind", "127.0.0.1",
+                                                         "--grant-server-host", "127.0.0.1", "--log-level", "warning"])
+    guard site.eventually(timeout: 30, { site.status(.accessGrant, "bench")?.status.phase == .ready }),
+          let status = site.status(.accessGrant, "bench")?.status,
+          let url = status.field("url")?.text, let ca = status.field("ca")?.text, let code = status.field("code")?.text else {
+        throw TestFailure("grant not ready: \(agent.log.suffix(2000))")
+    }
+    let duration = quick ? 3.0 : 10.0
+    let redemption = try await RedemptionLoad.run(url: url, caPEM: ca, body: code, clients: 16, seconds: duration)
+    agent.stop()
+
+    // Baseline: TLS 1.3 handshakes (plus a tiny HTTP answer) against openssl s_server with a certificate of the same kind.
+    let authority = try CertificateAuthority.generate(commonName: "bench-ca")
+    let credentials = try authority.issue(commonName: "localhost", hosts: ["127.0.0.1"], usage: .server)
+    try credentials.write(to: site.layout.root.appendingPathComponent("sserver"))
+    let basePort = freePort()
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+    let directory = site.layout.root.appendingPathComponent("sserver").path
+    server.arguments = ["s_server", "-quiet", "-accept", "127.0.0.1:\(basePort)", "-cert", "\(directory)/tls.crt", "-key", "\(directory)/tls.key",
+                        "-tls1_3", "-www"]
+    server.standardOutput = FileHandle.nullDevice
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    usleep(500_000)
+    let handshakes = try await RedemptionLoad.run(url: "https://127.0.0.1:\(basePort)/", caPEM: authority.certificatePEM, body: nil, clients: 16, seconds: duration)
+    server.terminate()
+    server.waitUntilExit()
+    rows.append(Row(benchmark: "grant redemptions per second (16 TLS clients, fresh client certificate each)", case_: "loopback",
+                    value: redemption.rate, unit: "1/s", baseline: handshakes.rate, baselineName: "openssl s_server TLS handshakes/s",
+                    target: ">= 0.5 x baseline", met: redemption.rate >= 0.5 * handshakes.rate))
+    rows.append(Row(benchmark: "grant redemption p99 latency", case_: "loopback", value: Measure.quantile(redemption.latencies, 0.99), unit: "ms",
+                    baseline: Measure.quantile(handshakes.latencies, 0.99), baselineName: "openssl s_server request p99"))
+    log("redemptions: \(redemption.completed) ok, \(redemption.failed) failed; s_server: \(handshakes.completed) ok, \(handshakes.failed) failed")
+}
+
+// MARK: Report
+
+func format(_ value: Double?) -> String { value.map { $0.isNaN ? "-" : String(format: "%.2f", $0) } ?? "-" }
+var table = "| benchmark | case | value | baseline | ratio | target | met |\n|---|---|---|---|---|---|---|\n"
+for row in rows {
+    let baselineText = row.baseline.map { "\(format($0)) \(row.unit) (\(row.baselineName ?? ""))" } ?? "-"
+    table += "| \(row.benchmark) | \(row.case_) | \(format(row.value)) \(row.unit) | \(baselineText) | \(format(row.ratio)) | \(row.target ?? "-") | \(row.met.map { $0 ? "yes" : "NO" } ?? "-") |\n"
+}
+print(table)
+let encoder = JSONEncoder()
+encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+let json = try encoder.encode(rows)
+if let jsonPath { try json.write(to: URL(fileURLWithPath: jsonPath)) } else { print(String(decoding: json, as: UTF8.self)) }
