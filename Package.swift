@@ -37,7 +37,7 @@ let package = Package(
         ]),
         /// Router platforms: render-only, Docker/Podman Engine API, systemd.
         .target(name: "Platforms", dependencies: [
-            "Resources",
+            "Resources", "RouterConfig",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),

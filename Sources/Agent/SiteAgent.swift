@@ -168,7 +168,7 @@ public actor SiteAgent {
             }
             if configChanged || full || !platformState.isHealthy || !hadSite {
                 do {
-                    platformState = try await platform.apply(layout: layout, siteName: site.name, settings: site.site?.settings ?? [:], configChanged: configChanged)
+                    platformState = try await platform.apply(layout: layout, siteName: site.name, siteId: identity.siteId, settings: site.site?.settings ?? [:], configChanged: configChanged)
                 } catch {
                     platformState = PlatformState(.failed, "\(error)")
                     logger.error("platform \(platform.name): \(error)")

@@ -9,7 +9,7 @@ public struct RenderOnlyPlatform: RouterPlatform {
 
     public func sslProfileBasePath(for layout: SiteLayout) -> String { layout.root.path }
 
-    public func apply(layout: SiteLayout, siteName: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState {
+    public func apply(layout: SiteLayout, siteName: String, siteId: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState {
         PlatformState(.rendered, "router configuration rendered to \(layout.routerConfig.path) (render-only platform: no router is run)")
     }
 

@@ -8,7 +8,7 @@ public protocol RouterPlatform: Sendable {
     func sslProfileBasePath(for layout: SiteLayout) -> String
     /// Brings the router in line with the rendered configuration; `configChanged` says whether
     /// `skrouterd.json` or the certificates were rewritten since the last call.
-    func apply(layout: SiteLayout, siteName: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState
+    func apply(layout: SiteLayout, siteName: String, siteId: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState
     /// Stops and removes the router (the Site was deleted).
     func teardown(layout: SiteLayout) async throws
     /// The router's current state, for status reports.
