@@ -29,6 +29,12 @@ struct Skupperd: AsyncParsableCommand {
     @Option(help: "How the router runs: render (no router), linux, docker, podman, systemd. Default: $SKUPPER_PLATFORM, else render.")
     var platform: String?
 
+    @Option(name: .customLong("container-socket"), help: "The docker/podman engine's unix socket (default: $CONTAINER_ENDPOINT or $DOCKER_HOST, else the engine's usual socket).")
+    var containerSocket: String?
+
+    @Option(name: .customLong("router-image"), help: "The router image for docker/podman (default: $SKUPPER_ROUTER_IMAGE, else Skupper's pinned skupper-router image; a Site's settings.router-image wins).")
+    var routerImage: String?
+
     @Flag(help: "Write an example Site and Listener into the input directory when it holds no resources.")
     var example = false
 
@@ -73,8 +79,15 @@ struct Skupperd: AsyncParsableCommand {
         let routerPlatform: any RouterPlatform
         switch platformName {
         case "render", "none": routerPlatform = RenderOnlyPlatform()
+        case "docker", "podman":
+            do {
+                routerPlatform = try ContainerPlatform(engine: ContainerEngineKind(rawValue: platformName)!, socketPath: containerSocket,
+                                                       routerImage: routerImage, logger: logger)
+            } catch {
+                throw ValidationError("--platform \(platformName): \(error)")
+            }
         default:
-            throw ValidationError("--platform: unknown or unavailable platform \"\(platformName)\" (expected render)")
+            throw ValidationError("--platform: unknown or unavailable platform \"\(platformName)\" (expected render, docker or podman)")
         }
         let grantServer = GrantServerOptions(enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort, advertisedHost: grantServerHost)
         let agent = SiteAgent(options: AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer),
