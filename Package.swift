@@ -88,6 +88,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Resources"], path: "Tests/TestSupport"),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Resources", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "TestSupport"]),
+        .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "TestSupport"]),
         .testTarget(name: "GrantsTests", dependencies: [
             "Grants", "Certificates", "Resources", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

@@ -9,6 +9,8 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     pkg-config libsystemd-dev libssl-dev libcurl4-openssl-dev \
     openssl systemd inotify-tools \
     docker.io busybox-static dpkg-dev >/dev/null
+# Podman with its recommended runtime pieces (netavark, conmon, uidmap), as the podman platform tests use it.
+$SUDO apt-get install -y -qq podman >/dev/null
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
     echo "note: Swift is at /opt/swift/usr/bin; add it to PATH" >&2
 fi
