@@ -1,0 +1,36 @@
+import Foundation
+import Resources
+import Testing
+import TestSupport
+
+/// Helpers for the CLI tests: run `skupper` against a site directory and read what it wrote.
+extension TemporarySite {
+    /// Runs the real `skupper` binary with this site's `--config-dir`.
+    func skupper(_ arguments: String..., timeout: TimeInterval = 120) throws -> CLIResult {
+        try SkupperCLI.run(arguments, site: self, timeout: timeout)
+    }
+
+    /// The resources in one input file.
+    func inputResources(_ file: String) throws -> [Resource] {
+        try ResourceLoader.load(contentsOf: layout.inputResources.appendingPathComponent(file), displayName: file).resources
+    }
+
+    /// The names of the files in input/resources.
+    var inputFiles: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: layout.inputResources.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+}
+
+/// A scratch directory for token files, removed afterwards.
+final class ScratchDirectory: @unchecked Sendable {
+    let url: URL
+
+    init() throws {
+        url = URL(fileURLWithPath: "/tmp").appendingPathComponent("skcli-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
