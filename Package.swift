@@ -89,6 +89,8 @@ let package = Package(
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Resources", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "TestSupport"]),
         .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "TestSupport"]),
+        /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.
+        .testTarget(name: "SystemdTests", dependencies: ["Platforms", "Agent", "CLI", "Resources", "TestSupport"]),
         .testTarget(name: "GrantsTests", dependencies: [
             "Grants", "Certificates", "Resources", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

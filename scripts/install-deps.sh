@@ -8,7 +8,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     pkg-config libsystemd-dev libssl-dev libcurl4-openssl-dev \
     openssl systemd inotify-tools \
-    docker.io busybox-static dpkg-dev >/dev/null
+    docker.io busybox-static dpkg-dev debootstrap >/dev/null
 # Podman with its recommended runtime pieces (netavark, conmon, uidmap), as the podman platform tests use it.
 $SUDO apt-get install -y -qq podman >/dev/null
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then

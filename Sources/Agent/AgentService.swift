@@ -23,6 +23,10 @@ public struct AgentService: Service {
         let watcher = try DirectoryWatcher(directory: layout.inputResources, quietPeriod: agent.options.debounce)
         let batches = watcher.batches()
         try await agent.start()
+        // runtime/agent.yaml names this process (for `skupper system reload|status` outside systemd).
+        let info = AgentInfo(namespace: layout.namespace, platform: agent.platform.name)
+        do { try info.write(layout) } catch { logger.warning("cannot write \(layout.agentInfo.path): \(error)") }
+        defer { info.remove(layout) }
         let summary = await agent.summary()
         notifier.ready(status: summary)
         logger.info("ready", metadata: ["site": "\(summary)", "directory": "\(layout.inputResources.path)"])

@@ -10,6 +10,7 @@ public struct SkupperCommand: ParsableCommand {
         ConnectorCommand.self,
         LinkCommand.self,
         AccessTokenCommand.self,
+        SystemCommand.self,
     ]
 
     public static let configuration = CommandConfiguration(

@@ -35,6 +35,15 @@ struct Skupperd: AsyncParsableCommand {
     @Option(name: .customLong("router-image"), help: "The router image for docker/podman (default: $SKUPPER_ROUTER_IMAGE, else Skupper's pinned skupper-router image; a Site's settings.router-image wins).")
     var routerImage: String?
 
+    @Option(name: .customLong("systemd-scope"), help: "systemd/linux platform: the service manager of the router unit, system or user (default: system for root, else user).")
+    var systemdScope: String?
+
+    @Option(name: .customLong("systemd-unit-dir"), help: ArgumentHelp("systemd/linux platform: where the router unit is written (default: the scope's).", visibility: .hidden))
+    var systemdUnitDir: String?
+
+    @Option(name: .customLong("systemctl"), help: ArgumentHelp("systemd/linux platform: the systemctl command line, split at spaces (default: systemctl [--user]).", visibility: .hidden))
+    var systemctl: String?
+
     @Flag(help: "Write an example Site and Listener into the input directory when it holds no resources.")
     var example = false
 
@@ -86,8 +95,16 @@ struct Skupperd: AsyncParsableCommand {
             } catch {
                 throw ValidationError("--platform \(platformName): \(error)")
             }
+        case "systemd", "linux":
+            // The router runs as skupper-<namespace>.service under the system manager (root) or the user's.
+            let scope = try systemdScope.map { name in
+                guard let scope = SystemdScope(rawValue: name) else { throw ValidationError("--systemd-scope: \"\(name)\" is not valid: choose system or user") }
+                return scope
+            } ?? SystemdScope.current
+            routerPlatform = SystemdPlatform(scope: scope, unitDirectory: systemdUnitDir.map { URL(fileURLWithPath: $0) },
+                                             systemctl: systemctl.map { Systemctl(command: $0.split(separator: " ").map(String.init)) })
         default:
-            throw ValidationError("--platform: unknown or unavailable platform \"\(platformName)\" (expected render, docker or podman)")
+            throw ValidationError("--platform: unknown or unavailable platform \"\(platformName)\" (expected render, docker, podman, systemd or linux)")
         }
         let grantServer = GrantServerOptions(enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort, advertisedHost: grantServerHost)
         let agent = SiteAgent(options: AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer),

@@ -1,0 +1,70 @@
+import Foundation
+import Resources
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `runtime/agent.yaml`: which process is the namespace's running agent, so `skupper system reload` can send it
+/// SIGHUP and `skupper system status` can tell whether it runs, also when it was started outside systemd.
+public struct AgentInfo: Sendable, Hashable {
+    public var pid: Int32
+    public var namespace: String
+    public var platform: String
+    public var version: String
+    public var started: String
+
+    public init(pid: Int32 = getpid(), namespace: String, platform: String, version: String = SkupperVersion.current, started: Date = Date()) {
+        self.pid = pid
+        self.namespace = namespace
+        self.platform = platform
+        self.version = version
+        self.started = ISO8601DateFormatter().string(from: started)
+    }
+
+    /// The file's text (flat YAML).
+    public var yaml: String {
+        "pid: \(pid)\nnamespace: \(namespace)\nplatform: \(platform)\nversion: \"\(version)\"\nstarted: \"\(started)\"\n"
+    }
+
+    /// Parses what `yaml` wrote; nil when the file is not an agent info file.
+    public static func parse(_ text: String) -> AgentInfo? {
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            values[key] = value
+        }
+        guard let pid = values["pid"].flatMap(Int32.init), pid > 0 else { return nil }
+        var info = AgentInfo(pid: pid, namespace: values["namespace"] ?? "", platform: values["platform"] ?? "", version: values["version"] ?? "")
+        info.started = values["started"] ?? ""
+        return info
+    }
+
+    /// The namespace's agent info, if the file exists.
+    public static func read(_ layout: SiteLayout) -> AgentInfo? {
+        (try? String(contentsOf: layout.agentInfo, encoding: .utf8)).flatMap(parse)
+    }
+
+    /// Whether the process is alive and is a skupperd (not a recycled pid).
+    public var isRunning: Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return true }
+        return String(decoding: data, as: UTF8.self).contains("skupperd")
+    }
+
+    /// The running agent of a namespace, if there is one.
+    public static func running(_ layout: SiteLayout) -> AgentInfo? {
+        read(layout).flatMap { $0.isRunning ? $0 : nil }
+    }
+
+    func write(_ layout: SiteLayout) throws {
+        try AtomicFile.write(yaml, to: layout.agentInfo, mode: 0o644, skipIfUnchanged: false)
+    }
+
+    /// Removes the file if it still names this process.
+    func remove(_ layout: SiteLayout) {
+        if AgentInfo.read(layout)?.pid == pid { try? FileManager.default.removeItem(at: layout.agentInfo) }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Platforms
+
+/// The agent's own unit, `skupperd@<namespace>.service`: where it is installed and what `skupper system install`
+/// writes when no package installed it. The texts are the repository's units/skupperd@.service and
+/// units/user/skupperd@.service (a test keeps them equal).
+public enum AgentUnit {
+    /// The template unit's file name.
+    public static let templateName = "skupperd@.service"
+
+    /// `skupperd@<namespace>.service`.
+    public static func name(namespace: String) -> String { "skupperd@\(namespace).service" }
+
+    /// Where packages install units (searched before writing one of our own).
+    public static func packageDirectories(_ scope: SystemdScope) -> [URL] {
+        switch scope {
+        case .system: return ["/lib/systemd/system", "/usr/lib/systemd/system"].map { URL(fileURLWithPath: $0) }
+        case .user: return ["/usr/lib/systemd/user", "/lib/systemd/user"].map { URL(fileURLWithPath: $0) }
+        }
+    }
+
+    /// The packaged template unit, if a package installed one.
+    public static func packaged(_ scope: SystemdScope) -> URL? {
+        packageDirectories(scope).map { $0.appendingPathComponent(templateName) }.first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// The environment file the unit reads for one namespace (SKUPPER_PLATFORM, SKUPPERD_OPTIONS).
+    public static func environmentFile(_ scope: SystemdScope, namespace: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        switch scope {
+        case .system:
+            return URL(fileURLWithPath: "/etc/default/skupperd-\(namespace)")
+        case .user:
+            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            return URL(fileURLWithPath: home).appendingPathComponent(".config/skupperd-\(namespace).env")
+        }
+    }
+
+    /// The template text for a scope, with the agent's path put in.
+    public static func text(_ scope: SystemdScope, skupperd: String = installedPath) -> String {
+        let template = scope == .system ? systemTemplate : userTemplate
+        // The literals drop the files' final newline.
+        return template.replacingOccurrences(of: "ExecStart=\(installedPath) ", with: "ExecStart=\(skupperd) ") + "\n"
+    }
+
+    /// Where the package installs the agent.
+    public static let installedPath = "/usr/bin/skupperd"
+
+    /// units/skupperd@.service
+    public static let systemTemplate = """
+# The skupper-local site agent for namespace %i, run by the system manager:
+#   systemctl enable --now skupperd@west
+# Resources go in /var/lib/skupper/namespaces/%i/input/resources.
+[Unit]
+Description=Skupper site agent (namespace %i)
+Documentation=file:///usr/share/doc/skupper-local/README.md
+After=network-online.target docker.service podman.socket
+Wants=network-online.target
+
+[Service]
+Type=notify
+NotifyAccess=main
+Environment=SKUPPER_PLATFORM=linux
+EnvironmentFile=-/etc/default/skupperd
+EnvironmentFile=-/etc/default/skupperd-%i
+ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS
+# The shell's own kill: /bin/kill (procps) is missing on minimal systems.
+ExecReload=/bin/sh -c "kill -HUP ${MAINPID}"
+WatchdogSec=30s
+TimeoutStartSec=90s
+Restart=on-failure
+RestartSec=2s
+StateDirectory=skupper
+StateDirectoryMode=0755
+NoNewPrivileges=yes
+ProtectSystem=full
+# The systemd/linux platform writes the router unit skupper-<namespace>.service here.
+ReadWritePaths=-/etc/systemd/system
+ProtectHome=yes
+PrivateTmp=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+RestrictSUIDSGID=yes
+RestrictRealtime=yes
+RestrictNamespaces=yes
+LockPersonality=yes
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
+SystemCallArchitectures=native
+UMask=0022
+
+[Install]
+WantedBy=multi-user.target
+"""
+
+    /// units/user/skupperd@.service
+    public static let userTemplate = """
+# The skupper-local site agent for namespace %i, run by a user's manager:
+#   systemctl --user enable --now skupperd@west
+[Unit]
+Description=Skupper site agent (namespace %i, user)
+Documentation=file:///usr/share/doc/skupper-local/README.md
+
+[Service]
+Type=notify
+NotifyAccess=main
+Environment=SKUPPER_PLATFORM=podman
+EnvironmentFile=-%h/.config/skupperd.env
+EnvironmentFile=-%h/.config/skupperd-%i.env
+ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS
+# The shell's own kill: /bin/kill (procps) is missing on minimal systems.
+ExecReload=/bin/sh -c "kill -HUP ${MAINPID}"
+WatchdogSec=30s
+TimeoutStartSec=90s
+Restart=on-failure
+RestartSec=2s
+NoNewPrivileges=yes
+LockPersonality=yes
+RestrictRealtime=yes
+
+[Install]
+WantedBy=default.target
+"""
+}

@@ -1,0 +1,46 @@
+import Agent
+import ArgumentParser
+import Foundation
+import Resources
+
+/// `skupper system start`: starts the namespace's agent (which renders the site and starts its router).
+public struct SystemStart: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Create a non-kube site based on provided Skupper Custom Resources",
+        discussion: """
+            Start the Skupper router for the current site. This starts the systemd service for the current namespace: \
+            the agent skupperd@<namespace>.service, which renders the site from <config-dir>/input/resources and \
+            runs its router. Install the service first with `skupper system install`.
+            """)
+
+    @OptionGroup public var options: SystemOptions
+
+    public init() {}
+
+    public func run() throws {
+        let layout = options.layout
+        let sources = ((try? FileManager.default.contentsOfDirectory(atPath: layout.inputResources.path)) ?? []).filter(ResourceLoader.isResourceFile)
+        guard !sources.isEmpty else {
+            Console.out("Namespace \"\(options.namespace)\" does not exist")
+            throw CLIError("No sources found at: \(layout.inputResources.path)")
+        }
+        Console.out("Sources will be consumed from namespace \"\(options.namespace)\"")
+        guard try options.isLoaded(options.agentUnit) else {
+            throw CLIError("the agent's unit \(options.agentUnit) is not installed", hints: ["Run: skupper system install -n \(options.namespace)"])
+        }
+        // Type=notify: this returns once the agent has rendered the site and reported READY.
+        try options.systemctlChecked(["start", options.agentUnit])
+        let site = options.global.site
+        guard let resource = site.site() else {
+            Console.out("The agent \(options.agentUnit) is running; no Site is defined in \(layout.inputResources.path) yet")
+            return
+        }
+        Console.out("Site \"\(resource.name)\" has been created on namespace \"\(options.namespace)\"")
+        if let info = AgentInfo.read(layout) { Console.out("Platform: \(info.platform)") }
+        if let status = site.status(resource.id)?.status, status.phase != .ready {
+            Console.out("Status: \(status.phase.rawValue): \(status.message)")
+        }
+        Console.out("Definition is available at: \(layout.inputResources.path)")
+    }
+}

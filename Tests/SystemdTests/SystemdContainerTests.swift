@@ -1,0 +1,233 @@
+import Agent
+import Foundation
+import Platforms
+import Resources
+import Testing
+import TestSupport
+
+/// Against a real systemd booted in a container (see `SystemdContainer`): the router unit's life cycle driven
+/// by `SystemdPlatform`, the agent itself as a Type=notify unit with `skupper system ...`, and the .deb.
+@Suite(.serialized) struct SystemdContainerTests {
+    static let siteId = "7d0c6a52-3f0b-4a43-8a55-1c2b7e9f0d21"
+
+    /// `SystemdPlatform` on this machine, systemctl reaching the container's systemd: install, enable and start;
+    /// no restart without a change; restart on a configuration change and on a unit change; start again after
+    /// the router stopped; a failing router reported as failed; teardown stops, disables and removes.
+    @Test func routerUnitLifeCycle() async throws {
+        let container = try SystemdContainer.shared()
+        print("systemd container ready in \(String(format: "%.1f", container.bootSeconds)) s")
+        // A site directory whose path needs quoting and escaping in the unit.
+        let layout = SiteLayout(root: container.shared.appendingPathComponent("site dir 100%"), namespace: "plat")
+        try FileManager.default.createDirectory(at: layout.routerDirectory, withIntermediateDirectories: true)
+        try #"[["router", {"id": "plat-1", "mode": "interior"}]]"#.write(to: layout.routerConfig, atomically: true, encoding: .utf8)
+        let log = container.shared.appendingPathComponent("plat-router.log")
+        try container.write("/usr/local/bin/skrouterd", SystemdContainer.standinRouter(log: log.path), mode: "0755")
+        let platform = SystemdPlatform(scope: .system, unitDirectory: container.units, systemctl: Systemctl(command: container.systemctlCommand))
+        let unit = "skupper-plat.service"
+        func starts() -> [String] {
+            ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        func mainPID() throws -> String { try container.show(unit, ["MainPID"])["MainPID"] ?? "" }
+        func waitFor(_ count: Int) -> Bool {
+            let deadline = Date().addingTimeInterval(10)
+            while starts().count < count && Date() < deadline { usleep(50_000) }
+            return starts().count == count
+        }
+
+        var state = try await platform.apply(layout: layout, siteName: "plat", siteId: Self.siteId, settings: [:], configChanged: false)
+        #expect(state.phase == .running, "\(state)")
+        #expect(waitFor(1), "\(starts())")
+        #expect(starts().first?.hasSuffix(" \(layout.routerConfig.path) \(Self.siteId)") == true, "\(starts())")
+        #expect(try container.exec(["systemctl", "is-enabled", unit]).output.trimmingCharacters(in: .whitespacesAndNewlines) == "enabled")
+        #expect(try container.exec(["test", "-L", "/etc/systemd/system/default.target.wants/\(unit)"]).status == 0)
+        let firstPID = try mainPID()
+
+        // Nothing changed: nothing restarts.
+        state = try await platform.apply(layout: layout, siteName: "plat", siteId: Self.siteId, settings: [:], configChanged: false)
+        #expect(state.phase == .running)
+        #expect(try mainPID() == firstPID)
+        #expect(starts().count == 1)
+
+        // A configuration change restarts the router.
+        state = try await platform.apply(layout: layout, siteName: "plat", siteId: Self.siteId, settings: [:], configChanged: true)
+        #expect(waitFor(2), "\(starts())")
+        #expect(try mainPID() != firstPID)
+
+        // A unit change (another site id) is daemon-reloaded and restarts it with the new environment.
+        let otherId = "0b7f1c9e-2222-4d3c-8e55-6a7b8c9d0e1f"
+        state = try await platform.apply(layout: layout, siteName: "plat", siteId: otherId, settings: [:], configChanged: false)
+        #expect(waitFor(3), "\(starts())")
+        #expect(starts().last?.hasSuffix(" \(otherId)") == true)
+        #expect(try container.show(unit, ["NeedDaemonReload"])["NeedDaemonReload"] == "no")
+
+        // Stopped behind the agent's back: the next apply starts it again.
+        try container.checked(["systemctl", "stop", unit])
+        #expect(await platform.state(layout: layout).phase == .stopped)
+        state = try await platform.apply(layout: layout, siteName: "plat", siteId: otherId, settings: [:], configChanged: false)
+        #expect(state.phase == .running, "\(state)")
+        #expect(waitFor(4), "\(starts())")
+
+        // A router that cannot start (no configuration) is reported failed, with its exit status.
+        try FileManager.default.removeItem(at: layout.routerConfig)
+        _ = try await platform.apply(layout: layout, siteName: "plat", siteId: otherId, settings: [:], configChanged: true)
+        var failed = await platform.state(layout: layout)
+        let deadline = Date().addingTimeInterval(10)
+        while failed.phase != .failed && Date() < deadline { usleep(50_000); failed = await platform.state(layout: layout) }
+        #expect(failed.phase == .failed && failed.message.contains("exit status 2"), "\(failed)")
+
+        // Teardown: stopped, disabled, removed; systemd no longer knows the unit.
+        try #"[["router", {"id": "plat-1"}]]"#.write(to: layout.routerConfig, atomically: true, encoding: .utf8)
+        _ = try await platform.apply(layout: layout, siteName: "plat", siteId: otherId, settings: [:], configChanged: true)
+        #expect(waitFor(5))
+        let lastPID = try mainPID()
+        try await platform.teardown(layout: layout)
+        #expect(!FileManager.default.fileExists(atPath: container.units.appendingPathComponent(unit).path))
+        #expect(try container.show(unit, ["LoadState"])["LoadState"] == "not-found")
+        #expect(try container.exec(["test", "-e", "/etc/systemd/system/default.target.wants/\(unit)"]).status != 0)
+        #expect(try container.exec(["kill", "-0", lastPID]).status != 0, "the router process \(lastPID) survived the teardown")
+        #expect(await platform.state(layout: layout).phase == .stopped)
+    }
+
+    /// The agent as a Type=notify unit, installed and driven with `skupper system ...` inside the container; it
+    /// runs its router as skupper-default.service through the same systemd.
+    @Test func agentUnderSystemdWithSkupperSystem() throws {
+        let container = try SystemdContainer.shared()
+        let products = BuiltProducts.directory.resolvingSymlinksInPath().path
+        let skupper = products + "/skupper", skupperd = products + "/skupperd"
+        let log = container.shared.appendingPathComponent("default-router.log")
+        try container.write("/usr/local/bin/skrouterd", SystemdContainer.standinRouter(log: log.path), mode: "0755")
+        let input = "/var/lib/skupper/namespaces/default/input/resources"
+        let started = Date()
+
+        // start before install: a clear error.
+        try container.write("\(input)/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\n")
+        let early = try container.exec([skupper, "system", "start"])
+        #expect(early.status != 0 && early.output.contains("skupperd@default.service is not installed"), "\(early.output)")
+
+        let install = try container.checked([skupper, "system", "install", "--skupperd", skupperd, "--platform", "linux"])
+        #expect(install.contains("Enabled skupperd@default.service (system manager)"), "\(install)")
+        #expect(try container.checked(["cat", "/etc/default/skupperd-default"]).contains("SKUPPER_PLATFORM=linux"))
+
+        let start = try container.checked([skupper, "system", "start"])
+        #expect(start.contains("Site \"west\" has been created on namespace \"default\""), "\(start)")
+        #expect(start.contains("Platform: linux"), "\(start)")
+        let agent = try container.show("skupperd@default.service", ["ActiveState", "StatusText", "Type"])
+        #expect(agent["ActiveState"] == "active", "\(agent)")
+        #expect(agent["Type"] == "notify")
+        #expect(agent["StatusText"] == "Site west, router running", "\(agent)")
+        #expect(try container.show("skupper-default.service", ["ActiveState"])["ActiveState"] == "active")
+        let routerPID = try container.show("skupper-default.service", ["MainPID"])["MainPID"] ?? ""
+
+        let status = try container.checked([skupper, "system", "status"])
+        #expect(status.contains("Agent: skupperd@default.service active (running)"), "\(status)")
+        #expect(status.contains("Router: skupper-default.service active (running)"), "\(status)")
+        #expect(status.contains("Site \"west\": Ready"), "\(status)")
+
+        // A new Listener changes the router configuration: the agent restarts the router unit.
+        try container.write("\(input)/listener.yaml", """
+            apiVersion: skupper.io/v2alpha1
+            kind: Listener
+            metadata:
+              name: backend
+            spec:
+              host: 127.0.0.1
+              port: 8080
+              routingKey: backend
+
+            """)
+        var restarted = false
+        for _ in 0..<100 {
+            let pid = try container.show("skupper-default.service", ["MainPID"])["MainPID"] ?? ""
+            if pid != routerPID && pid != "0" { restarted = true; break }
+            usleep(100_000)
+        }
+        #expect(restarted, "router not restarted after a configuration change")
+        #expect(try container.show("skupperd@default.service", ["StatusText"])["StatusText"] == "Site west, 1 listener, router running")
+
+        // systemctl reload (via skupper system reload) sends SIGHUP; the agent re-reads and stays active.
+        let reload = try container.checked([skupper, "system", "reload"])
+        #expect(reload.contains("Site \"west\" has been reloaded on namespace \"default\""), "\(reload)")
+        #expect(try container.show("skupperd@default.service", ["ActiveState"])["ActiveState"] == "active")
+        #expect(try container.checked(["journalctl", "--no-pager", "-u", "skupperd@default.service"]).contains("SIGHUP: reloading"))
+
+        // Deleting the Site tears the router unit down.
+        try container.checked(["rm", "\(input)/site.yaml"])
+        var removed = false
+        for _ in 0..<100 {
+            if try container.show("skupper-default.service", ["LoadState"])["LoadState"] == "not-found" { removed = true; break }
+            usleep(100_000)
+        }
+        #expect(removed, "router unit still loaded after the Site was deleted")
+        #expect(try container.exec(["test", "-e", "/etc/systemd/system/skupper-default.service"]).status != 0)
+        try container.write("\(input)/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\n")
+
+        // stop: agent and router stopped; uninstall: refuses while active, then removes what install wrote.
+        var routerBack = false
+        for _ in 0..<100 {
+            if try container.show("skupper-default.service", ["ActiveState"])["ActiveState"] == "active" { routerBack = true; break }
+            usleep(100_000)
+        }
+        #expect(routerBack)
+        let refused = try container.exec([skupper, "system", "uninstall"])
+        #expect(refused.status != 0 && refused.output.contains("Active sites detected"), "\(refused.output)")
+        let stop = try container.checked([skupper, "system", "stop"])
+        #expect(stop.contains("Namespace \"default\" has been stopped"), "\(stop)")
+        #expect(try container.show("skupperd@default.service", ["ActiveState"])["ActiveState"] == "inactive")
+        #expect(try container.show("skupper-default.service", ["ActiveState"])["ActiveState"] == "inactive")
+        let uninstall = try container.checked([skupper, "system", "uninstall"])
+        #expect(uninstall.contains("Disabled skupperd@default.service"), "\(uninstall)")
+        #expect(try container.exec(["test", "-e", "/etc/systemd/system/skupperd@.service"]).status != 0)
+        #expect(try container.exec(["test", "-e", "/etc/systemd/system/skupper-default.service"]).status != 0)
+        #expect(try container.show("skupperd@default.service", ["LoadState"])["LoadState"] == "not-found")
+        print("agent under systemd: install, start, restart, reload, teardown, stop, uninstall in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
+
+    /// packaging/build-deb.sh (a release build with the Swift runtime linked statically, reused when nothing
+    /// changed) makes a .deb that installs with dpkg into the systemd container, whose binaries run there and
+    /// whose packaged unit runs the agent. SKUPPER_SKIP_DEB_TEST=1 skips it.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SKUPPER_SKIP_DEB_TEST"] == nil))
+    func debianPackageInstallsAndRuns() throws {
+        let container = try SystemdContainer.shared()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let started = Date()
+        let build = try run(["bash", root.appendingPathComponent("packaging/build-deb.sh").path, "--out", container.shared.appendingPathComponent("deb").path])
+        try #require(build.status == 0, "build-deb.sh failed: \(build.output.suffix(4000))")
+        let deb = build.output.split(separator: "\n").last.map(String.init) ?? ""
+        print("packaging/build-deb.sh: \(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(deb)")
+        #expect(deb.hasSuffix(".deb"))
+
+        let contents = try run(["dpkg-deb", "-c", deb]).output
+        for path in ["./usr/bin/skupperd", "./usr/bin/skupper", "./lib/systemd/system/skupperd.service", "./lib/systemd/system/skupperd@.service",
+                     "./usr/lib/systemd/user/skupperd.service", "./usr/lib/systemd/user/skupperd@.service", "./etc/default/skupperd",
+                     "./var/lib/skupper/", "./usr/share/doc/skupper-local/README.md"] {
+            #expect(contents.contains(" \(path)\n"), "\(path) is not in the package")
+        }
+        let depends = try run(["dpkg-deb", "-f", deb, "Depends"]).output
+        for package in ["libsystemd0", "libssl3", "libcurl4"] { #expect(depends.contains(package), "\(depends)") }
+
+        let install = try container.exec(["dpkg", "-i", deb])
+        try #require(install.status == 0, "dpkg -i: \(install.output)")
+        #expect(try container.checked(["/usr/bin/skupperd", "--version"]).trimmingCharacters(in: .whitespacesAndNewlines) == SkupperVersion.current)
+        #expect(try container.checked(["/usr/bin/skupper", "--help"]).contains("system"))
+        // No Swift runtime from the toolchain (which the container happens to see at /opt/swift).
+        let libraries = try container.checked(["ldd", "/usr/bin/skupperd", "/usr/bin/skupper"])
+        #expect(!libraries.contains("swift") && !libraries.contains("not found"), "\(libraries)")
+
+        // The packaged unit runs the packaged agent (platform linux by default) under systemd.
+        let log = container.shared.appendingPathComponent("pkg-router.log")
+        try container.write("/usr/local/bin/skrouterd", SystemdContainer.standinRouter(log: log.path), mode: "0755")
+        try container.write("/var/lib/skupper/namespaces/pkg/input/resources/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: pkg-site\n")
+        try container.checked(["systemctl", "start", "skupperd@pkg.service"])
+        let agent = try container.show("skupperd@pkg.service", ["ActiveState", "StatusText", "FragmentPath"])
+        #expect(agent["ActiveState"] == "active", "\(agent)")
+        #expect(agent["FragmentPath"] == "/lib/systemd/system/skupperd@.service", "\(agent)")
+        #expect(agent["StatusText"] == "Site pkg-site, router running", "\(agent)")
+        #expect(try container.show("skupper-pkg.service", ["ActiveState"])["ActiveState"] == "active")
+        try container.checked(["systemctl", "stop", "skupperd@pkg.service", "skupper-pkg.service"])
+
+        let remove = try container.exec(["dpkg", "-r", "skupper-local"])
+        #expect(remove.status == 0, "dpkg -r: \(remove.output)")
+        #expect(try container.exec(["test", "-e", "/usr/bin/skupperd"]).status != 0)
+        #expect(try container.exec(["test", "-e", "/lib/systemd/system/skupperd@.service"]).status != 0)
+    }
+}
