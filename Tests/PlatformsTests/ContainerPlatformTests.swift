@@ -140,6 +140,14 @@ struct ContainerPlatformTests {
         let second = try #require(try engine.inspect(site.containerName))
         #expect(second["Id"] as? String != first["Id"] as? String)
         #expect(second.at("Config", "Image") as? String == DockerEngine.standinImage2)
+        // A new image that is not there leaves the running router alone.
+        await #expect(throws: PlatformError.self) {
+            _ = try await platform.apply(layout: site.layout, siteName: "west", siteId: site.siteId,
+                                         settings: ["router-image": "local/not-there:2"], configChanged: false)
+        }
+        let third = try #require(try engine.inspect(site.containerName))
+        #expect(third["Id"] as? String == second["Id"] as? String)
+        #expect(third.at("State", "Running") as? Bool == true)
     }
 
     @Test("teardown stops and removes the container; state then reports it missing")
@@ -164,7 +172,11 @@ struct ContainerPlatformTests {
         let platform = try dockerPlatform(engine)
         _ = try await platform.apply(layout: site.layout, siteName: "west", siteId: site.siteId, settings: [:], configChanged: true)
         #expect(try engine.docker(["kill", site.containerName]).status == 0)
-        let state = await platform.state(layout: site.layout)
+        var state = await platform.state(layout: site.layout)
+        for _ in 0..<100 where state.phase != .failed {
+            try await Task.sleep(for: .milliseconds(100))
+            state = await platform.state(layout: site.layout)
+        }
         #expect(state.phase == .failed)
         #expect(state.message == "router container \(site.containerName) exited with code 137")
         let again = try await platform.apply(layout: site.layout, siteName: "west", siteId: site.siteId, settings: [:], configChanged: false)

@@ -58,6 +58,8 @@ public final class ContainerPlatform: RouterPlatform {
             guard existing.config.labels[RouterContainer.Label.application] == "skupper-v2" else {
                 throw PlatformError("a container named \(desired.name) exists and was not created for a Skupper site: remove it (\(engine.rawValue) rm -f \(desired.name))")
             }
+            // The old router keeps running when the new image cannot be had.
+            try await ensureImage(image)
             logger.info("router container spec changed: recreating", metadata: ["container": "\(desired.name)"])
             try await client.containerStop(desired.name, timeoutSeconds: stopTimeout)
             try await client.containerRemove(desired.name, force: true)
@@ -78,7 +80,7 @@ public final class ContainerPlatform: RouterPlatform {
             }
             if !upToDate { try RouterContainerRecord(containerId: existing.id, configHash: configHash).save(layout) }
         } else {
-            try await ensureImage(image)
+            if action != "recreated" { try await ensureImage(image) }
             let id = try await client.containerCreate(name: desired.name, spec: desired.spec)
             try RouterContainerRecord(containerId: id, configHash: configHash).save(layout)
             try await client.containerStart(desired.name)
