@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "TestSupport"]),
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
         .target(name: "TestSupport", dependencies: ["Resources"], path: "Tests/TestSupport"),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Resources", "TestSupport"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Grants", "Resources", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "TestSupport"]),
         .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "TestSupport"]),
         /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.

@@ -8,19 +8,20 @@ public final class NotifySocket: @unchecked Sendable {
     public let path: String
     let fd: Int32
 
-    public init() throws {
-        path = "/tmp/sdn-\(UInt32.random(in: 0...UInt32.max)).sock"
+    /// Binds a new socket, at `path` or at a fresh path under /tmp.
+    public init(path: String? = nil) throws {
+        self.path = path ?? "/tmp/sdn-\(UInt32.random(in: 0...UInt32.max)).sock"
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket: \(errno)") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+            for (index, byte) in self.path.utf8.enumerated() { buffer[index] = byte }
         }
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard result == 0 else { throw TestFailure("bind \(path): \(errno)") }
+        guard result == 0 else { throw TestFailure("bind \(self.path): \(errno)") }
     }
 
     deinit {
