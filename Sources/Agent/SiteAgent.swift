@@ -58,7 +58,8 @@ public actor SiteAgent {
         }
         try await exclusive {
         try layout.createDirectories()
-        for directory in [layout.status, layout.routerDirectory, layout.state, layout.inputResources] {
+        // Leftovers of a crash mid-write in the agent's own directories (never in the user's input directory).
+        for directory in [layout.status, layout.routerDirectory, layout.state, layout.generatedResources] {
             AtomicFile.removeTemporaries(in: directory)
         }
         statusWriter.loadExisting()

@@ -64,17 +64,7 @@ public struct SiteDirectory: Sendable {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let secret = resource.kind == .secret || resource.kind == .accessToken || resource.kind == .accessGrant
-            // An agent that is starting removes stray temporary files from input/resources, ours included: try again.
-            var attempt = 0
-            while true {
-                do {
-                    try AtomicFile.write(ResourceEncoder.yaml(resource), to: url, mode: secret ? 0o600 : 0o644, skipIfUnchanged: false)
-                    break
-                } catch where attempt < 4 {
-                    attempt += 1
-                    Thread.sleep(forTimeInterval: 0.05)
-                }
-            }
+            try AtomicFile.write(ResourceEncoder.yaml(resource), to: url, mode: secret ? 0o600 : 0o644, skipIfUnchanged: false)
         } catch {
             throw CLIError("cannot write \(url.path): \(error)")
         }
