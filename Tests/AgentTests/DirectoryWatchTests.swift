@@ -115,7 +115,7 @@ struct DirectoryWatchTests {
         }
         let agent = try AgentProcess(site: site)
         defer { agent.stop() }
-        #expect(site.eventually(timeout: 30) { site.status(.listener, "l199") != nil }, "log:\n\(agent.log)")
+        #expect(site.eventually(timeout: 30) { (0..<200).allSatisfy { site.status(.listener, "l\($0)") != nil } }, "log:\n\(agent.log)")
         let untouched = site.layout.statusFile(ResourceID(.listener, "l5"))
         let before = try FileManager.default.attributesOfItem(atPath: untouched.path)[.modificationDate] as? Date
         usleep(50_000)
