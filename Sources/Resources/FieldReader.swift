@@ -32,7 +32,9 @@ public struct FieldReader {
 
     /// The raw child node for a key, nil when absent or explicitly null.
     public func value(_ key: String) -> Node? {
-        guard case .mapping(let mapping) = node, let child = mapping[key] else { return nil }
+        // Compare key text directly: Yams' subscript builds and resolves a Node per lookup, which is slow.
+        guard case .mapping(let mapping) = node,
+              let child = mapping.first(where: { if case .scalar(let k) = $0.key { k.string == key } else { false } })?.value else { return nil }
         if case .scalar(let scalar) = child, scalar.tag.rawValue == Tag.Name.null.rawValue || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)) {
             return nil
         }

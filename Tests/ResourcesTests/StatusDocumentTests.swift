@@ -19,6 +19,19 @@ struct StatusDocumentTests {
         #expect(parsed.status.field("ca")?.text == "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
     }
 
+    @Test(arguments: ["plain", "with: colon", "# hash", " leading", "trailing ", "\"quoted\"", "back\\slash", "123", "true", "2026-01-01T00:00:00Z",
+                      "", "tab\there", "ünïcödé", "line one\nline two", "pem\nbody\n", "- dash", "{braces}", "a #b", "null", "~", "0x1F", "1e3", "*star"])
+    func stringsRoundTrip(_ text: String) throws {
+        var status = ResourceStatus.error(text)
+        status.set("value", .string(text))
+        status.set("nested", .list([.map([StatusField("k", .string(text)), StatusField("n", .int(7))])]))
+        let parsed = try StatusDocument.parse(StatusDocument(id: ResourceID(.link, "l"), namespace: "ns", status: status).yaml())
+        #expect(parsed.status.message == text)
+        #expect(parsed.status.field("value") == .string(text))
+        #expect(parsed.status.field("nested") == .list([.map([StatusField("k", .string(text)), StatusField("n", .int(7))])]))
+        #expect(parsed.namespace == "ns")
+    }
+
     @Test func fileNames() {
         #expect(StatusDocument.fileName(for: ResourceID(.routerAccess, "west")) == "RouterAccess-west.yaml")
     }

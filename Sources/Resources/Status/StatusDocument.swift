@@ -28,29 +28,25 @@ public struct StatusDocument: Sendable, Hashable {
 
     /// The YAML text written to disk.
     public func yaml() -> String {
-        var statusPairs: [(Node, Node)] = [
-            (Node("status"), Node(status.phase.rawValue)),
-            (Node("message"), Node(status.message)),
-        ]
-        for field in status.fields { statusPairs.append((Node(field.key), Self.node(field.value))) }
+        var fields: [StatusField] = [StatusField("status", .string(status.phase.rawValue)), StatusField("message", .string(status.message))]
+        fields += status.fields
         if !status.conditions.isEmpty {
-            statusPairs.append((Node("conditions"), .sequence(.init(status.conditions.map { condition in
-                .mapping(.init([
-                    (Node("type"), Node(condition.type)),
-                    (Node("status"), Node(condition.status, Tag(.str), .doubleQuoted)),
-                    (Node("reason"), Node(condition.reason)),
-                    (Node("message"), Node(condition.message)),
-                    (Node("lastTransitionTime"), Node(Self.timestamp(condition.lastTransitionTime), Tag(.str), .doubleQuoted)),
-                ]))
-            }))))
+            fields.append(StatusField("conditions", .list(status.conditions.map { condition in
+                .map([
+                    StatusField("type", .string(condition.type)),
+                    StatusField("status", .string(condition.status)),
+                    StatusField("reason", .string(condition.reason)),
+                    StatusField("message", .string(condition.message)),
+                    StatusField("lastTransitionTime", .string(Self.timestamp(condition.lastTransitionTime))),
+                ])
+            })))
         }
-        let root: Node = .mapping(.init([
-            (Node("apiVersion"), Node(id.kind.apiVersion)),
-            (Node("kind"), Node(id.kind.rawValue)),
-            (Node("metadata"), .mapping(.init([(Node("name"), Node(id.name)), (Node("namespace"), Node(namespace))]))),
-            (Node("status"), .mapping(.init(statusPairs))),
-        ]))
-        return (try? Yams.serialize(node: root)) ?? ""
+        var writer = StatusYAMLWriter()
+        writer.field("apiVersion", .string(id.kind.apiVersion), indent: 0)
+        writer.field("kind", .string(id.kind.rawValue), indent: 0)
+        writer.field("metadata", .map([StatusField("name", .string(id.name)), StatusField("namespace", .string(namespace))]), indent: 0)
+        writer.field("status", .map(fields), indent: 0)
+        return writer.text
     }
 
     static func node(_ value: StatusValue) -> Node {

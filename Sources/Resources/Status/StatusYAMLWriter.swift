@@ -1,0 +1,98 @@
+/// Writes status documents as block YAML directly. Status files are written for every resource on every
+/// start, and the general emitter's per-scalar tag resolution dominated start-up; this writer handles only
+/// the shapes a status has (maps, lists, strings, integers, booleans) and quotes every string that could
+/// read back as anything else.
+struct StatusYAMLWriter {
+    private(set) var text = ""
+
+    /// Appends `key: value` at the given indentation.
+    mutating func field(_ key: String, _ value: StatusValue, indent: Int) {
+        let pad = String(repeating: " ", count: indent)
+        switch value {
+        case .map(let fields) where !fields.isEmpty:
+            text += "\(pad)\(key):\n"
+            for field in fields { self.field(field.key, field.value, indent: indent + 2) }
+        case .list(let items) where !items.isEmpty:
+            text += "\(pad)\(key):\n"
+            for item in items { listItem(item, indent: indent) }
+        default:
+            text += "\(pad)\(key): "
+            scalar(value, indent: indent)
+        }
+    }
+
+    /// Appends `- item` at the given indentation.
+    mutating func listItem(_ value: StatusValue, indent: Int) {
+        let pad = String(repeating: " ", count: indent)
+        switch value {
+        case .map(let fields) where !fields.isEmpty:
+            for (index, field) in fields.enumerated() {
+                if index == 0 {
+                    text += "\(pad)- "
+                    var nested = StatusYAMLWriter()
+                    nested.field(field.key, field.value, indent: indent + 2)
+                    text += nested.text.dropFirst(indent + 2)
+                } else {
+                    self.field(field.key, field.value, indent: indent + 2)
+                }
+            }
+        default:
+            text += "\(pad)- "
+            scalar(value, indent: indent)
+        }
+    }
+
+    mutating func scalar(_ value: StatusValue, indent: Int) {
+        switch value {
+        case .int(let number): text += "\(number)\n"
+        case .bool(let flag): text += flag ? "true\n" : "false\n"
+        case .list: text += "[]\n"
+        case .map: text += "{}\n"
+        case .string(let string):
+            if string.contains("\n"), !string.hasPrefix(" "), string.unicodeScalars.allSatisfy({ $0 == "\n" || $0.value >= 0x20 }) {
+                let body = string.hasSuffix("\n") ? String(string.dropLast()) : string
+                text += string.hasSuffix("\n") ? "|\n" : "|-\n"
+                let pad = String(repeating: " ", count: indent + 2)
+                for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
+                    text += line.isEmpty ? "\n" : "\(pad)\(line)\n"
+                }
+            } else if Self.isPlain(string) {
+                text += "\(string)\n"
+            } else {
+                text += Self.doubleQuoted(string) + "\n"
+            }
+        }
+    }
+
+    /// Whether a string can be written unquoted and read back as the same string.
+    static func isPlain(_ string: String) -> Bool {
+        guard let first = string.unicodeScalars.first, !StatusDocument.looksTyped(string),
+              first.properties.isAlphabetic || ("0"..."9").contains(first) || first == "/" else { return false }
+        if string.hasSuffix(" ") || string.hasSuffix(":") || string.contains(": ") || string.contains(" #") { return false }
+        return string.unicodeScalars.allSatisfy { scalar in
+            scalar.value >= 0x20 && scalar.value < 0x7F && !"{}[],&*!|>'\"%@`#".unicodeScalars.contains(scalar)
+        }
+    }
+
+    /// A YAML double-quoted scalar (the same escapes as JSON).
+    static func doubleQuoted(_ string: String) -> String {
+        var out = "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\x" + (hex.count < 2 ? "0" : "") + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
