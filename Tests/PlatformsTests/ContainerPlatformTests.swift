@@ -20,7 +20,10 @@ final class ContainerSite: @unchecked Sendable {
 
     /// Writes a configuration whose router entity carries `marker`.
     func writeConfig(_ marker: String) throws {
-        try #"[["router", {"id": "\#(marker)", "mode": "interior"}]]"#.write(to: layout.routerConfig, atomically: true, encoding: .utf8)
+        try #"""
+            [["router", {"id": "\#(marker)", "mode": "interior"}],
+             ["sslProfile", {"name": "skupper-local-server", "caCertFile": "${SSL_PROFILE_BASE_PATH}/runtime/certs/skupper-local-server/ca.crt"}]]
+            """#.write(to: layout.routerConfig, atomically: true, encoding: .utf8)
     }
 
     func writeCertificate(_ name: String, _ text: String) throws {
@@ -95,6 +98,10 @@ struct ContainerPlatformTests {
         #expect(writes >= 2) // create and start
         let state = try await platform.apply(layout: site.layout, siteName: "west", siteId: site.siteId, settings: [:], configChanged: false)
         #expect(state.phase == .running)
+        #expect(await platform.client.writeRequests == writes)
+        // A certificate the configuration does not name (the grant server's) does not concern the router.
+        try site.writeCertificate("skupper-grant-server", "GRANT")
+        _ = try await platform.apply(layout: site.layout, siteName: "west", siteId: site.siteId, settings: [:], configChanged: true)
         #expect(await platform.client.writeRequests == writes)
         // A restarted agent (a new platform, no memory) also leaves the running router alone.
         let restarted = try dockerPlatform(engine)

@@ -92,14 +92,31 @@ public struct RouterContainer: Sendable, Hashable {
         return registry + "/" + defaultImageName
     }
 
-    /// A digest of what the router reads: `skrouterd.json` and every file under `runtime/certs`.
+    /// A digest of what the router reads: `skrouterd.json` and the files of every `runtime/certs/<name>/` it names
+    /// (other certificates there, such as the grant server's, do not concern the router).
     public static func configHash(layout: SiteLayout) -> String {
         var hash = ContentHash()
+        let config = (try? Data(contentsOf: layout.routerConfig)) ?? Data()
         hash.update("skrouterd.json")
-        hash.update((try? Data(contentsOf: layout.routerConfig)) ?? Data())
-        hash.update("certs")
-        hash.update(directory: layout.certificates)
+        hash.update(config)
+        for name in certificateNames(in: String(decoding: config, as: UTF8.self)) {
+            hash.update("certs/" + name)
+            hash.update(directory: layout.certificate(name))
+        }
         return hash.hex
+    }
+
+    /// The `<name>`s of the `runtime/certs/<name>/` paths in a configuration, sorted.
+    static func certificateNames(in config: String) -> [String] {
+        var names = Set<String>()
+        var rest = config[...]
+        let marker = "runtime/certs/"
+        while let range = rest.range(of: marker) {
+            rest = rest[range.upperBound...]
+            let name = rest.prefix { $0 != "/" && $0 != "\"" && $0 != "\\" }
+            if !name.isEmpty && rest.dropFirst(name.count).first == "/" { names.insert(String(name)) }
+        }
+        return names.sorted()
     }
 
     static func digest(of spec: ContainerCreateSpec) -> String {
