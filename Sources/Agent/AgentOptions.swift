@@ -1,3 +1,4 @@
+import Foundation
 import Resources
 
 /// How an agent is set up: which namespace directory, which platform, which version to report.
@@ -9,6 +10,8 @@ public struct AgentOptions: Sendable {
     public var debounce: Duration
     /// The token-redemption service.
     public var grantServer: GrantServerOptions
+    /// How often the router's state is checked (seconds).
+    public var platformCheckInterval: TimeInterval = 5
 
     public init(layout: SiteLayout, version: String = SkupperVersion.current, debounce: Duration = .milliseconds(20),
                 grantServer: GrantServerOptions = GrantServerOptions()) {

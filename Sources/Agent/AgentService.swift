@@ -49,7 +49,7 @@ public struct AgentService: Service {
                     try? await cancelWhenGracefulShutdown {
                         while !Task.isCancelled {
                             try await Task.sleep(for: .seconds(1))
-                            await self.agent.tick()
+                            if await self.agent.tick() { self.notifier.status(await self.agent.summary()) }
                         }
                     }
                 }

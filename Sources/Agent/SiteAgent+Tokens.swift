@@ -79,12 +79,30 @@ extension SiteAgent {
         }
     }
 
-    /// Acts on time passing: token retries fall due, grants and token requests expire.
-    public func tick(now: Date = Date()) async {
-        guard let deadline = grants.nextDeadline(now: now.addingTimeInterval(-2)), deadline <= now else { return }
-        await exclusive {
-            removeExpiredTokenRequests(now: now)
+    /// Acts on time passing: token retries fall due, grants and token requests expire, and every
+    /// `platformCheckInterval` the router's state is checked, so a router that died or an engine that went
+    /// away shows in the Site status and is recovered. Returns whether anything was reconciled.
+    @discardableResult
+    public func tick(now: Date = Date()) async -> Bool {
+        let grantsDue = grants.nextDeadline(now: now.addingTimeInterval(-2)).map { $0 <= now } ?? false
+        let checkDue = hadSite && now.timeIntervalSince(lastPlatformCheck) >= options.platformCheckInterval
+        guard grantsDue || checkDue else { return false }
+        return await exclusive {
+            if grantsDue { removeExpiredTokenRequests(now: now) }
+            var recheck = false
+            if checkDue {
+                lastPlatformCheck = now
+                let observed = await platform.state(layout: layout)
+                if observed != platformState {
+                    logger.notice("router state changed", metadata: ["from": "\(platformState.phase.rawValue)", "to": "\(observed.phase.rawValue)", "message": "\(observed.message)"])
+                }
+                // An unhealthy router is applied again at every check until it recovers.
+                recheck = observed != platformState || !observed.isHealthy
+                platformState = observed
+            }
+            guard grantsDue || recheck else { return false }
             do { try await reconcile(ResourceStore.Change(), full: false) } catch { logger.error("reconcile failed: \(error)") }
+            return true
         }
     }
 

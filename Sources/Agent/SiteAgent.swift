@@ -19,6 +19,8 @@ public actor SiteAgent {
     var platformState = PlatformState(.stopped, "not started")
     var identity: SiteIdentity?
     var hadSite = false
+    /// When the router's state was last checked.
+    var lastPlatformCheck = Date.distantPast
     /// Statuses decided by the grant coordinator (grants, tokens, token requests), by id.
     var externalStatuses: [ResourceID: ResourceStatus] = [:]
     /// Serves grants and redeems tokens.

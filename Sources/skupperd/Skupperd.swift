@@ -65,6 +65,9 @@ struct Skupperd: AsyncParsableCommand {
     @Flag(name: .customLong("disable-grants"), help: "Do not serve access grants.")
     var disableGrants = false
 
+    @Option(name: .customLong("platform-check-interval"), help: "Seconds between checks of the router's state (it is restarted when it died).")
+    var platformCheckInterval: Double = 5
+
     func validate() throws {
         guard (0...65535).contains(grantServerPort) else { throw ValidationError("--grant-server-port: \(grantServerPort) is not a port number") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -107,7 +110,9 @@ struct Skupperd: AsyncParsableCommand {
             throw ValidationError("--platform: unknown or unavailable platform \"\(platformName)\" (expected render, docker, podman, systemd or linux)")
         }
         let grantServer = GrantServerOptions(enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort, advertisedHost: grantServerHost)
-        let agent = SiteAgent(options: AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer),
+        var agentOptions = AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer)
+        agentOptions.platformCheckInterval = platformCheckInterval
+        let agent = SiteAgent(options: agentOptions,
                               platform: routerPlatform, logger: logger)
         let service = AgentService(agent: agent, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

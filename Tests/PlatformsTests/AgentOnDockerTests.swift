@@ -43,4 +43,46 @@ struct AgentOnDockerTests {
         #expect(site.eventually(timeout: 30) { (try? engine.inspect(container)) == nil }, "container still there; log:\n\(agent.log)")
         #expect(agent.stop() == 0)
     }
+
+    @Test("a router that dies, and an engine that goes away, show in the Site status and are recovered")
+    func routerDeathAndEngineOutageAreReportedAndRecovered() throws {
+        // An engine of its own: this test stops it.
+        let engine = try DockerEngine()
+        defer { engine.shutdown() }
+        try engine.loadStandinImage()
+        let namespace = "o\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        let site = try TemporarySite(namespace: namespace)
+        let container = "\(namespace)-skupper-router"
+        try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\n")
+        let agent = try AgentProcess(site: site, arguments: [
+            "--namespace", namespace, "--platform", "docker", "--container-socket", engine.socketPath,
+            "--router-image", DockerEngine.standinImage, "--platform-check-interval", "1",
+        ])
+        defer { agent.stop() }
+        #expect(site.eventually(timeout: 60) { site.status(.site, "west")?.status.phase == .ready }, "log:\n\(agent.log)")
+        let firstStart = try #require(try engine.inspect(container)?.at("State", "StartedAt") as? String)
+
+        // The router dies (and is not restarted by the engine: it is killed, then stopped).
+        _ = try engine.docker(["stop", "-t", "0", container])
+        #expect(site.eventually(timeout: 20) {
+            let started = (try? engine.inspect(container))?.at("State", "StartedAt") as? String
+            return (try? engine.inspect(container))?.at("State", "Running") as? Bool == true && started != firstStart
+        }, "the agent did not start the router again; log:\n\(agent.log)")
+        #expect(agent.log.contains("router state changed"))
+        #expect(site.eventually(timeout: 20) { site.status(.site, "west")?.status.phase == .ready })
+
+        // The engine goes away: the agent keeps running and says so in the Site status.
+        engine.stop()
+        #expect(site.eventually(timeout: 30) {
+            guard let status = site.status(.site, "west")?.status else { return false }
+            return status.phase != .ready && status.message.contains(engine.socketPath)
+        }, "status: \(String(describing: site.status(.site, "west"))); log:\n\(agent.log)")
+        #expect(agent.process.isRunning)
+
+        // It comes back: the router runs again and the Site is Ready.
+        try engine.start()
+        #expect(site.eventually(timeout: 60) {
+            site.status(.site, "west")?.status.phase == .ready && (try? engine.inspect(container))?.at("State", "Running") as? Bool == true
+        }, "status: \(String(describing: site.status(.site, "west"))); log:\n\(agent.log)")
+    }
 }
