@@ -16,14 +16,15 @@ enum Measure {
 
     static func median(_ samples: [Double]) -> Double { quantile(samples, 0.5) }
 
-    /// Resident set size now and at its peak, in MiB, from /proc/<pid>/status.
-    static func memory(pid: Int32) -> (rss: Double, peak: Double) {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (.nan, .nan) }
+    /// Resident set size now, at its peak, and its anonymous part (the process's own memory, without the
+    /// clean pages of its executable and shared libraries), in MiB, from /proc/<pid>/status.
+    static func memory(pid: Int32) -> (rss: Double, peak: Double, anonymous: Double) {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (.nan, .nan, .nan) }
         func value(_ key: String) -> Double {
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return .nan }
             return (Double(line.split(separator: " ").dropFirst().first { !$0.isEmpty }.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? "") ?? .nan) / 1024
         }
-        return (value("VmRSS:"), value("VmHWM:"))
+        return (value("VmRSS:"), value("VmHWM:"), value("RssAnon:"))
     }
 }
 

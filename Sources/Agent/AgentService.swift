@@ -71,6 +71,8 @@ public struct AgentService: Service {
             notifier.stopping()
             logger.info("stopping")
         }
+        // STOPPING=1 reaches the service manager before the process exits, unless its socket is stuck.
+        notifier.flush(timeout: 1)
     }
 
     func apply(_ batch: DirectoryWatcher.Batch) async {

@@ -88,7 +88,7 @@ extension SiteAgent {
         let checkDue = hadSite && now.timeIntervalSince(lastPlatformCheck) >= options.platformCheckInterval
         guard grantsDue || checkDue else { return false }
         return await exclusive {
-            if grantsDue { removeExpiredTokenRequests(now: now) }
+            let removed = grantsDue ? removeExpiredTokenRequests(now: now) : ResourceStore.Change()
             var recheck = false
             if checkDue {
                 lastPlatformCheck = now
@@ -101,14 +101,15 @@ extension SiteAgent {
                 platformState = observed
             }
             guard grantsDue || recheck else { return false }
-            do { try await reconcile(ResourceStore.Change(), full: false) } catch { logger.error("reconcile failed: \(error)") }
+            do { try await reconcile(removed, full: false) } catch { logger.error("reconcile failed: \(error)") }
             return true
         }
     }
 
     /// A TokenRequest is removed once its token expired, as the Kyma controller deletes the request: its input
     /// file goes when it holds that request alone; otherwise the request stays with state ERR.
-    func removeExpiredTokenRequests(now: Date) {
+    func removeExpiredTokenRequests(now: Date) -> ResourceStore.Change {
+        var change = ResourceStore.Change()
         for request in store.resources(of: .tokenRequest) {
             guard let record = grants.ledger.record(named: GrantCoordinator.tokenRequestPrefix + request.name), record.isExpired(at: now),
                   let owner = store.owners[request.id], !owner.hasPrefix(Self.generatedPrefix),
@@ -116,8 +117,9 @@ extension SiteAgent {
             let url = layout.inputResources.appendingPathComponent(owner)
             if (try? FileManager.default.removeItem(at: url)) != nil {
                 logger.info("token request expired: removed", metadata: ["request": "\(request.name)", "file": "\(owner)"])
-                store.apply(file: owner, nil)
+                change.merge(store.apply(file: owner, nil))
             }
         }
+        return change
     }
 }

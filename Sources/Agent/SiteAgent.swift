@@ -4,6 +4,7 @@ import Logging
 import Platforms
 import Resources
 import RouterConfig
+import Synchronization
 
 /// The site agent: keeps the router configuration, certificates, router and status files in line with the
 /// resources in the namespace's input directory.
@@ -19,6 +20,12 @@ public actor SiteAgent {
     var platformState = PlatformState(.stopped, "not started")
     var identity: SiteIdentity?
     var hadSite = false
+    /// The plan in force, updated with each change (listeners and connectors one by one).
+    var plan = SitePlan()
+    /// The router entities of the listeners and connectors, rendered once per change.
+    var renderedServices = RenderedServices()
+    /// The platform state the statuses on disk were computed with.
+    var statusPlatformState: PlatformState?
     /// When the router's state was last checked.
     var lastPlatformCheck = Date.distantPast
     /// Statuses decided by the grant coordinator (grants, tokens, token requests), by id.
@@ -80,7 +87,10 @@ public actor SiteAgent {
         let names = Set(inputFileNames())
         let known = Set(store.files.keys).filter { !$0.hasPrefix(Self.generatedPrefix) }
         var change = ResourceStore.Change()
-        for name in names.union(known) { change.merge(load(name)) }
+        // Files are parsed in parallel (parsing is most of a cold start), then applied in name order.
+        let all = names.union(known).sorted()
+        let parsed = Self.parseInParallel(all.map { layout.inputResources.appendingPathComponent($0) })
+        for (name, result) in zip(all, parsed) { change.merge(load(name, parsed: result)) }
         logger.info("read input directory", metadata: ["reason": "\(reason)", "files": "\(names.count)", "resources": "\(store.resources.count)"])
         try await reconcile(change, full: true)
     }
@@ -107,13 +117,12 @@ public actor SiteAgent {
 
     /// A one-line description of the site for STATUS= and logs.
     public func summary() -> String {
-        let counts = Dictionary(grouping: store.resources.values, by: \.kind).mapValues(\.count)
-        guard let site = store.resources.values.first(where: { $0.kind == .site }) else {
+        guard let site = plan.site ?? store.resources(of: .site).min(by: { $0.name < $1.name }) else {
             return "No site defined in \(layout.inputResources.path)"
         }
         var parts = ["Site \(site.name)"]
         for kind in [ResourceKind.listener, .connector, .link, .accessGrant] {
-            let count = counts[kind] ?? 0
+            let count = store.count(of: kind)
             if count > 0 { parts.append("\(count) \(kind.lowercased)\(count == 1 ? "" : "s")") }
         }
         parts.append("router \(platformState.phase.rawValue)")
@@ -128,21 +137,45 @@ public actor SiteAgent {
         ((try? FileManager.default.contentsOfDirectory(atPath: layout.inputResources.path)) ?? []).filter(ResourceLoader.isResourceFile)
     }
 
-    func load(_ name: String) -> ResourceStore.Change {
-        let url = layout.inputResources.appendingPathComponent(name)
-        var isDirectory: ObjCBool = false
-        guard ResourceLoader.isResourceFile(name), FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            return store.apply(file: name, nil)
+    /// Reads and parses files on all cores; nil for a file that is gone (or is not a regular resource file).
+    nonisolated static func parseInParallel(_ urls: [URL]) -> [Result<ResourceLoader.FileContents, ResourceError>?] {
+        let results = Mutex([Result<ResourceLoader.FileContents, ResourceError>?](repeating: nil, count: urls.count))
+        DispatchQueue.concurrentPerform(iterations: urls.count) { index in
+            let result = parse(urls[index])
+            results.withLock { $0[index] = result }
         }
-        do {
-            let contents = try ResourceLoader.load(contentsOf: url, displayName: "input/resources/\(name)")
+        return results.withLock { $0 }
+    }
+
+    /// Reads and parses one input file; nil when it is gone or is not a regular resource file.
+    nonisolated static func parse(_ url: URL) -> Result<ResourceLoader.FileContents, ResourceError>? {
+        var isDirectory: ObjCBool = false
+        guard ResourceLoader.isResourceFile(url.lastPathComponent), FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+              !isDirectory.boolValue else { return nil }
+        do throws(ResourceError) {
+            return .success(try ResourceLoader.load(contentsOf: url, displayName: "input/resources/\(url.lastPathComponent)"))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    func load(_ name: String) -> ResourceStore.Change {
+        load(name, parsed: Self.parse(layout.inputResources.appendingPathComponent(name)))
+    }
+
+    /// Applies a file's parsed contents (nil: the file is gone) to the store, logging what is wrong with it.
+    func load(_ name: String, parsed: Result<ResourceLoader.FileContents, ResourceError>?) -> ResourceStore.Change {
+        switch parsed {
+        case nil:
+            return store.apply(file: name, nil)
+        case .success(let contents):
             for warning in contents.warnings { logger.warning("\(warning)") }
             let change = store.apply(file: name, .success(contents))
             if let conflict = store.files[name]?.error {
                 logger.error("\(conflict) (the file is not applied until the conflict is resolved)")
             }
             return change
-        } catch {
+        case .failure(let error):
             logger.error("\(error) (the file's last good contents stay in force)")
             return store.apply(file: name, .failure(error))
         }
@@ -150,24 +183,50 @@ public actor SiteAgent {
 
     // MARK: - Reconcile
 
+    /// Applies a change: listeners and connectors it names are re-planned, re-rendered and get new statuses one
+    /// by one; a change to a site-wide kind (Site, RouterAccess, Link, Secret), `full`, or a new platform state
+    /// re-plans the site and recomputes every status.
     func reconcile(_ change: ResourceStore.Change, full: Bool) async throws {
         reconcileCount += 1
-        let site = store.resources.values.filter { $0.kind == .site }.min { $0.name < $1.name }
+        let started = ContinuousClock.now
+        let siteWide = store.resources(of: SitePlan.siteWideKinds)
+        let siteWideChanged = full || change.all.contains { SitePlan.siteWideKinds.contains($0.kind) }
+        let site = siteWide.filter { $0.kind == .site }.min { $0.name < $1.name }
+        if let site, siteWideChanged || identity == nil {
+            identity = try IdentityStore(layout: layout).identity(siteName: site.name)
+        }
+        let identity = site == nil ? SiteIdentity(siteId: "", routerId: "") : self.identity!
+        let renderer = RouterConfigRenderer(platform: platform.name, sslProfileBasePath: platform.sslProfileBasePath(for: layout), version: options.version)
+
+        // Listeners and connectors: only those that changed, and those that depend on them.
+        var affected: Set<ResourceID> = []
+        if full {
+            plan = SitePlan()
+            var services: [ResourceID: Resource?] = [:]
+            for kind in [ResourceKind.listener, .connector] { for resource in store.resources(of: kind) { services[resource.id] = resource } }
+            _ = plan.updateServices(services)
+            renderedServices.rebuild(plan: plan, renderer: renderer)
+        } else {
+            var services: [ResourceID: Resource?] = [:]
+            for id in change.all where id.kind == .listener || id.kind == .connector { services[id] = store.resources[id] }
+            if !services.isEmpty {
+                let update = plan.updateServices(services)
+                renderedServices.update(update.rerender, plan: plan, renderer: renderer)
+                affected = update.affected
+            }
+        }
+        if siteWideChanged { plan.replan(siteWide, identity: identity) }
+
+        var configChanged = false
         if let site {
-            let identity = try IdentityStore(layout: layout).identity(siteName: site.name)
-            self.identity = identity
-            let plan = SitePlan(resources: store.resources.values, identity: identity)
-            var configChanged = try ensureCertificates(plan, force: full || change.touches(.secret))
+            configChanged = try ensureCertificates(plan, force: full || change.touches(.secret))
             configChanged = try writeLinkProfiles(plan) || configChanged
-            let renderer = RouterConfigRenderer(platform: platform.name, sslProfileBasePath: platform.sslProfileBasePath(for: layout), version: options.version)
-            if let config = renderer.render(plan, identity: identity, namespace: layout.namespace) {
-                let text = config.json()
-                if text != lastConfig {
-                    try AtomicFile.write(text, to: layout.routerConfig)
-                    lastConfig = text
-                    configChanged = true
-                    logger.info("router configuration written", metadata: ["path": "\(layout.routerConfig.path)", "entities": "\(config.entities.count)"])
-                }
+            if let text = renderer.renderText(plan, identity: identity, namespace: layout.namespace, services: renderedServices), text != lastConfig {
+                // Derived from the input at every start: replaced atomically, not flushed to disk each time.
+                try AtomicFile.write(text, to: layout.routerConfig, skipIfUnchanged: false, durable: false)
+                lastConfig = text
+                configChanged = true
+                logger.info("router configuration written", metadata: ["path": "\(layout.routerConfig.path)", "services": "\(plan.services.count)"])
             }
             if configChanged || full || !platformState.isHealthy || !hadSite {
                 do {
@@ -178,9 +237,6 @@ public actor SiteAgent {
                 }
             }
             hadSite = true
-            externalStatuses = await grants.reconcile(plan: plan, resources: store.resources, identity: identity)
-            startRedemptions(siteName: site.name)
-            try writeStatuses(plan, change: change, full: full || configChanged)
         } else {
             if hadSite {
                 do { try await platform.teardown(layout: layout) } catch { logger.error("platform teardown: \(error)") }
@@ -190,11 +246,23 @@ public actor SiteAgent {
                 logger.info("site removed: router stopped and configuration removed")
             }
             platformState = PlatformState(.stopped, "no Site is defined")
-            let plan = SitePlan(resources: store.resources.values, identity: SiteIdentity(siteId: "", routerId: ""))
-            externalStatuses = await grants.reconcile(plan: plan, resources: store.resources, identity: nil)
-            try writeStatuses(plan, change: change, full: true)
         }
+        externalStatuses = await grants.reconcile(plan: plan, grants: store.resources(of: .accessGrant), requests: store.resources(of: .tokenRequest),
+                                                  accessTokens: store.resources(of: .accessToken), identity: site == nil ? nil : identity)
+        if let site { startRedemptions(siteName: site.name) }
+
+        // Statuses: all of them when the site or the router changed, otherwise the affected ones and the site-wide kinds.
+        if siteWideChanged || statusPlatformState != platformState {
+            try writeStatuses(only: nil)
+        } else {
+            var ids = affected.union(change.all).union(externalStatuses.keys)
+            for resource in siteWide where resource.kind != .secret { ids.insert(resource.id) }
+            try writeStatuses(only: ids)
+        }
+        statusPlatformState = platformState
         try InputErrors.write(store.errors, warnings: store.files.compactMapValues { $0.warnings.isEmpty ? nil : $0.warnings }, layout: layout)
+        logger.debug("reconciled", metadata: ["changed": "\(change.all.count)", "affected": "\(affected.count)", "full": "\(siteWideChanged)",
+                                              "elapsed": "\(ContinuousClock.now - started)"])
     }
 
     func ensureCertificates(_ plan: SitePlan, force: Bool) throws -> Bool {
@@ -222,11 +290,16 @@ public actor SiteAgent {
         return changed
     }
 
-    func writeStatuses(_ plan: SitePlan, change: ResourceStore.Change, full: Bool) throws {
+    /// Computes and writes the statuses of `ids` (all resources when nil); only changed statuses are written.
+    func writeStatuses(only ids: Set<ResourceID>?) throws {
         let builder = StatusBuilder(plan: plan, platform: platformState, fileErrors: store.errors.count)
-        let statuses = builder.statuses(for: store.resources.values, external: externalStatuses)
-        // Statuses depend on other resources (routing keys, the site), so all are computed; only changed ones are written.
-        let result = try statusWriter.update(statuses)
+        let statuses: [ResourceID: ResourceStatus]
+        if let ids {
+            statuses = builder.statuses(for: ids.compactMap { store.resources[$0] }, external: externalStatuses)
+        } else {
+            statuses = builder.statuses(for: store.resources.values, external: externalStatuses)
+        }
+        let result = try statusWriter.update(statuses, only: ids)
         if result.written + result.removed > 0 {
             logger.debug("status files updated", metadata: ["written": "\(result.written)", "removed": "\(result.removed)"])
         }

@@ -3,8 +3,9 @@ import Resources
 import Synchronization
 
 /// The grants this site serves and how often each was redeemed. Every redemption is checked and counted
-/// under one lock and persisted before it is answered, so counts are exact under concurrency and survive
-/// restarts (and a crash never gives out more than was allowed).
+/// under one lock and persisted (flushed to disk) before it is answered, so counts are exact under concurrency
+/// and survive restarts, and a crash never gives out more than was allowed. Redemptions that arrive together
+/// share one write (group commit), so the disk's flush time bounds latency, not throughput.
 public final class GrantLedger: Sendable {
     /// What a grant should be: from an AccessGrant's spec, or made for a TokenRequest.
     public struct Desired: Sendable, Hashable {
@@ -24,10 +25,24 @@ public final class GrantLedger: Sendable {
     struct State {
         var byName: [String: GrantRecord] = [:]
         var nameByUID: [String: String] = [:]
+        /// Bumped by every counted redemption.
+        var version = 0
+        /// Grants counted in memory but not yet written.
+        var dirty: Set<String> = []
+    }
+
+    /// Redemptions waiting for their count to reach the disk.
+    struct Commits {
+        var durable = 0
+        var committing = false
+        var waiters: [(version: Int, continuation: CheckedContinuation<Bool, Never>)] = []
     }
 
     let directory: URL
     private let state: Mutex<State>
+    private let commits = Mutex(Commits())
+    /// Held while record files are written, so an older snapshot never lands after a newer one.
+    private let writing = Mutex(())
 
     /// Opens the ledger, reading the records persisted in `directory`.
     public init(directory: URL) {
@@ -56,7 +71,7 @@ public final class GrantLedger: Sendable {
     /// one) and an expiration time (set once); changed specs update code and allowance; others are removed.
     @discardableResult
     public func sync(_ desired: [Desired], now: Date = Date()) throws -> [String: GrantRecord] {
-        try state.withLock { state in
+        try writing.withLock { _ in try state.withLock { state in
             var wanted = Set<String>()
             for grant in desired {
                 wanted.insert(grant.name)
@@ -78,26 +93,74 @@ public final class GrantLedger: Sendable {
                 state.nameByUID[record.uid] = nil
             }
             return state.byName
-        }
+        } }
     }
 
     /// Checks a redemption of the grant whose uid is `key` with the presented code, in Skupper v2's order:
     /// unknown or expired (404 No such claim), used up (404 No such access granted), wrong code (403).
-    /// A success is counted and persisted before it returns.
-    public func redeem(key: String, code: some Collection<UInt8>, now: Date = Date()) -> Result<GrantRecord, RedemptionFailure> {
-        state.withLock { state in
+    /// A success is counted, and returns once the count is on disk.
+    public func redeem(key: String, code: some Collection<UInt8>, now: Date = Date()) async -> Result<GrantRecord, RedemptionFailure> {
+        let counted: Result<(GrantRecord, Int), RedemptionFailure> = state.withLock { state in
             guard let name = state.nameByUID[key], var record = state.byName[name] else { return .failure(.noSuchClaim) }
             if record.isExpired(at: now) { return .failure(.noSuchClaim) }
             if record.isExhausted { return .failure(.exhausted) }
             guard GrantCode.matches(code, record.code) else { return .failure(.refused) }
             record.redemptions += 1
-            do {
-                try persist(record)
-            } catch {
-                return .failure(.internalError)
-            }
             state.byName[name] = record
-            return .success(record)
+            state.version += 1
+            state.dirty.insert(name)
+            return .success((record, state.version))
+        }
+        switch counted {
+        case .failure(let failure):
+            return .failure(failure)
+        case .success(let (record, version)):
+            // A count that cannot be written stays counted in memory (never given out again) but is not answered.
+            return await durable(version) ? .success(record) : .failure(.internalError)
+        }
+    }
+
+    /// Waits until the counts up to `version` are written; the first waiter writes for all who wait with it.
+    private func durable(_ version: Int) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let lead = commits.withLock { commits in
+                if commits.durable >= version {
+                    continuation.resume(returning: true)
+                    return false
+                }
+                commits.waiters.append((version, continuation))
+                if commits.committing { return false }
+                commits.committing = true
+                return true
+            }
+            if lead { commitPending() }
+        }
+    }
+
+    /// Writes the counted records until no redemption waits.
+    private func commitPending() {
+        while true {
+            let (written, ok) = writing.withLock { _ in
+                let (records, version) = state.withLock { state in
+                    defer { state.dirty = [] }
+                    return (state.dirty.compactMap { state.byName[$0] }, state.version)
+                }
+                var failed: [String] = []
+                for record in records {
+                    do { try persist(record) } catch { failed.append(record.name) }
+                }
+                if !failed.isEmpty { state.withLock { $0.dirty.formUnion(failed) } }
+                return (version, failed.isEmpty)
+            }
+            let (ready, more) = commits.withLock { commits in
+                if ok { commits.durable = max(commits.durable, written) }
+                let ready = commits.waiters.filter { $0.version <= written }
+                commits.waiters.removeAll { $0.version <= written }
+                if commits.waiters.isEmpty { commits.committing = false }
+                return (ready, !commits.waiters.isEmpty)
+            }
+            for waiter in ready { waiter.continuation.resume(returning: ok) }
+            if !more { return }
         }
     }
 

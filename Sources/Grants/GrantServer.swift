@@ -126,7 +126,7 @@ public final class GrantServer: Sendable {
                         }
                     case .end:
                         guard let requestHead = head else { return }
-                        let result = handle(requestHead, body: body, from: address)
+                        let result = await handle(requestHead, body: body, from: address)
                         try await respond(outbound, result)
                         return
                     }
@@ -138,13 +138,13 @@ public final class GrantServer: Sendable {
     }
 
     /// Decides the answer to one request.
-    func handle(_ head: HTTPRequestHead, body: ByteBuffer, from address: String) -> Result<String, RedemptionFailure> {
+    func handle(_ head: HTTPRequestHead, body: ByteBuffer, from address: String) async -> Result<String, RedemptionFailure> {
         guard head.method == .POST else { return .failure(.methodNotAllowed) }
         guard limiter.allows(address) else { return .failure(.tooManyFailures) }
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
         let key = path.split(separator: "/").joined()
         let code = body.readableBytesView
-        switch ledger.redeem(key: key, code: code) {
+        switch await ledger.redeem(key: key, code: Array(code)) {
         case .failure(let failure):
             if failure == .refused || failure == .noSuchClaim { limiter.recordFailure(address) }
             logger.notice("redemption refused", metadata: ["from": "\(address)", "status": "\(failure.status)", "reason": "\(failure.message)"])

@@ -35,10 +35,13 @@ public struct FieldReader {
         // Compare key text directly: Yams' subscript builds and resolves a Node per lookup, which is slow.
         guard case .mapping(let mapping) = node,
               let child = mapping.first(where: { if case .scalar(let k) = $0.key { k.string == key } else { false } })?.value else { return nil }
-        if case .scalar(let scalar) = child, scalar.tag.rawValue == Tag.Name.null.rawValue || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)) {
-            return nil
-        }
-        return child
+        return Self.isNull(child) ? nil : child
+    }
+
+    /// Whether a node is YAML's null (empty, `~`, `null`, or tagged !!null).
+    public static func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return scalar.tag.rawValue == Tag.Name.null.rawValue || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string))
     }
 
     /// Whether the key is present with a non-null value.

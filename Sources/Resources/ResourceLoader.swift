@@ -62,7 +62,8 @@ public enum ResourceLoader {
         var names: [ResourceID: Int] = [:]
         var documents: YamlSequence<Node>
         do {
-            documents = try Yams.compose_all(yaml: text)
+            // Plain scalars stay strings here (no regex-based tag resolution): FieldReader reads numbers and booleans itself.
+            documents = try Yams.compose_all(yaml: text, .basic)
         } catch {
             throw syntaxError(error, file: file, document: 1)
         }
@@ -98,7 +99,7 @@ public enum ResourceLoader {
 
     /// Decodes one document; nil for an empty document.
     static func decode(_ node: Node, origin: SourceLocation) throws -> Resource? {
-        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.tag.rawValue == Tag.Name.null.rawValue { return nil }
+        if FieldReader.isNull(node) { return nil }
         guard case .mapping = node else {
             throw ResourceError(SourceLocation(file: origin.file, document: origin.document, line: node.mark?.line),
                                 "expected a resource (a mapping with apiVersion, kind, metadata), found \(FieldReader.describe(node))")

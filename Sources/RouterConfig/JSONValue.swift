@@ -35,7 +35,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         return out
     }
 
-    private func write(to out: inout String, indent: Int) {
+    func write(to out: inout String, indent: Int) {
         switch self {
         case .string(let s): Self.quote(s, into: &out)
         case .int(let i): out += String(i)

@@ -23,6 +23,13 @@ public struct RouterConfig: Sendable, Hashable {
             }
         }
 
+        /// The entity as it appears in the file's list: indented one level, without the separating comma.
+        public func fragment() -> String {
+            var out = "    "
+            JSONValue.array([.string(type), .object(attributes)]).write(to: &out, indent: 4)
+            return out
+        }
+
         public static func == (lhs: Entity, rhs: Entity) -> Bool {
             lhs.type == rhs.type && JSONValue.object(lhs.attributes) == JSONValue.object(rhs.attributes)
         }
@@ -53,6 +60,18 @@ public struct RouterConfig: Sendable, Hashable {
 
     /// The JSON text of `skrouterd.json`: a list of `[type, attributes]` pairs.
     public func json() -> String {
-        JSONValue.array(entities.map { .array([.string($0.type), .object($0.attributes)]) }).serialized() + "\n"
+        Self.json(fragments: entities.map { $0.fragment() })
+    }
+
+    /// The file's text from its entities' fragments (`Entity.fragment()`), in order.
+    static func json(fragments: [String]) -> String {
+        if fragments.isEmpty { return "[]\n" }
+        var out = "[\n"
+        out.reserveCapacity(fragments.reduce(4) { $0 + $1.utf8.count + 2 })
+        for (index, fragment) in fragments.enumerated() {
+            out += fragment
+            out += index == fragments.count - 1 ? "\n" : ",\n"
+        }
+        return out + "]\n"
     }
 }

@@ -21,12 +21,30 @@ public struct RouterConfigRenderer: Sendable {
 
     /// The full configuration for a plan; nil when the namespace has no Site.
     public func render(_ plan: SitePlan, identity: SiteIdentity, namespace: String) -> RouterConfig? {
+        guard let parts = siteEntities(plan, identity: identity, namespace: namespace) else { return nil }
+        return RouterConfig(entities: parts.head + plan.connectors.map(tcpConnector) + plan.listeners.map(tcpListener) + parts.tail)
+    }
+
+    /// The text of `skrouterd.json` for a plan, taking the tcpConnector and tcpListener entities from `services`
+    /// (kept up to date with `RenderedServices.update`), so a change to one service re-renders only that one.
+    /// The same text as `render(...)?.json()`; nil when the namespace has no Site.
+    public func renderText(_ plan: SitePlan, identity: SiteIdentity, namespace: String, services: RenderedServices) -> String? {
+        guard let parts = siteEntities(plan, identity: identity, namespace: namespace) else { return nil }
+        var fragments = parts.head.map { $0.fragment() }
+        fragments.reserveCapacity(parts.head.count + plan.services.count + parts.tail.count)
+        for name in plan.services.connectorNames { fragments.append(services.fragment(ResourceID(.connector, name))) }
+        for name in plan.services.activeListenerNames { fragments.append(services.fragment(ResourceID(.listener, name))) }
+        fragments += parts.tail.map { $0.fragment() }
+        return RouterConfig.json(fragments: fragments)
+    }
+
+    /// The entities before the services (router, sslProfiles, connectors, listeners, the multicast address)
+    /// and after them (log, site).
+    func siteEntities(_ plan: SitePlan, identity: SiteIdentity, namespace: String) -> (head: [RouterConfig.Entity], tail: [RouterConfig.Entity])? {
         guard plan.site != nil else { return nil }
         var profiles: [String: RouterConfig.Entity] = [:]
         var connectors: [RouterConfig.Entity] = []
         var listeners: [RouterConfig.Entity] = []
-        var tcpConnectors: [RouterConfig.Entity] = []
-        var tcpListeners: [RouterConfig.Entity] = []
 
         for access in plan.routerAccesses {
             profiles[access.tlsCredentials] = sslProfile(access.tlsCredentials, clientAuth: true)
@@ -52,47 +70,54 @@ public struct RouterConfigRenderer: Sendable {
             connectors.append(.init("connector", attributes))
         }
 
-        for listener in plan.listeners {
-            let spec = listener.listener!
-            var attributes: [(String, JSONValue)] = [("name", .string("listener/\(listener.name)")), ("host", .string(spec.host)),
-                                                     ("port", .string(String(spec.port))), ("address", .string(spec.routingKey))]
-            if let tls = spec.tlsCredentials, !tls.isEmpty {
-                attributes.append(("sslProfile", .string(tls)))
+        // Services with TLS name an sslProfile each.
+        for resource in plan.tlsServices {
+            if let tls = resource.listener?.tlsCredentials {
                 profiles[tls] = sslProfile(tls, clientAuth: true)
-            }
-            if let observer = spec.observer, !observer.isEmpty { attributes.append(("observer", .string(observer))) }
-            tcpListeners.append(.init("tcpListener", attributes))
-        }
-
-        for connector in plan.connectors {
-            let spec = connector.connector!
-            var attributes: [(String, JSONValue)] = [("name", .string("connector/\(connector.name)@\(spec.host)")), ("host", .string(spec.host)),
-                                                     ("port", .string(String(spec.port))), ("address", .string(spec.routingKey))]
-            if let tls = spec.tlsCredentials, !tls.isEmpty {
+            } else if let spec = resource.connector, let tls = spec.tlsCredentials {
                 let profile = spec.useClientCert ? tls : SitePlan.linkProfile(tls)
-                attributes.append(("sslProfile", .string(profile)))
                 profiles[profile] = sslProfile(profile, clientAuth: spec.useClientCert)
-                attributes.append(("verifyHostname", .bool(spec.verifyHostname)))
             }
-            tcpConnectors.append(.init("tcpConnector", attributes))
         }
 
         let metadata = JSONValue.object([("id", .string(identity.siteId)), ("version", .string(version)), ("platform", .string(platform))])
-        var entities: [RouterConfig.Entity] = [
+        var head: [RouterConfig.Entity] = [
             .init("router", [("id", .string(identity.routerId)), ("mode", .string(plan.routerMode)),
                              ("helloMaxAgeSeconds", .string("3")), ("metadata", .string(Self.compact(metadata)))]),
         ]
-        entities += profiles.keys.sorted().map { profiles[$0]! }
-        entities += connectors
-        entities += listeners.sorted { ($0.text("name") ?? "") < ($1.text("name") ?? "") }
-        entities.append(.init("address", [("prefix", .string("mc")), ("distribution", .string("multicast"))]))
-        entities += tcpConnectors
-        entities += tcpListeners
+        head += profiles.keys.sorted().map { profiles[$0]! }
+        head += connectors
+        head += listeners.sorted { ($0.text("name") ?? "") < ($1.text("name") ?? "") }
+        head.append(.init("address", [("prefix", .string("mc")), ("distribution", .string("multicast"))]))
         let logLevel = plan.site?.site?.settings["router-logging"].map { $0.hasSuffix("+") ? $0 : $0 + "+" } ?? "error+"
-        entities.append(.init("log", [("module", .string("ROUTER_CORE")), ("enable", .string(logLevel))]))
-        entities.append(.init("site", [("name", .string(identity.routerId)), ("platform", .string(platform)),
-                                       ("namespace", .string(namespace)), ("version", .string(version))]))
-        return RouterConfig(entities: entities)
+        let tail: [RouterConfig.Entity] = [
+            .init("log", [("module", .string("ROUTER_CORE")), ("enable", .string(logLevel))]),
+            .init("site", [("name", .string(identity.routerId)), ("platform", .string(platform)),
+                           ("namespace", .string(namespace)), ("version", .string(version))]),
+        ]
+        return (head, tail)
+    }
+
+    /// The tcpListener of a Listener.
+    func tcpListener(_ listener: Resource) -> RouterConfig.Entity {
+        let spec = listener.listener!
+        var attributes: [(String, JSONValue)] = [("name", .string("listener/\(listener.name)")), ("host", .string(spec.host)),
+                                                 ("port", .string(String(spec.port))), ("address", .string(spec.routingKey))]
+        if let tls = spec.tlsCredentials, !tls.isEmpty { attributes.append(("sslProfile", .string(tls))) }
+        if let observer = spec.observer, !observer.isEmpty { attributes.append(("observer", .string(observer))) }
+        return .init("tcpListener", attributes)
+    }
+
+    /// The tcpConnector of a Connector.
+    func tcpConnector(_ connector: Resource) -> RouterConfig.Entity {
+        let spec = connector.connector!
+        var attributes: [(String, JSONValue)] = [("name", .string("connector/\(connector.name)@\(spec.host)")), ("host", .string(spec.host)),
+                                                 ("port", .string(String(spec.port))), ("address", .string(spec.routingKey))]
+        if let tls = spec.tlsCredentials, !tls.isEmpty {
+            attributes.append(("sslProfile", .string(spec.useClientCert ? tls : SitePlan.linkProfile(tls))))
+            attributes.append(("verifyHostname", .bool(spec.verifyHostname)))
+        }
+        return .init("tcpConnector", attributes)
     }
 
     /// An sslProfile whose files live in `<base>/runtime/certs/<name>/`; with client auth it also names the key pair.
@@ -117,4 +142,34 @@ public struct RouterConfigRenderer: Sendable {
             return out
         }.joined(separator: ",") + "}"
     }
+}
+
+/// The serialized tcpListener and tcpConnector entities of a site, by resource, so that a change to one
+/// listener or connector re-renders only that entity (see `RouterConfigRenderer.renderText`).
+public struct RenderedServices: Sendable {
+    private var fragments: [ResourceID: String] = [:]
+
+    public init() {}
+
+    /// Renders again the entities of `ids` (listeners in force and connectors), and drops those no longer rendered.
+    public mutating func update(_ ids: some Sequence<ResourceID>, plan: SitePlan, renderer: RouterConfigRenderer) {
+        for id in ids {
+            if id.kind == .listener, plan.services.isActive(listener: id.name), let listener = plan.services.listeners[id.name] {
+                fragments[id] = renderer.tcpListener(listener).fragment()
+            } else if id.kind == .connector, let connector = plan.services.connectors[id.name] {
+                fragments[id] = renderer.tcpConnector(connector).fragment()
+            } else {
+                fragments[id] = nil
+            }
+        }
+    }
+
+    /// Renders every listener and connector of the plan anew.
+    public mutating func rebuild(plan: SitePlan, renderer: RouterConfigRenderer) {
+        fragments = [:]
+        update(plan.services.listeners.keys.map { ResourceID(.listener, $0) } + plan.services.connectors.keys.map { ResourceID(.connector, $0) },
+               plan: plan, renderer: renderer)
+    }
+
+    func fragment(_ id: ResourceID) -> String { fragments[id] ?? "" }
 }

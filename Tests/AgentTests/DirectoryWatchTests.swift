@@ -147,3 +147,34 @@ struct DirectoryWatchTests {
         #expect(leftovers.isEmpty)
     }
 }
+
+/// Statuses that depend on other resources (routing-key matches, a listener's host:port held by another) follow
+/// changes made one file at a time, as the agent recomputes only what a change affects.
+@Suite("Statuses follow the resources they depend on")
+struct DependentStatusTests {
+    @Test func routingKeyMatchesAndHostPortConflicts() throws {
+        let site = try TemporarySite()
+        try site.write("site.yaml", Fixtures.site)
+        let agent = try AgentProcess(site: site)
+        defer { agent.stop() }
+        func field(_ kind: ResourceKind, _ name: String, _ key: String) -> StatusValue? { site.status(kind, name)?.status.field(key) }
+
+        try site.write("backend.yaml", Fixtures.listener("backend", port: 8080, routingKey: "shared"))
+        #expect(site.eventually { field(.listener, "backend", "hasMatchingConnector") == .bool(false) }, "log:\n\(agent.log)")
+        // A connector with the same routing key turns the listener's match on, and its removal turns it off.
+        try site.write("db.yaml", Fixtures.connector("db", port: 5432, routingKey: "shared"))
+        #expect(site.eventually { field(.listener, "backend", "hasMatchingConnector") == .bool(true) })
+        #expect(site.eventually { field(.connector, "db", "hasMatchingListener") == .bool(true) })
+        try site.remove("db.yaml")
+        #expect(site.eventually { field(.listener, "backend", "hasMatchingConnector") == .bool(false) })
+        #expect(site.eventually { site.status(.connector, "db") == nil })
+
+        // A second listener on the same host and port waits for the first, and takes over when it goes.
+        try site.write("backend2.yaml", Fixtures.listener("backend2", port: 8080, routingKey: "other"))
+        #expect(site.eventually { site.status(.listener, "backend2")?.status.phase == .error })
+        #expect(site.status(.listener, "backend2")?.status.message.contains("already used by Listener \"backend\"") == true)
+        try site.remove("backend.yaml")
+        #expect(site.eventually { site.status(.listener, "backend2")?.status.phase == .ready }, "log:\n\(agent.log)")
+        #expect(site.eventually { site.routerConfig?.contains("\"listener/backend2\"") == true && site.routerConfig?.contains("\"listener/backend\"") == false })
+    }
+}

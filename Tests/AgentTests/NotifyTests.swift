@@ -57,4 +57,24 @@ struct NotifyTests {
         #expect(agent.process.isRunning)
         #expect(agent.stop() == 0)
     }
+
+    /// A service manager that stops reading its socket (its queue fills up, so sd_notify's send would block) must
+    /// not stall the agent: changes are still applied and SIGTERM still stops it.
+    @Test func stalledNotifySocketDoesNotStallTheAgent() throws {
+        let site = try TemporarySite()
+        try site.write("site.yaml", Fixtures.site)
+        let socket = try NotifySocket()
+        let agent = try AgentProcess(site: site, environment: ["NOTIFY_SOCKET": socket.path])
+        var seen: [String] = []
+        #expect(socket.waitFor(timeout: 20, seen: &seen) { $0.contains("READY=1") } != nil, "no READY=1; log:\n\(agent.log)")
+        // From here on nobody reads the socket; each change below sends a new STATUS= line.
+        for index in 0..<150 {
+            try site.write("listener\(index).yaml", Fixtures.listener("backend\(index)", port: 9000 + index))
+            usleep(20_000)
+        }
+        #expect(site.eventually(timeout: 30) { site.status(.listener, "backend149") != nil }, "changes stopped being applied; log:\n\(agent.log.suffix(2000))")
+        agent.signal(SIGTERM)
+        #expect(site.eventually(timeout: 10) { !agent.process.isRunning }, "SIGTERM did not stop the agent")
+        #expect(agent.stop() == 0)
+    }
 }

@@ -57,7 +57,7 @@ struct RouterConfigTests {
 
     @Test func siteWithListenerConnectorLinkAndRouterAccess() throws {
         let (plan, config) = try render()
-        #expect(plan.problems.isEmpty)
+        #expect(try ResourceLoader.parse(Self.inputs, file: "in.yaml").resources.allSatisfy { plan.problem(for: $0.id) == nil })
         // Group order as Skupper v2 writes it.
         let order = config.entities.map(\.type)
         let groups = order.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
@@ -137,7 +137,7 @@ struct RouterConfigTests {
     @Test func linkWithoutItsSecretIsLeftOutWithAProblem() throws {
         let text = Self.inputs.replacingOccurrences(of: "metadata: {name: link-east}\nstringData", with: "metadata: {name: other}\nstringData")
         let (plan, config) = try render(text)
-        #expect(plan.problems[ResourceID(.link, "link-east")]?.contains("Secret \"link-east\"") == true)
+        #expect(plan.problem(for: ResourceID(.link, "link-east"))?.contains("Secret \"link-east\"") == true)
         #expect(config.entity("connector", named: "link-east") == nil)
     }
 
@@ -163,7 +163,7 @@ struct RouterConfigTests {
             """, file: "l.yaml").resources
         let plan = SitePlan(resources: resources, identity: Self.identity)
         #expect(RouterConfigRenderer(platform: "linux", sslProfileBasePath: "/B", version: "1").render(plan, identity: Self.identity, namespace: "default") == nil)
-        #expect(plan.problems[ResourceID(.listener, "backend")] == "no Site is defined in this namespace")
+        #expect(plan.problem(for: ResourceID(.listener, "backend")) == "no Site is defined in this namespace")
     }
 
     @Test func clashingListenersAndSecondSite() throws {
@@ -180,8 +180,8 @@ struct RouterConfigTests {
             metadata: {name: zulu}
             """
         let (plan, config) = try render(text)
-        #expect(plan.problems[ResourceID(.listener, "backend2")]?.contains("already used by Listener \"backend\"") == true)
-        #expect(plan.problems[ResourceID(.site, "zulu")]?.contains("only one Site") == true)
+        #expect(plan.problem(for: ResourceID(.listener, "backend2"))?.contains("already used by Listener \"backend\"") == true)
+        #expect(plan.problem(for: ResourceID(.site, "zulu"))?.contains("only one Site") == true)
         #expect(config.entity("tcpListener", named: "listener/backend2") == nil)
     }
 }

@@ -106,7 +106,7 @@ public final class AgentProcess: @unchecked Sendable {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         logFile = site.layout.root.appendingPathComponent("skupperd.log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardError = handle
         process.standardOutput = handle

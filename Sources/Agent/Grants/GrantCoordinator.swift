@@ -49,10 +49,9 @@ final class GrantCoordinator {
 
     /// Brings the server and the ledger in line with the site and returns the statuses of grants, tokens and
     /// token requests.
-    nonisolated(nonsending) func reconcile(plan: SitePlan, resources: [ResourceID: Resource], identity: SiteIdentity?, now: Date = Date()) async -> [ResourceID: ResourceStatus] {
+    nonisolated(nonsending) func reconcile(plan: SitePlan, grants: [Resource], requests: [Resource], accessTokens: [Resource],
+                                           identity: SiteIdentity?, now: Date = Date()) async -> [ResourceID: ResourceStatus] {
         var statuses: [ResourceID: ResourceStatus] = [:]
-        let grants = resources.values.filter { $0.kind == .accessGrant }
-        let requests = resources.values.filter { $0.kind == .tokenRequest }
 
         // Why grants cannot be served, if they cannot.
         var blocker: String?
@@ -89,7 +88,7 @@ final class GrantCoordinator {
             records = Dictionary(uniqueKeysWithValues: ledger.records.map { ($0.name, $0) })
         }
 
-        let ca = (try? SiteCertificates(layout: layout).authority(Self.serverCA))?.certificatePEM ?? ""
+        let ca = grants.isEmpty && requests.isEmpty ? "" : (try? SiteCertificates(layout: layout).authority(Self.serverCA))?.certificatePEM ?? ""
         for grant in grants {
             guard let record = records[grant.name], let identity, blocker == nil else {
                 statuses[grant.id] = .error(blocker ?? "grant state unavailable")
@@ -130,7 +129,7 @@ final class GrantCoordinator {
             }
         }
 
-        for token in resources.values where token.kind == .accessToken {
+        for token in accessTokens {
             let spec = token.accessToken!
             if tokens[token.name].map({ !$0.matches(spec) }) ?? true {
                 tokens[token.name] = TokenState(url: spec.url, code: spec.code, phase: .pending, message: "Waiting to redeem the token")
@@ -141,7 +140,7 @@ final class GrantCoordinator {
                 statuses[token.id] = tokens[token.name]!.status
             }
         }
-        let names = Set(resources.values.filter { $0.kind == .accessToken }.map(\.name))
+        let names = Set(accessTokens.map(\.name))
         for name in tokens.keys where !names.contains(name) {
             tokens[name] = nil
             try? FileManager.default.removeItem(at: tokenDirectory.appendingPathComponent("\(name).json"))

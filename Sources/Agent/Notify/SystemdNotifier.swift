@@ -2,43 +2,46 @@ import CSystemd
 import Foundation
 
 /// Talks to the service manager through libsystemd's sd_notify: readiness, status lines, reloads, stopping,
-/// and watchdog keep-alives. Silent (and harmless) when `NOTIFY_SOCKET` is not set.
+/// and watchdog keep-alives. Silent (and harmless) when `NOTIFY_SOCKET` is not set. Messages are sent from a
+/// thread of their own (`NotificationQueue`), so a service manager that does not read never stalls the agent.
 public struct SystemdNotifier: Sendable {
-    public init() {}
+    let queue: NotificationQueue?
+
+    public init() {
+        queue = ProcessInfo.processInfo.environment["NOTIFY_SOCKET"].map { !$0.isEmpty } == true ? NotificationQueue() : nil
+    }
 
     /// Whether a service manager is listening (NOTIFY_SOCKET is set).
     public var isEnabled: Bool { ProcessInfo.processInfo.environment["NOTIFY_SOCKET"].map { !$0.isEmpty } ?? false }
 
-    /// Sends a raw notification ("READY=1\nSTATUS=..."); returns false when it could not be delivered.
-    @discardableResult
-    public func notify(_ state: String) -> Bool {
-        sd_notify(0, state) >= 0
+    /// Queues a raw notification ("READY=1\nSTATUS=..."); a status line equal to the last one is not sent again.
+    public func notify(_ state: String) {
+        queue?.enqueue(state)
     }
 
-    /// READY=1 with a status line.
+    /// Waits (up to `timeout`) until every queued notification was handed to the service manager.
     @discardableResult
-    public func ready(status: String) -> Bool { notify("READY=1\nSTATUS=\(Self.oneLine(status))") }
+    public func flush(timeout: TimeInterval = 1) -> Bool { queue?.flush(timeout: timeout) ?? true }
+
+    /// READY=1 with a status line.
+    public func ready(status: String) { notify("READY=1\nSTATUS=\(Self.oneLine(status))") }
 
     /// A STATUS= line.
-    @discardableResult
-    public func status(_ text: String) -> Bool { notify("STATUS=\(Self.oneLine(text))") }
+    public func status(_ text: String) { notify("STATUS=\(Self.oneLine(text))") }
 
     /// RELOADING=1 with the monotonic timestamp systemd's reload protocol asks for.
-    @discardableResult
-    public func reloading() -> Bool {
+    public func reloading() {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let usec = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
-        return notify("RELOADING=1\nMONOTONIC_USEC=\(usec)\nSTATUS=Reloading configuration")
+        notify("RELOADING=1\nMONOTONIC_USEC=\(usec)\nSTATUS=Reloading configuration")
     }
 
     /// STOPPING=1.
-    @discardableResult
-    public func stopping() -> Bool { notify("STOPPING=1\nSTATUS=Stopping") }
+    public func stopping() { notify("STOPPING=1\nSTATUS=Stopping") }
 
     /// WATCHDOG=1.
-    @discardableResult
-    public func watchdog() -> Bool { notify("WATCHDOG=1") }
+    public func watchdog() { notify("WATCHDOG=1") }
 
     /// The keep-alive interval: half of WATCHDOG_USEC when the watchdog is enabled for this process.
     public var watchdogInterval: Duration? {

@@ -7,17 +7,13 @@ struct StatusBuilder {
     let platform: PlatformState
     let fileErrors: Int
 
-    /// The status of every resource that has one (Secrets have none), by id.
+    /// The status of each of `resources` that has one (Secrets have none), by id.
     func statuses(for resources: some Collection<Resource>, external: [ResourceID: ResourceStatus]) -> [ResourceID: ResourceStatus] {
-        var listenerKeys = Set<String>()
-        var connectorKeys = Set<String>()
-        for listener in plan.listeners { listenerKeys.insert(listener.listener!.routingKey) }
-        for connector in plan.connectors { connectorKeys.insert(connector.connector!.routingKey) }
         var result: [ResourceID: ResourceStatus] = [:]
         result.reserveCapacity(resources.count)
         for resource in resources where resource.kind != .secret {
             let id = resource.id
-            if let problem = plan.problems[id] {
+            if let problem = plan.problem(for: id) {
                 result[id] = plan.site == nil ? .pending(problem) : .error(problem)
                 continue
             }
@@ -30,11 +26,11 @@ struct StatusBuilder {
                 result[id] = siteStatus(resource, spec)
             case .listener(let spec):
                 var status = routed(.ready())
-                status.set("hasMatchingConnector", .bool(connectorKeys.contains(spec.routingKey)))
+                status.set("hasMatchingConnector", .bool(plan.services.hasConnector(routingKey: spec.routingKey)))
                 result[id] = status
             case .connector(let spec):
                 var status = routed(.ready())
-                status.set("hasMatchingListener", .bool(listenerKeys.contains(spec.routingKey)))
+                status.set("hasMatchingListener", .bool(plan.services.hasListener(routingKey: spec.routingKey)))
                 result[id] = status
             case .link:
                 result[id] = routed(.ready())

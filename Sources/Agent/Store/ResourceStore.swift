@@ -35,6 +35,8 @@ public struct ResourceStore: Sendable {
 
     public private(set) var files: [String: FileState] = [:]
     public private(set) var resources: [ResourceID: Resource] = [:]
+    /// The same resources by kind, so the few site-wide ones are found without looking at thousands of others.
+    private var byKind: [ResourceKind: [String: Resource]] = [:]
     /// Which file each resource in force comes from.
     public private(set) var owners: [ResourceID: String] = [:]
     /// Files rejected only because a resource they define is already defined elsewhere: retried when that changes.
@@ -43,7 +45,18 @@ public struct ResourceStore: Sendable {
     public init() {}
 
     /// The resources of a kind, in no particular order.
-    public func resources(of kind: ResourceKind) -> [Resource] { resources.values.filter { $0.kind == kind } }
+    public func resources(of kind: ResourceKind) -> [Resource] { byKind[kind].map { Array($0.values) } ?? [] }
+
+    /// The resources of several kinds.
+    public func resources(of kinds: Set<ResourceKind>) -> [Resource] { kinds.flatMap { resources(of: $0) } }
+
+    /// How many resources of a kind are in force.
+    public func count(of kind: ResourceKind) -> Int { byKind[kind]?.count ?? 0 }
+
+    private mutating func set(_ id: ResourceID, _ resource: Resource?) {
+        resources[id] = resource
+        byKind[id.kind, default: [:]][id.name] = resource
+    }
 
     /// Files whose current contents are rejected, with why.
     public var errors: [String: ResourceError] { files.compactMapValues(\.error) }
@@ -94,11 +107,11 @@ public struct ResourceStore: Sendable {
             } else {
                 change.added.insert(id)
             }
-            resources[id] = resource
+            set(id, resource)
             owners[id] = file
         }
         for id in previous.subtracting(current) {
-            resources[id] = nil
+            set(id, nil)
             owners[id] = nil
             change.removed.insert(id)
         }
@@ -109,7 +122,7 @@ public struct ResourceStore: Sendable {
     private mutating func remove(file: String) -> Change {
         var change = Change()
         for id in files[file]?.resources ?? [] where owners[id] == file {
-            resources[id] = nil
+            set(id, nil)
             owners[id] = nil
             change.removed.insert(id)
         }

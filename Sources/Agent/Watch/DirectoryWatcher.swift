@@ -6,7 +6,9 @@ import Glibc
 
 /// Watches one directory with inotify and yields the names of files that were created, written, moved in or
 /// out, or deleted, debounced: a burst of events becomes one batch once the directory has been quiet for
-/// `quietPeriod` (or `maximumDelay` has passed since the burst began).
+/// `quietPeriod` (or `maximumDelay` has passed since the burst began). When every file of the burst is complete
+/// (closed after writing, moved in, or deleted) a much shorter `settlePeriod` is enough: that is how editors and
+/// tools that save atomically deliver files, and it keeps the latency of a drop near inotify's own.
 public final class DirectoryWatcher: Sendable {
     /// A batch of changed file names; `overflow` means events were lost and everything should be rescanned.
     public struct Batch: Sendable, Hashable {
@@ -19,6 +21,8 @@ public final class DirectoryWatcher: Sendable {
     let wd: Int32
     let quietPeriod: Duration
     let maximumDelay: Duration
+    /// How long to wait for more events when no file of the burst is still being written.
+    static let settlePeriod = Duration.milliseconds(2)
 
     /// Starts watching; throws when the directory cannot be watched.
     public init(directory: URL, quietPeriod: Duration = .milliseconds(20), maximumDelay: Duration = .milliseconds(250)) throws {
@@ -65,13 +69,17 @@ public final class DirectoryWatcher: Sendable {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var pending = Batch(names: [], overflow: false)
         var burstStart: ContinuousClock.Instant?
+        // Files created or modified but not yet closed, moved in or deleted: still being written.
+        var incomplete = Set<String>()
         let quietMs = milliseconds(quiet)
+        let settleMs = min(quietMs, milliseconds(settlePeriod))
+        let complete = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)
         while !stop.isSet {
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let timeout: Int32
             if let start = burstStart {
                 let left = maximum - (ContinuousClock.now - start)
-                timeout = max(0, min(quietMs, milliseconds(left)))
+                timeout = max(0, min(incomplete.isEmpty ? settleMs : quietMs, milliseconds(left)))
             } else {
                 timeout = 500
             }
@@ -85,6 +93,7 @@ public final class DirectoryWatcher: Sendable {
                 if burstStart != nil {
                     if case .terminated = continuation.yield(pending) { return }
                     pending = Batch(names: [], overflow: false)
+                    incomplete = []
                     burstStart = nil
                 }
                 continue
@@ -106,7 +115,13 @@ public final class DirectoryWatcher: Sendable {
                     }
                     if event.len > 0 {
                         let bytes = raw[nameStart..<(nameStart + Int(event.len))].prefix { $0 != 0 }
-                        pending.names.insert(String(decoding: bytes, as: UTF8.self))
+                        let name = String(decoding: bytes, as: UTF8.self)
+                        pending.names.insert(name)
+                        if event.mask & complete != 0 {
+                            incomplete.remove(name)
+                        } else if event.mask & UInt32(IN_CREATE | IN_MODIFY) != 0 {
+                            incomplete.insert(name)
+                        }
                     }
                     offset = nameStart + Int(event.len)
                 }

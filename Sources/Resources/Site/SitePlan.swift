@@ -1,16 +1,21 @@
 /// What a namespace's resources mean taken together: the active site, the router accesses (user-written and
-/// implied), the certificates to have, and the problems that keep a resource out of the router.
+/// implied), the listeners and connectors in force, the certificates to have, and the problems that keep a
+/// resource out of the router. The few site-wide kinds (Site, RouterAccess, Link, Secret) are re-planned
+/// together (`replan`); listeners and connectors, which can be thousands, are updated one by one (`services`).
 public struct SitePlan: Sendable {
     /// The active Site, nil when none is defined.
     public var site: Resource?
-    public var listeners: [Resource] = []
-    public var connectors: [Resource] = []
+    /// The listeners and connectors, indexed.
+    public private(set) var services = ServiceCatalog()
     /// Links whose credentials are present, with the Secret that holds them.
     public var links: [(resource: Resource, secret: Resource)] = []
     public var routerAccesses: [EffectiveRouterAccess] = []
-    public var certificates: [CertificateRequest] = []
-    /// Resources that cannot be applied, and why (shown in their status).
-    public var problems: [ResourceID: String] = [:]
+    /// The certificates of the site itself (CAs, router access and local access), without the services' ones.
+    public var siteCertificates: [CertificateRequest] = []
+    /// Problems of the site-wide kinds (listener conflicts are the catalog's).
+    var siteProblems: [ResourceID: String] = [:]
+    /// Names of the Secrets present.
+    var secretNames: Set<String> = []
 
     /// The CA that signs link certificates and the link-access server certificate.
     public static let siteCA = "skupper-site-ca"
@@ -29,59 +34,68 @@ public struct SitePlan: Sendable {
     /// The sslProfile (and certificate directory) a Link's secret is written to.
     public static func linkProfile(_ secret: String) -> String { "\(secret)-profile" }
 
+    /// An empty plan: no site, no services.
+    public init() {}
+
     /// Builds the plan from all resources of a namespace.
     public init(resources: some Collection<Resource>, identity: SiteIdentity) {
+        var changes: [ResourceID: Resource?] = [:]
+        for resource in resources where resource.kind == .listener || resource.kind == .connector { changes[resource.id] = resource }
+        _ = services.apply(changes)
+        replan(resources.filter { Self.siteWideKinds.contains($0.kind) }, identity: identity)
+    }
+
+    /// The kinds planned together by `replan`.
+    public static let siteWideKinds: Set<ResourceKind> = [.site, .routerAccess, .link, .secret]
+
+    /// The message every resource gets while no Site is defined.
+    public static let noSite = "no Site is defined in this namespace"
+
+    /// Applies new versions (or removals) of listeners and connectors.
+    public mutating func updateServices(_ changes: [ResourceID: Resource?]) -> ServiceCatalog.Update {
+        services.apply(changes)
+    }
+
+    /// Plans the site-wide kinds again from all Sites, RouterAccesses, Links and Secrets (other kinds are ignored).
+    public mutating func replan(_ resources: some Collection<Resource>, identity: SiteIdentity) {
+        site = nil
+        links = []
+        routerAccesses = []
+        siteCertificates = []
+        siteProblems = [:]
         var secrets: [String: Resource] = [:]
         var sites: [Resource] = []
         var userAccesses: [Resource] = []
+        var userLinks: [Resource] = []
         for resource in resources {
             switch resource.kind {
             case .site: sites.append(resource)
-            case .listener: listeners.append(resource)
-            case .connector: connectors.append(resource)
             case .secret: secrets[resource.name] = resource
             case .routerAccess: userAccesses.append(resource)
+            case .link: userLinks.append(resource)
             default: break
             }
         }
+        secretNames = Set(secrets.keys)
         sites.sort { $0.name < $1.name }
-        listeners.sort { $0.name < $1.name }
-        connectors.sort { $0.name < $1.name }
         userAccesses.sort { $0.name < $1.name }
         site = sites.first
         for extra in sites.dropFirst() {
-            problems[extra.id] = "only one Site is allowed per namespace; Site \"\(sites[0].name)\" is active"
+            siteProblems[extra.id] = "only one Site is allowed per namespace; Site \"\(sites[0].name)\" is active"
         }
-        guard let site, let siteSpec = site.site else {
-            let message = "no Site is defined in this namespace"
-            for resource in resources where resource.kind != .site && resource.kind != .secret { problems[resource.id] = message }
-            return
-        }
-
-        // Listeners: one (host, port) each.
-        var bound: [String: String] = [:]
-        listeners = listeners.filter { listener in
-            let spec = listener.listener!
-            let key = "\(spec.host):\(spec.port)"
-            if let other = bound[key] {
-                problems[listener.id] = "host and port \(key) are already used by Listener \"\(other)\""
-                return false
-            }
-            bound[key] = listener.name
-            return true
-        }
+        guard let site, let siteSpec = site.site else { return }
 
         // Links need their Secret.
-        for resource in resources where resource.kind == .link {
+        for resource in userLinks {
             let spec = resource.link!
             let secretName = spec.tlsCredentials ?? resource.name
             guard let secret = secrets[secretName] else {
-                problems[resource.id] = "Secret \"\(secretName)\" (spec.tlsCredentials) not found"
+                siteProblems[resource.id] = "Secret \"\(secretName)\" (spec.tlsCredentials) not found"
                 continue
             }
             let role = routerMode == "edge" ? "edge" : "inter-router"
             guard spec.endpoint(role: role) != nil else {
-                problems[resource.id] = "no \(role) endpoint for this site's router mode"
+                siteProblems[resource.id] = "no \(role) endpoint for this site's router mode"
                 continue
             }
             links.append((resource, secret))
@@ -96,7 +110,7 @@ public struct SitePlan: Sendable {
         for access in userAccesses {
             let spec = access.routerAccess!
             if let clash = spec.roles.first(where: { ports[$0.port] != nil }) {
-                problems[access.id] = "port \(clash.port) is already used by RouterAccess \"\(ports[clash.port]!)\""
+                siteProblems[access.id] = "port \(clash.port) is already used by RouterAccess \"\(ports[clash.port]!)\""
                 continue
             }
             for role in spec.roles { ports[role.port] = access.name }
@@ -115,21 +129,47 @@ public struct SitePlan: Sendable {
         // Certificates: CAs first, then leaves.
         var authorities = [Self.localCA, Self.siteCA, Self.serviceCA]
         for access in routerAccesses where !authorities.contains(access.issuer) { authorities.append(access.issuer) }
-        certificates = authorities.map(CertificateRequest.authority)
-        certificates.append(CertificateRequest(name: Self.localServer, kind: .leaf, commonName: "127.0.0.1", hosts: ["127.0.0.1", "localhost"], issuer: Self.localCA))
-        certificates.append(CertificateRequest(name: Self.localClient, kind: .leaf, commonName: "127.0.0.1", hosts: ["127.0.0.1", "localhost"], issuer: Self.localCA))
+        siteCertificates = authorities.map(CertificateRequest.authority)
+        siteCertificates.append(CertificateRequest(name: Self.localServer, kind: .leaf, commonName: "127.0.0.1", hosts: ["127.0.0.1", "localhost"], issuer: Self.localCA))
+        siteCertificates.append(CertificateRequest(name: Self.localClient, kind: .leaf, commonName: "127.0.0.1", hosts: ["127.0.0.1", "localhost"], issuer: Self.localCA))
         for access in routerAccesses where access.acceptsLinks {
-            certificates.append(CertificateRequest(name: access.tlsCredentials, kind: .leaf, commonName: access.name,
-                                                   hosts: access.certificateHosts, issuer: access.issuer))
-            certificates.append(CertificateRequest(name: "client-\(access.tlsCredentials)", kind: .leaf,
-                                                   commonName: "client-\(access.tlsCredentials)", issuer: access.issuer))
+            siteCertificates.append(CertificateRequest(name: access.tlsCredentials, kind: .leaf, commonName: access.name,
+                                                       hosts: access.certificateHosts, issuer: access.issuer))
+            siteCertificates.append(CertificateRequest(name: "client-\(access.tlsCredentials)", kind: .leaf,
+                                                       commonName: "client-\(access.tlsCredentials)", issuer: access.issuer))
         }
-        var seen = Set(certificates.map(\.name))
-        for resource in listeners + connectors {
+    }
+
+    /// Why a resource cannot be applied, if it cannot (shown in its status).
+    public func problem(for id: ResourceID) -> String? {
+        if let problem = siteProblems[id] { return problem }
+        if site == nil { return id.kind == .site || id.kind == .secret ? nil : Self.noSite }
+        return id.kind == .listener ? services.conflict(listener: id.name) : nil
+    }
+
+    /// The listeners in force, in name order.
+    public var listeners: [Resource] { services.activeListenerNames.map { services.listeners[$0]! } }
+
+    /// The connectors, in name order.
+    public var connectors: [Resource] { services.connectorNames.map { services.connectors[$0]! } }
+
+    /// The listeners in force and the connectors that name `tlsCredentials`, listeners first, each in name order.
+    public var tlsServices: [Resource] {
+        let users = services.tlsUsers.values.filter { $0.kind == .connector || services.isActive(listener: $0.name) }
+        return users.sorted { ($0.kind == .listener ? 0 : 1, $0.name) < ($1.kind == .listener ? 0 : 1, $1.name) }
+    }
+
+    /// Every certificate the site needs: its own, then one per services' `tlsCredentials` not given as a Secret.
+    public var certificates: [CertificateRequest] {
+        guard site != nil else { return [] }
+        var result = siteCertificates
+        var seen = Set(result.map(\.name))
+        for resource in tlsServices {
             let (tls, host) = resource.listener.map { ($0.tlsCredentials, $0.host) } ?? (resource.connector!.tlsCredentials, resource.connector!.host)
-            guard let tls, !tls.isEmpty, secrets[tls] == nil, seen.insert(tls).inserted else { continue }
-            certificates.append(CertificateRequest(name: tls, kind: .leaf, commonName: host, hosts: [host], issuer: Self.serviceCA))
+            guard let tls, !tls.isEmpty, !secretNames.contains(tls), seen.insert(tls).inserted else { continue }
+            result.append(CertificateRequest(name: tls, kind: .leaf, commonName: host, hosts: [host], issuer: Self.serviceCA))
         }
+        return result
     }
 
     /// The router accesses through which remote sites can link.

@@ -1,0 +1,40 @@
+/// Names kept in sorted order, with binary-search insert and remove, so rendering in name order needs no sort.
+public struct SortedNames: Sendable, Hashable, RandomAccessCollection {
+    public private(set) var names: [String] = []
+
+    public init() {}
+
+    public var startIndex: Int { names.startIndex }
+    public var endIndex: Int { names.endIndex }
+    public subscript(position: Int) -> String { names[position] }
+
+    /// Where `name` is, or would be inserted.
+    func index(of name: String) -> (index: Int, found: Bool) {
+        var low = 0
+        var high = names.count
+        while low < high {
+            let middle = (low + high) / 2
+            if names[middle] < name { low = middle + 1 } else { high = middle }
+        }
+        return (low, low < names.count && names[low] == name)
+    }
+
+    public func contains(_ name: String) -> Bool { index(of: name).found }
+
+    /// Inserts `name` unless present; returns whether it was inserted.
+    @discardableResult
+    public mutating func insert(_ name: String) -> Bool {
+        let (index, found) = index(of: name)
+        if found { return false }
+        names.insert(name, at: index)
+        return true
+    }
+
+    /// Removes `name` if present; returns whether it was there.
+    @discardableResult
+    public mutating func remove(_ name: String) -> Bool {
+        let (index, found) = index(of: name)
+        if found { names.remove(at: index) }
+        return found
+    }
+}
