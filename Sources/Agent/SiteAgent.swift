@@ -68,9 +68,7 @@ public actor SiteAgent {
         try await exclusive {
         try layout.createDirectories()
         // Leftovers of a crash mid-write in the agent's own directories (never in the user's input directory).
-        for directory in [layout.status, layout.routerDirectory, layout.state, layout.generatedResources] {
-            AtomicFile.removeTemporaries(in: directory)
-        }
+        AtomicFile.removeTemporaries(under: layout.runtime)
         statusWriter.loadExisting()
         lastConfig = try? String(contentsOf: layout.routerConfig, encoding: .utf8)
         loadGenerated()

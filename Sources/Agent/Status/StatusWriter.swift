@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Resources
 
 /// Writes status files atomically, only when a status really changed, and removes those of deleted resources.
@@ -14,10 +15,15 @@ struct StatusWriter {
     /// Loads the status files present at start, so unchanged statuses keep their timestamps.
     mutating func loadExisting() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.status.path) else { return }
-        for name in names where name.hasSuffix(".yaml") && name != InputErrors.fileName {
-            let url = layout.status.appendingPathComponent(name)
-            guard let text = try? String(contentsOf: url, encoding: .utf8), let document = try? StatusDocument.parse(text) else { continue }
-            written[document.id] = document.status
+        let urls = names.filter { $0.hasSuffix(".yaml") && $0 != InputErrors.fileName }.map { layout.status.appendingPathComponent($0) }
+        // Parsed on all cores: a restart with thousands of resources reads as many status files.
+        let documents = Mutex([StatusDocument?](repeating: nil, count: urls.count))
+        DispatchQueue.concurrentPerform(iterations: urls.count) { index in
+            guard let text = try? String(contentsOf: urls[index], encoding: .utf8), let document = try? StatusDocument.parse(text) else { return }
+            documents.withLock { $0[index] = document }
+        }
+        for document in documents.withLock({ $0 }) {
+            if let document { written[document.id] = document.status }
         }
     }
 

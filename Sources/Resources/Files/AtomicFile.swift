@@ -52,6 +52,15 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: url, mode: mode, skipIfUnchanged: skipIfUnchanged, durable: durable)
     }
 
+    /// Removes leftover temporary files (from a crash mid-write) in a directory and all directories below it.
+    public static func removeTemporaries(under directory: URL) {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return }
+        while let path = enumerator.nextObject() as? String {
+            let name = (path as NSString).lastPathComponent
+            if name.hasPrefix(".") && name.hasSuffix(".tmp") { unlink(directory.appendingPathComponent(path).path) }
+        }
+    }
+
     /// Removes leftover temporary files (from a crash mid-write) in a directory.
     public static func removeTemporaries(in directory: URL) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }

@@ -69,7 +69,8 @@ public struct StatusDocument: Sendable, Hashable {
 
     /// Reads a status file back (for the CLI and for restarts).
     public static func parse(_ text: String) throws -> StatusDocument {
-        guard let root = try Yams.compose(yaml: text), case .mapping(let mapping) = root else {
+        // Plain scalars stay strings (no regex tag resolution); statusValue reads numbers and booleans by style.
+        guard let root = try Yams.compose(yaml: text, .basic), case .mapping(let mapping) = root else {
             throw ResourceError(SourceLocation(file: "status", document: 1), "not a status document")
         }
         guard let kindName = mapping["kind"]?.string, let kind = ResourceKind(rawValue: kindName),
