@@ -29,7 +29,7 @@ public final class TemporarySite: @unchecked Sendable {
     public let layout: SiteLayout
 
     public init(namespace: String = "default") throws {
-        let root = URL(fileURLWithPath: "/tmp").appendingPathComponent("skt-\(UUID().uuidString.prefix(8))")
+        let root = URL(fileURLWithPath: ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp").appendingPathComponent("skt-\(UUID().uuidString.prefix(8))")
         layout = SiteLayout(root: root, namespace: namespace)
         try FileManager.default.createDirectory(at: layout.inputResources, withIntermediateDirectories: true)
     }

@@ -51,7 +51,7 @@ public struct StatusDocument: Sendable, Hashable {
 
     static func node(_ value: StatusValue) -> Node {
         switch value {
-        case .string(let s): return Node(s, Tag(.str), s.contains("\n") ? .literal : (looksTyped(s) ? .doubleQuoted : .any))
+        case .string(let s): return Node(s, Tag(.str), s.utf8.contains(UInt8(ascii: "\n")) ? .literal : (looksTyped(s) ? .doubleQuoted : .any))
         case .int(let i): return Node(String(i), Tag(.int))
         case .bool(let b): return Node(b ? "true" : "false", Tag(.bool))
         case .list(let items): return .sequence(.init(items.map(node)))

@@ -49,7 +49,7 @@ struct StatusYAMLWriter {
         case .list: text += "[]\n"
         case .map: text += "{}\n"
         case .string(let string):
-            if string.contains("\n"), !string.hasPrefix(" "), string.unicodeScalars.allSatisfy({ $0 == "\n" || $0.value >= 0x20 }) {
+            if string.utf8.contains(UInt8(ascii: "\n")), !string.hasPrefix(" "), string.unicodeScalars.allSatisfy({ $0 == "\n" || $0.value >= 0x20 }) {
                 let body = string.hasSuffix("\n") ? String(string.dropLast()) : string
                 text += string.hasSuffix("\n") ? "|\n" : "|-\n"
                 let pad = String(repeating: " ", count: indent + 2)
@@ -68,10 +68,21 @@ struct StatusYAMLWriter {
     static func isPlain(_ string: String) -> Bool {
         guard let first = string.unicodeScalars.first, !StatusDocument.looksTyped(string),
               first.properties.isAlphabetic || ("0"..."9").contains(first) || first == "/" else { return false }
-        if string.hasSuffix(" ") || string.hasSuffix(":") || string.contains(": ") || string.contains(" #") { return false }
+        if string.hasSuffix(" ") || string.hasSuffix(":") || contains(string, UInt8(ascii: ":"), UInt8(ascii: " "))
+            || contains(string, UInt8(ascii: " "), UInt8(ascii: "#")) { return false }
         return string.unicodeScalars.allSatisfy { scalar in
             scalar.value >= 0x20 && scalar.value < 0x7F && !"{}[],&*!|>'\"%@`#".unicodeScalars.contains(scalar)
         }
+    }
+
+    /// Whether two bytes follow each other in the text (a byte scan: Foundation's `contains` bridges to NSString).
+    static func contains(_ string: String, _ first: UInt8, _ second: UInt8) -> Bool {
+        var previous: UInt8 = 0
+        for byte in string.utf8 {
+            if previous == first && byte == second { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// A YAML double-quoted scalar (the same escapes as JSON).
