@@ -81,8 +81,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Benchmarks/bench"),
-        .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
-        .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources"]),
+        .testTarget(name: "ResourcesTests", dependencies: ["Resources", "TestSupport"]),
+        .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources", "TestSupport"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "TestSupport"]),
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
         .target(name: "TestSupport", dependencies: ["Resources"], path: "Tests/TestSupport"),

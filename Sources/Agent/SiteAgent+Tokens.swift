@@ -75,6 +75,7 @@ extension SiteAgent {
     /// Updates grant statuses after the server counted a redemption.
     func grantRedeemed() async {
         await exclusive {
+            redemptionQueued.store(false, ordering: .releasing)
             do { try await reconcile(ResourceStore.Change(), full: false) } catch { logger.error("reconcile failed: \(error)") }
         }
     }

@@ -35,6 +35,8 @@ public actor SiteAgent {
     /// Entry points run one at a time, even across suspension points.
     var gateBusy = false
     var gateWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Set while a reconcile for counted redemptions is queued.
+    let redemptionQueued = Atomic<Bool>(false)
     /// Counters for status lines and tests.
     public private(set) var reconcileCount = 0
 
@@ -62,7 +64,8 @@ public actor SiteAgent {
     /// Creates the directories, reads every input file and applies the result (the first reconcile).
     public func start() async throws {
         grants.server.onRedemption { [weak self] _ in
-            guard let self else { return }
+            // A burst of redemptions queues one reconcile of the grant statuses, not one each.
+            guard let self, !self.redemptionQueued.exchange(true, ordering: .acquiringAndReleasing) else { return }
             Task { await self.grantRedeemed() }
         }
         try await exclusive {

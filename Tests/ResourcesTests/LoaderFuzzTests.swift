@@ -1,18 +1,7 @@
 import Foundation
 import Resources
 import Testing
-
-/// A small deterministic generator, so a failing fuzz case can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// Mutates valid resource files into broken ones: the loader must answer each with resources or a located
 /// error, never crash or hang.
@@ -45,7 +34,7 @@ enum LoaderFuzzer {
 
     /// Runs `iterations` mutated inputs; returns how many parsed and how many were rejected.
     static func run(seed: UInt64, iterations: Int) -> (accepted: Int, rejected: Int) {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         var accepted = 0, rejected = 0
         for _ in 0..<iterations {
             let input = mutate(seeds.randomElement(using: &random)!, using: &random)

@@ -2,6 +2,7 @@ import Foundation
 import Resources
 import RouterConfig
 import Testing
+import TestSupport
 
 /// A plan updated one change at a time must say and render exactly what a plan built from scratch says.
 @Suite("Incremental plan and rendering")
@@ -32,7 +33,7 @@ struct IncrementalRenderTests {
 
     @Test(arguments: [1, 2, 3, 4, 5])
     func randomChangesMatchAFreshPlan(seed: UInt64) throws {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         let identity = RouterConfigTests.identity
         let renderer = RouterConfigRenderer(platform: "linux", sslProfileBasePath: "/B", version: "1")
         var resources: [ResourceID: Resource] = [:]
@@ -69,18 +70,5 @@ struct IncrementalRenderTests {
             }
             if step.isMultiple(of: 50) { try #require(actual == expected) }
         }
-    }
-}
-
-/// A small deterministic generator, so a failing seed can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
