@@ -15,30 +15,14 @@ public struct LinkStatus: ParsableCommand {
     public func validate() throws { if let name { try Names.validate(name, "link name") } }
 
     public func run() throws {
-        let site = global.site
-        var entries = site.entries(of: .link)
-        if let name {
-            entries = entries.filter { $0.resource.name == name }
-            guard !entries.isEmpty else { throw CLIError("There is no link resource in the namespace with the name \"\(name)\"") }
-        }
-        guard !entries.isEmpty else {
-            Console.out("There are no link resources in the namespace")
-            return
-        }
-        let documents = entries.map { site.statusOrPending($0.resource.id) }
-        if let output {
-            Console.outRaw(Rendering.statuses(documents, output, single: name != nil))
-            return
-        }
-        let rows = zip(entries, documents).map { entry, document -> [String] in
-            [entry.resource.name, document.status.phase.rawValue, String(entry.resource.link!.cost), document.status.message]
-        }
-        if name != nil, let row = rows.first {
-            Console.outRaw(details(zip(["Name", "Status", "Cost", "Message"], row).map { ($0, $1) }))
-            return
-        }
-        var table = Table("NAME", "STATUS", "COST", "MESSAGE")
-        table.rows = rows
-        Console.outRaw(table.text)
+        try StatusListing(
+            kind: .link,
+            columns: [("Name", "NAME"), ("Status", "STATUS"), ("Cost", "COST"), ("Message", "MESSAGE")],
+            notFound: { name, _ in "There is no link resource in the namespace with the name \"\(name)\"" },
+            noneFound: "There are no link resources in the namespace",
+            row: { resource, document in
+                [resource.name, document.status.phase.rawValue, String(resource.link!.cost), document.status.message]
+            }
+        ).run(global, name: name, output: output)
     }
 }

@@ -15,32 +15,17 @@ public struct ListenerStatus: ParsableCommand {
     public func validate() throws { if let name { try Names.validate(name, "listener name") } }
 
     public func run() throws {
-        let site = global.site
-        var entries = site.entries(of: .listener)
-        if let name {
-            entries = entries.filter { $0.resource.name == name }
-            guard !entries.isEmpty else { throw CLIError("listener \(name) does not exist in namespace \(global.namespace)") }
-        }
-        guard !entries.isEmpty else {
-            Console.out("No listeners found")
-            return
-        }
-        let documents = entries.map { site.statusOrPending($0.resource.id) }
-        if let output {
-            Console.outRaw(Rendering.statuses(documents, output, single: name != nil))
-            return
-        }
-        let rows = zip(entries, documents).map { entry, document -> [String] in
-            let spec = entry.resource.listener!, status = document.status
-            return [entry.resource.name, status.phase.rawValue, spec.routingKey, spec.host, String(spec.port),
-                    status.field("hasMatchingConnector")?.text ?? "false", status.message]
-        }
-        if name != nil, let row = rows.first {
-            Console.outRaw(details(zip(["Name", "Status", "Routing key", "Host", "Port", "Has matching connector", "Message"], row).map { ($0, $1) }))
-            return
-        }
-        var table = Table("NAME", "STATUS", "ROUTING-KEY", "HOST", "PORT", "HAS-MATCHING-CONNECTOR", "MESSAGE")
-        table.rows = rows
-        Console.outRaw(table.text)
+        try StatusListing(
+            kind: .listener,
+            columns: [("Name", "NAME"), ("Status", "STATUS"), ("Routing key", "ROUTING-KEY"), ("Host", "HOST"), ("Port", "PORT"),
+                      ("Has matching connector", "HAS-MATCHING-CONNECTOR"), ("Message", "MESSAGE")],
+            notFound: { "listener \($0) does not exist in namespace \($1)" },
+            noneFound: "No listeners found",
+            row: { resource, document in
+                let spec = resource.listener!, status = document.status
+                return [resource.name, status.phase.rawValue, spec.routingKey, spec.host, String(spec.port),
+                        status.field("hasMatchingConnector")?.text ?? "false", status.message]
+            }
+        ).run(global, name: name, output: output)
     }
 }
