@@ -54,9 +54,11 @@ public struct AgentInfo: Sendable, Hashable {
         return String(decoding: data, as: UTF8.self).contains("skupperd")
     }
 
-    /// The running agent of a namespace, if there is one.
+    /// The running agent of a namespace, if there is one: the namespace's lock is held, and the info file names a
+    /// live skupperd.
     public static func running(_ layout: SiteLayout) -> AgentInfo? {
-        read(layout).flatMap { $0.isRunning ? $0 : nil }
+        guard AgentLock.isHeld(layout) else { return nil }
+        return read(layout).flatMap { $0.isRunning ? $0 : nil }
     }
 
     func write(_ layout: SiteLayout) throws {

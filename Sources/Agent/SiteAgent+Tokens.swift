@@ -19,12 +19,22 @@ extension SiteAgent {
         }
     }
 
-    /// Starts redeeming the AccessTokens that are due, each in its own task.
-    func startRedemptions(siteName: String) {
+    /// Starts redeeming the AccessTokens that are due, each in its own task; returns whether a token was refused
+    /// without being sent (its status changed).
+    @discardableResult
+    func startRedemptions(siteName: String) -> Bool {
+        var refused = false
         for name in grants.tokensDue() {
             guard let spec = store.resources[ResourceID(.accessToken, name)]?.accessToken else { continue }
-            grants.tokens[name]?.inFlight = true
             let linkName = spec.linkName ?? name
+            if let clash = reservedNameClash(linkName) {
+                // The answer would be stored under this name: it must not stand in for the site's own credentials.
+                grants.finished(name, spec: spec, result: .failure(.invalid(
+                    "the link name \"\(linkName)\" is taken by \(clash): give the AccessToken another name or set spec.linkName")))
+                refused = true
+                continue
+            }
+            grants.tokens[name]?.inFlight = true
             logger.info("redeeming access token", metadata: ["token": "\(name)", "url": "\(spec.url)"])
             Task {
                 let result: Result<TokenRedeemer.Outcome, TokenRedeemer.Failure>
@@ -36,6 +46,16 @@ extension SiteAgent {
                 await self.redemptionFinished(name, spec: spec, result: result)
             }
         }
+        return refused
+    }
+
+    /// What already uses `name` among the site's own credentials and the user's Secrets, if anything does.
+    func reservedNameClash(_ name: String) -> String? {
+        let own = Set(plan.certificates.map(\.name) + [GrantCoordinator.serverCA, GrantCoordinator.serverCertificate,
+                                                         SitePlan.siteCA, SitePlan.localCA, SitePlan.serviceCA, SitePlan.localServer, SitePlan.localClient])
+        if own.contains(name) { return "this site's own credentials" }
+        if let secret = store.resources[ResourceID(.secret, name)], isInput(secret) { return "the Secret in \(secret.source?.file ?? "the input directory")" }
+        return nil
     }
 
     /// Records a redemption's outcome: on success the received Secret and Links are written under

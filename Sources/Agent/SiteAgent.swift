@@ -39,6 +39,11 @@ public actor SiteAgent {
     let redemptionQueued = Atomic<Bool>(false)
     /// Counters for status lines and tests.
     public private(set) var reconcileCount = 0
+    /// Reads of input files are numbered as they start; a file's result is applied only if no later read of it was.
+    var readSerial = 0
+    var appliedRead: [String: Int] = [:]
+    /// Input Secrets whose credentials cannot be used (their last good credentials stay in force), by Secret name.
+    var credentialProblems: [String: String] = [:]
 
     public var layout: SiteLayout { options.layout }
 
@@ -69,44 +74,46 @@ public actor SiteAgent {
             Task { await self.grantRedeemed() }
         }
         try await exclusive {
-        try layout.createDirectories()
-        // Leftovers of a crash mid-write in the agent's own directories (never in the user's input directory).
-        AtomicFile.removeTemporaries(under: layout.runtime)
-        statusWriter.loadExisting()
-        lastConfig = try? String(contentsOf: layout.routerConfig, encoding: .utf8)
-        loadGenerated()
-        try await rescanNow(reason: "start")
+            try layout.createDirectories()
+            // Leftovers of a crash mid-write in the agent's own directories (never in the user's input directory).
+            AtomicFile.removeTemporaries(under: layout.runtime)
+            statusWriter.loadExisting()
+            lastConfig = try? String(contentsOf: layout.routerConfig, encoding: .utf8)
+            loadGenerated()
         }
+        try await rescan(reason: "start")
     }
 
     /// Reads the whole input directory again (SIGHUP, or lost inotify events) and applies what changed.
     public func rescan(reason: String) async throws {
-        try await exclusive { try await rescanNow(reason: reason) }
-    }
-
-    func rescanNow(reason: String) async throws {
-        let names = Set(inputFileNames())
-        let known = Set(store.files.keys).filter { !$0.hasPrefix(Self.generatedPrefix) }
-        var change = ResourceStore.Change()
-        // Files are parsed in parallel (parsing is most of a cold start), then applied in name order.
-        let all = names.union(known).sorted()
-        let parsed = Self.parseInParallel(all.map { layout.inputResources.appendingPathComponent($0) })
-        for (name, result) in zip(all, parsed) { change.merge(load(name, parsed: result)) }
-        logger.info("read input directory", metadata: ["reason": "\(reason)", "files": "\(names.count)", "resources": "\(store.resources.count)"])
-        try await reconcile(change, full: true)
+        let names = Set(inputFileNames()).union(store.files.keys.filter { !$0.hasPrefix(Self.generatedPrefix) }).sorted()
+        try await read(names, full: true, reason: reason)
     }
 
     /// Applies a batch of changed file names from the watcher.
     public func filesChanged(_ names: Set<String>) async throws {
+        let relevant = names.filter { ResourceLoader.isResourceFile($0) || store.files[$0] != nil }.sorted()
+        guard !relevant.isEmpty else { return }
+        try await read(relevant, full: false, reason: nil)
+    }
+
+    /// Reads and parses files off the actor (other entry points run meanwhile; cancellation stops the wait), then
+    /// applies them one reconcile at a time, skipping any file a later read already applied.
+    func read(_ names: [String], full: Bool, reason: String?) async throws {
+        readSerial += 1
+        let serial = readSerial
+        let directory = layout.inputResources
+        let parsed = try await Offload.run { Self.parseInParallel(names, in: directory) }
         try await exclusive {
-        var change = ResourceStore.Change()
-        var relevant = false
-        for name in names where ResourceLoader.isResourceFile(name) || store.files[name] != nil {
-            relevant = true
-            change.merge(load(name))
-        }
-        guard relevant else { return }
-        try await reconcile(change, full: false)
+            var change = ResourceStore.Change()
+            for (name, result) in zip(names, parsed) where appliedRead[name, default: 0] < serial {
+                appliedRead[name] = serial
+                change.merge(load(name, parsed: result))
+            }
+            if let reason {
+                logger.info("read input directory", metadata: ["reason": "\(reason)", "files": "\(names.count)", "resources": "\(store.resources.count)"])
+            }
+            try await reconcile(change, full: full)
         }
     }
 
@@ -138,30 +145,31 @@ public actor SiteAgent {
         ((try? FileManager.default.contentsOfDirectory(atPath: layout.inputResources.path)) ?? []).filter(ResourceLoader.isResourceFile)
     }
 
-    /// Reads and parses files on all cores; nil for a file that is gone (or is not a regular resource file).
-    nonisolated static func parseInParallel(_ urls: [URL]) -> [Result<ResourceLoader.FileContents, ResourceError>?] {
-        let results = Mutex([Result<ResourceLoader.FileContents, ResourceError>?](repeating: nil, count: urls.count))
-        DispatchQueue.concurrentPerform(iterations: urls.count) { index in
-            let result = parse(urls[index])
+    /// Reads and parses files on all cores; nil for a file that is gone (or is not a resource file).
+    nonisolated static func parseInParallel(_ names: [String], in directory: URL) -> [Result<ResourceLoader.FileContents, ResourceError>?] {
+        let results = Mutex([Result<ResourceLoader.FileContents, ResourceError>?](repeating: nil, count: names.count))
+        DispatchQueue.concurrentPerform(iterations: names.count) { index in
+            let result = parse(names[index], in: directory)
             results.withLock { $0[index] = result }
         }
         return results.withLock { $0 }
     }
 
-    /// Reads and parses one input file; nil when it is gone or is not a regular resource file.
-    nonisolated static func parse(_ url: URL) -> Result<ResourceLoader.FileContents, ResourceError>? {
-        var isDirectory: ObjCBool = false
-        guard ResourceLoader.isResourceFile(url.lastPathComponent), FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
-              !isDirectory.boolValue else { return nil }
-        do throws(ResourceError) {
-            return .success(try ResourceLoader.load(contentsOf: url, displayName: "input/resources/\(url.lastPathComponent)"))
-        } catch {
-            return .failure(error)
+    /// Reads and parses one input file; nil when it is gone or is not a resource file. What stands in its place
+    /// and cannot be read (a directory, a FIFO, a dangling or escaping link) is an error, not a deletion.
+    nonisolated static func parse(_ name: String, in directory: URL) -> Result<ResourceLoader.FileContents, ResourceError>? {
+        guard ResourceLoader.isResourceFile(name) else { return nil }
+        let displayName = "input/resources/\(name)"
+        switch InputFile.read(name, in: directory, displayName: displayName) {
+        case nil: return nil
+        case .failure(let error): return .failure(error)
+        case .success(let data):
+            do throws(ResourceError) {
+                return .success(try ResourceLoader.parse(data, file: displayName))
+            } catch {
+                return .failure(error)
+            }
         }
-    }
-
-    func load(_ name: String) -> ResourceStore.Change {
-        load(name, parsed: Self.parse(layout.inputResources.appendingPathComponent(name)))
     }
 
     /// Applies a file's parsed contents (nil: the file is gone) to the store, logging what is wrong with it.
@@ -250,7 +258,11 @@ public actor SiteAgent {
         }
         externalStatuses = await grants.reconcile(plan: plan, grants: store.resources(of: .accessGrant), requests: store.resources(of: .tokenRequest),
                                                   accessTokens: store.resources(of: .accessToken), identity: site == nil ? nil : identity)
-        if let site { startRedemptions(siteName: site.name) }
+        if let site, startRedemptions(siteName: site.name) {
+            // A token was refused before it was sent: its status is decided again.
+            externalStatuses = await grants.reconcile(plan: plan, grants: store.resources(of: .accessGrant), requests: store.resources(of: .tokenRequest),
+                                                      accessTokens: store.resources(of: .accessToken), identity: identity)
+        }
 
         // Statuses: all of them when the site or the router changed, otherwise the affected ones and the site-wide kinds.
         if siteWideChanged || statusPlatformState != platformState {
@@ -261,18 +273,36 @@ public actor SiteAgent {
             try writeStatuses(only: ids)
         }
         statusPlatformState = platformState
-        try InputErrors.write(store.errors, warnings: store.files.compactMapValues { $0.warnings.isEmpty ? nil : $0.warnings }, layout: layout)
+        try InputErrors.write(store.errors, credentialErrors: credentialErrors, warnings: store.files.compactMapValues { $0.warnings.isEmpty ? nil : $0.warnings }, layout: layout)
         logger.debug("reconciled", metadata: ["changed": "\(change.all.count)", "affected": "\(affected.count)", "full": "\(siteWideChanged)",
                                               "elapsed": "\(ContinuousClock.now - started)"])
     }
 
     func ensureCertificates(_ plan: SitePlan, force: Bool) throws -> Bool {
         guard force || plan.certificates != lastCertificates else { return false }
-        let secrets = Dictionary(uniqueKeysWithValues: store.resources(of: .secret).map { ($0.name, $0.secret!) })
+        // Only the user's Secrets stand in for the site's certificates: never one a redemption answer brought.
+        let secrets = Dictionary(uniqueKeysWithValues: store.resources(of: .secret).filter(isInput).map { ($0.name, $0.secret!) })
         let outcome = try SiteCertificates(layout: layout).ensure(plan.certificates, secrets: secrets)
         lastCertificates = plan.certificates
+        credentialProblems = outcome.problems
+        for (name, problem) in outcome.problems.sorted(by: { $0.key < $1.key }) {
+            logger.error("Secret \(name) cannot be used: \(problem) (its last good credentials stay in force)")
+        }
         if !outcome.generated.isEmpty { logger.info("certificates generated", metadata: ["names": "\(outcome.generated.joined(separator: ","))"]) }
         return !outcome.generated.isEmpty || !outcome.copied.isEmpty
+    }
+
+    /// Whether a resource comes from the input directory (not from a redemption the agent stored).
+    func isInput(_ resource: Resource) -> Bool {
+        store.owners[resource.id].map { !$0.hasPrefix(Self.generatedPrefix) } ?? false
+    }
+
+    /// Input Secrets that cannot be used, as errors located in their files.
+    var credentialErrors: [ResourceError] {
+        credentialProblems.sorted { $0.key < $1.key }.compactMap { name, problem in
+            guard let secret = store.resources[ResourceID(.secret, name)], let source = secret.source else { return nil }
+            return ResourceError(source, field: "data", "Secret \"\(name)\" cannot be used: \(problem); its last good credentials stay in force")
+        }
     }
 
     func writeLinkProfiles(_ plan: SitePlan) throws -> Bool {
@@ -293,7 +323,7 @@ public actor SiteAgent {
 
     /// Computes and writes the statuses of `ids` (all resources when nil); only changed statuses are written.
     func writeStatuses(only ids: Set<ResourceID>?) throws {
-        let builder = StatusBuilder(plan: plan, platform: platformState, fileErrors: store.errors.count)
+        let builder = StatusBuilder(plan: plan, platform: platformState, fileErrors: store.errors.count, credentialProblems: credentialProblems)
         let statuses: [ResourceID: ResourceStatus]
         if let ids {
             statuses = builder.statuses(for: ids.compactMap { store.resources[$0] }, external: externalStatuses)

@@ -14,26 +14,37 @@ public struct SiteCertificates: Sendable {
         self.layout = layout
     }
 
-    /// What changed on disk.
+    /// What changed on disk, and the user-supplied Secrets that could not be used (by name, with why).
     public struct Outcome: Sendable, Hashable {
         public var generated: [String] = []
         public var copied: [String] = []
         public var unchanged: [String] = []
+        /// Secrets that do not hold usable credentials: their last good credentials stay in force.
+        public var problems: [String: String] = [:]
     }
 
     /// Makes every requested certificate present and valid; `secrets` are user-supplied overrides by name.
+    /// A supplied Secret that does not parse is reported in `problems` and changes nothing on disk: the last good
+    /// credentials stay, and a CA the user supplies is never replaced by a generated one. Throws only when the
+    /// file system fails or a name would lead outside the namespace directory.
     public func ensure(_ requests: [CertificateRequest], secrets: [String: SecretSpec] = [:], now: Date = Date()) throws -> Outcome {
         var outcome = Outcome()
         var authorities: [String: CertificateAuthority] = [:]
         for request in requests where request.kind == .authority {
-            let directory = layout.issuers.appendingPathComponent(request.name)
-            if let secret = secrets[request.name], let supplied = TLSCredentials(secretData: secret.data) {
-                authorities[request.name] = try CertificateAuthority(certificatePEM: supplied.certificatePEM, privateKeyPEM: supplied.privateKeyPEM)
-                if TLSCredentials.load(from: directory) != supplied { try supplied.write(to: directory); outcome.copied.append(request.name) }
+            let directory = try layout.child(layout.issuers, request.name)
+            let stored = TLSCredentials.load(from: directory)
+            if let secret = secrets[request.name] {
+                do {
+                    let supplied = try Self.credentials(secret, requireKey: true)
+                    authorities[request.name] = try CertificateAuthority(certificatePEM: supplied.certificatePEM, privateKeyPEM: supplied.privateKeyPEM)
+                    if stored != supplied { try supplied.write(to: directory); outcome.copied.append(request.name) }
+                } catch {
+                    outcome.problems[request.name] = "\(error)"
+                    authorities[request.name] = stored.flatMap { try? CertificateAuthority(certificatePEM: $0.certificatePEM, privateKeyPEM: $0.privateKeyPEM) }
+                }
                 continue
             }
-            if let existing = TLSCredentials.load(from: directory),
-               let authority = try? CertificateAuthority(certificatePEM: existing.certificatePEM, privateKeyPEM: existing.privateKeyPEM),
+            if let stored, let authority = try? CertificateAuthority(certificatePEM: stored.certificatePEM, privateKeyPEM: stored.privateKeyPEM),
                authority.certificate.notValidAfter > now.addingTimeInterval(renewBefore) {
                 authorities[request.name] = authority
                 outcome.unchanged.append(request.name)
@@ -45,12 +56,18 @@ public struct SiteCertificates: Sendable {
             outcome.generated.append(request.name)
         }
         for request in requests where request.kind == .leaf {
-            let directory = layout.certificate(request.name)
-            if let secret = secrets[request.name], let supplied = TLSCredentials(secretData: secret.data) {
-                if TLSCredentials.load(from: directory) != supplied { try supplied.write(to: directory); outcome.copied.append(request.name) }
+            let directory = try layout.child(layout.certificates, request.name)
+            if let secret = secrets[request.name] {
+                do {
+                    let supplied = try Self.credentials(secret, requireKey: false)
+                    if TLSCredentials.load(from: directory) != supplied { try supplied.write(to: directory); outcome.copied.append(request.name) }
+                } catch {
+                    outcome.problems[request.name] = "\(error)"
+                }
                 continue
             }
             guard let issuerName = request.issuer, let issuer = authorities[issuerName] else {
+                if let issuerName = request.issuer, outcome.problems[issuerName] != nil { continue }
                 throw CertificateError("certificate \(request.name): issuer \(request.issuer ?? "(none)") is not a known CA")
             }
             if let existing = TLSCredentials.load(from: directory), isCurrent(existing, for: request, issuer: issuer, now: now) {
@@ -63,22 +80,47 @@ public struct SiteCertificates: Sendable {
         return outcome
     }
 
+    /// A Secret's credentials, checked: every PEM it holds parses, and a key matches its certificate.
+    static func credentials(_ secret: SecretSpec, requireKey: Bool) throws -> TLSCredentials {
+        guard let credentials = TLSCredentials(secretData: secret.data) else {
+            throw CertificateError("the Secret holds neither tls.crt and tls.key nor ca.crt")
+        }
+        if requireKey && (credentials.certificatePEM.isEmpty || credentials.privateKeyPEM.isEmpty) {
+            throw CertificateError("a CA Secret needs tls.crt and tls.key")
+        }
+        if !credentials.certificatePEM.isEmpty {
+            guard let certificate = try? Certificate(pemEncoded: credentials.certificatePEM) else { throw CertificateError("tls.crt is not a PEM certificate") }
+            if !credentials.privateKeyPEM.isEmpty {
+                guard let key = try? Certificate.PrivateKey(pemEncoded: credentials.privateKeyPEM) else { throw CertificateError("tls.key is not a PEM private key") }
+                guard key.publicKey == certificate.publicKey else { throw CertificateError("tls.key does not match tls.crt") }
+            }
+        }
+        if !credentials.caPEM.isEmpty, (try? Certificate(pemEncoded: credentials.caPEM)) == nil {
+            throw CertificateError("ca.crt is not a PEM certificate")
+        }
+        return credentials
+    }
+
     /// Writes a Link's Secret into `runtime/certs/<secret>-profile/`, where its sslProfile points.
     @discardableResult
     public func writeLinkProfile(secretName: String, secret: SecretSpec) throws -> Bool {
-        let directory = layout.certificate(SitePlan.linkProfile(secretName))
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try layout.child(layout.certificates, SitePlan.linkProfile(secretName))
+        try PrivateDirectory.create(directory)
         var changed = false
-        for (key, value) in secret.data.sorted(by: { $0.key < $1.key }) where !key.contains("/") && !key.hasPrefix(".") {
+        // Only the files an sslProfile names: other keys of the Secret never become files.
+        for (key, value) in secret.data.sorted(by: { $0.key < $1.key }) where Self.profileFiles.contains(key) {
             let mode: mode_t = key.hasSuffix(".key") ? 0o600 : 0o644
             if try AtomicFile.write(value, to: directory.appendingPathComponent(key), mode: mode) { changed = true }
         }
         return changed
     }
 
+    /// The files of a credentials directory.
+    static let profileFiles: Set<String> = [TLSCredentials.certificateFile, TLSCredentials.privateKeyFile, TLSCredentials.caFile]
+
     /// The CA of a given name, as stored under `runtime/issuers/`.
     public func authority(_ name: String) throws -> CertificateAuthority {
-        guard let stored = TLSCredentials.load(from: layout.issuers.appendingPathComponent(name)) else {
+        guard let stored = TLSCredentials.load(from: try layout.child(layout.issuers, name)) else {
             throw CertificateError("CA \(name) not found under \(layout.issuers.path)")
         }
         return try CertificateAuthority(certificatePEM: stored.certificatePEM, privateKeyPEM: stored.privateKeyPEM)

@@ -28,7 +28,7 @@ public struct TLSCredentials: Sendable, Hashable {
 
     /// Writes the three files atomically; the key is 0600, the certificates 0644.
     public func write(to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateDirectory.create(directory)
         try AtomicFile.write(caPEM, to: directory.appendingPathComponent(Self.caFile), mode: 0o644)
         try AtomicFile.write(privateKeyPEM, to: directory.appendingPathComponent(Self.privateKeyFile), mode: 0o600)
         try AtomicFile.write(certificatePEM, to: directory.appendingPathComponent(Self.certificateFile), mode: 0o644)

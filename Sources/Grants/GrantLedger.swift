@@ -47,7 +47,7 @@ public final class GrantLedger: Sendable {
     /// Opens the ledger, reading the records persisted in `directory`.
     public init(directory: URL) {
         self.directory = directory
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try? PrivateDirectory.create(directory)
         AtomicFile.removeTemporaries(in: directory)
         var initial = State()
         let decoder = JSONDecoder()

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Certificates
 import Foundation
 import NIOCore
 import NIOSSL
@@ -83,10 +84,41 @@ public enum TokenRedeemer {
         } catch {
             throw .invalid("could not decode the redemption response: \(error)")
         }
-        guard let secret = resources.first, secret.kind == .secret else {
+        return try accept(resources, name: name)
+    }
+
+    /// What a redemption may create: the Secret named as asked, with TLS files only, and Links named as asked
+    /// (`name`, or `name-<n>` for a site with several endpoint groups) that use that Secret. Whoever issued the
+    /// token controls the server: anything else (a site CA, a server certificate, another Link) is refused whole.
+    static func accept(_ resources: [Resource], name: String) throws(Failure) -> Outcome {
+        func refuse(_ what: String) -> Failure {
+            .invalid("the redemption service answered with \(what), which redeeming this token did not ask for: the answer was refused")
+        }
+        guard var secret = resources.first, secret.kind == .secret else {
             throw .invalid("could not decode the redemption response: it does not start with a Secret")
         }
-        let links = resources.dropFirst().filter { $0.kind == .link }
-        return Outcome(secret: secret, links: Array(links))
+        guard secret.name == name else { throw refuse("Secret \"\(secret.name)\" (expected \"\(name)\")") }
+        if case .secret(var spec) = secret.spec {
+            spec.data = spec.data.filter { [TLSCredentials.certificateFile, TLSCredentials.privateKeyFile, TLSCredentials.caFile].contains($0.key) }
+            guard spec.data[TLSCredentials.certificateFile] != nil, spec.data[TLSCredentials.privateKeyFile] != nil else {
+                throw .invalid("the redemption response's Secret has no tls.crt and tls.key")
+            }
+            secret.spec = .secret(spec)
+        }
+        var links: [Resource] = []
+        for resource in resources.dropFirst() {
+            guard resource.kind == .link, let spec = resource.link else { throw refuse("\(resource.kind.rawValue) \"\(resource.name)\"") }
+            let suffix = resource.name.hasPrefix(name + "-") ? resource.name.dropFirst(name.count + 1) : nil
+            guard resource.name == name || suffix.map({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) == true else {
+                throw refuse("Link \"\(resource.name)\"")
+            }
+            guard (spec.tlsCredentials ?? resource.name) == name else {
+                throw refuse("Link \"\(resource.name)\" using Secret \"\(spec.tlsCredentials ?? resource.name)\"")
+            }
+            links.append(resource)
+        }
+        guard !links.isEmpty else { throw .invalid("the redemption response holds no Link") }
+        return Outcome(secret: secret, links: links)
     }
+
 }

@@ -64,6 +64,20 @@ public struct FieldReader {
         return text
     }
 
+    /// A field that names another resource (a Secret, a CA): a DNS subdomain name, as Kubernetes requires of object
+    /// names, which also makes it a safe file name under `runtime/`. Empty counts as absent.
+    public func resourceName(_ key: String) throws -> String? {
+        guard let text = try string(key), !text.isEmpty else { return nil }
+        guard ObjectMeta.isValidName(text) else { throw error(key, ObjectMeta.nameError(text)) }
+        return text
+    }
+
+    /// A value as errors show it: quoted, its first line only, at most 60 characters.
+    public static func quote(_ text: String) -> String {
+        let firstLine = text.prefix { $0 != "\n" && $0 != "\r" }
+        return "\"\(firstLine.prefix(60))\"" + (firstLine.count < text.count ? " (first line)" : "")
+    }
+
     /// An integer field; a quoted number is accepted, anything else is an error.
     public func int(_ key: String) throws -> Int? {
         guard let child = value(key) else { return nil }
@@ -170,7 +184,8 @@ public struct FieldReader {
 
     static func describe(_ node: Node) -> String {
         switch node {
-        case .scalar(let scalar): return "\"\(scalar.string.prefix(60))\""
+        // Never more than the start of the value's first line: errors are logged and written to input-errors.yaml.
+        case .scalar(let scalar): return quote(scalar.string)
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"

@@ -28,21 +28,15 @@ public enum ResourceLoader {
         return extensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
-    /// Reads and parses a file from disk. `displayName` is how errors name it.
+    /// Reads and parses a file from disk (symbolic links followed only to regular files in the same directory).
+    /// `displayName` is how errors name it.
     public static func load(contentsOf url: URL, displayName: String) throws(ResourceError) -> FileContents {
-        let data: Data
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-            if let size = attributes[.size] as? Int, size > maximumFileSize {
-                throw ResourceError(SourceLocation(file: displayName, document: 1), "file is \(size) bytes, larger than the \(maximumFileSize) byte limit")
-            }
-            data = try Data(contentsOf: url)
-        } catch let error as ResourceError {
-            throw error
-        } catch {
-            throw ResourceError(SourceLocation(file: displayName, document: 1), "cannot read file: \(error.localizedDescription)")
+        let directory = url.deletingLastPathComponent()
+        switch InputFile.read(url.lastPathComponent, in: directory, displayName: displayName) {
+        case nil: throw ResourceError(SourceLocation(file: displayName, document: 1), "cannot read file: it does not exist")
+        case .failure(let error): throw error
+        case .success(let data): return try parse(data, file: displayName)
         }
-        return try parse(data, file: displayName)
     }
 
     /// Parses a file's bytes: UTF-8 YAML or JSON, one or more documents.
@@ -60,6 +54,8 @@ public enum ResourceLoader {
     public static func parse(_ text: String, file: String) throws(ResourceError) -> FileContents {
         var contents = FileContents()
         var names: [ResourceID: Int] = [:]
+        // Aliases are bounded before the text is composed: composing (and hashing keys) walks what they expand to.
+        if let error = AliasBudget.check(text, file: file) { throw error }
         var documents: YamlSequence<Node>
         do {
             // Plain scalars stay strings here (no regex-based tag resolution): FieldReader reads numbers and booleans itself.
@@ -119,7 +115,7 @@ public enum ResourceLoader {
         let name = try meta.requiredString("name")
         if kind == .secret {
             guard ObjectMeta.isValidName(name) else {
-                throw meta.error("name", "invalid name \"\(name)\": use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit")
+                throw meta.error("name", ObjectMeta.nameError(name))
             }
         } else {
             guard ObjectMeta.isValidLabel(name) else { throw meta.error("name", ObjectMeta.labelError(name)) }
@@ -146,9 +142,15 @@ public enum ResourceLoader {
         return Resource(apiVersion: apiVersion, metadata: metadata, spec: spec, source: origin)
     }
 
+    /// Checks a document's nesting depth and size in nodes.
     static func checkDepth(_ node: Node, origin: SourceLocation) -> ResourceError? {
         var stack: [(Node, Int)] = [(node, 1)]
+        var visited = 0
         while let (current, depth) = stack.popLast() {
+            visited += 1
+            if visited > AliasBudget.maximumNodesPerDocument {
+                return ResourceError(origin, "the document has more than \(AliasBudget.maximumNodesPerDocument) nodes")
+            }
             if depth > maximumDepth {
                 var location = origin
                 location.line = current.mark?.line

@@ -24,7 +24,7 @@ enum ExampleSite {
 
     /// Writes `example-site.yaml` unless the input directory already holds resource files.
     static func seed(_ layout: SiteLayout) throws {
-        try FileManager.default.createDirectory(at: layout.inputResources, withIntermediateDirectories: true)
+        try PrivateDirectory.create(layout.inputResources, enforce: false)
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: layout.inputResources.path)) ?? []
         guard !existing.contains(where: ResourceLoader.isResourceFile) else { return }
         try AtomicFile.write(yaml + "\n", to: layout.inputResources.appendingPathComponent("example-site.yaml"))

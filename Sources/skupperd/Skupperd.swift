@@ -86,6 +86,14 @@ struct Skupperd: AsyncParsableCommand {
         let logger = Logger(label: "skupperd")
         let layout = configDir.map { SiteLayout(root: URL(fileURLWithPath: $0), namespace: namespace) }
             ?? SiteLayout.standard(namespace: namespace)
+        // One agent per namespace directory: a second one leaves everything as it is and exits at once.
+        let lock: AgentLock
+        do {
+            lock = try AgentLock.acquire(layout)
+        } catch {
+            logger.critical("\(error)", metadata: ["directory": "\(layout.root.path)"])
+            throw ExitCode(error.isHeld ? AgentLock.heldExitStatus : 1)
+        }
         if example { try ExampleSite.seed(layout) }
         let platformName = platform ?? ProcessInfo.processInfo.environment["SKUPPER_PLATFORM"].flatMap { $0.isEmpty ? nil : $0 } ?? "render"
         let routerPlatform: any RouterPlatform
@@ -114,8 +122,9 @@ struct Skupperd: AsyncParsableCommand {
         agentOptions.platformCheckInterval = platformCheckInterval
         let agent = SiteAgent(options: agentOptions,
                               platform: routerPlatform, logger: logger)
-        let service = AgentService(agent: agent, logger: logger)
+        let service = AgentService(agent: agent, lock: lock, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }
+

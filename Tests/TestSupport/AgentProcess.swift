@@ -91,14 +91,22 @@ public final class AgentProcess: @unchecked Sendable {
     public let process = Process()
     public let logFile: URL
 
-    public init(site: TemporarySite, arguments: [String] = [], environment: [String: String] = [:]) throws {
-        process.executableURL = try BuiltProducts.executable("skupperd")
+    /// Starts skupperd on the site's directory; `umask`, when given, is the file-creation mask it runs under.
+    public init(site: TemporarySite, arguments: [String] = [], environment: [String: String] = [:], umask: String? = nil) throws {
+        let skupperd = try BuiltProducts.executable("skupperd")
         var defaults = ["--config-dir", site.layout.root.path]
         if !arguments.contains("--grant-server-port") {
             // Parallel tests must not fight over the grant server's default port.
             defaults += ["--grant-server-port", "0", "--grant-server-bind", "127.0.0.1", "--grant-server-host", "127.0.0.1"]
         }
-        process.arguments = defaults + arguments
+        if let umask {
+            // The shell sets the mask and execs skupperd, so the pid is skupperd's.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", skupperd.path] + defaults + arguments
+        } else {
+            process.executableURL = skupperd
+            process.arguments = defaults + arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = nil
         env["WATCHDOG_USEC"] = nil

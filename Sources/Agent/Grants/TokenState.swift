@@ -57,7 +57,7 @@ struct TokenState: Codable, Hashable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateDirectory.create(directory)
         try AtomicFile.write(try encoder.encode(self), to: directory.appendingPathComponent("\(name).json"), mode: 0o600)
     }
 }

@@ -6,6 +6,8 @@ struct StatusBuilder {
     let plan: SitePlan
     let platform: PlatformState
     let fileErrors: Int
+    /// Input Secrets whose credentials cannot be used, by name, with why.
+    var credentialProblems: [String: String] = [:]
 
     /// The status of each of `resources` that has one (Secrets have none), by id.
     func statuses(for resources: some Collection<Resource>, external: [ResourceID: ResourceStatus]) -> [ResourceID: ResourceStatus] {
@@ -67,6 +69,9 @@ struct StatusBuilder {
         let message = fileErrors == 0 ? "OK" : "OK (\(fileErrors) input file\(fileErrors == 1 ? "" : "s") rejected: see runtime/status/input-errors.yaml)"
         var status = routed(.ready(message, fields: fields))
         if !platform.isHealthy { status.message = platform.message }
+        if let (name, problem) = credentialProblems.min(by: { $0.key < $1.key }) {
+            return .error("Secret \"\(name)\" cannot be used: \(problem) (see runtime/status/input-errors.yaml)", fields: fields)
+        }
         return status
     }
 

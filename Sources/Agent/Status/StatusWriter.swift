@@ -45,8 +45,9 @@ struct StatusWriter {
                 }
             }
             // Status is derived from the input again at every start: atomic, but not flushed one file at a time.
+            // Owner-only: grant and token request statuses hold codes and tokens.
             try AtomicFile.write(StatusDocument(id: id, namespace: layout.namespace, status: status).yaml(), to: layout.statusFile(id),
-                                 skipIfUnchanged: false, durable: false)
+                                 mode: 0o600, skipIfUnchanged: false, durable: false)
             written[id] = status
             writes += 1
         }
@@ -64,15 +65,18 @@ struct StatusWriter {
 enum InputErrors {
     static let fileName = "input-errors.yaml"
 
-    static func write(_ errors: [String: ResourceError], warnings: [String: [ResourceError]], layout: SiteLayout) throws {
+    /// Writes the file errors (one per file), the errors of Secrets that parse but cannot be used, and the warnings.
+    static func write(_ errors: [String: ResourceError], credentialErrors: [ResourceError] = [], warnings: [String: [ResourceError]],
+                      layout: SiteLayout) throws {
         let url = layout.status.appendingPathComponent(fileName)
-        if errors.isEmpty && warnings.values.allSatisfy(\.isEmpty) {
+        if errors.isEmpty && credentialErrors.isEmpty && warnings.values.allSatisfy(\.isEmpty) {
             try? FileManager.default.removeItem(at: url)
             return
         }
         var text = "# Input files the agent could not apply; the last good contents of each stay in force.\n"
         text += "errors:\n"
-        for (file, error) in errors.sorted(by: { $0.key < $1.key }) {
+        let all = errors.map { ($0.key, $0.value) } + credentialErrors.map { ($0.location.file, $0) }
+        for (file, error) in all.sorted(by: { ($0.0, $0.1.location.document) < ($1.0, $1.1.location.document) }) {
             text += "- file: \(quoted(file))\n  document: \(error.location.document)\n"
             if let line = error.location.line { text += "  line: \(line)\n" }
             if let field = error.field { text += "  field: \(quoted(field))\n" }
@@ -83,7 +87,7 @@ enum InputErrors {
             text += "warnings:\n"
             for warning in flat { text += "- \(quoted(warning.description))\n" }
         }
-        try AtomicFile.write(text, to: url)
+        try AtomicFile.write(text, to: url, mode: 0o600)
     }
 
     static func quoted(_ text: String) -> String {

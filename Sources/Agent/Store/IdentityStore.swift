@@ -28,7 +28,7 @@ struct IdentityStore {
     func save(_ identity: SiteIdentity) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(identity), to: file)
+        try AtomicFile.write(try encoder.encode(identity), to: file, mode: 0o600)
     }
 
     static func routerId(siteName: String, now: Date) -> String {

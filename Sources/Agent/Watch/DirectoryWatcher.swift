@@ -10,10 +10,12 @@ import Glibc
 /// (closed after writing, moved in, or deleted) a much shorter `settlePeriod` is enough: that is how editors and
 /// tools that save atomically deliver files, and it keeps the latency of a drop near inotify's own.
 public final class DirectoryWatcher: Sendable {
-    /// A batch of changed file names; `overflow` means events were lost and everything should be rescanned.
+    /// A batch of changed file names; `overflow` means events were lost and everything should be rescanned;
+    /// `lost` means the directory itself was deleted or moved away, and the watch with it (see `rewatch`).
     public struct Batch: Sendable, Hashable {
         public var names: Set<String>
         public var overflow: Bool
+        public var lost = false
     }
 
     public let directory: URL
@@ -31,9 +33,7 @@ public final class DirectoryWatcher: Sendable {
         self.maximumDelay = maximumDelay
         let fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { throw WatchError("inotify_init1: \(String(cString: strerror(errno)))") }
-        let mask = UInt32(IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY | IN_ATTRIB
-                          | IN_DELETE_SELF | IN_MOVE_SELF)
-        let wd = inotify_add_watch(fd, directory.path, mask)
+        let wd = inotify_add_watch(fd, directory.path, Self.mask)
         guard wd >= 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
@@ -44,6 +44,16 @@ public final class DirectoryWatcher: Sendable {
     }
 
     deinit { close(fd) }
+
+    static let mask = UInt32(IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY | IN_ATTRIB
+                             | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+
+    /// Watches the directory again at its path, after a batch said the watch was `lost` and the directory is back.
+    public func rewatch() throws {
+        guard inotify_add_watch(fd, directory.path, Self.mask) >= 0 else {
+            throw WatchError("cannot watch \(directory.path): \(String(cString: strerror(errno)))")
+        }
+    }
 
     /// The batches of changes, until the task is cancelled.
     public func batches() -> AsyncStream<Batch> {
@@ -110,8 +120,11 @@ public final class DirectoryWatcher: Sendable {
                 while offset + MemoryLayout<inotify_event>.size <= count {
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                     let nameStart = offset + MemoryLayout<inotify_event>.size
-                    if event.mask & UInt32(IN_Q_OVERFLOW) != 0 || event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
-                        pending.overflow = true
+                    if event.mask & UInt32(IN_Q_OVERFLOW) != 0 { pending.overflow = true }
+                    if event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
+                        pending.lost = true
+                        // A moved directory keeps its watch: drop it, or events of the old place would keep coming.
+                        if event.mask & UInt32(IN_MOVE_SELF) != 0 { inotify_rm_watch(fd, event.wd) }
                     }
                     if event.len > 0 {
                         let bytes = raw[nameStart..<(nameStart + Int(event.len))].prefix { $0 != 0 }

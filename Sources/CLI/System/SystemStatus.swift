@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import Foundation
 import Platforms
+import Resources
 
 /// `skupper system status`: the agent's and the router's state and the Site's status.
 public struct SystemStatus: ParsableCommand {
@@ -17,6 +18,7 @@ public struct SystemStatus: ParsableCommand {
         let layout = options.layout
         Console.out("Namespace: \(options.namespace) (\(layout.root.path))")
         let info = AgentInfo.running(layout)
+        let locked = AgentLock.isHeld(layout)
         switch options.show(options.agentUnit) {
         case .success(let properties) where properties["LoadState"] != "not-found":
             var line = "Agent: \(options.agentUnit) \(Self.describe(properties))"
@@ -29,6 +31,8 @@ public struct SystemStatus: ParsableCommand {
         }
         if let info {
             Console.out("Agent process: pid \(info.pid), platform \(info.platform), version \(info.version), started \(info.started)")
+        } else if locked {
+            Console.out("Agent process: running (it holds \(layout.agentLock.path); starting)")
         } else {
             Console.out("Agent process: not running")
         }

@@ -29,8 +29,8 @@ public struct RouterContainerRecord: Sendable, Hashable, Codable {
     public func save(_ layout: SiteLayout) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try FileManager.default.createDirectory(at: layout.state, withIntermediateDirectories: true)
-        _ = try AtomicFile.write(encoder.encode(self), to: Self.file(layout))
+        try PrivateDirectory.create(layout.state)
+        _ = try AtomicFile.write(encoder.encode(self), to: Self.file(layout), mode: 0o600)
     }
 
     /// Removes the record.

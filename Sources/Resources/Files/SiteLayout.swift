@@ -49,6 +49,8 @@ public struct SiteLayout: Sendable, Hashable {
     public var state: URL { runtime.appendingPathComponent("state") }
     /// The agent's pid and runtime info.
     public var agentInfo: URL { runtime.appendingPathComponent("agent.yaml") }
+    /// Held by the namespace's running agent (one agent per namespace directory).
+    public var agentLock: URL { runtime.appendingPathComponent("agent.lock") }
 
     /// The directory of a named certificate.
     public func certificate(_ name: String) -> URL { certificates.appendingPathComponent(name) }
@@ -56,10 +58,39 @@ public struct SiteLayout: Sendable, Hashable {
     /// The status file of a resource.
     public func statusFile(_ id: ResourceID) -> URL { status.appendingPathComponent(StatusDocument.fileName(for: id)) }
 
-    /// Creates the directories the agent writes to.
+    /// `base/name`, refused when `name` is not a single safe path component (empty, `.`, `..`, a '/' or a NUL) or
+    /// the result would leave the namespace directory: every name that comes from a resource goes through here
+    /// before it becomes a path the agent writes.
+    public func child(_ base: URL, _ name: String) throws(PathError) -> URL {
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.contains("\u{0}") else {
+            throw PathError(path: base.path + "/" + name, reason: "\(FieldReader.quote(name)) is not a file name")
+        }
+        let url = base.appendingPathComponent(name)
+        guard contains(url) else { throw PathError(path: url.path, reason: "it is outside the namespace directory \(root.path)") }
+        return url
+    }
+
+    /// Whether `url` lies inside the namespace directory (lexically, after resolving `.` and `..`).
+    public func contains(_ url: URL) -> Bool {
+        let base = root.standardizedFileURL.path
+        return url.standardizedFileURL.path.hasPrefix(base.hasSuffix("/") ? base : base + "/")
+    }
+
+    /// Creates the directories the agent writes to: `runtime/` and everything below it owner-only (0700, whatever
+    /// the umask, also where an earlier run left them open); the input directory 0700 when it has to be created.
     public func createDirectories() throws {
-        for url in [inputResources, routerDirectory, certificates, issuers, links, status, generatedResources, state] {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try PrivateDirectory.create(inputResources, enforce: false)
+        try PrivateDirectory.create(runtime)
+        PrivateDirectory.secure(tree: runtime, flat: [status.lastPathComponent])
+        for url in [routerDirectory, certificates, issuers, links, status, generatedResources, state] {
+            try PrivateDirectory.create(url)
         }
     }
+}
+
+/// A path the agent refused to write.
+public struct PathError: Error, CustomStringConvertible, Sendable, Hashable {
+    public var path: String
+    public var reason: String
+    public var description: String { "refusing to write \(path): \(reason)" }
 }

@@ -30,7 +30,7 @@ public struct AccessGrantSpec: Sendable, Hashable {
             throw spec.error(spec.has("expirationWindow") ? "expirationWindow" : "expirationPeriod", "must be longer than zero")
         }
         self.code = try spec.string("code") ?? spec.string("secret")
-        self.issuer = try spec.string("issuer")
+        self.issuer = try spec.resourceName("issuer")
         self.settings = try spec.stringMap("settings")
     }
 }

@@ -25,7 +25,8 @@ public struct AccessTokenSpec: Sendable, Hashable {
         self.ca = try spec.requiredString("ca")
         guard ca.contains("-----BEGIN CERTIFICATE-----") else { throw spec.error("ca", "must hold a PEM certificate") }
         self.code = try spec.requiredString("code")
-        self.linkName = try spec.string("linkName")
+        self.linkName = try spec.string("linkName").flatMap { $0.isEmpty ? nil : $0 }
+        if let linkName, !ObjectMeta.isValidLabel(linkName) { throw spec.error("linkName", ObjectMeta.labelError(linkName)) }
         self.linkCost = try spec.int("linkCost")
         if let linkCost, linkCost < 1 { throw spec.error("linkCost", "must be at least 1") }
         self.settings = try spec.stringMap("settings")

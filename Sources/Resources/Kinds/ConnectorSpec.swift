@@ -43,7 +43,7 @@ public struct ConnectorSpec: Sendable, Hashable {
             throw spec.error("host", "invalid connector host: \(host) - a valid IP address or hostname is expected")
         }
         self.port = try spec.port("port", required: true)!
-        self.tlsCredentials = try spec.string("tlsCredentials")
+        self.tlsCredentials = try spec.resourceName("tlsCredentials")
         self.useClientCert = try spec.bool("useClientCert") ?? false
         self.verifyHostname = try spec.bool("verifyHostname") ?? false
         self.type = try spec.string("type") ?? "tcp"

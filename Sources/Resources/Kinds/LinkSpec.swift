@@ -43,7 +43,7 @@ public struct LinkSpec: Sendable, Hashable {
                             port: port, group: try endpoint.string("group"))
         }
         if endpoints.isEmpty { throw spec.error("endpoints", "at least one endpoint is required") }
-        self.tlsCredentials = try spec.string("tlsCredentials")
+        self.tlsCredentials = try spec.resourceName("tlsCredentials")
         self.cost = try spec.int("cost") ?? 1
         if cost < 0 { throw spec.error("cost", "must not be negative") }
         self.noClientAuth = try spec.bool("noClientAuth") ?? false

@@ -32,7 +32,7 @@ public struct ListenerSpec: Sendable, Hashable {
             throw spec.error("host", "invalid listener host: \(host) - a valid IP address or hostname is expected")
         }
         self.port = try spec.port("port", required: true)!
-        self.tlsCredentials = try spec.string("tlsCredentials")
+        self.tlsCredentials = try spec.resourceName("tlsCredentials")
         self.type = try spec.string("type") ?? "tcp"
         guard type == "tcp" else { throw spec.error("type", "unsupported type \"\(type)\" (only tcp is supported)") }
         self.observer = try spec.string("observer")

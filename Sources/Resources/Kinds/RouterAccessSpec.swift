@@ -50,8 +50,8 @@ public struct RouterAccessSpec: Sendable, Hashable {
         if roles.isEmpty { throw spec.error("roles", "at least one role is required") }
         let ports = roles.map(\.port)
         if Set(ports).count != ports.count { throw spec.error("roles", "two roles use the same port") }
-        self.tlsCredentials = try spec.string("tlsCredentials") ?? "skupper-site-server"
-        self.issuer = try spec.string("issuer")
+        self.tlsCredentials = try spec.resourceName("tlsCredentials") ?? "skupper-site-server"
+        self.issuer = try spec.resourceName("issuer")
         self.accessType = try spec.string("accessType")
         self.generateTlsCredentials = try spec.bool("generateTlsCredentials") ?? true
         self.bindHost = try spec.string("bindHost")

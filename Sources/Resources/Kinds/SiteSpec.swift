@@ -37,7 +37,7 @@ public struct SiteSpec: Sendable, Hashable {
         self.edge = try spec.bool("edge") ?? false
         self.ha = try spec.bool("ha") ?? false
         if edge && ha { throw spec.error("ha", "an edge site cannot have HA enabled") }
-        self.defaultIssuer = try spec.string("defaultIssuer")
+        self.defaultIssuer = try spec.resourceName("defaultIssuer")
         self.serviceAccount = try spec.string("serviceAccount")
         self.settings = try spec.stringMap("settings")
     }

@@ -1,0 +1,19 @@
+import Foundation
+import Logging
+
+/// Bounds how long a stop takes: once the service group begins shutting down, the process exits after the
+/// deadline even if some work (a huge file being parsed, a hung engine call) has not finished. Every file the
+/// agent writes is replaced atomically and grant counts are flushed before they are answered, so ending then
+/// loses and tears nothing (the kill -9 fault test holds the agent to that).
+enum ShutdownDeadline {
+    static func arm(after deadline: Duration, notifier: SystemdNotifier, logger: Logger) {
+        let thread = Thread {
+            Thread.sleep(forTimeInterval: Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18)
+            logger.warning("stopping took longer than \(deadline): exiting now")
+            notifier.flush(timeout: 0.1)
+            _exit(0)
+        }
+        thread.name = "shutdown-deadline"
+        thread.start()
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Directories that only their owner can enter, whatever the umask: `runtime/` holds keys, codes and tokens.
+public enum PrivateDirectory {
+    /// A directory that could not be created or made private.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot create \(path): \(reason)" }
+    }
+
+    /// Creates `url` and its missing parents as 0700 directories (mode set explicitly, not left to the umask).
+    /// An existing directory keeps its mode unless `enforce` is set, which makes it 0700 too.
+    public static func create(_ url: URL, enforce: Bool = true) throws(Failure) {
+        let path = url.standardizedFileURL.path
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else { throw Failure(path: path, reason: "it exists and is not a directory") }
+            if enforce && info.st_mode & 0o7777 != 0o700 && chmod(path, 0o700) != 0 {
+                throw Failure(path: path, reason: String(cString: strerror(errno)))
+            }
+            return
+        }
+        let parent = url.standardizedFileURL.deletingLastPathComponent()
+        if parent.path != path { try create(parent, enforce: false) }
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        guard chmod(path, 0o700) == 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Makes every directory at or below `url` 0700 (what an older version or a careless umask left open), without
+    /// descending into the directories named in `flat` (directories of files only, such as thousands of statuses).
+    public static func secure(tree url: URL, flat: Set<String> = []) {
+        chmod(url.path, 0o700)
+        guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isDirectoryKey, .isSymbolicLinkKey]) else { return }
+        for case let child as URL in enumerator {
+            let values = try? child.resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
+            guard values?.isDirectory == true, values?.isSymbolicLink != true else { continue }
+            chmod(child.path, 0o700)
+            if flat.contains(child.lastPathComponent) { enumerator.skipDescendants() }
+        }
+    }
+}
