@@ -1,4 +1,5 @@
 import Crypto
+import _CryptoExtras
 import Foundation
 import SwiftASN1
 import X509
@@ -67,9 +68,11 @@ public struct CertificateAuthority: Sendable {
     }
 
     /// Issues a certificate for `commonName` with the given host names and IP addresses as subject alternative names.
+    /// The certificate's key is of the CA's own kind (RSA of at least 2048 bits under an RSA CA, as Skupper v2 and
+    /// openssl make them; P-256 otherwise), and it is signed with the CA key's own algorithm.
     public func issue(commonName: String, hosts: [String] = [], usage: Usage, validity: TimeInterval = defaultValidity,
                       now: Date = Date()) throws -> TLSCredentials {
-        let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let key = try Self.leafKey(under: certificate.publicKey)
         let subject = try DistinguishedName { CommonName(commonName) }
         let names = Self.generalNames(hosts)
         let issuerKeyID = (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier
@@ -88,10 +91,17 @@ public struct CertificateAuthority: Sendable {
         let issued = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
             notValidBefore: now.addingTimeInterval(-300), notValidAfter: min(now.addingTimeInterval(validity), certificate.notValidAfter),
-            issuer: certificate.subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions,
-            issuerPrivateKey: privateKey)
+            issuer: certificate.subject, subject: subject, extensions: extensions, issuerPrivateKey: privateKey)
         return TLSCredentials(certificatePEM: try issued.serializeAsPEM().pemString,
                               privateKeyPEM: try key.serializeAsPEM().pemString, caPEM: certificatePEM)
+    }
+
+    /// A fresh key for a certificate this CA issues: RSA (the CA's size, 2048 bits at least) under an RSA CA, else P-256.
+    static func leafKey(under issuerKey: Certificate.PublicKey) throws -> Certificate.PrivateKey {
+        if let rsa = _RSA.Signing.PublicKey(issuerKey) {
+            return Certificate.PrivateKey(try _RSA.Signing.PrivateKey(keySize: .init(bitCount: max(2048, rsa.keySizeInBits))))
+        }
+        return Certificate.PrivateKey(P256.Signing.PrivateKey())
     }
 
     /// Whether `certificate` was signed by this CA.

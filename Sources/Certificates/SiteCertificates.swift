@@ -131,9 +131,12 @@ public struct SiteCertificates: Sendable {
         guard let certificate = try? Certificate(pemEncoded: stored.certificatePEM),
               let key = try? Certificate.PrivateKey(pemEncoded: stored.privateKeyPEM),
               key.publicKey == certificate.publicKey,
-              stored.caPEM == issuer.certificatePEM,
+              // Compared as certificates: a CA's PEM text from openssl and as re-encoded here may differ in form.
+              (try? Certificate(pemEncoded: stored.caPEM)) == issuer.certificate,
               issuer.signed(certificate),
-              certificate.notValidAfter > now.addingTimeInterval(renewBefore) else { return false }
+              // Close to expiry is cause, unless the CA itself ends then: a new one could last no longer.
+              certificate.notValidAfter > now.addingTimeInterval(renewBefore) || certificate.notValidAfter >= issuer.certificate.notValidAfter
+        else { return false }
         let wanted = Set(CertificateAuthority.generalNames(request.hosts))
         let present = Set((try? certificate.extensions.subjectAlternativeNames).map { Array($0) } ?? [])
         return wanted == present
