@@ -43,8 +43,3 @@ public struct GrantServerOptions: Sendable {
         self.advertisedHost = advertisedHost
     }
 }
-
-/// This build's version.
-public enum SkupperVersion {
-    public static let current = "2.1.0-local.0.1.0"
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Resources
 
 /// The `skupper` command tree.
 public struct SkupperCommand: ParsableCommand {
@@ -11,6 +12,7 @@ public struct SkupperCommand: ParsableCommand {
         LinkCommand.self,
         AccessTokenCommand.self,
         SystemCommand.self,
+        VersionCommand.self,
     ]
 
     public static let configuration = CommandConfiguration(
@@ -20,6 +22,7 @@ public struct SkupperCommand: ParsableCommand {
             The commands write Skupper resources into the namespace's input directory \
             (<config-dir>/input/resources) and read back the status the skupperd agent writes (<config-dir>/runtime/status).
             """,
+        version: SkupperVersion.description,
         subcommands: groups)
 
     public init() {}

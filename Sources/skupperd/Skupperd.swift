@@ -18,7 +18,7 @@ struct Skupperd: AsyncParsableCommand {
         written under <config-dir>/runtime. The default config dir is $XDG_DATA_HOME/skupper/namespaces/<namespace> \
         (/var/lib/skupper/namespaces/<namespace> as root).
         """,
-        version: SkupperVersion.current)
+        version: SkupperVersion.description)
 
     @Option(name: .shortAndLong, help: "The namespace (a directory under …/skupper/namespaces).")
     var namespace: String = "default"

@@ -7,7 +7,9 @@ public struct AccessTokenCommand: ParsableCommand {
         commandName: "access-token",
         abstract: "Issue and redeem access tokens for links between sites.",
         discussion: "A token is issued at the site that accepts links and redeemed at the site that creates the link.",
-        subcommands: [AccessTokenIssue.self, AccessTokenRedeem.self])
+        subcommands: [AccessTokenIssue.self, AccessTokenRedeem.self],
+        // Skupper v2's own name for the group; its token files tell users to run `skupper token redeem`.
+        aliases: ["token"])
 
     public init() {}
 }

@@ -7,7 +7,8 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Set the namespace.")
     public var namespace: String = "default"
 
-    @Option(help: "Set the platform type to use [docker, podman, systemd, linux]. Default: $SKUPPER_PLATFORM, else podman.")
+    @Option(name: [.customLong("platform"), .customShort("p")],
+            help: "Set the platform type to use [docker, podman, systemd, linux]. Default: $SKUPPER_PLATFORM, else podman.")
     public var platform: String?
 
     @Option(name: .customLong("config-dir"),

@@ -16,7 +16,7 @@ public struct ConnectorCommand: ParsableCommand {
 public struct ConnectorSettings: ParsableArguments {
     @Argument(help: "The name of the connector.") public var name: String
     @Argument(help: "The port of the local server.") public var port: Int
-    @Option(name: .customLong("routing-key"), help: "The identifier used to route traffic from listeners to connectors (default: the name).")
+    @Option(name: [.customLong("routing-key"), .customShort("r")], help: "The identifier used to route traffic from listeners to connectors (default: the name).")
     public var routingKey: String?
     @Option(help: "The hostname or IP address of the local server.") public var host: String = "localhost"
     @Option(name: .customLong("tls-credentials"), help: "The name of the TLS credentials (a Secret) towards the server.")

@@ -7,7 +7,7 @@ public struct ListenerUpdate: ParsableCommand {
 
     @OptionGroup public var global: GlobalOptions
     @Argument(help: "The name of the listener.") public var name: String
-    @Option(name: .customLong("routing-key"), help: "The identifier used to route traffic from listeners to connectors.")
+    @Option(name: [.customLong("routing-key"), .customShort("r")], help: "The identifier used to route traffic from listeners to connectors.")
     public var routingKey: String?
     @Option(help: "The hostname or IP address of the local listener.") public var host: String?
     @Option(help: "The port of the local listener.") public var port: Int?
