@@ -13,7 +13,7 @@ public struct AgentService: Service {
     let notifier: SystemdNotifier
     let logger: Logger
     /// How long a stop may take before the process exits anyway (every write is atomic, so nothing tears).
-    public static let shutdownDeadline = Duration.seconds(2)
+    public static let shutdownDeadline = Duration.milliseconds(1800)
 
     public init(agent: SiteAgent, lock: AgentLock, notifier: SystemdNotifier = SystemdNotifier(), logger: Logger) {
         self.agent = agent
@@ -52,9 +52,14 @@ public struct AgentService: Service {
 
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
-                for await batch in batches.cancelOnGracefulShutdown() {
-                    if batch.lost { try await self.recover(watcher) }
-                    await self.apply(batch)
+                // Each batch is read in its own child task, so a huge file being parsed does not hold back the
+                // files that come after it (reconciles still run one at a time, and a later read of a file wins).
+                try await withThrowingDiscardingTaskGroup { batchGroup in
+                    for await batch in batches.cancelOnGracefulShutdown() {
+                        if batch.lost { try await self.recover(watcher) }
+                        // A stop cancels a read under way: the rest of the stop need not wait for a huge file.
+                        batchGroup.addTask { try? await cancelWhenGracefulShutdown { await self.apply(batch) } }
+                    }
                 }
             }
             group.addTask {
@@ -98,6 +103,8 @@ public struct AgentService: Service {
             } else {
                 return
             }
+        } catch is CancellationError {
+            return
         } catch {
             logger.error("reconcile failed: \(error)")
         }

@@ -1,23 +1,48 @@
-import Dispatch
+import Foundation
 import Synchronization
 
-/// Runs blocking work (reading and parsing input files) on a Dispatch thread, off the agent's actor and the
-/// cooperative pool, so the agent keeps serving signals, new files and the watchdog meanwhile. A cancelled caller
-/// (SIGTERM) stops waiting at once; the work's result is then dropped.
+/// Runs blocking work (reading and parsing input files) on threads of its own, off the agent's actor, the
+/// cooperative pool and Dispatch's global queues: signal handlers, new files and the watchdog are served meanwhile,
+/// even on a machine with one or two cores. A cancelled caller stops waiting at once; the work's result is then dropped.
 enum Offload {
+    /// Runs `work` on a new thread and waits for its result without blocking a cooperative thread.
     static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
         let waiting = Mutex<CheckedContinuation<T, any Error>?>(nil)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 waiting.withLock { $0 = continuation }
                 if Task.isCancelled { waiting.withLock { $0.take() }?.resume(throwing: CancellationError()) }
-                DispatchQueue.global().async {
+                let thread = Thread {
                     let result = work()
                     waiting.withLock { $0.take() }?.resume(returning: result)
                 }
+                thread.name = "offload"
+                thread.start()
             }
         } onCancel: {
             waiting.withLock { $0.take() }?.resume(throwing: CancellationError())
         }
+    }
+
+    /// Calls `body` for every index in `0..<count`, spread over one thread per core (the caller's among them),
+    /// and returns when all calls have returned. For use on an offloaded thread, never on the cooperative pool.
+    static func forEach(_ count: Int, width: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: @escaping @Sendable (Int) -> Void) {
+        let next = Counter()
+        let work: @Sendable () -> Void = {
+            while case let index = next.take(), index < count { body(index) }
+        }
+        let helpers = max(0, min(width, count) - 1)
+        let done = DispatchSemaphore(value: 0)
+        for _ in 0..<helpers {
+            Thread { work(); done.signal() }.start()
+        }
+        work()
+        for _ in 0..<helpers { done.wait() }
+    }
+
+    /// Hands out indices, one each.
+    final class Counter: Sendable {
+        private let value = Atomic<Int>(0)
+        func take() -> Int { value.add(1, ordering: .relaxed).oldValue }
     }
 }

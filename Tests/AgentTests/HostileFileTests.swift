@@ -128,19 +128,38 @@ struct HostileFileTests {
         #expect(Date().timeIntervalSince(stopping) < 2)
     }
 
+    /// Thousands of listeners in one file (15 MiB: just under the 16 MiB limit).
+    static func hugeFile(megabytes: Int = 15) -> String {
+        var text = ""
+        var index = 0
+        while text.utf8.count < megabytes * 1024 * 1024 {
+            text += Fixtures.listener("l\(index)", port: 1 + index % 65000) + "\n---\n"
+            index += 1
+        }
+        return text
+    }
+
+    @Test func filesAfterAHugeOneAreNotHeldBackByItsParsing() throws {
+        let site = try TemporarySite()
+        try site.write("site.yaml", Self.site)
+        let agent = try AgentProcess(site: site)
+        #expect(site.eventually { site.status(.site, "east")?.status.phase == .ready }, "log:\n\(agent.log)")
+        try site.write("huge.yaml", Self.hugeFile(megabytes: 4))
+        usleep(100_000)
+        try site.write("small.yaml", Fixtures.listener("small", port: 18400))
+        #expect(site.eventually(timeout: 30) { site.status(.listener, "small")?.status.phase == .ready }, "log:\n\(agent.log)")
+        // The small file was applied while the huge one was still being read.
+        #expect(site.status(.listener, "l0") == nil, "the huge file was applied first: parsing was not the bottleneck")
+        #expect(site.eventually(timeout: 180) { site.status(.listener, "l0") != nil }, "log:\n\(agent.log)")
+        agent.stop()
+    }
+
     @Test func sigtermStopsTheAgentWithinTwoSecondsWhileAHugeFileIsParsed() throws {
         let site = try TemporarySite()
         try site.write("site.yaml", Self.site)
         let agent = try AgentProcess(site: site)
         #expect(site.eventually { site.status(.site, "east")?.status.phase == .ready }, "log:\n\(agent.log)")
-        // Just under the 16 MiB limit: thousands of listeners in one file.
-        var text = ""
-        var index = 0
-        while text.utf8.count < 15 * 1024 * 1024 {
-            text += Fixtures.listener("l\(index)", port: 1 + index % 65000) + "\n---\n"
-            index += 1
-        }
-        try site.write("huge.yaml", text)
+        try site.write("huge.yaml", Self.hugeFile())
         usleep(300_000)
         let stopping = Date()
         agent.signal(SIGTERM)
