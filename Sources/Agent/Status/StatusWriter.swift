@@ -18,7 +18,7 @@ struct StatusWriter {
         let urls = names.filter { $0.hasSuffix(".yaml") && $0 != InputErrors.fileName }.map { layout.status.appendingPathComponent($0) }
         // Parsed on all cores: a restart with thousands of resources reads as many status files.
         let documents = Mutex([StatusDocument?](repeating: nil, count: urls.count))
-        DispatchQueue.concurrentPerform(iterations: urls.count) { index in
+        Offload.forEach(urls.count) { index in
             guard let text = try? String(contentsOf: urls[index], encoding: .utf8), let document = try? StatusDocument.parse(text) else { return }
             documents.withLock { $0[index] = document }
         }
