@@ -24,12 +24,13 @@ enum Offload {
         }
     }
 
-    /// Calls `body` for every index in `0..<count`, spread over one thread per core (the caller's among them),
-    /// and returns when all calls have returned. For use on an offloaded thread, never on the cooperative pool.
-    static func forEach(_ count: Int, width: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: @escaping @Sendable (Int) -> Void) {
-        let next = Counter()
+    /// The results of `body` for every index in `0..<count`, computed on one thread per core (the caller's among
+    /// them). For use on an offloaded thread, never on the cooperative pool.
+    static func map<T: Sendable>(_ count: Int, width: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                 _ body: @escaping @Sendable (Int) -> T) -> [T?] {
+        let shared = Shared<T>(count: count)
         let work: @Sendable () -> Void = {
-            while case let index = next.take(), index < count { body(index) }
+            while case let index = shared.nextIndex(), index < count { shared.store(body(index), at: index) }
         }
         let helpers = max(0, min(width, count) - 1)
         let done = DispatchSemaphore(value: 0)
@@ -38,11 +39,18 @@ enum Offload {
         }
         work()
         for _ in 0..<helpers { done.wait() }
+        return shared.results
     }
 
-    /// Hands out indices, one each.
-    final class Counter: Sendable {
-        private let value = Atomic<Int>(0)
-        func take() -> Int { value.add(1, ordering: .relaxed).oldValue }
+    /// What the threads of one `map` share: the next index to take and the results so far.
+    final class Shared<T: Sendable>: Sendable {
+        private let next = Atomic<Int>(0)
+        private let slots: Mutex<[T?]>
+
+        init(count: Int) { slots = Mutex([T?](repeating: nil, count: count)) }
+
+        func nextIndex() -> Int { next.add(1, ordering: .relaxed).oldValue }
+        func store(_ value: T, at index: Int) { slots.withLock { $0[index] = value } }
+        var results: [T?] { slots.withLock { $0 } }
     }
 }

@@ -147,12 +147,7 @@ public actor SiteAgent {
 
     /// Reads and parses files on all cores; nil for a file that is gone (or is not a resource file).
     nonisolated static func parseInParallel(_ names: [String], in directory: URL) -> [Result<ResourceLoader.FileContents, ResourceError>?] {
-        let results = Mutex([Result<ResourceLoader.FileContents, ResourceError>?](repeating: nil, count: names.count))
-        Offload.forEach(names.count) { index in
-            let result = parse(names[index], in: directory)
-            results.withLock { $0[index] = result }
-        }
-        return results.withLock { $0 }
+        Offload.map(names.count) { index in parse(names[index], in: directory) }.map { $0 ?? nil }
     }
 
     /// Reads and parses one input file; nil when it is gone or is not a resource file. What stands in its place

@@ -115,7 +115,11 @@ struct CarelessHostTests {
         let agent = try AgentProcess(site: site)
         #expect(site.eventually { site.status(.site, "east")?.status.phase == .ready }, "log:\n\(agent.log)")
         let log = try String(contentsOf: agent.logFile, encoding: .utf8)
-        try FileManager.default.removeItem(at: site.layout.root)
+        // The agent may be writing while the tree goes: retry until it is gone.
+        for _ in 0..<20 where FileManager.default.fileExists(atPath: site.layout.root.path) {
+            try? FileManager.default.removeItem(at: site.layout.root)
+        }
+        #expect(!FileManager.default.fileExists(atPath: site.layout.root.path))
         // Recreated at once, as a tool that rewrites the whole directory would.
         try FileManager.default.createDirectory(at: site.layout.inputResources, withIntermediateDirectories: true)
         let deadline = Date().addingTimeInterval(5)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Resources
 
 /// Writes status files atomically, only when a status really changed, and removes those of deleted resources.
@@ -17,14 +16,11 @@ struct StatusWriter {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.status.path) else { return }
         let urls = names.filter { $0.hasSuffix(".yaml") && $0 != InputErrors.fileName }.map { layout.status.appendingPathComponent($0) }
         // Parsed on all cores: a restart with thousands of resources reads as many status files.
-        let documents = Mutex([StatusDocument?](repeating: nil, count: urls.count))
-        Offload.forEach(urls.count) { index in
-            guard let text = try? String(contentsOf: urls[index], encoding: .utf8), let document = try? StatusDocument.parse(text) else { return }
-            documents.withLock { $0[index] = document }
+        let documents = Offload.map(urls.count) { index -> StatusDocument? in
+            guard let text = try? String(contentsOf: urls[index], encoding: .utf8) else { return nil }
+            return try? StatusDocument.parse(text)
         }
-        for document in documents.withLock({ $0 }) {
-            if let document { written[document.id] = document.status }
-        }
+        for case let document?? in documents { written[document.id] = document.status }
     }
 
     /// Writes what changed; returns the number of files written and removed.
