@@ -92,6 +92,15 @@ extension SiteAgent {
         }
     }
 
+    /// Removes what redeeming the AccessToken `name` created (`runtime/resources/AccessToken-<name>.yaml`).
+    func forgetRedemption(of name: String) -> ResourceStore.Change {
+        let file = "AccessToken-\(name).yaml"
+        guard store.files[Self.generatedPrefix + file] != nil else { return ResourceStore.Change() }
+        try? FileManager.default.removeItem(at: layout.generatedResources.appendingPathComponent(file))
+        logger.info("access token deleted: the link it created is removed", metadata: ["token": "\(name)"])
+        return store.apply(file: Self.generatedPrefix + file, nil)
+    }
+
     /// Updates grant statuses after the server counted a redemption.
     func grantRedeemed() async {
         await exclusive {

@@ -110,6 +110,8 @@ public actor SiteAgent {
                 appliedRead[name] = serial
                 change.merge(load(name, parsed: result))
             }
+            // What a deleted AccessToken's redemption created (its Link and Secret) goes with it.
+            for id in change.removed where id.kind == .accessToken { change.merge(forgetRedemption(of: id.name)) }
             if let reason {
                 logger.info("read input directory", metadata: ["reason": "\(reason)", "files": "\(names.count)", "resources": "\(store.resources.count)"])
             }

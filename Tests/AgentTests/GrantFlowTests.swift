@@ -72,6 +72,12 @@ struct GrantFlowTests {
         // A counts the redemption.
         #expect(a.eventually { a.status(.accessGrant, "g1")?.status.field("redemptions") == .int(1) })
         #expect(b.status(.link, "to-east")?.status.phase == .ready)
+        // Deleting the token deletes the link it made, as `skupper link delete` tells the user.
+        let linkDelete = try SkupperCLI.run(["link", "delete", "to-east"], site: b)
+        #expect(linkDelete.status != 0 && linkDelete.stderr.contains("delete the token to remove the link"), "\(linkDelete)")
+        try b.remove("token.yaml")
+        #expect(b.eventually { b.status(.link, "to-east") == nil && b.routerConfig?.contains("\"name\": \"to-east\"") == false }, "log:\n\(agentB.log)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: b.layout.generatedResources.path).isEmpty)
     }
 
     @Test func wrongCodeIsReportedAndNotRetried() throws {

@@ -19,6 +19,13 @@ public struct LinkDelete: ParsableCommand {
             throw CLIError("There is no link resource in the namespace with the name \"\(name)\"")
         }
         if entry.generated {
+            // runtime/resources/AccessToken-<token>.yaml holds what redeeming that token created.
+            let stem = entry.file.deletingPathExtension().lastPathComponent
+            let token = stem.hasPrefix("AccessToken-") ? String(stem.dropFirst("AccessToken-".count)) : nil
+            if let token, let tokenEntry = site.entry(ResourceID(.accessToken, token)) {
+                throw CLIError("link \(name) was created by redeeming the AccessToken \"\(token)\": delete the token to remove the link "
+                               + "(remove \(tokenEntry.file.path))")
+            }
             throw CLIError("link \(name) was created by redeeming an access token (\(entry.file.path)); the agent owns it and it cannot be deleted here")
         }
         try site.remove(entry)
