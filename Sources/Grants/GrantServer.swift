@@ -81,12 +81,18 @@ public final class GrantServer: Sendable {
                         try pipeline.addHandler(CloseWhenActive())
                         return .refused
                     }
-                    try pipeline.addHandler(ConnectionDeadline(limits.connectionDeadline))
-                    try pipeline.addHandler(IdleStateHandler(readTimeout: limits.readTimeout))
-                    try pipeline.addHandler(CloseOnIdle())
-                    try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
-                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
-                    return .connection(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                    do {
+                        try pipeline.addHandler(ConnectionDeadline(limits.connectionDeadline))
+                        try pipeline.addHandler(IdleStateHandler(readTimeout: limits.readTimeout))
+                        try pipeline.addHandler(CloseOnIdle())
+                        try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
+                        try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                        return .connection(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                    } catch {
+                        // Closing gives the connection's place back.
+                        channel.close(promise: nil)
+                        throw error
+                    }
                 }
             }
         let task = Task { [self] in
