@@ -5,6 +5,7 @@ import NIOCore
 import Resources
 import Testing
 import TestSupport
+import TokenRedemption
 
 /// The holes an adversarial probe found: trickling clients, connection floods, guesses spread over a network,
 /// and refused requests that used up a redemption.

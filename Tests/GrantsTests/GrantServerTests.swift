@@ -6,6 +6,7 @@ import NIOCore
 import Resources
 import Testing
 import TestSupport
+import TokenRedemption
 
 /// A grant server on loopback with a fresh site CA, a server certificate and a ledger in a temporary directory.
 final class ServerFixture: @unchecked Sendable {
