@@ -108,3 +108,17 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
+// Fuzz targets, one folder each under Fuzz/ (see scripts/fuzz.sh, which sets SKUPPER_FUZZ=1 and builds them with
+// libFuzzer and AddressSanitizer in .build-fuzz). Left out of ordinary builds: libFuzzer supplies their main.
+if Context.environment["SKUPPER_FUZZ"] == "1" {
+    package.targets += [
+        .executableTarget(name: "fuzz-resource-loader", dependencies: ["Resources"], path: "Fuzz/ResourceLoader", exclude: ["corpus", "dictionary"]),
+        .executableTarget(name: "fuzz-grant-requests", dependencies: [
+            "Grants", "Certificates", "Resources",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "Fuzz/GrantRequests", exclude: ["corpus", "dictionary"]),
+    ]
+}
