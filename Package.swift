@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        /// Access grants (HTTPS redemption service) and token redemption.
+        /// Access grants: the ledger and the HTTPS redemption service.
         .target(name: "Grants", dependencies: [
             "Resources", "Certificates",
             .product(name: "Logging", package: "swift-log"),
@@ -50,13 +50,19 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
         ]),
+        /// Redeeming an AccessToken at another site's grant server (the HTTP client side, apart from the server's module).
+        .target(name: "TokenRedemption", dependencies: [
+            "Resources", "Certificates",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         /// The site agent: directory watch, reconcile, status, sd_notify.
         .target(name: "Agent", dependencies: [
-            "Resources", "RouterConfig", "Certificates", "Platforms", "Grants", "CSystemd",
+            "Resources", "RouterConfig", "Certificates", "Platforms", "Grants", "TokenRedemption", "CSystemd",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -86,17 +92,33 @@ let package = Package(
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "TestSupport"]),
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
         .target(name: "TestSupport", dependencies: ["Resources"], path: "Tests/TestSupport"),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Grants", "Resources", "TestSupport"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Grants", "TokenRedemption", "Resources", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "TestSupport"]),
         .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "TestSupport"]),
         /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.
         .testTarget(name: "SystemdTests", dependencies: ["Platforms", "Agent", "CLI", "Resources", "TestSupport"]),
         .testTarget(name: "GrantsTests", dependencies: [
-            "Grants", "Certificates", "Resources", "TestSupport",
+            "Grants", "TokenRedemption", "Certificates", "Resources", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets, one folder each under Fuzz/ (see scripts/fuzz.sh, which sets SKUPPER_FUZZ=1 and builds them with
+// libFuzzer and AddressSanitizer in .build-fuzz). Left out of ordinary builds: libFuzzer supplies their main.
+if Context.environment["SKUPPER_FUZZ"] == "1" {
+    package.targets += [
+        .executableTarget(name: "fuzz-resource-loader", dependencies: ["Resources"], path: "Fuzz/ResourceLoader", exclude: ["corpus", "dictionary"]),
+        .executableTarget(name: "fuzz-grant-requests", dependencies: [
+            "Grants", "Certificates", "Resources",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "Fuzz/GrantRequests", exclude: ["corpus", "dictionary"]),
+    ]
+}

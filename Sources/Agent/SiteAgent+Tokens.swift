@@ -1,6 +1,7 @@
 import Foundation
 import Grants
 import Resources
+import TokenRedemption
 
 extension SiteAgent {
     /// Store owners of resources the agent generated itself (`runtime/resources/<file>`).

@@ -96,20 +96,26 @@ public final class GrantLedger: Sendable {
         } }
     }
 
+    /// Checks a redemption as `redeem` does, without counting it: what `redeem` would answer now.
+    public func check(key: String, code: some Collection<UInt8>, now: Date = Date()) -> Result<GrantRecord, RedemptionFailure> {
+        state.withLock { Self.evaluate(key: key, code: code, in: $0, now: now) }
+    }
+
     /// Checks a redemption of the grant whose uid is `key` with the presented code, in Skupper v2's order:
     /// unknown or expired (404 No such claim), used up (404 No such access granted), wrong code (403).
     /// A success is counted, and returns once the count is on disk.
     public func redeem(key: String, code: some Collection<UInt8>, now: Date = Date()) async -> Result<GrantRecord, RedemptionFailure> {
         let counted: Result<(GrantRecord, Int), RedemptionFailure> = state.withLock { state in
-            guard let name = state.nameByUID[key], var record = state.byName[name] else { return .failure(.noSuchClaim) }
-            if record.isExpired(at: now) { return .failure(.noSuchClaim) }
-            if record.isExhausted { return .failure(.exhausted) }
-            guard GrantCode.matches(code, record.code) else { return .failure(.refused) }
-            record.redemptions += 1
-            state.byName[name] = record
-            state.version += 1
-            state.dirty.insert(name)
-            return .success((record, state.version))
+            switch Self.evaluate(key: key, code: code, in: state, now: now) {
+            case .failure(let failure):
+                return .failure(failure)
+            case .success(var record):
+                record.redemptions += 1
+                state.byName[record.name] = record
+                state.version += 1
+                state.dirty.insert(record.name)
+                return .success((record, state.version))
+            }
         }
         switch counted {
         case .failure(let failure):
@@ -118,6 +124,14 @@ public final class GrantLedger: Sendable {
             // A count that cannot be written stays counted in memory (never given out again) but is not answered.
             return await durable(version) ? .success(record) : .failure(.internalError)
         }
+    }
+
+    private static func evaluate(key: String, code: some Collection<UInt8>, in state: State, now: Date) -> Result<GrantRecord, RedemptionFailure> {
+        guard let name = state.nameByUID[key], let record = state.byName[name] else { return .failure(.noSuchClaim) }
+        if record.isExpired(at: now) { return .failure(.noSuchClaim) }
+        if record.isExhausted { return .failure(.exhausted) }
+        guard GrantCode.matches(code, record.code) else { return .failure(.refused) }
+        return .success(record)
     }
 
     /// Waits until the counts up to `version` are written; the first waiter writes for all who wait with it.

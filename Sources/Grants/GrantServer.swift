@@ -17,6 +17,10 @@ public final class GrantServer: Sendable {
         public var maximumBodySize = 4096
         /// A connection that sends nothing for this long is closed (slow clients, stalled handshakes).
         public var readTimeout: TimeAmount = .seconds(10)
+        /// A connection is closed this long after it was accepted, whatever it is doing (TLS handshake included).
+        public var connectionDeadline: TimeAmount = .seconds(15)
+        /// Connections served at once; beyond it a new connection is closed as soon as it is accepted.
+        public var maximumConnections = 256
         public init() {}
     }
 
@@ -29,6 +33,7 @@ public final class GrantServer: Sendable {
     let logger: Logger
     let context = Mutex<RedemptionContext?>(nil)
     let observer = Mutex<(@Sendable (GrantRecord) -> Void)?>(nil)
+    let connections: ConnectionGate
     let running = Mutex<(channel: Channel, task: Task<Void, Never>)?>(nil)
 
     public init(host: String, port: Int, ledger: GrantLedger, limiter: FailureLimiter = FailureLimiter(), limits: Limits = Limits(), logger: Logger) {
@@ -38,6 +43,7 @@ public final class GrantServer: Sendable {
         self.limiter = limiter
         self.limits = limits
         self.logger = logger
+        connections = ConnectionGate(capacity: limits.maximumConnections)
     }
 
     /// Replaces what redemptions are answered with.
@@ -52,6 +58,9 @@ public final class GrantServer: Sendable {
     /// The port it is bound to (useful when started on port 0).
     public var boundPort: Int? { running.withLock { $0?.channel.localAddress?.port } }
 
+    /// Connections open now (at most `limits.maximumConnections`).
+    public var connectionCount: Int { connections.count }
+
     /// Starts listening with the given server certificate, unless already listening.
     public func start(credentials: TLSCredentials) async throws {
         if isRunning { return }
@@ -60,24 +69,38 @@ public final class GrantServer: Sendable {
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv13
         let sslContext = try NIOSSLContext(configuration: configuration)
-        let readTimeout = limits.readTimeout
+        let limits = limits
+        let connections = connections
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: requestedPort) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: readTimeout))
-                    try channel.pipeline.syncOperations.addHandler(CloseOnIdle())
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                channel.eventLoop.makeCompletedFuture { () throws -> AcceptedConnection in
+                    let pipeline = channel.pipeline.syncOperations
+                    guard connections.admit(channel) else {
+                        try pipeline.addHandler(CloseWhenActive())
+                        return .refused
+                    }
+                    do {
+                        try pipeline.addHandler(ConnectionDeadline(limits.connectionDeadline))
+                        try pipeline.addHandler(IdleStateHandler(readTimeout: limits.readTimeout))
+                        try pipeline.addHandler(CloseOnIdle())
+                        try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
+                        try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                        return .connection(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                    } catch {
+                        // Closing gives the connection's place back.
+                        channel.close(promise: nil)
+                        throw error
+                    }
                 }
             }
         let task = Task { [self] in
             do {
                 try await withThrowingDiscardingTaskGroup { group in
                     try await server.executeThenClose { inbound in
-                        for try await connection in inbound {
+                        for try await accepted in inbound {
+                            guard case .connection(let connection) = accepted else { continue }
                             group.addTask { await self.serve(connection) }
                         }
                     }
@@ -105,90 +128,28 @@ public final class GrantServer: Sendable {
         let address = connection.channel.remoteAddress?.ipAddress ?? "unknown"
         do {
             try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body = ByteBuffer()
-                var tooLarge = false
-                for try await part in inbound {
-                    switch part {
-                    case .head(let requestHead):
-                        head = requestHead
-                        body.clear()
-                        tooLarge = false
-                    case .body(var chunk):
-                        if body.readableBytes + chunk.readableBytes > limits.maximumBodySize {
-                            tooLarge = true
-                        } else {
-                            body.writeBuffer(&chunk)
-                        }
-                        if tooLarge {
-                            try await respond(outbound, .failure(.tooLarge))
-                            return
-                        }
-                    case .end:
-                        guard let requestHead = head else { return }
-                        let result = await handle(requestHead, body: body, from: address)
-                        try await respond(outbound, result)
-                        return
-                    }
-                }
+                try await serve(parts: inbound, from: address) { try await outbound.write($0) }
             }
         } catch {
             logger.debug("grant connection from \(address) ended: \(error)")
         }
     }
 
-    /// Decides the answer to one request.
-    func handle(_ head: HTTPRequestHead, body: ByteBuffer, from address: String) async -> Result<String, RedemptionFailure> {
-        guard head.method == .POST else { return .failure(.methodNotAllowed) }
-        guard limiter.allows(address) else { return .failure(.tooManyFailures) }
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-        let key = path.split(separator: "/").joined()
-        let code = body.readableBytesView
-        switch await ledger.redeem(key: key, code: Array(code)) {
-        case .failure(let failure):
-            if failure == .refused || failure == .noSuchClaim { limiter.recordFailure(address) }
-            logger.notice("redemption refused", metadata: ["from": "\(address)", "status": "\(failure.status)", "reason": "\(failure.message)"])
-            return .failure(failure)
-        case .success(let record):
-            guard let context = context.withLock({ $0 }) else { return .failure(RedemptionFailure(500, "Site not yet defined")) }
-            let name = head.headers.first(name: "name").flatMap { $0.isEmpty ? nil : $0 } ?? record.name
-            guard ObjectMeta.isValidLabel(name) else { return .failure(RedemptionFailure(400, "Invalid name \"\(name)\"")) }
-            do {
-                let response = try context.response(name: name, subject: head.headers.first(name: "subject"))
-                logger.info("grant redeemed", metadata: ["grant": "\(record.name)", "from": "\(address)", "redemptions": "\(record.redemptions)/\(record.redemptionsAllowed)"])
-                observer.withLock { $0 }?(record)
-                return .success(response)
-            } catch {
-                return .failure(error)
+    /// Reads one request from `parts` and writes its answer with `write`: what a connection does once TLS is done.
+    public func serve<Parts: AsyncSequence>(
+        parts: Parts, from address: String, write: (HTTPServerResponsePart) async throws -> Void
+    ) async throws where Parts.Element == HTTPServerRequestPart {
+        var reader = GrantRequestReader(maximumBodySize: limits.maximumBodySize)
+        for try await part in parts {
+            let result: Result<String, RedemptionFailure>
+            switch reader.read(part) {
+            case .needMore: continue
+            case .close: return
+            case .refuse(let failure): result = .failure(failure)
+            case .request(let head, let body): result = await answer(head, body: body, from: address)
             }
-        }
-    }
-
-    func respond(_ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, _ result: Result<String, RedemptionFailure>) async throws {
-        let (status, text): (HTTPResponseStatus, String) = switch result {
-        case .success(let body): (.ok, body)
-        case .failure(let failure): (HTTPResponseStatus(statusCode: failure.status), failure.message + "\n")
-        }
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-        headers.add(name: "X-Content-Type-Options", value: "nosniff")
-        headers.add(name: "Content-Length", value: String(text.utf8.count))
-        headers.add(name: "Connection", value: "close")
-        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
-        try await outbound.write(.body(.byteBuffer(ByteBuffer(string: text))))
-        try await outbound.write(.end(nil))
-    }
-}
-
-/// Closes a connection when the idle handler says it sent nothing for too long.
-final class CloseOnIdle: ChannelInboundHandler, Sendable {
-    typealias InboundIn = NIOAny
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
+            for responsePart in GrantResponse.parts(for: result) { try await write(responsePart) }
+            return
         }
     }
 }

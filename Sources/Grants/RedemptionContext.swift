@@ -24,6 +24,15 @@ public struct RedemptionContext: Sendable {
     public func response(name: String, subject: String?) throws(RedemptionFailure) -> String {
         if edge { throw RedemptionFailure(500, "Edge sites cannot accept incoming links from remote sites") }
         guard !endpoints.isEmpty else { throw RedemptionFailure(500, "No valid endpoints found for site") }
+        var groups: [String] = []
+        for endpoint in endpoints where !groups.contains(endpoint.group ?? "") { groups.append(endpoint.group ?? "") }
+        let linkNames = groups.indices.map { groups.count == 1 ? name : "\(name)-\($0 + 1)" }
+        // Links named from a label stay labels (what sites outside Kubernetes load); a DNS subdomain may be longer.
+        let labelsOnly = ObjectMeta.isValidLabel(name)
+        guard ObjectMeta.isValidName(name) else { throw .invalidName(name) }
+        if let bad = linkNames.first(where: { labelsOnly ? !ObjectMeta.isValidLabel($0) : !ObjectMeta.isValidName($0) }) {
+            throw RedemptionFailure(400, "Invalid name \"\(name)\": the Link name made from it, \"\(bad)\", is longer than a name may be")
+        }
         let hosts = endpoints.reduce(into: [String]()) { if !$0.contains($1.host) { $0.append($1.host) } }
         let credentials: TLSCredentials
         do {
@@ -32,10 +41,7 @@ public struct RedemptionContext: Sendable {
             throw RedemptionFailure(500, "Could not generate certificate: \(error)")
         }
         var resources = [Resource(metadata: ObjectMeta(name: name), spec: .secret(SecretSpec(type: "kubernetes.io/tls", data: credentials.secretData)))]
-        var groups: [String] = []
-        for endpoint in endpoints where !groups.contains(endpoint.group ?? "") { groups.append(endpoint.group ?? "") }
-        for (index, group) in groups.enumerated() {
-            let linkName = groups.count == 1 ? name : "\(name)-\(index + 1)"
+        for (group, linkName) in zip(groups, linkNames) {
             let spec = LinkSpec(endpoints: endpoints.filter { ($0.group ?? "") == group }, tlsCredentials: name)
             resources.append(Resource(metadata: ObjectMeta(name: linkName), spec: .link(spec)))
         }

@@ -18,4 +18,12 @@ public struct RedemptionFailure: Error, Sendable, Hashable, CustomStringConverti
     public static let refused = RedemptionFailure(403, "Redemption of access token refused")
     public static let internalError = RedemptionFailure(503, "Internal error")
     public static let tooManyFailures = RedemptionFailure(429, "Too many failed redemption attempts; try again later")
+    /// The agent has not given the server a site to answer for yet.
+    public static let siteNotDefined = RedemptionFailure(500, "Site not yet defined")
+
+    /// The `name` header is not a name a Link and a Secret can take.
+    public static func invalidName(_ name: String) -> RedemptionFailure {
+        let shown = name.count > 80 ? name.prefix(80) + "..." : Substring(name)
+        return RedemptionFailure(400, "Invalid name \"\(shown)\": a name must be a lowercase RFC 1123 subdomain (lower case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)")
+    }
 }

@@ -3,6 +3,7 @@ import Grants
 import Resources
 import Testing
 import TestSupport
+import TokenRedemption
 
 @Suite("Faults: crashes, secrets, the notify socket")
 struct FaultTests {

@@ -6,6 +6,7 @@ import NIOCore
 import Resources
 import Testing
 import TestSupport
+import TokenRedemption
 
 /// A grant server on loopback with a fresh site CA, a server certificate and a ledger in a temporary directory.
 final class ServerFixture: @unchecked Sendable {
@@ -136,20 +137,20 @@ struct GrantServerTests {
         let caFile = fixture.directory.appendingPathComponent("ca.crt")
         try fixture.serverCA.certificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
         let base = "https://127.0.0.1:\(fixture.port)/x"
-        let get = try run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", caFile.path, base])
+        let get = try await TestClients.runOffThePool(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", caFile.path, base])
         #expect(get.output == "405")
         let big = String(repeating: "a", count: 100_000)
-        let large = try run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", caFile.path, "--data-binary", big, base])
+        let large = try await TestClients.runOffThePool(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", caFile.path, "--data-binary", big, base])
         #expect(large.output == "413")
         // TLS 1.2 is refused: TLS 1.3 only.
-        let old = try run(["curl", "-s", "-o", "/dev/null", "--tls-max", "1.2", "--cacert", caFile.path, "-X", "POST", base])
+        let old = try await TestClients.runOffThePool(["curl", "-s", "-o", "/dev/null", "--tls-max", "1.2", "--cacert", caFile.path, "-X", "POST", base])
         #expect(old.status != 0)
         // Plain HTTP gets nothing useful.
-        let plain = try run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "http://127.0.0.1:\(fixture.port)/x"])
+        let plain = try await TestClients.runOffThePool(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "http://127.0.0.1:\(fixture.port)/x"])
         #expect(plain.output != "200")
         // A client that connects and sends nothing is disconnected.
         let started = Date()
-        let slow = try run(["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/\(fixture.port); cat <&3 >/dev/null; echo closed"])
+        let slow = try await TestClients.runOffThePool(["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/\(fixture.port); cat <&3 >/dev/null; echo closed"])
         #expect(slow.output.contains("closed"))
         #expect(Date().timeIntervalSince(started) < 10)
     }

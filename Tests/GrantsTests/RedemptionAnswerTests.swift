@@ -1,5 +1,5 @@
 import Foundation
-@testable import Grants
+@testable import TokenRedemption
 import Resources
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import Grants
 import Logging
 import Resources
+import TokenRedemption
 
 /// Serves this site's AccessGrants and TokenRequests and redeems its AccessTokens, deciding their statuses.
 /// Owned by the `SiteAgent` and used only from it.
