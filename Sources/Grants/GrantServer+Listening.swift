@@ -1,0 +1,61 @@
+import Certificates
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// Binding the server: TLS 1.3 in front of every accepted connection, within the server's limits. (The fuzz build of
+/// this module leaves this file out: it drives the request handling without TLS, so it needs no NIOSSL.)
+extension GrantServer {
+    /// Starts listening with the given server certificate, unless already listening.
+    public func start(credentials: TLSCredentials) async throws {
+        if isRunning { return }
+        let certificates = try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8))
+        let key = try NIOSSLPrivateKey(bytes: Array(credentials.privateKeyPEM.utf8), format: .pem)
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv13
+        let sslContext = try NIOSSLContext(configuration: configuration)
+        let limits = limits
+        let connections = connections
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: host, port: requestedPort) { channel in
+                channel.eventLoop.makeCompletedFuture { () throws -> AcceptedConnection in
+                    let pipeline = channel.pipeline.syncOperations
+                    guard connections.admit(channel) else {
+                        try pipeline.addHandler(CloseWhenActive())
+                        return .refused
+                    }
+                    do {
+                        try pipeline.addHandler(ConnectionDeadline(limits.connectionDeadline))
+                        try pipeline.addHandler(IdleStateHandler(readTimeout: limits.readTimeout))
+                        try pipeline.addHandler(CloseOnIdle())
+                        try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
+                        try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                        return .connection(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                    } catch {
+                        // Closing gives the connection's place back.
+                        channel.close(promise: nil)
+                        throw error
+                    }
+                }
+            }
+        let task = Task { [self] in
+            do {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await server.executeThenClose { inbound in
+                        for try await accepted in inbound {
+                            guard case .connection(let connection) = accepted else { continue }
+                            group.addTask { await self.serve(connection) }
+                        }
+                    }
+                }
+            } catch {
+                logger.debug("grant server stopped: \(error)")
+            }
+        }
+        running.withLock { $0 = (server.channel, task) }
+        logger.info("grant server listening", metadata: ["address": "\(host):\(server.channel.localAddress?.port ?? requestedPort)"])
+    }
+}
