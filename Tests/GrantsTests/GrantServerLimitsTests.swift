@@ -19,6 +19,19 @@ struct GrantServerLimitsTests {
         return limits
     }
 
+    /// Runs `body` with a started fixture and stops its server afterwards, whether `body` throws or not.
+    static func withServer(limiter: FailureLimiter = FailureLimiter(limit: 1000), limits: GrantServer.Limits = GrantServer.Limits(),
+                           _ body: (ServerFixture) async throws -> Void) async throws {
+        let fixture = try await ServerFixture(limiter: limiter, limits: limits)
+        do {
+            try await body(fixture)
+        } catch {
+            await fixture.server.stop()
+            throw error
+        }
+        await fixture.server.stop()
+    }
+
     static func caFile(_ fixture: ServerFixture) throws -> URL {
         let file = fixture.directory.appendingPathComponent("ca.crt")
         try fixture.serverCA.certificatePEM.write(to: file, atomically: true, encoding: .utf8)
@@ -29,107 +42,105 @@ struct GrantServerLimitsTests {
     /// both while the TLS handshake is trickled and while the request is trickled after it.
     @Test(arguments: [false, true])
     func tricklingClientIsClosedByTheDeadline(afterHandshake: Bool) async throws {
-        let fixture = try await ServerFixture(limits: Self.limits(readTimeout: .seconds(1), deadline: .milliseconds(2500)))
-        defer { Task { await fixture.server.stop() } }
-        let record = try fixture.grant("g")
-        // Timed from before the connection: on a loaded machine the handshake alone can take a while, and the
-        // deadline runs from the server's accept.
-        let started = ContinuousClock.now
-        let channel = try await TestClients.connect(port: fixture.port, tlsTrusting: afterHandshake ? fixture.serverCA.certificatePEM : nil)
-        defer { channel.close(promise: nil) }
-        let bytes: [UInt8]
-        if afterHandshake {
-            bytes = Array("POST /\(record.uid) HTTP/1.1\r\nHost: x\r\nContent-Length: 24\r\n\r\n\(record.code)".utf8)
-        } else {
-            // A TLS handshake record announcing 16 KiB, then its body a byte at a time.
-            try? await channel.writeAndFlush(ByteBuffer(bytes: [0x16, 0x03, 0x01, 0x40, 0x00])).get()
-            bytes = [0]
+        try await Self.withServer(limits: Self.limits(readTimeout: .seconds(1), deadline: .milliseconds(2500))) { fixture in
+            let record = try fixture.grant("g")
+            // Before the connection exists, so before the server's deadline starts.
+            let began = ContinuousClock.now
+            let channel = try await TestClients.connect(port: fixture.port, tlsTrusting: afterHandshake ? fixture.serverCA.certificatePEM : nil)
+            defer { channel.close(promise: nil) }
+            let bytes: [UInt8]
+            if afterHandshake {
+                bytes = Array("POST /\(record.uid) HTTP/1.1\r\nHost: x\r\nContent-Length: 24\r\n\r\n\(record.code)".utf8)
+            } else {
+                // A TLS handshake record announcing 16 KiB, then its body a byte at a time.
+                try await channel.writeAndFlush(ByteBuffer(bytes: [0x16, 0x03, 0x01, 0x40, 0x00])).get()
+                bytes = [0]
+            }
+            let closed = try await TestClients.trickle(bytes, over: channel, every: .milliseconds(400), giveUpAfter: .seconds(8))
+            let open = try #require(closed, "the trickling connection was never closed") - began
+            #expect(open >= .milliseconds(2500), "closed after \(open): before the deadline (by the idle timeout?)")
+            #expect(open < .seconds(5), "closed only after \(open)")
+            #expect(fixture.ledger.record(named: "g")?.redemptions == 0)
         }
-        _ = try await TestClients.trickle(bytes, over: channel, every: .milliseconds(400), giveUpAfter: .seconds(8))
-        let open = ContinuousClock.now - started
-        #expect(!channel.isActive, "the trickling connection was never closed")
-        #expect(open >= .milliseconds(2300), "closed after \(open): before the deadline (by the idle timeout?)")
-        #expect(open < .milliseconds(4500), "closed only after \(open)")
-        #expect(fixture.ledger.record(named: "g")?.redemptions == 0)
     }
 
     /// With room for three connections, three idle ones fill it: the fourth is closed at once, the three stay,
     /// and a redemption works again as soon as one of them goes.
     @Test func connectionsBeyondTheCapAreClosedAtOnce() async throws {
-        let fixture = try await ServerFixture(limits: Self.limits(connections: 3))
-        defer { Task { await fixture.server.stop() } }
-        let record = try fixture.grant("g")
-        var idle: [Channel] = []
-        for _ in 0..<3 { idle.append(try await TestClients.connect(port: fixture.port)) }
-        defer { for channel in idle { channel.close(promise: nil) } }
-        #expect(try await TestClients.eventually { fixture.server.connectionCount == 3 })
+        try await Self.withServer(limits: Self.limits(connections: 3)) { fixture in
+            let record = try fixture.grant("g")
+            var idle: [Channel] = []
+            for _ in 0..<3 { idle.append(try await TestClients.connect(port: fixture.port)) }
+            defer { for channel in idle { channel.close(promise: nil) } }
+            #expect(try await TestClients.eventually { fixture.server.connectionCount == 3 })
 
-        let extra = try await TestClients.connect(port: fixture.port)
-        defer { extra.close(promise: nil) }
-        #expect(try await TestClients.eventually(within: .seconds(2)) { !extra.isActive }, "the connection beyond the cap was not closed")
-        await #expect(throws: TokenRedeemer.Failure.self) {
-            try await TokenRedeemer.redeem(fixture.token(record), name: "full", subject: "w", timeout: .seconds(3))
+            let extra = try await TestClients.connect(port: fixture.port)
+            defer { extra.close(promise: nil) }
+            #expect(try await TestClients.eventually(within: .seconds(2)) { !extra.isActive }, "the connection beyond the cap was not closed")
+            await #expect(throws: TokenRedeemer.Failure.self) {
+                try await TokenRedeemer.redeem(fixture.token(record), name: "full", subject: "w", timeout: .seconds(3))
+            }
+            #expect(idle.allSatisfy { $0.isActive }, "a refused connection disturbed the ones being served")
+            #expect(fixture.server.connectionCount == 3)
+
+            try await idle.removeFirst().close()
+            #expect(try await TestClients.eventually { fixture.server.connectionCount == 2 })
+            let outcome = try await TokenRedeemer.redeem(fixture.token(record), name: "freed", subject: "w")
+            #expect(outcome.secret.name == "freed")
+            #expect(fixture.ledger.record(named: "g")?.redemptions == 1)
+            #expect(idle.allSatisfy { $0.isActive })
         }
-        #expect(idle.allSatisfy { $0.isActive }, "a refused connection disturbed the ones being served")
-        #expect(fixture.server.connectionCount == 3)
-
-        try await idle.removeFirst().close()
-        #expect(try await TestClients.eventually { fixture.server.connectionCount == 2 })
-        let outcome = try await TokenRedeemer.redeem(fixture.token(record), name: "freed", subject: "w")
-        #expect(outcome.secret.name == "freed")
-        #expect(fixture.ledger.record(named: "g")?.redemptions == 1)
-        #expect(idle.allSatisfy { $0.isActive })
     }
 
     /// Wrong codes from 127.0.0.2, 127.0.0.3, ... each stay under the per-address limit, but together they reach
     /// the /24's limit: then every address in 127.0.0.0/24 gets 429, while 127.0.1.0/24 is still answered.
     @Test func guessesSpreadOverANetworkHitItsLimit() async throws {
-        let fixture = try await ServerFixture(limiter: FailureLimiter(limit: 3, networkLimit: 6, window: 60))
-        defer { Task { await fixture.server.stop() } }
-        let record = try fixture.grant("g")
-        let caFile = try Self.caFile(fixture)
-        let url = "https://127.0.0.1:\(fixture.port)/\(record.uid)"
-        var statuses: [String] = []
-        for host in 2...5 {
-            for _ in 0..<2 { statuses.append(try await TestClients.curlStatus(url, code: "guess", from: "127.0.0.\(host)", caFile: caFile)) }
+        try await Self.withServer(limiter: FailureLimiter(limit: 3, networkLimit: 6, window: 60)) { fixture in
+            let record = try fixture.grant("g")
+            let caFile = try Self.caFile(fixture)
+            let url = "https://127.0.0.1:\(fixture.port)/\(record.uid)"
+            var statuses: [String] = []
+            for host in 2...5 {
+                for _ in 0..<2 { statuses.append(try await TestClients.curlStatus(url, code: "guess", from: "127.0.0.\(host)", caFile: caFile)) }
+            }
+            #expect(statuses == ["403", "403", "403", "403", "403", "403", "429", "429"])
+            #expect(try await TestClients.curlStatus(url, code: record.code, from: "127.0.0.9", caFile: caFile) == "429")
+            #expect(try await TestClients.curlStatus(url, code: "guess", from: "127.0.1.2", caFile: caFile) == "403")
+            #expect(try await TestClients.curlStatus(url, code: record.code, from: "127.0.1.3", caFile: caFile) == "200")
         }
-        #expect(statuses == ["403", "403", "403", "403", "403", "403", "429", "429"])
-        #expect(try await TestClients.curlStatus(url, code: record.code, from: "127.0.0.9", caFile: caFile) == "429")
-        #expect(try await TestClients.curlStatus(url, code: "guess", from: "127.0.1.2", caFile: caFile) == "403")
-        #expect(try await TestClients.curlStatus(url, code: record.code, from: "127.0.1.3", caFile: caFile) == "200")
     }
 
     /// A bad `name` is refused before the redemption is counted; so are a missing site and an edge site.
     @Test func refusedRequestsNeverUseARedemption() async throws {
-        let fixture = try await ServerFixture()
-        defer { Task { await fixture.server.stop() } }
-        let record = try fixture.grant("g", allowed: 2)
-        for name in ["Bad_Name", "-x", "a_b", "x.", String(repeating: "a", count: 254)] {
-            await #expect(throws: TokenRedeemer.Failure.rejected(status: 400, message: RedemptionFailure.invalidName(name).message)) {
-                try await TokenRedeemer.redeem(fixture.token(record), name: name, subject: "w")
+        try await Self.withServer { fixture in
+            let record = try fixture.grant("g", allowed: 2)
+            for name in ["Bad_Name", "-x", "a_b", "x.", String(repeating: "a", count: 254)] {
+                await #expect(throws: TokenRedeemer.Failure.rejected(status: 400, message: RedemptionFailure.invalidName(name).message)) {
+                    try await TokenRedeemer.redeem(fixture.token(record), name: name, subject: "w")
+                }
             }
-        }
-        #expect(fixture.ledger.record(named: "g")?.redemptions == 0)
+            #expect(fixture.ledger.record(named: "g")?.redemptions == 0)
 
-        let context = RedemptionContext(siteName: "east", edge: false, issuer: fixture.siteCA, endpoints: [
-            LinkSpec.Endpoint(name: "inter-router", host: "127.0.0.1", port: "55671", group: "east"),
-        ])
-        fixture.server.setContext(nil)
-        await #expect(throws: TokenRedeemer.Failure.rejected(status: 500, message: "Site not yet defined")) {
-            try await TokenRedeemer.redeem(fixture.token(record), name: "l", subject: "w")
-        }
-        var edge = context
-        edge.edge = true
-        fixture.server.setContext(edge)
-        await #expect(throws: TokenRedeemer.Failure.rejected(status: 500, message: "Edge sites cannot accept incoming links from remote sites")) {
-            try await TokenRedeemer.redeem(fixture.token(record), name: "l", subject: "w")
-        }
-        #expect(fixture.ledger.record(named: "g")?.redemptions == 0)
+            let context = RedemptionContext(siteName: "east", edge: false, issuer: fixture.siteCA, endpoints: [
+                LinkSpec.Endpoint(name: "inter-router", host: "127.0.0.1", port: "55671", group: "east"),
+            ])
+            fixture.server.setContext(nil)
+            await #expect(throws: TokenRedeemer.Failure.rejected(status: 500, message: "Site not yet defined")) {
+                try await TokenRedeemer.redeem(fixture.token(record), name: "l", subject: "w")
+            }
+            var edge = context
+            edge.edge = true
+            fixture.server.setContext(edge)
+            await #expect(throws: TokenRedeemer.Failure.rejected(status: 500, message: "Edge sites cannot accept incoming links from remote sites")) {
+                try await TokenRedeemer.redeem(fixture.token(record), name: "l", subject: "w")
+            }
+            #expect(fixture.ledger.record(named: "g")?.redemptions == 0)
 
-        // A DNS subdomain (with dots) is a name Skupper v2 accepts too.
-        fixture.server.setContext(context)
-        let caFile = try Self.caFile(fixture)
-        #expect(try await TestClients.curlStatus("https://127.0.0.1:\(fixture.port)/\(record.uid)", code: record.code, name: "to.east", caFile: caFile) == "200")
-        #expect(fixture.ledger.record(named: "g")?.redemptions == 1)
+            // A DNS subdomain (with dots) is a name Skupper v2 accepts too.
+            fixture.server.setContext(context)
+            let caFile = try Self.caFile(fixture)
+            #expect(try await TestClients.curlStatus("https://127.0.0.1:\(fixture.port)/\(record.uid)", code: record.code, name: "to.east", caFile: caFile) == "200")
+            #expect(fixture.ledger.record(named: "g")?.redemptions == 1)
+        }
     }
 }

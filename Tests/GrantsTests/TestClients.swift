@@ -26,17 +26,22 @@ enum TestClients {
     }
 
     /// Sends `bytes` one by one, `interval` apart, until the server closes the connection or `limit` passes;
-    /// returns how long the connection stayed open.
-    static func trickle(_ bytes: [UInt8], over channel: Channel, every interval: Duration, giveUpAfter limit: Duration) async throws -> Duration {
+    /// returns when the close was seen (to within 50 ms), or nil if the connection is still open.
+    static func trickle(_ bytes: [UInt8], over channel: Channel, every interval: Duration, giveUpAfter limit: Duration) async throws -> ContinuousClock.Instant? {
         let clock = ContinuousClock()
-        let started = clock.now
+        let end = clock.now + limit
+        var nextWrite = clock.now
         var index = 0
-        while channel.isActive && clock.now - started < limit {
-            try? await channel.writeAndFlush(ByteBuffer(bytes: [bytes[index % bytes.count]])).get()
-            index += 1
-            try await Task.sleep(for: interval)
+        while clock.now < end {
+            guard channel.isActive else { return clock.now }
+            if clock.now >= nextWrite {
+                try? await channel.writeAndFlush(ByteBuffer(bytes: [bytes[index % bytes.count]])).get()
+                index += 1
+                nextWrite += interval
+            }
+            try await Task.sleep(for: .milliseconds(50))
         }
-        return clock.now - started
+        return channel.isActive ? nil : clock.now
     }
 
     /// Waits until `condition` holds, polling; false if it still does not after `limit`.
