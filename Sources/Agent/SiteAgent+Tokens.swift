@@ -52,8 +52,8 @@ extension SiteAgent {
 
     /// What already uses `name` among the site's own credentials and the user's Secrets, if anything does.
     func reservedNameClash(_ name: String) -> String? {
-        let own = Set(plan.certificates.map(\.name) + [GrantCoordinator.serverCA, GrantCoordinator.serverCertificate,
-                                                         SitePlan.siteCA, SitePlan.localCA, SitePlan.serviceCA, SitePlan.localServer, SitePlan.localClient])
+        // The plan's certificates include the site's CAs and local credentials; the grant server's are kept apart.
+        let own = Set(plan.certificates.map(\.name) + [GrantCoordinator.serverCA, GrantCoordinator.serverCertificate])
         if own.contains(name) { return "this site's own credentials" }
         if let secret = store.resources[ResourceID(.secret, name)], isInput(secret) { return "the Secret in \(secret.source?.file ?? "the input directory")" }
         return nil

@@ -152,20 +152,13 @@ public actor SiteAgent {
         Offload.map(names.count) { index in parse(names[index], in: directory) }.map { $0 ?? nil }
     }
 
-    /// Reads and parses one input file; nil when it is gone or is not a resource file. What stands in its place
-    /// and cannot be read (a directory, a FIFO, a dangling or escaping link) is an error, not a deletion.
+    /// Reads and parses one input file; nil when it is gone or is not a resource file.
     nonisolated static func parse(_ name: String, in directory: URL) -> Result<ResourceLoader.FileContents, ResourceError>? {
         guard ResourceLoader.isResourceFile(name) else { return nil }
-        let displayName = "input/resources/\(name)"
-        switch InputFile.read(name, in: directory, displayName: displayName) {
-        case nil: return nil
-        case .failure(let error): return .failure(error)
-        case .success(let data):
-            do throws(ResourceError) {
-                return .success(try ResourceLoader.parse(data, file: displayName))
-            } catch {
-                return .failure(error)
-            }
+        do throws(ResourceError) {
+            return try ResourceLoader.load(name, in: directory, displayName: "input/resources/\(name)").map { .success($0) }
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -253,13 +246,14 @@ public actor SiteAgent {
             }
             platformState = PlatformState(.stopped, "no Site is defined")
         }
-        externalStatuses = await grants.reconcile(plan: plan, grants: store.resources(of: .accessGrant), requests: store.resources(of: .tokenRequest),
-                                                  accessTokens: store.resources(of: .accessToken), identity: site == nil ? nil : identity)
-        if let site, startRedemptions(siteName: site.name) {
-            // A token was refused before it was sent: its status is decided again.
-            externalStatuses = await grants.reconcile(plan: plan, grants: store.resources(of: .accessGrant), requests: store.resources(of: .tokenRequest),
-                                                      accessTokens: store.resources(of: .accessToken), identity: identity)
+        let accessIdentity = site == nil ? nil : identity
+        func decideAccess() async -> [ResourceID: ResourceStatus] {
+            await grants.reconcile(plan: plan, grants: store.resources(of: .accessGrant), requests: store.resources(of: .tokenRequest),
+                                   accessTokens: store.resources(of: .accessToken), identity: accessIdentity)
         }
+        externalStatuses = await decideAccess()
+        // A token refused before it was sent changes its own status: decided again.
+        if let site, startRedemptions(siteName: site.name) { externalStatuses = await decideAccess() }
 
         // Statuses: all of them when the site or the router changed, otherwise the affected ones and the site-wide kinds.
         if siteWideChanged || statusPlatformState != platformState {

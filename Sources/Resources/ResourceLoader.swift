@@ -31,9 +31,17 @@ public enum ResourceLoader {
     /// Reads and parses a file from disk (symbolic links followed only to regular files in the same directory).
     /// `displayName` is how errors name it.
     public static func load(contentsOf url: URL, displayName: String) throws(ResourceError) -> FileContents {
-        let directory = url.deletingLastPathComponent()
-        switch InputFile.read(url.lastPathComponent, in: directory, displayName: displayName) {
-        case nil: throw ResourceError(SourceLocation(file: displayName, document: 1), "cannot read file: it does not exist")
+        guard let contents = try load(url.lastPathComponent, in: url.deletingLastPathComponent(), displayName: displayName) else {
+            throw ResourceError(SourceLocation(file: displayName, document: 1), "cannot read file: it does not exist")
+        }
+        return contents
+    }
+
+    /// Reads and parses `name` in `directory` through `InputFile`; nil when nothing of that name exists. What stands
+    /// there and cannot be read (a directory, a FIFO, a dangling or escaping link) is an error, not an absence.
+    public static func load(_ name: String, in directory: URL, displayName: String) throws(ResourceError) -> FileContents? {
+        switch InputFile.read(name, in: directory, displayName: displayName) {
+        case nil: return nil
         case .failure(let error): throw error
         case .success(let data): return try parse(data, file: displayName)
         }
