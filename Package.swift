@@ -3,7 +3,8 @@ import PackageDescription
 
 /// What the Grants module needs but TLS (NIOSSL is for its listener, GrantServer+Listening.swift).
 let grantsDependencies: [Target.Dependency] = [
-    "Resources", "Certificates",
+    "Resources", "Certificates", "SiteFiles",
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOPosix", package: "swift-nio"),
@@ -32,13 +33,16 @@ let package = Package(
     targets: [
         /// libsystemd's sd-daemon API (sd_notify, watchdog).
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        /// What the agent and the CLI both read and write: the namespace's directory layout, atomic and private
+        /// files, the agent's lock and info file, the version, the platform names, text quoting, blocking work.
+        .target(name: "SiteFiles"),
         /// Resource model, YAML loading and validation.
-        .target(name: "Resources", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Resources", dependencies: ["SiteFiles", .product(name: "Yams", package: "Yams")]),
         /// skupper-router configuration rendering.
-        .target(name: "RouterConfig", dependencies: ["Resources"]),
+        .target(name: "RouterConfig", dependencies: ["Resources", "SiteFiles"]),
         /// Site CA, server and client certificates.
         .target(name: "Certificates", dependencies: [
-            "Resources",
+            "Resources", "SiteFiles",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -46,7 +50,7 @@ let package = Package(
         ]),
         /// Router platforms: render-only, Docker/Podman Engine API, systemd.
         .target(name: "Platforms", dependencies: [
-            "Resources", "RouterConfig",
+            "Resources", "RouterConfig", "SiteFiles",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -55,26 +59,26 @@ let package = Package(
         .target(name: "Grants", dependencies: grantsDependencies + [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         /// Redeeming an AccessToken at another site's grant server (the HTTP client side, apart from the server's module).
         .target(name: "TokenRedemption", dependencies: [
-            "Resources", "Certificates",
+            "Resources", "Certificates", "SiteFiles",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         /// The site agent: directory watch, reconcile, status, sd_notify.
         .target(name: "Agent", dependencies: [
-            "Resources", "RouterConfig", "Certificates", "Platforms", "Grants", "TokenRedemption", "CSystemd",
+            "SiteFiles", "Resources", "RouterConfig", "Certificates", "Platforms", "Grants", "TokenRedemption", "CSystemd",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         /// The `skupper` command tree.
         .target(name: "CLI", dependencies: [
-            "Resources", "Agent", "Platforms",
+            "SiteFiles", "Resources", "Platforms",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "skupperd", dependencies: [
-            "Agent",
+            "Agent", "SiteFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -82,23 +86,26 @@ let package = Package(
         .executableTarget(name: "skupper", dependencies: ["CLI"]),
         /// Benchmarks: `swift build -c release && .build/release/bench` prints a table and JSON.
         .executableTarget(name: "bench", dependencies: [
-            "Certificates", "Resources", "TestSupport",
+            "Certificates", "Resources", "SiteFiles", "TestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Benchmarks/bench"),
-        .testTarget(name: "ResourcesTests", dependencies: ["Resources", "TestSupport"]),
-        .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources", "TestSupport"]),
-        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "TestSupport"]),
+        .testTarget(name: "ResourcesTests", dependencies: ["Resources", "SiteFiles", "TestSupport"]),
+        .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources", "SiteFiles", "TestSupport"]),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "SiteFiles", "TestSupport"]),
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
-        .target(name: "TestSupport", dependencies: ["Resources"], path: "Tests/TestSupport"),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Grants", "TokenRedemption", "Resources", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "TestSupport"]),
-        .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["Resources", "SiteFiles"], path: "Tests/TestSupport"),
+        .testTarget(name: "AgentTests", dependencies: [
+            "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "SiteFiles", "TestSupport"]),
+        .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "SiteFiles", "TestSupport"]),
         /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.
-        .testTarget(name: "SystemdTests", dependencies: ["Platforms", "Agent", "CLI", "Resources", "TestSupport"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Platforms", "Agent", "CLI", "Resources", "SiteFiles", "TestSupport"]),
         .testTarget(name: "GrantsTests", dependencies: [
-            "Grants", "TokenRedemption", "Certificates", "Resources", "TestSupport",
+            "Grants", "TokenRedemption", "Certificates", "Resources", "SiteFiles", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -118,9 +125,9 @@ if Context.environment["SKUPPER_FUZZ"] == "1" {
         grants.exclude = ["GrantServer+Listening.swift"]
     }
     package.targets += [
-        .executableTarget(name: "fuzz-resource-loader", dependencies: ["Resources"], path: "Fuzz/ResourceLoader", exclude: ["corpus", "dictionary"]),
+        .executableTarget(name: "fuzz-resource-loader", dependencies: ["Resources", "SiteFiles"], path: "Fuzz/ResourceLoader", exclude: ["corpus", "dictionary"]),
         .executableTarget(name: "fuzz-grant-requests", dependencies: [
-            "Grants", "Certificates", "Resources",
+            "Grants", "Certificates", "Resources", "SiteFiles",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import SiteFiles
 
 /// Resource directories of a given size for the benchmarks.
 enum BenchFixtures {

@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import SiteFiles
 
 /// How an agent is set up: which namespace directory, which platform, which version to report.
 public struct AgentOptions: Sendable {

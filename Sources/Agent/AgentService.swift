@@ -1,13 +1,21 @@
 import Foundation
+import Grants
 import Logging
-import ServiceLifecycle
+import Platforms
 import Resources
+import ServiceLifecycle
+import SiteFiles
 import UnixSignals
 
-/// Runs a `SiteAgent` as a service: watches the input directory, reloads on SIGHUP, keeps the watchdog fed,
-/// and tells the service manager what it is doing (READY, STATUS, RELOADING, STOPPING, WATCHDOG).
+/// The agent as a service: one loop over one stream of events (files changed, SIGHUP, ticks, the watchdog,
+/// redemptions, token outcomes, router checks), each handled by the `SiteAgent` in turn; the event sources and
+/// the work the agent asks for run as child tasks of the loop. Tells the service manager what it is doing
+/// (READY, STATUS, RELOADING, STOPPING, WATCHDOG).
 public struct AgentService: Service {
-    public let agent: SiteAgent
+    public let options: AgentOptions
+    let platform: any RouterPlatform
+    let grantServer: GrantServer
+    let ledger: GrantLedger
     /// The namespace's lock, held for the agent's life.
     let lock: AgentLock
     let notifier: SystemdNotifier
@@ -15,15 +23,26 @@ public struct AgentService: Service {
     /// How long a stop may take before the process exits anyway (every write is atomic, so nothing tears).
     public static let shutdownDeadline = Duration.milliseconds(1800)
 
-    public init(agent: SiteAgent, lock: AgentLock, notifier: SystemdNotifier = SystemdNotifier(), logger: Logger) {
-        self.agent = agent
+    /// - Parameter grantServer: the grant server, run by the same service group; the agent tells it when to listen.
+    public init(options: AgentOptions, platform: any RouterPlatform, grantServer: GrantServer, ledger: GrantLedger, lock: AgentLock,
+                notifier: SystemdNotifier = SystemdNotifier(), logger: Logger) {
+        self.options = options
+        self.platform = platform
+        self.grantServer = grantServer
+        self.ledger = ledger
         self.lock = lock
         self.notifier = notifier
         self.logger = logger
     }
 
+    /// The grant server and its ledger for a namespace, to run beside the agent.
+    public static func grantServer(_ options: AgentOptions, logger: Logger) -> (GrantServer, GrantLedger) {
+        let ledger = AccessController.ledger(options.layout)
+        return (GrantServer(host: options.grantServer.bindHost, port: options.grantServer.port, ledger: ledger, logger: logger), ledger)
+    }
+
     public func run() async throws {
-        // The deadline is armed whenever the stop comes, also while the first scan is still running.
+        // The deadline is armed whenever the stop comes, also while the first read is still running.
         try await withGracefulShutdownHandler {
             try await serve()
         } onGracefulShutdown: {
@@ -36,105 +55,129 @@ public struct AgentService: Service {
     }
 
     func serve() async throws {
-        let layout = agent.options.layout
+        let layout = options.layout
         try layout.createDirectories()
-        // Watch before the first scan so no change made during it is missed.
-        let watcher = try DirectoryWatcher(directory: layout.inputResources, quietPeriod: agent.options.debounce)
-        let batches = watcher.batches()
-        try await agent.start()
-        // runtime/agent.yaml names this process (for `skupper system reload|status` outside systemd).
-        let info = AgentInfo(namespace: layout.namespace, platform: agent.platform.name)
-        do { try info.write(layout) } catch { logger.warning("cannot write \(layout.agentInfo.path): \(error)") }
+        // Watch before the first read so no change made during it is missed.
+        let watcher = try DirectoryWatcher(directory: layout.inputResources, quietPeriod: options.debounce)
+        let agent = SiteAgent(options: options, platform: platform, grantServer: grantServer, ledger: ledger, logger: logger)
+        let (events, sink) = AsyncStream.makeStream(of: AgentEvent.self)
+        let info = AgentInfo(namespace: layout.namespace, platform: platform.kind.rawValue)
         defer { info.remove(layout) }
-        let summary = await agent.summary()
-        notifier.ready(status: summary)
-        logger.info("ready", metadata: ["site": "\(summary)", "directory": "\(layout.inputResources.path)"])
 
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
-                // Each batch is read in its own child task, so a huge file being parsed does not hold back the
-                // files that come after it (reconciles still run one at a time, and a later read of a file wins).
-                try await withThrowingDiscardingTaskGroup { batchGroup in
-                    for await batch in batches.cancelOnGracefulShutdown() {
-                        if batch.lost { try await self.recover(watcher) }
-                        // A stop cancels a read under way: the rest of the stop need not wait for a huge file.
-                        batchGroup.addTask { try? await cancelWhenGracefulShutdown { await self.apply(batch) } }
-                    }
+                do { try await watch(watcher, into: sink) } catch {
+                    // Ends the loop, so the group ends with the error.
+                    sink.finish()
+                    throw error
                 }
             }
             group.addTask {
-                let hangups = await UnixSignalsSequence(trapping: .sighup)
-                for await _ in hangups.cancelOnGracefulShutdown() {
-                    await self.reload()
-                }
+                for await _ in await UnixSignalsSequence(trapping: .sighup) { sink.yield(.hangup) }
             }
-            group.addTask {
-                // Time-driven work: token retries, grant and token-request expiry.
-                try? await cancelWhenGracefulShutdown {
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: .seconds(1))
-                        if await self.agent.tick() { self.notifier.status(await self.agent.summary()) }
-                    }
-                }
-            }
+            group.addTask { await every(.seconds(1)) { sink.yield(.tick(Date())) } }
             if let interval = notifier.watchdogInterval {
                 logger.debug("watchdog enabled", metadata: ["interval": "\(interval)"])
-                group.addTask {
-                    try? await cancelWhenGracefulShutdown {
-                        while !Task.isCancelled {
-                            // Feeding the watchdog through the actor proves the agent is not stuck.
-                            _ = await self.agent.reconcileCount
-                            self.notifier.watchdog()
-                            try await Task.sleep(for: interval)
-                        }
+                // Answered by the loop itself: a loop stuck on one event is not fed.
+                group.addTask { await every(interval, first: true) { sink.yield(.watchdog) } }
+            }
+            group.addTask {
+                for await grant in grantServer.redemptions { sink.yield(.grantRedeemed(grant)) }
+            }
+            sink.yield(.start)
+            for await event in events.cancelOnGracefulShutdown() {
+                let reaction: Reaction
+                do {
+                    reaction = try await agent.handle(event)
+                } catch {
+                    // Without its directories the agent cannot run at all; any later failure is one change's.
+                    if case .start = event { throw error }
+                    logger.error("event not applied", metadata: ["event": "\(event.name)", "error": "\(error)"])
+                    continue
+                }
+                for work in reaction.work {
+                    // A stop cancels work under way (a read of a huge file, a redemption): nothing waits for it.
+                    group.addTask { if let next = await work() { sink.yield(next) } }
+                }
+                switch reaction.announcement {
+                case .ready where !info.isWritten(layout):
+                    // runtime/agent.yaml names this process (for `skupper system reload|status` outside systemd).
+                    do { try info.write(layout) } catch {
+                        logger.warning("cannot write the agent info file", metadata: ["path": "\(layout.agentInfo.path)", "error": "\(error)"])
                     }
+                    let summary = agent.summary()
+                    notifier.ready(status: summary)
+                    logger.info("ready", metadata: ["site": "\(summary)", "directory": "\(layout.inputResources.path)"])
+                case .ready:
+                    notifier.ready(status: agent.summary())
+                case .reloading:
+                    notifier.reloading()
+                case .alive:
+                    notifier.watchdog()
+                case nil:
+                    if agent.started, event.changesSummary { notifier.status(agent.summary()) }
                 }
             }
+            sink.finish()
+            group.cancelAll()
         }
     }
 
-    func apply(_ batch: DirectoryWatcher.Batch) async {
-        do {
-            if batch.overflow || batch.lost {
-                logger.warning(batch.lost ? "input directory recreated: reading everything again" : "inotify queue overflowed: reading everything again")
-                try await agent.rescan(reason: batch.lost ? "directory recreated" : "overflow")
+    /// Turns the watcher's batches into events. A lost input directory is created again and watched (while the
+    /// namespace's lock is still in place); with the namespace directory gone the agent exits non-zero, so the
+    /// service manager starts it again on a fresh directory.
+    func watch(_ watcher: DirectoryWatcher, into sink: AsyncStream<AgentEvent>.Continuation) async throws {
+        let layout = options.layout
+        for await batch in watcher.batches() {
+            if batch.lost {
+                guard lock.isInPlace else {
+                    logger.critical("the namespace directory was removed or replaced: exiting so the agent starts again on the new one",
+                                    metadata: ["directory": "\(layout.root.path)"])
+                    throw NamespaceRemoved(path: layout.root.path)
+                }
+                logger.warning("the input directory was removed: creating it again", metadata: ["directory": "\(layout.inputResources.path)"])
+                try layout.createDirectories()
+                try watcher.rewatch()
+                sink.yield(.rescan(reason: "directory recreated"))
+            } else if batch.overflow {
+                logger.warning("inotify queue overflowed: reading everything again")
+                sink.yield(.rescan(reason: "overflow"))
             } else if !batch.names.isEmpty {
-                try await agent.filesChanged(batch.names)
-            } else {
-                return
+                sink.yield(.filesChanged(batch.names))
             }
-        } catch is CancellationError {
-            return
-        } catch {
-            logger.error("reconcile failed: \(error)")
         }
-        notifier.status(await agent.summary())
+    }
+}
+
+/// Calls `body` every `interval` until the task is cancelled (`first`: once at once, too).
+private func every(_ interval: Duration, first: Bool = false, _ body: () -> Void) async {
+    if first { body() }
+    while (try? await Task.sleep(for: interval)) != nil { body() }
+}
+
+extension AgentEvent {
+    /// The event's name, for logs.
+    var name: String {
+        switch self {
+        case .start: "start"
+        case .filesChanged: "files changed"
+        case .rescan: "rescan"
+        case .hangup: "SIGHUP"
+        case .parsed: "input read"
+        case .tick: "tick"
+        case .watchdog: "watchdog"
+        case .platformObserved: "router checked"
+        case .grantRedeemed: "grant redeemed"
+        case .tokenRedeemed: "token redeemed"
+        }
     }
 
-    /// The input directory was deleted or moved away. With the runtime directory (and the lock) still in place it
-    /// is created again and watched, and the input read again; with the namespace directory gone the agent exits
-    /// non-zero, so the service manager starts it again on a fresh directory.
-    func recover(_ watcher: DirectoryWatcher) async throws {
-        let layout = agent.options.layout
-        guard lock.isInPlace else {
-            logger.critical("the namespace directory was removed or replaced: exiting so the agent starts again on the new one",
-                            metadata: ["directory": "\(layout.root.path)"])
-            throw NamespaceRemoved(path: layout.root.path)
+    /// Whether handling it may change the one-line summary (STATUS=).
+    var changesSummary: Bool {
+        switch self {
+        case .parsed, .tick, .platformObserved, .tokenRedeemed: true
+        default: false
         }
-        logger.warning("the input directory was removed: creating it again", metadata: ["directory": "\(layout.inputResources.path)"])
-        try layout.createDirectories()
-        try watcher.rewatch()
-    }
-
-    func reload() async {
-        logger.info("SIGHUP: reloading")
-        notifier.reloading()
-        do {
-            try await agent.rescan(reason: "SIGHUP")
-        } catch {
-            logger.error("reload failed: \(error)")
-        }
-        notifier.ready(status: await agent.summary())
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Resources
+import SiteFiles
 
 /// The `skupper` command tree.
 public struct SkupperCommand: ParsableCommand {

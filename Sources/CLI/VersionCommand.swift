@@ -1,5 +1,6 @@
 import ArgumentParser
 import Resources
+import SiteFiles
 
 /// `skupper version`: this build's version and the Skupper v2 release it follows.
 public struct VersionCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Resources
 import X509
+import SiteFiles
 
 /// Keeps a site's certificates on disk: CAs under `runtime/issuers/`, leaves under `runtime/certs/`.
 /// A certificate is only (re)generated with cause: missing, unreadable, signed by another CA, covering other

@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import SiteFiles
 
 /// A certificate, its private key and the CA that vouches for it, as PEM text:
 /// the `tls.crt`, `tls.key` and `ca.crt` of a Kubernetes TLS Secret.

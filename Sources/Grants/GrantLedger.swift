@@ -1,6 +1,7 @@
 import Foundation
 import Resources
 import Synchronization
+import SiteFiles
 
 /// The grants this site serves and how often each was redeemed. Every redemption is checked and counted
 /// under one lock and persisted (flushed to disk) before it is answered, so counts are exact under concurrency
@@ -147,7 +148,9 @@ public final class GrantLedger: Sendable {
                 commits.committing = true
                 return true
             }
-            if lead { commitPending() }
+            // The writes and their fsync run on a thread of their own, never on the cooperative pool (where they
+            // would hold up the TLS handshakes and the agent); the waiters are resumed from there.
+            if lead { Offload.start(name: "grant-ledger") { self.commitPending() } }
         }
     }
 

@@ -38,7 +38,7 @@ extension GrantServer {
         case .success(let record):
             limiter.forgive(address)
             logger.info("grant redeemed", metadata: ["grant": "\(record.name)", "from": "\(address)", "redemptions": "\(record.redemptions)/\(record.redemptionsAllowed)"])
-            observer.withLock { $0 }?(record)
+            redemptionNotices.yield(record.name)
             return .success(response)
         }
     }

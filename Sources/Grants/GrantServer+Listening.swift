@@ -7,7 +7,8 @@ import NIOSSL
 /// Binding the server: TLS 1.3 in front of every accepted connection, within the server's limits. (The fuzz build of
 /// this module leaves this file out: it drives the request handling without TLS, so it needs no NIOSSL.)
 extension GrantServer {
-    /// Starts listening with the given server certificate, unless already listening.
+    /// Starts listening with the given server certificate, unless already listening: binds here, so the caller
+    /// learns at once whether the address is free; `run()` accepts the connections.
     public func start(credentials: TLSCredentials) async throws {
         if isRunning { return }
         let certificates = try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8))
@@ -41,21 +42,8 @@ extension GrantServer {
                     }
                 }
             }
-        let task = Task { [self] in
-            do {
-                try await withThrowingDiscardingTaskGroup { group in
-                    try await server.executeThenClose { inbound in
-                        for try await accepted in inbound {
-                            guard case .connection(let connection) = accepted else { continue }
-                            group.addTask { await self.serve(connection) }
-                        }
-                    }
-                }
-            } catch {
-                logger.debug("grant server stopped: \(error)")
-            }
-        }
-        running.withLock { $0 = (server.channel, task) }
+        listening.withLock { $0 = server.channel }
+        boundSink.yield(server)
         logger.info("grant server listening", metadata: ["address": "\(host):\(server.channel.localAddress?.port ?? requestedPort)"])
     }
 }

@@ -2,11 +2,14 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
 import Synchronization
 
 /// The token-redemption service: HTTPS (TLS 1.3 only) on its own port, answering `POST /<grant uid>` with the
-/// grant's code as the body, as Skupper v2's grant server does.
-public final class GrantServer: Sendable {
+/// grant's code as the body, as Skupper v2's grant server does. A `Service`: its `run()` serves what `start`
+/// bound (accept loops and connections are its child tasks) until the service group stops it; the agent decides
+/// when to listen, with which certificate, and when to stop listening.
+public final class GrantServer: Service, Sendable {
     /// Limits that keep abusive clients from holding resources.
     public struct Limits: Sendable {
         /// Largest request body accepted (a code is 24 bytes).
@@ -28,9 +31,15 @@ public final class GrantServer: Sendable {
     let limits: Limits
     let logger: Logger
     let context = Mutex<RedemptionContext?>(nil)
-    let observer = Mutex<(@Sendable (GrantRecord) -> Void)?>(nil)
     let connections: ConnectionGate
-    let running = Mutex<(channel: Channel, task: Task<Void, Never>)?>(nil)
+    /// The listening channel, while there is one.
+    let listening = Mutex<Channel?>(nil)
+    /// Channels bound by `start`, handed to `run()` to accept on.
+    let bound: AsyncStream<Listener>
+    let boundSink: AsyncStream<Listener>.Continuation
+    /// The names of grants redeemed (counted and on disk); a burst that nobody read yet is told once.
+    public let redemptions: AsyncStream<String>
+    let redemptionNotices: AsyncStream<String>.Continuation
 
     public init(host: String, port: Int, ledger: GrantLedger, limiter: FailureLimiter = FailureLimiter(), limits: Limits = Limits(), logger: Logger) {
         self.host = host
@@ -40,32 +49,40 @@ public final class GrantServer: Sendable {
         self.limits = limits
         self.logger = logger
         connections = ConnectionGate(capacity: limits.maximumConnections)
+        (bound, boundSink) = AsyncStream.makeStream(of: Listener.self)
+        (redemptions, redemptionNotices) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Replaces what redemptions are answered with.
     public func setContext(_ newContext: RedemptionContext?) { context.withLock { $0 = newContext } }
 
-    /// Sets what is told of each successful redemption (after it is counted).
-    public func onRedemption(_ handler: @escaping @Sendable (GrantRecord) -> Void) { observer.withLock { $0 = handler } }
-
     /// Whether it is listening.
-    public var isRunning: Bool { running.withLock { $0 != nil } }
+    public var isRunning: Bool { listening.withLock { $0 != nil } }
 
     /// The port it is bound to (useful when started on port 0).
-    public var boundPort: Int? { running.withLock { $0?.channel.localAddress?.port } }
+    public var boundPort: Int? { listening.withLock { $0?.localAddress?.port } }
 
     /// Connections open now (at most `limits.maximumConnections`).
     public var connectionCount: Int { connections.count }
 
     /// Stops listening (connections in flight finish).
     public func stop() async {
-        guard let current = running.withLock({ value -> (channel: Channel, task: Task<Void, Never>)? in
-            defer { value = nil }
-            return value
-        }) else { return }
-        try? await current.channel.close()
-        current.task.cancel()
+        guard let channel = listening.withLock({ $0.take() }) else { return }
+        try? await channel.close()
         logger.info("grant server stopped")
+    }
+
+    /// Serves every listener `start` binds, until the service group shuts down or the task is cancelled; then stops
+    /// listening, and connections still open are cancelled.
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            for await listener in bound.cancelOnGracefulShutdown() {
+                group.addTask { await self.accept(listener) }
+            }
+            await stop()
+            group.cancelAll()
+        }
+        redemptionNotices.finish()
     }
 
     func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
@@ -94,6 +111,27 @@ public final class GrantServer: Sendable {
             }
             for responsePart in GrantResponse.parts(for: result) { try await write(responsePart) }
             return
+        }
+    }
+}
+
+extension GrantServer {
+    /// A bound channel whose connections `run()` accepts.
+    typealias Listener = NIOAsyncChannel<AcceptedConnection, Never>
+
+    /// Accepts connections on `listener` until it is closed, each served in a child task.
+    func accept(_ listener: Listener) async {
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await listener.executeThenClose { inbound in
+                    for try await accepted in inbound {
+                        guard case .connection(let connection) = accepted else { continue }
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } catch {
+            logger.debug("grant listener closed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -1,11 +1,15 @@
 import Resources
+import SiteFiles
 
 /// Renders the router configuration and certificates and runs no router: for trying a site out, for tests,
 /// and for routers started by other means. Paths in the configuration are the host's.
 public struct RenderOnlyPlatform: RouterPlatform {
     public init() {}
 
-    public var name: String { "linux" }
+    public var kind: PlatformKind { .render }
+
+    /// The configuration is rendered for a router run on this host, as the linux platform's.
+    public var metadataName: String { PlatformKind.linux.rawValue }
 
     public func sslProfileBasePath(for layout: SiteLayout) -> String { layout.root.path }
 

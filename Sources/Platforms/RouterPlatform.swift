@@ -1,9 +1,12 @@
 import Resources
+import SiteFiles
 
 /// What runs the router for a site: nothing (render only), a container engine, or systemd.
 public protocol RouterPlatform: Sendable {
-    /// The platform's name as written in the router metadata ("linux", "docker", "podman", "systemd").
-    var name: String { get }
+    /// Which platform this is (the name users give it).
+    var kind: PlatformKind { get }
+    /// The platform's name as the router metadata carries it ("linux", "docker", "podman"), as Skupper v2 writes it.
+    var metadataName: String { get }
     /// The path under which the router finds `runtime/certs`, as written in sslProfiles.
     func sslProfileBasePath(for layout: SiteLayout) -> String
     /// Brings the router in line with the rendered configuration; `configChanged` says whether

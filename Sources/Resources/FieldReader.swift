@@ -1,3 +1,4 @@
+import SiteFiles
 import Yams
 
 /// Reads typed fields out of a YAML mapping, turning every mismatch into a `ResourceError`
@@ -72,11 +73,6 @@ public struct FieldReader {
         return text
     }
 
-    /// A value as errors show it: quoted, its first line only, at most 60 characters.
-    public static func quote(_ text: String) -> String {
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r" }
-        return "\"\(firstLine.prefix(60))\"" + (firstLine.count < text.count ? " (first line)" : "")
-    }
 
     /// An integer field; a quoted number is accepted, anything else is an error.
     public func int(_ key: String) throws -> Int? {
@@ -185,7 +181,7 @@ public struct FieldReader {
     static func describe(_ node: Node) -> String {
         switch node {
         // Never more than the start of the value's first line: errors are logged and written to input-errors.yaml.
-        case .scalar(let scalar): return quote(scalar.string)
+        case .scalar(let scalar): return QuotedText.excerpt(scalar.string)
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"

@@ -1,3 +1,5 @@
+import SiteFiles
+
 /// Kubernetes-style object metadata: name, namespace, labels and annotations.
 public struct ObjectMeta: Sendable, Hashable {
     public var name: String
@@ -21,7 +23,7 @@ public struct ObjectMeta: Sendable, Hashable {
 
     /// Skupper v2's words for a name that is not a lowercase RFC 1123 label.
     public static func labelError(_ name: String) -> String {
-        "invalid name \(FieldReader.quote(name)): a lowercase RFC 1123 name must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+        "invalid name \(QuotedText.excerpt(name)): a lowercase RFC 1123 name must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
     }
 
     /// Whether `name` is a valid RFC 1123 DNS subdomain name, as Kubernetes object names (Secrets) must be:
@@ -37,7 +39,7 @@ public struct ObjectMeta: Sendable, Hashable {
 
     /// Kubernetes' words for a name that is not a DNS subdomain name.
     public static func nameError(_ name: String) -> String {
-        "invalid name \(FieldReader.quote(name)): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+        "invalid name \(QuotedText.excerpt(name)): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
     }
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {

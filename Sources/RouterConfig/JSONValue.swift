@@ -1,3 +1,5 @@
+import SiteFiles
+
 /// A JSON value that keeps object keys in the order they were given, so rendered files are stable.
 public indirect enum JSONValue: Sendable, Hashable {
     case string(String)
@@ -37,7 +39,7 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     func write(to out: inout String, indent: Int) {
         switch self {
-        case .string(let s): Self.quote(s, into: &out)
+        case .string(let s): QuotedText.append(s, .goJSON, to: &out)
         case .int(let i): out += String(i)
         case .bool(let b): out += b ? "true" : "false"
         case .array(let items):
@@ -54,36 +56,12 @@ public indirect enum JSONValue: Sendable, Hashable {
             out += "{\n"
             for (index, (key, value)) in pairs.enumerated() {
                 out += String(repeating: " ", count: indent + 4)
-                Self.quote(key, into: &out)
+                QuotedText.append(key, .goJSON, to: &out)
                 out += ": "
                 value.write(to: &out, indent: indent + 4)
                 out += index == pairs.count - 1 ? "\n" : ",\n"
             }
             out += String(repeating: " ", count: indent) + "}"
         }
-    }
-
-    static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

@@ -1,4 +1,5 @@
 import Resources
+import SiteFiles
 
 /// Renders a site's plan into the router configuration Skupper v2 writes for the same resources.
 public struct RouterConfigRenderer: Sendable {
@@ -57,7 +58,7 @@ public struct RouterConfigRenderer: Sendable {
             }
         }
 
-        let role = plan.routerMode == "edge" ? "edge" : "inter-router"
+        let role = plan.routerMode.linkRole
         for (link, secret) in plan.links {
             let spec = link.link!
             guard let endpoint = spec.endpoint(role: role) else { continue }
@@ -82,7 +83,7 @@ public struct RouterConfigRenderer: Sendable {
 
         let metadata = JSONValue.object([("id", .string(identity.siteId)), ("version", .string(version)), ("platform", .string(platform))])
         var head: [RouterConfig.Entity] = [
-            .init("router", [("id", .string(identity.routerId)), ("mode", .string(plan.routerMode)),
+            .init("router", [("id", .string(identity.routerId)), ("mode", .string(plan.routerMode.rawValue)),
                              ("helloMaxAgeSeconds", .string("3")), ("metadata", .string(Self.compact(metadata)))]),
         ]
         head += profiles.keys.sorted().map { profiles[$0]! }
@@ -136,9 +137,9 @@ public struct RouterConfigRenderer: Sendable {
         guard case .object(let pairs) = value else { return value.serialized() }
         return "{" + pairs.map { key, value in
             var out = ""
-            JSONValue.quote(key, into: &out)
+            QuotedText.append(key, .goJSON, to: &out)
             out += ":"
-            if case .string(let s) = value { JSONValue.quote(s, into: &out) } else { out += value.serialized() }
+            if case .string(let s) = value { QuotedText.append(s, .goJSON, to: &out) } else { out += value.serialized() }
             return out
         }.joined(separator: ",") + "}"
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import SiteFiles
 
 /// The embedded default: a small site for trying the agent out in an empty directory.
 enum ExampleSite {

@@ -5,6 +5,7 @@ import Logging
 import Platforms
 import Resources
 import ServiceLifecycle
+import SiteFiles
 
 /// `skupperd`: the site agent.
 @main
@@ -26,7 +27,7 @@ struct Skupperd: AsyncParsableCommand {
     @Option(name: .customLong("config-dir"), help: "The namespace directory, overriding the default location.")
     var configDir: String?
 
-    @Option(help: "How the router runs: render (no router), linux, docker, podman, systemd. Default: $SKUPPER_PLATFORM, else render.")
+    @Option(help: "How the router runs: \(PlatformKind.choices). Default: $SKUPPER_PLATFORM, else \(PlatformKind.agentDefault.rawValue).")
     var platform: String?
 
     @Option(name: .customLong("container-socket"), help: "The docker/podman engine's unix socket (default: $CONTAINER_ENDPOINT or $DOCKER_HOST, else the engine's usual socket).")
@@ -95,35 +96,39 @@ struct Skupperd: AsyncParsableCommand {
             throw ExitCode(error.isHeld ? AgentLock.heldExitStatus : 1)
         }
         if example { try ExampleSite.seed(layout) }
-        let platformName = platform ?? ProcessInfo.processInfo.environment["SKUPPER_PLATFORM"].flatMap { $0.isEmpty ? nil : $0 } ?? "render"
+        let kind: PlatformKind
+        do {
+            kind = try PlatformKind.resolve(platform, environment: ProcessInfo.processInfo.environment) ?? PlatformKind.agentDefault
+        } catch {
+            throw ValidationError("--platform: \(error)")
+        }
         let routerPlatform: any RouterPlatform
-        switch platformName {
-        case "render", "none": routerPlatform = RenderOnlyPlatform()
-        case "docker", "podman":
+        switch kind {
+        case .render:
+            routerPlatform = RenderOnlyPlatform()
+        case .docker, .podman:
             do {
-                routerPlatform = try ContainerPlatform(engine: ContainerEngineKind(rawValue: platformName)!, socketPath: containerSocket,
+                routerPlatform = try ContainerPlatform(engine: kind == .docker ? .docker : .podman, socketPath: containerSocket,
                                                        routerImage: routerImage, logger: logger)
             } catch {
-                throw ValidationError("--platform \(platformName): \(error)")
+                throw ValidationError("--platform \(kind.rawValue): \(error)")
             }
-        case "systemd", "linux":
+        case .systemd, .linux:
             // The router runs as skupper-<namespace>.service under the system manager (root) or the user's.
             let scope = try systemdScope.map { name in
                 guard let scope = SystemdScope(rawValue: name) else { throw ValidationError("--systemd-scope: \"\(name)\" is not valid: choose system or user") }
                 return scope
             } ?? SystemdScope.current
             routerPlatform = SystemdPlatform(scope: scope, unitDirectory: systemdUnitDir.map { URL(fileURLWithPath: $0) },
-                                             systemctl: systemctl.map { Systemctl(command: $0.split(separator: " ").map(String.init)) })
-        default:
-            throw ValidationError("--platform: unknown or unavailable platform \"\(platformName)\" (expected render, docker, podman, systemd or linux)")
+                                             systemctl: systemctl.map { Systemctl(command: $0.split(separator: " ").map(String.init)) }, kind: kind)
         }
         let grantServer = GrantServerOptions(enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort, advertisedHost: grantServerHost)
         var agentOptions = AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer)
         agentOptions.platformCheckInterval = platformCheckInterval
-        let agent = SiteAgent(options: agentOptions,
-                              platform: routerPlatform, logger: logger)
-        let service = AgentService(agent: agent, lock: lock, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let (grants, ledger) = AgentService.grantServer(agentOptions, logger: logger)
+        let agent = AgentService(options: agentOptions, platform: routerPlatform, grantServer: grants, ledger: ledger, lock: lock, logger: logger)
+        // The grant server is listed first, so it is stopped after the agent (services stop in reverse order).
+        let group = ServiceGroup(configuration: .init(services: [grants, agent], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Resources
 import Testing
 import TestSupport
+import SiteFiles
 
 /// What careless hosts do: a permissive umask, a second agent on the same directory, the directory removed.
 @Suite("Careless hosts")

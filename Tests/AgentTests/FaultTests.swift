@@ -5,6 +5,7 @@ import Resources
 import Testing
 import TestSupport
 import TokenRedemption
+import SiteFiles
 
 @Suite("Faults: crashes, secrets, the notify socket")
 struct FaultTests {

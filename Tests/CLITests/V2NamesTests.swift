@@ -2,6 +2,7 @@ import Foundation
 import Resources
 import Testing
 import TestSupport
+import SiteFiles
 
 /// The names and flags Skupper v2 users type: `token`, `version`, `--version`, `-p`, `-r`.
 @Suite("skupper: Skupper v2's names")

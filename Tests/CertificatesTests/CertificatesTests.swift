@@ -3,6 +3,7 @@ import Foundation
 import Resources
 import Testing
 import TestSupport
+import SiteFiles
 
 @Suite("Certificates")
 struct CertificatesTests {

@@ -26,10 +26,10 @@ struct GrantServerLimitsTests {
         do {
             try await body(fixture)
         } catch {
-            await fixture.server.stop()
+            await fixture.stop()
             throw error
         }
-        await fixture.server.stop()
+        await fixture.stop()
     }
 
     static func caFile(_ fixture: ServerFixture) throws -> URL {

@@ -16,6 +16,8 @@ final class ServerFixture: @unchecked Sendable {
     let siteCA: CertificateAuthority
     let serverCA: CertificateAuthority
     let port: Int
+    /// The server's `run()`, as a service group would run it: it accepts what `start` bound.
+    let serving: Task<Void, Never>
 
     init(limiter: FailureLimiter = FailureLimiter(limit: 1000), limits: GrantServer.Limits = GrantServer.Limits()) async throws {
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("gs-\(UUID().uuidString.prefix(8))")
@@ -31,11 +33,22 @@ final class ServerFixture: @unchecked Sendable {
             LinkSpec.Endpoint(name: "inter-router", host: "127.0.0.1", port: "55671", group: "east"),
             LinkSpec.Endpoint(name: "edge", host: "127.0.0.1", port: "45671", group: "east"),
         ]))
+        let server = server
+        serving = Task { try? await server.run() }
         try await server.start(credentials: credentials)
         port = try #require(server.boundPort)
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
+    deinit {
+        serving.cancel()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Stops the server as the service group does at shutdown, and waits for its connections to end.
+    func stop() async {
+        serving.cancel()
+        await serving.value
+    }
 
     var desired: [GrantLedger.Desired] = []
 
@@ -54,7 +67,7 @@ final class ServerFixture: @unchecked Sendable {
 struct GrantServerTests {
     @Test func redemptionReturnsASecretAndLinkSignedByTheSiteCA() async throws {
         let fixture = try await ServerFixture()
-        defer { Task { await fixture.server.stop() } }
+        defer { fixture.serving.cancel() }
         let record = try fixture.grant("g1")
         let outcome = try await TokenRedeemer.redeem(fixture.token(record), name: "to-east", subject: "west")
         #expect(outcome.secret.name == "to-east")
@@ -72,7 +85,7 @@ struct GrantServerTests {
 
     @Test func wrongCodeUnknownGrantExpiredAndExhausted() async throws {
         let fixture = try await ServerFixture()
-        defer { Task { await fixture.server.stop() } }
+        defer { fixture.serving.cancel() }
         let record = try fixture.grant("g1")
         await #expect(throws: TokenRedeemer.Failure.rejected(status: 403, message: "Redemption of access token refused")) {
             try await TokenRedeemer.redeem(fixture.token(record, code: "wrong"), name: "a", subject: "w")
@@ -95,7 +108,7 @@ struct GrantServerTests {
 
     @Test func exactlyTheAllowedNumberUnderConcurrency() async throws {
         let fixture = try await ServerFixture()
-        defer { Task { await fixture.server.stop() } }
+        defer { fixture.serving.cancel() }
         let record = try fixture.grant("busy", allowed: 3)
         let token = fixture.token(record)
         let results = await withTaskGroup(of: Bool.self) { group in
@@ -116,7 +129,7 @@ struct GrantServerTests {
 
     @Test func countsSurviveARestart() async throws {
         let fixture = try await ServerFixture()
-        defer { Task { await fixture.server.stop() } }
+        defer { fixture.serving.cancel() }
         let record = try fixture.grant("g", allowed: 2)
         _ = try await TokenRedeemer.redeem(fixture.token(record), name: "one", subject: "s")
         let reopened = GrantLedger(directory: fixture.directory.appendingPathComponent("grants"))
@@ -133,7 +146,7 @@ struct GrantServerTests {
             limits.readTimeout = .seconds(3)
             return limits
         }())
-        defer { Task { await fixture.server.stop() } }
+        defer { fixture.serving.cancel() }
         let caFile = fixture.directory.appendingPathComponent("ca.crt")
         try fixture.serverCA.certificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
         let base = "https://127.0.0.1:\(fixture.port)/x"
@@ -157,7 +170,7 @@ struct GrantServerTests {
 
     @Test func wrongCodesInALoopAreRateLimited() async throws {
         let fixture = try await ServerFixture(limiter: FailureLimiter(limit: 5, window: 60))
-        defer { Task { await fixture.server.stop() } }
+        defer { fixture.serving.cancel() }
         let record = try fixture.grant("g")
         var statuses: [Int] = []
         for _ in 0..<8 {

@@ -3,6 +3,7 @@ import Platforms
 import Resources
 import Testing
 import TestSupport
+import SiteFiles
 
 /// A namespace of its own for one test, with a rendered configuration and one certificate directory.
 final class ContainerSite: @unchecked Sendable {

@@ -14,7 +14,7 @@ struct PodmanPlatformTests {
         let site = try ContainerSite()
         let platform = try ContainerPlatform(engine: .podman, socketPath: podman.socketPath, routerImage: DockerEngine.standinImage,
                                              pullPolicy: .never, stopTimeout: 5, environment: [:])
-        #expect(platform.name == "podman")
+        #expect(platform.metadataName == "podman")
         let version = try await platform.client.version()
         #expect(version.isPodman)
         #expect(try await platform.client.apiVersion() == "1.41")

@@ -2,6 +2,7 @@ import Foundation
 import Platforms
 import Resources
 import Testing
+import SiteFiles
 
 @Suite("Engine socket and router image selection")
 struct SocketAndImageTests {

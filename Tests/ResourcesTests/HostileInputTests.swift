@@ -2,6 +2,7 @@ import Foundation
 import Resources
 import Testing
 import TestSupport
+import SiteFiles
 
 @Suite("Hostile input: aliases, names, paths, files")
 struct HostileInputTests {

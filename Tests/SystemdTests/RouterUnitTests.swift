@@ -5,6 +5,7 @@ import Platforms
 import Resources
 import Testing
 import TestSupport
+import SiteFiles
 
 /// The router unit's text, `systemd-analyze verify`, and systemctl failures, on this machine (no systemd needed).
 @Suite struct RouterUnitTests {

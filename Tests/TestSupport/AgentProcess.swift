@@ -2,6 +2,7 @@ import Foundation
 import Resources
 #if canImport(Glibc)
 import Glibc
+import SiteFiles
 #endif
 
 /// Where the package's built executables are (next to the test bundle).

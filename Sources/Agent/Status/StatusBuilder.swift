@@ -28,17 +28,17 @@ struct StatusBuilder {
                 result[id] = siteStatus(resource, spec)
             case .listener(let spec):
                 var status = routed(.ready())
-                status.set("hasMatchingConnector", .bool(plan.services.hasConnector(routingKey: spec.routingKey)))
+                status.set(StatusKey.hasMatchingConnector, .bool(plan.services.hasConnector(routingKey: spec.routingKey)))
                 result[id] = status
             case .connector(let spec):
                 var status = routed(.ready())
-                status.set("hasMatchingListener", .bool(plan.services.hasListener(routingKey: spec.routingKey)))
+                status.set(StatusKey.hasMatchingListener, .bool(plan.services.hasListener(routingKey: spec.routingKey)))
                 result[id] = status
             case .link:
                 result[id] = routed(.ready())
             case .routerAccess:
                 let endpoints = plan.routerAccesses.first { $0.name == resource.name }.map(endpointList) ?? []
-                result[id] = routed(.ready(fields: [StatusField("endpoints", .list(endpoints))]))
+                result[id] = routed(.ready(fields: [StatusField(StatusKey.endpoints, .list(endpoints))]))
             case .accessGrant, .accessToken, .tokenRequest:
                 result[id] = .pending("waiting for the grant service")
             case .secret:
@@ -59,12 +59,12 @@ struct StatusBuilder {
 
     func siteStatus(_ resource: Resource, _ spec: SiteSpec) -> ResourceStatus {
         var fields: [StatusField] = [
-            StatusField("sitesInNetwork", .int(1 + plan.links.count)),
+            StatusField(StatusKey.sitesInNetwork, .int(1 + plan.links.count)),
             StatusField("network", .list([])),
         ]
         let endpoints = plan.linkAccesses.flatMap(endpointList)
-        if !endpoints.isEmpty { fields.append(StatusField("endpoints", .list(endpoints))) }
-        fields.append(StatusField("routerMode", .string(plan.routerMode)))
+        if !endpoints.isEmpty { fields.append(StatusField(StatusKey.endpoints, .list(endpoints))) }
+        fields.append(StatusField("routerMode", .string(plan.routerMode.rawValue)))
         fields.append(StatusField("platform", .string(platform.phase.rawValue)))
         let message = fileErrors == 0 ? "OK" : "OK (\(fileErrors) input file\(fileErrors == 1 ? "" : "s") rejected: see runtime/status/input-errors.yaml)"
         var status = routed(.ready(message, fields: fields))

@@ -1,3 +1,4 @@
+import SiteFiles
 import Foundation
 import Resources
 
@@ -54,40 +55,5 @@ struct StatusWriter {
             removals += 1
         }
         return (writes, removals)
-    }
-}
-
-/// The list of rejected input files, `runtime/status/input-errors.yaml`.
-enum InputErrors {
-    static let fileName = "input-errors.yaml"
-
-    /// Writes the file errors (one per file), the errors of Secrets that parse but cannot be used, and the warnings.
-    static func write(_ errors: [String: ResourceError], credentialErrors: [ResourceError] = [], warnings: [String: [ResourceError]],
-                      layout: SiteLayout) throws {
-        let url = layout.status.appendingPathComponent(fileName)
-        if errors.isEmpty && credentialErrors.isEmpty && warnings.values.allSatisfy(\.isEmpty) {
-            try? FileManager.default.removeItem(at: url)
-            return
-        }
-        var text = "# Input files the agent could not apply; the last good contents of each stay in force.\n"
-        text += "errors:\n"
-        let all = errors.map { ($0.key, $0.value) } + credentialErrors.map { ($0.location.file, $0) }
-        for (file, error) in all.sorted(by: { ($0.0, $0.1.location.document) < ($1.0, $1.1.location.document) }) {
-            text += "- file: \(quoted(file))\n  document: \(error.location.document)\n"
-            if let line = error.location.line { text += "  line: \(line)\n" }
-            if let field = error.field { text += "  field: \(quoted(field))\n" }
-            text += "  message: \(quoted(error.message))\n"
-        }
-        let flat = warnings.sorted { $0.key < $1.key }.flatMap { $0.value }
-        if !flat.isEmpty {
-            text += "warnings:\n"
-            for warning in flat { text += "- \(quoted(warning.description))\n" }
-        }
-        try AtomicFile.write(text, to: url, mode: 0o600)
-    }
-
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 }

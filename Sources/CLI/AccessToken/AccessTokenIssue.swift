@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Resources
+import SiteFiles
 
 /// `skupper access-token issue <file>`: creates an AccessGrant, waits for the agent to serve it, and writes the
 /// AccessToken file a remote site redeems.
@@ -60,17 +61,17 @@ public struct AccessTokenIssue: ParsableCommand {
         let grant = Resource(metadata: ObjectMeta(name: grantName), spec: .accessGrant(AccessGrantSpec(
             redemptionsAllowed: redemptionsAllowed, expirationWindow: expirationPeriod.duration)))
         let grantFile = try site.write(grant)
-        let status: ResourceStatus
+        let token: (url: String, ca: String, code: String)
         do {
             Console.out("Waiting for status...")
-            let ready = try site.wait(for: id, timeout: timeout.seconds) { document -> ResourceStatus? in
+            let ready = try site.wait(for: id, timeout: timeout.seconds) { document -> (url: String, ca: String, code: String)? in
                 guard let status = document?.status else { return nil }
+                let grant = AccessGrantStatusView(status)
                 switch status.phase {
                 case .ready:
-                    let complete = ["url", "ca", "code"].allSatisfy { !(status.field($0)?.text ?? "").isEmpty }
-                    return complete ? status : nil
+                    return grant.token
                 case .error:
-                    if status.message.hasPrefix(Self.linkAccessDisabled) {
+                    if grant.linkAccessDisabled {
                         throw CLIError(Self.linkAccessDisabled, hints: ["You can use \"skupper site update --enable-link-access\" to enable it."])
                     }
                     throw CLIError("Grant \"\(grantName)\" is not ready: \(status.message)")
@@ -82,16 +83,16 @@ public struct AccessTokenIssue: ParsableCommand {
                 let message = site.status(id)?.status.message ?? SiteDirectory.noStatusMessage
                 throw CLIError("Grant \"\(grantName)\" is not ready after \(timeout.duration.inWords): \(message); the grant was removed")
             }
-            status = ready
+            token = ready
         } catch {
             site.removeFile(grantFile)
             throw error
         }
 
-        let token = Resource(metadata: ObjectMeta(name: grantName), spec: .accessToken(AccessTokenSpec(
-            url: status.field("url")!.text!, ca: status.field("ca")!.text!, code: status.field("code")!.text!, linkCost: cost)))
+        let tokenResource = Resource(metadata: ObjectMeta(name: grantName), spec: .accessToken(AccessTokenSpec(
+            url: token.url, ca: token.ca, code: token.code, linkCost: cost)))
         do {
-            try AtomicFile.write(ResourceEncoder.yaml(token), to: tokenURL, mode: 0o600, skipIfUnchanged: false)
+            try AtomicFile.write(ResourceEncoder.yaml(tokenResource), to: tokenURL, mode: 0o600, skipIfUnchanged: false)
         } catch {
             site.removeFile(grantFile)
             throw CLIError("cannot write token file \(file): \(error)")

@@ -59,7 +59,7 @@ public struct AccessTokenRedeem: ParsableCommand {
         Console.out("Waiting for status...")
         let redeemed = try site.wait(for: token.id, timeout: timeout.seconds) { document -> Bool? in
             guard let status = document?.status else { return nil }
-            if status.field("redeemed") == .bool(true) { return true }
+            if AccessTokenStatusView(status).redeemed { return true }
             if status.phase == .error {
                 site.removeFile(written)
                 throw CLIError(status.message)

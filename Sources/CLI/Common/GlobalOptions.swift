@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Resources
+import SiteFiles
 
 /// The options every command takes: which namespace, which platform, and where its directory is.
 public struct GlobalOptions: ParsableArguments {
@@ -8,7 +9,7 @@ public struct GlobalOptions: ParsableArguments {
     public var namespace: String = "default"
 
     @Option(name: [.customLong("platform"), .customShort("p")],
-            help: "Set the platform type to use [docker, podman, systemd, linux]. Default: $SKUPPER_PLATFORM, else podman.")
+            help: "Set the platform type to use [\(PlatformKind.choices)]. Default: $SKUPPER_PLATFORM, else what `skupper system install` configured (linux for the system agent, podman for a user's).")
     public var platform: String?
 
     @Option(name: .customLong("config-dir"),
@@ -21,9 +22,12 @@ public struct GlobalOptions: ParsableArguments {
         guard ObjectMeta.isValidName(namespace), !namespace.contains(".") else {
             throw ValidationError("namespace is not valid: \"\(namespace)\" must be a lowercase RFC 1123 label")
         }
-        if let platform = platform ?? ProcessInfo.processInfo.environment["SKUPPER_PLATFORM"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            _ = try Platform.parse(platform)
-        }
+        _ = try platformKind
+    }
+
+    /// The platform named by --platform or $SKUPPER_PLATFORM, if any.
+    public var platformKind: PlatformKind? {
+        get throws { try PlatformKind.resolve(platform, environment: ProcessInfo.processInfo.environment) }
     }
 
     /// The namespace directory the command works in.

@@ -1,3 +1,4 @@
+import SiteFiles
 import Foundation
 import Resources
 import Yams
@@ -33,7 +34,7 @@ public enum Rendering {
         switch node {
         case .mapping(let mapping):
             if mapping.isEmpty { return "{}" }
-            let items = mapping.map { key, value in pad + quoted(key.string ?? "") + ": " + jsonText(value, indent: indent + 1) }
+            let items = mapping.map { key, value in pad + QuotedText.quoted(key.string ?? "", .json) + ": " + jsonText(value, indent: indent + 1) }
             return "{\n" + items.joined(separator: ",\n") + "\n" + closing + "}"
         case .sequence(let sequence):
             if sequence.isEmpty { return "[]" }
@@ -41,29 +42,14 @@ public enum Rendering {
         case .scalar(let scalar):
             switch node.tag.description {
             case Tag.Name.int.rawValue: return scalar.string
-            case Tag.Name.bool.rawValue: return node.bool.map { $0 ? "true" : "false" } ?? quoted(scalar.string)
+            case Tag.Name.bool.rawValue: return node.bool.map { $0 ? "true" : "false" } ?? QuotedText.quoted(scalar.string, .json)
             case Tag.Name.null.rawValue: return "null"
-            case Tag.Name.float.rawValue: return node.float.map { "\($0)" } ?? quoted(scalar.string)
-            default: return quoted(scalar.string)
+            case Tag.Name.float.rawValue: return node.float.map { "\($0)" } ?? QuotedText.quoted(scalar.string, .json)
+            default: return QuotedText.quoted(scalar.string, .json)
             }
         case .alias:
             return "null"
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
 }

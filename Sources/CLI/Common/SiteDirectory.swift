@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import SiteFiles
 
 /// The CLI's view of a namespace directory: the user's resource files under `input/resources`, what the
 /// agent generated under `runtime/resources`, and the agent's status files under `runtime/status`.

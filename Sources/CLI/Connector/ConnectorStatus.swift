@@ -24,7 +24,7 @@ public struct ConnectorStatus: ParsableCommand {
             row: { resource, document in
                 let spec = resource.connector!, status = document.status
                 return [resource.name, status.phase.rawValue, spec.routingKey, spec.host, String(spec.port),
-                        status.field("hasMatchingListener")?.text ?? "false", status.message]
+                        String(ServiceStatusView(status, kind: .connector).hasMatch), status.message]
             }
         ).run(global, name: name, output: output)
     }

@@ -29,13 +29,9 @@ public struct LinkGenerate: ParsableCommand {
         guard let status = site.status(resource.id)?.status else {
             throw CLIError("Site \"\(resource.name)\" has \(SiteDirectory.noStatusMessage)")
         }
-        let endpoints: [(name: String, host: String, port: String, group: String)] = {
-            guard case .list(let items)? = status.field("endpoints") else { return [] }
-            return items.compactMap { item in
-                guard let role = item["name"]?.text, role == "inter-router" || role == "edge", let port = item["port"]?.text else { return nil }
-                return (role, item["host"]?.text ?? "", port, item["group"]?.text ?? "")
-            }
-        }()
+        let endpoints = EndpointsStatusView(status).endpoints.filter { RouterMode.isLinkRole($0.name) }.map { endpoint in
+            (name: endpoint.name, host: endpoint.host, port: endpoint.port, group: endpoint.group ?? "")
+        }
         guard !endpoints.isEmpty else { throw CLIError("this site is not enabled for link access, there are no links created") }
         let access = name ?? endpoints[0].group
         let chosen = endpoints.filter { $0.group == access }

@@ -24,7 +24,7 @@ public struct ListenerStatus: ParsableCommand {
             row: { resource, document in
                 let spec = resource.listener!, status = document.status
                 return [resource.name, status.phase.rawValue, spec.routingKey, spec.host, String(spec.port),
-                        status.field("hasMatchingConnector")?.text ?? "false", status.message]
+                        String(ServiceStatusView(status, kind: .listener).hasMatch), status.message]
             }
         ).run(global, name: name, output: output)
     }

@@ -24,7 +24,7 @@ public struct SiteStatus: ParsableCommand {
         }
         let status = document.status
         var table = Table("NAME", "STATUS", "SITES-IN-NETWORK", "MESSAGE")
-        table.add(resource.name, status.phase.rawValue, status.field("sitesInNetwork")?.text ?? "", status.message)
+        table.add(resource.name, status.phase.rawValue, SiteStatusView(status).sitesInNetwork.map(String.init) ?? "", status.message)
         Console.outRaw(table.text)
     }
 }

@@ -1,3 +1,4 @@
+import SiteFiles
 import Foundation
 import Platforms
 
@@ -59,7 +60,7 @@ Wants=network-online.target
 [Service]
 Type=notify
 NotifyAccess=main
-Environment=SKUPPER_PLATFORM=linux
+Environment=SKUPPER_PLATFORM=\(PlatformKind.installDefault(systemScope: true).rawValue)
 EnvironmentFile=-/etc/default/skupperd
 EnvironmentFile=-/etc/default/skupperd-%i
 ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS
@@ -105,7 +106,7 @@ Documentation=file:///usr/share/doc/skupper-local/README.md
 [Service]
 Type=notify
 NotifyAccess=main
-Environment=SKUPPER_PLATFORM=podman
+Environment=SKUPPER_PLATFORM=\(PlatformKind.installDefault(systemScope: false).rawValue)
 EnvironmentFile=-%h/.config/skupperd.env
 EnvironmentFile=-%h/.config/skupperd-%i.env
 ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS

@@ -1,4 +1,3 @@
-import Agent
 import ArgumentParser
 import Foundation
 import Platforms
@@ -23,7 +22,7 @@ public struct SystemInstall: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        if let platform = options.platform { _ = try Platform.parse(platform) }
+        _ = try options.platform
         if let dir = options.global.configDir, dir.contains(where: \.isWhitespace) {
             throw ValidationError("--config-dir: the agent's unit cannot take a path with white space: \(dir)")
         }
@@ -46,12 +45,13 @@ public struct SystemInstall: ParsableCommand {
             }
             Console.out("Installed \(file.path) (runs \(agent))")
         }
-        var settings: [String] = []
-        if let platform = options.platform { settings.append("SKUPPER_PLATFORM=\(try Platform.parse(platform).rawValue)") }
+        // The platform is always written down, so what this prints is what the agent runs.
+        let platform = try options.platform
+        var settings = ["SKUPPER_PLATFORM=\(platform.rawValue)"]
         if let dir = options.global.configDir {
             settings.append("SKUPPERD_OPTIONS=--config-dir \(URL(fileURLWithPath: dir).standardizedFileURL.path)")
         }
-        if !settings.isEmpty {
+        do {
             let file = AgentUnit.environmentFile(scope, namespace: options.namespace)
             do {
                 try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -65,8 +65,7 @@ public struct SystemInstall: ParsableCommand {
         try options.systemctlChecked(["daemon-reload"])
         try options.systemctlChecked(["enable", options.agentUnit])
         Console.out("Enabled \(options.agentUnit) (\(manager))")
-        let platform = options.platform ?? (scope == .system ? "linux" : "podman")
-        Console.out("Platform \(platform) is now configured for Skupper")
+        Console.out("Platform \(platform.rawValue) is now configured for Skupper")
     }
 
     /// /usr/bin/skupperd when installed, else the skupperd beside the running skupper.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SiteFiles
 import Platforms
 import Resources
 
@@ -26,9 +27,9 @@ public struct SystemOptions: ParsableArguments {
     public var agentUnit: String { AgentUnit.name(namespace: namespace) }
     /// The router's unit (systemd/linux platform).
     public var routerUnit: String { RouterUnit.name(namespace: namespace) }
-    /// The platform named by --platform or $SKUPPER_PLATFORM, if any.
-    public var platform: String? {
-        global.platform ?? ProcessInfo.processInfo.environment["SKUPPER_PLATFORM"].flatMap { $0.isEmpty ? nil : $0 }
+    /// The platform named by --platform or $SKUPPER_PLATFORM, else the one a unit of this scope runs by default.
+    public var platform: PlatformKind {
+        get throws { try global.platformKind ?? PlatformKind.installDefault(systemScope: systemdScope == .system) }
     }
 
     /// `systemctl show` of a unit, or the failure as text.

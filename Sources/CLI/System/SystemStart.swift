@@ -1,7 +1,7 @@
-import Agent
 import ArgumentParser
 import Foundation
 import Resources
+import SiteFiles
 
 /// `skupper system start`: starts the namespace's agent (which renders the site and starts its router).
 public struct SystemStart: ParsableCommand {

@@ -1,8 +1,8 @@
-import Agent
 import ArgumentParser
 import Foundation
 import Platforms
 import Resources
+import SiteFiles
 
 /// `skupper system status`: the agent's and the router's state and the Site's status.
 public struct SystemStatus: ParsableCommand {

@@ -1,8 +1,8 @@
-import Agent
 import ArgumentParser
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import SiteFiles
 #endif
 
 /// `skupper system stop`: stops the namespace's agent and its router. The definition stays.

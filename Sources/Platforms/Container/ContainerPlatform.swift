@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Resources
 import RouterConfig
+import SiteFiles
 
 /// Runs the router as a container on Docker or Podman (through the Docker-compatible Engine API), the way
 /// Skupper v2's docker/podman sites do: container `<namespace>-skupper-router`, host networking, the rendered
@@ -41,7 +42,9 @@ public final class ContainerPlatform: RouterPlatform {
     }
 
     /// "docker" or "podman".
-    public var name: String { engine.rawValue }
+    public var kind: PlatformKind { engine == .docker ? .docker : .podman }
+
+    public var metadataName: String { engine.rawValue }
 
     /// `${SSL_PROFILE_BASE_PATH}`: the router image's configure script expands it to `/etc/skupper-router`.
     public func sslProfileBasePath(for layout: SiteLayout) -> String { RouterConfigRenderer.containerBasePath }

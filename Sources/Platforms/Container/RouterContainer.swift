@@ -2,6 +2,7 @@ import Foundation
 import Resources
 #if canImport(Glibc)
 import Glibc
+import SiteFiles
 #endif
 
 /// The router container Skupper v2 runs for a site on docker or podman: its name, image, environment,

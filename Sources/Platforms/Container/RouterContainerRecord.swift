@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import SiteFiles
 
 /// Which container last started with which configuration, kept in `runtime/state/router-container.json` so that
 /// an agent restart with nothing changed does not restart the router. (Container labels cannot change after

@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import SiteFiles
 
 /// The systemd unit that runs a site's router, `skupper-<namespace>.service`, as Skupper v2 writes it
 /// (internal/nonkube/common/systemd_service.template and systemd_container_service.template).

@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import SiteFiles
 
 /// Runs each site's router as a systemd service, `skupper-<namespace>.service`, the way Skupper v2 does for
 /// the `linux` platform: the unit is written to the scope's unit directory, daemon-reloaded, enabled and
@@ -14,6 +15,8 @@ public struct SystemdPlatform: RouterPlatform {
     public let systemctl: Systemctl
     /// How the unit runs the router.
     public let runner: RouterUnit.Runner
+    /// `linux` or `systemd`: the same platform under the name the user gave it.
+    public let kind: PlatformKind
 
     /// - Parameters:
     ///   - scope: the system manager (root) or the user's; default: by the effective uid.
@@ -21,14 +24,15 @@ public struct SystemdPlatform: RouterPlatform {
     ///   - systemctl: default: `systemctl` (`systemctl --user` for the user scope).
     ///   - runner: default: `skrouterd` found by systemd in its executable search path.
     public init(scope: SystemdScope = .current, unitDirectory: URL? = nil, systemctl: Systemctl? = nil,
-                runner: RouterUnit.Runner = .skrouterd()) {
+                runner: RouterUnit.Runner = .skrouterd(), kind: PlatformKind = .linux) {
         self.scope = scope
         self.unitDirectory = unitDirectory ?? scope.unitDirectory()
         self.systemctl = systemctl ?? Systemctl(scope: scope)
         self.runner = runner
+        self.kind = kind
     }
 
-    public var name: String {
+    public var metadataName: String {
         switch runner {
         case .skrouterd: return "linux"
         case .container(let engine): return URL(fileURLWithPath: engine).lastPathComponent

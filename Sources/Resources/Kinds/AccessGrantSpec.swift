@@ -1,3 +1,5 @@
+import Yams
+
 /// An AccessGrant: permission for remote sites to redeem tokens for links to this site.
 public struct AccessGrantSpec: Sendable, Hashable {
     public var redemptionsAllowed: Int
@@ -32,5 +34,27 @@ public struct AccessGrantSpec: Sendable, Hashable {
         self.code = try spec.string("code") ?? spec.string("secret")
         self.issuer = try spec.resourceName("issuer")
         self.settings = try spec.stringMap("settings")
+    }
+}
+
+extension AccessGrantSpec: KindSpec {
+    public static let kind = ResourceKind.accessGrant
+
+    public init?(_ spec: ResourceSpec) {
+        guard case .accessGrant(let value) = spec else { return nil }
+        self = value
+    }
+
+    public var resourceSpec: ResourceSpec { .accessGrant(self) }
+
+    /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
+    public func encodedBody() -> [(Node, Node)] {
+        var fields = ResourceEncoder.Fields()
+        fields.add("redemptionsAllowed", self.redemptionsAllowed)
+        fields.add("expirationWindow", self.expirationWindow.description)
+        fields.add("code", self.code)
+        fields.add("issuer", self.issuer)
+        fields.add("settings", self.settings)
+        return [(Node("spec"), .mapping(.init(fields.pairs)))]
     }
 }

@@ -1,3 +1,5 @@
+import Yams
+
 /// An AccessToken: a grant's URL, CA and code, redeemable here for a link to the granting site.
 public struct AccessTokenSpec: Sendable, Hashable {
     public var url: String
@@ -30,5 +32,28 @@ public struct AccessTokenSpec: Sendable, Hashable {
         self.linkCost = try spec.int("linkCost")
         if let linkCost, linkCost < 1 { throw spec.error("linkCost", "must be at least 1") }
         self.settings = try spec.stringMap("settings")
+    }
+}
+
+extension AccessTokenSpec: KindSpec {
+    public static let kind = ResourceKind.accessToken
+
+    public init?(_ spec: ResourceSpec) {
+        guard case .accessToken(let value) = spec else { return nil }
+        self = value
+    }
+
+    public var resourceSpec: ResourceSpec { .accessToken(self) }
+
+    /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
+    public func encodedBody() -> [(Node, Node)] {
+        var fields = ResourceEncoder.Fields()
+        fields.add("url", self.url)
+        fields.add("code", self.code)
+        fields.add("ca", Node(self.ca, Tag(.str), .literal))
+        if let cost = self.linkCost { fields.add("linkCost", cost) }
+        fields.add("linkName", self.linkName)
+        fields.add("settings", self.settings)
+        return [(Node("spec"), .mapping(.init(fields.pairs)))]
     }
 }

@@ -1,3 +1,5 @@
+import Yams
+
 /// A Connector: where connections for a routing key are delivered (a host and port reachable from the router).
 public struct ConnectorSpec: Sendable, Hashable {
     public var routingKey: String
@@ -51,5 +53,33 @@ public struct ConnectorSpec: Sendable, Hashable {
         self.includeNotReadyPods = try spec.bool("includeNotReadyPods") ?? false
         self.exposePodsByName = try spec.bool("exposePodsByName") ?? false
         self.settings = try spec.stringMap("settings")
+    }
+}
+
+extension ConnectorSpec: KindSpec {
+    public static let kind = ResourceKind.connector
+
+    public init?(_ spec: ResourceSpec) {
+        guard case .connector(let value) = spec else { return nil }
+        self = value
+    }
+
+    public var resourceSpec: ResourceSpec { .connector(self) }
+
+    /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
+    public func encodedBody() -> [(Node, Node)] {
+        var fields = ResourceEncoder.Fields()
+        fields.add("routingKey", self.routingKey)
+        fields.add("host", self.host)
+        fields.add("port", self.port)
+        fields.add("selector", self.selector)
+        fields.add("tlsCredentials", self.tlsCredentials)
+        fields.add("useClientCert", self.useClientCert, unless: false)
+        fields.add("verifyHostname", self.verifyHostname, unless: false)
+        fields.add("type", self.type, unless: "tcp")
+        fields.add("includeNotReadyPods", self.includeNotReadyPods, unless: false)
+        fields.add("exposePodsByName", self.exposePodsByName, unless: false)
+        fields.add("settings", self.settings)
+        return [(Node("spec"), .mapping(.init(fields.pairs)))]
     }
 }

@@ -1,3 +1,5 @@
+import Yams
+
 /// A Link: an outgoing connection from this site's router to a remote site's router access.
 public struct LinkSpec: Sendable, Hashable {
     /// One endpoint of the remote site (role name "inter-router" or "edge").
@@ -48,5 +50,35 @@ public struct LinkSpec: Sendable, Hashable {
         if cost < 0 { throw spec.error("cost", "must not be negative") }
         self.noClientAuth = try spec.bool("noClientAuth") ?? false
         self.settings = try spec.stringMap("settings")
+    }
+}
+
+extension LinkSpec: KindSpec {
+    public static let kind = ResourceKind.link
+
+    public init?(_ spec: ResourceSpec) {
+        guard case .link(let value) = spec else { return nil }
+        self = value
+    }
+
+    public var resourceSpec: ResourceSpec { .link(self) }
+
+    /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
+    public func encodedBody() -> [(Node, Node)] {
+        var fields = ResourceEncoder.Fields()
+        let endpoints = self.endpoints.map { endpoint -> Node in
+            var e = ResourceEncoder.Fields()
+            e.add("name", endpoint.name)
+            e.add("host", endpoint.host)
+            e.add("port", Node(endpoint.port, Tag(.str), .doubleQuoted))
+            e.add("group", endpoint.group)
+            return .mapping(.init(e.pairs))
+        }
+        fields.add("endpoints", Node.sequence(.init(endpoints)))
+        fields.add("tlsCredentials", self.tlsCredentials)
+        fields.add("cost", self.cost, unless: 1)
+        fields.add("noClientAuth", self.noClientAuth, unless: false)
+        fields.add("settings", self.settings)
+        return [(Node("spec"), .mapping(.init(fields.pairs)))]
     }
 }

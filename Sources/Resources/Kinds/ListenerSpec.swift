@@ -1,3 +1,5 @@
+import Yams
+
 /// A Listener: a local TCP endpoint whose connections are routed to connectors with the same routing key.
 public struct ListenerSpec: Sendable, Hashable {
     public var routingKey: String
@@ -38,5 +40,30 @@ public struct ListenerSpec: Sendable, Hashable {
         self.observer = try spec.string("observer")
         self.exposePodsByName = try spec.bool("exposePodsByName") ?? false
         self.settings = try spec.stringMap("settings")
+    }
+}
+
+extension ListenerSpec: KindSpec {
+    public static let kind = ResourceKind.listener
+
+    public init?(_ spec: ResourceSpec) {
+        guard case .listener(let value) = spec else { return nil }
+        self = value
+    }
+
+    public var resourceSpec: ResourceSpec { .listener(self) }
+
+    /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
+    public func encodedBody() -> [(Node, Node)] {
+        var fields = ResourceEncoder.Fields()
+        fields.add("routingKey", self.routingKey)
+        fields.add("host", self.host)
+        fields.add("port", self.port)
+        fields.add("tlsCredentials", self.tlsCredentials)
+        fields.add("type", self.type, unless: "tcp")
+        fields.add("observer", self.observer)
+        fields.add("exposePodsByName", self.exposePodsByName, unless: false)
+        fields.add("settings", self.settings)
+        return [(Node("spec"), .mapping(.init(fields.pairs)))]
     }
 }

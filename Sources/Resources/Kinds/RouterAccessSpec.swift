@@ -1,3 +1,5 @@
+import Yams
+
 /// A RouterAccess: the listeners through which remote sites link to this site's router.
 public struct RouterAccessSpec: Sendable, Hashable {
     /// A role ("inter-router" or "edge") and the port it listens on.
@@ -37,7 +39,7 @@ public struct RouterAccessSpec: Sendable, Hashable {
         self.settings = settings
     }
 
-    static let knownRoles: Set<String> = ["inter-router", "edge"]
+    static let knownRoles: Set<String> = [RouterMode.interRouterRole, RouterMode.edgeRole]
 
     init(reading spec: FieldReader) throws {
         self.roles = try spec.mappings("roles").map { role in
@@ -57,5 +59,31 @@ public struct RouterAccessSpec: Sendable, Hashable {
         self.bindHost = try spec.string("bindHost")
         self.subjectAlternativeNames = try spec.strings("subjectAlternativeNames")
         self.settings = try spec.has("settings") ? spec.stringMap("settings") : spec.stringMap("options")
+    }
+}
+
+extension RouterAccessSpec: KindSpec {
+    public static let kind = ResourceKind.routerAccess
+
+    public init?(_ spec: ResourceSpec) {
+        guard case .routerAccess(let value) = spec else { return nil }
+        self = value
+    }
+
+    public var resourceSpec: ResourceSpec { .routerAccess(self) }
+
+    /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
+    public func encodedBody() -> [(Node, Node)] {
+        var fields = ResourceEncoder.Fields()
+        let roles = self.roles.map { role -> Node in .mapping(.init([(Node("name"), Node(role.name)), (Node("port"), Node(String(role.port), Tag(.int)))])) }
+        fields.add("roles", Node.sequence(.init(roles)))
+        fields.add("tlsCredentials", self.tlsCredentials)
+        fields.add("issuer", self.issuer)
+        fields.add("accessType", self.accessType)
+        fields.add("generateTlsCredentials", self.generateTlsCredentials, unless: true)
+        fields.add("bindHost", self.bindHost)
+        if !self.subjectAlternativeNames.isEmpty { fields.add("subjectAlternativeNames", Node.sequence(.init(self.subjectAlternativeNames.map { Node($0) }))) }
+        fields.add("settings", self.settings)
+        return [(Node("spec"), .mapping(.init(fields.pairs)))]
     }
 }

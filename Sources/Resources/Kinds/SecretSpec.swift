@@ -1,3 +1,4 @@
+import Yams
 import Foundation
 
 /// A Kubernetes-style Secret: binary data by key (tls.crt, tls.key, ca.crt for TLS credentials).
@@ -28,5 +29,25 @@ public struct SecretSpec: Sendable, Hashable {
             data[key] = Data(value.utf8)
         }
         self.data = data
+    }
+}
+
+extension SecretSpec: KindSpec {
+    public static let kind = ResourceKind.secret
+
+    public init?(_ spec: ResourceSpec) {
+        guard case .secret(let value) = spec else { return nil }
+        self = value
+    }
+
+    public var resourceSpec: ResourceSpec { .secret(self) }
+
+    /// The document's body as Kubernetes writes a Secret: `type` and base64 `data`.
+    public func encodedBody() -> [(Node, Node)] {
+        var body: [(Node, Node)] = []
+        if let type = self.type { body.append((Node("type"), Node(type))) }
+        let data = self.data.sorted { $0.key < $1.key }.map { (Node($0.key), Node($0.value.base64EncodedString())) }
+        body.append((Node("data"), .mapping(.init(data))))
+        return body
     }
 }

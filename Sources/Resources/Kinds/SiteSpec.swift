@@ -1,3 +1,5 @@
+import Yams
+
 /// A Site: the router and its settings for one namespace.
 public struct SiteSpec: Sendable, Hashable {
     /// Link access ("default", "none", ...); anything but empty/"none" enables link access.
@@ -40,5 +42,28 @@ public struct SiteSpec: Sendable, Hashable {
         self.defaultIssuer = try spec.resourceName("defaultIssuer")
         self.serviceAccount = try spec.string("serviceAccount")
         self.settings = try spec.stringMap("settings")
+    }
+}
+
+extension SiteSpec: KindSpec {
+    public static let kind = ResourceKind.site
+
+    public init?(_ spec: ResourceSpec) {
+        guard case .site(let value) = spec else { return nil }
+        self = value
+    }
+
+    public var resourceSpec: ResourceSpec { .site(self) }
+
+    /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
+    public func encodedBody() -> [(Node, Node)] {
+        var fields = ResourceEncoder.Fields()
+        fields.add("linkAccess", self.linkAccess)
+        fields.add("edge", self.edge, unless: false)
+        fields.add("ha", self.ha, unless: false)
+        fields.add("defaultIssuer", self.defaultIssuer)
+        fields.add("serviceAccount", self.serviceAccount)
+        fields.add("settings", self.settings)
+        return [(Node("spec"), .mapping(.init(fields.pairs)))]
     }
 }

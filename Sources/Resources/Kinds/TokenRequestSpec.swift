@@ -1,3 +1,5 @@
+import Yams
+
 /// A TokenRequest: a declarative request for a one-time token (the Kyma Application Connector's resource).
 public struct TokenRequestSpec: Sendable, Hashable {
     public var tenant: String?
@@ -18,5 +20,29 @@ public struct TokenRequestSpec: Sendable, Hashable {
         self.group = try context?.string("group")
         self.expirationWindow = try root.mapping("spec")?.duration("expirationWindow") ?? AccessGrantSpec.defaultExpirationWindow
         if expirationWindow.seconds <= 0 { throw root.error("spec", "spec.expirationWindow must be longer than zero") }
+    }
+}
+
+extension TokenRequestSpec: KindSpec {
+    public static let kind = ResourceKind.tokenRequest
+
+    public init?(_ spec: ResourceSpec) {
+        guard case .tokenRequest(let value) = spec else { return nil }
+        self = value
+    }
+
+    public var resourceSpec: ResourceSpec { .tokenRequest(self) }
+
+    /// The document's body as the Kyma controller reads it: `context` and, when not the default, `spec`.
+    public func encodedBody() -> [(Node, Node)] {
+        var body: [(Node, Node)] = []
+        var context: [(Node, Node)] = []
+        if let tenant = self.tenant { context.append((Node("tenant"), Node(tenant))) }
+        if let group = self.group { context.append((Node("group"), Node(group))) }
+        if !context.isEmpty { body.append((Node("context"), .mapping(.init(context)))) }
+        if self.expirationWindow != AccessGrantSpec.defaultExpirationWindow {
+            body.append((Node("spec"), .mapping(.init([(Node("expirationWindow"), Node(self.expirationWindow.description))]))))
+        }
+        return body
     }
 }

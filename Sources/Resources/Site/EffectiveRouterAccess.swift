@@ -23,7 +23,7 @@ public struct EffectiveRouterAccess: Sendable, Hashable {
     }
 
     /// Whether remote sites can link through it (it has an inter-router or edge role).
-    public var acceptsLinks: Bool { roles.contains { $0.name == "inter-router" || $0.name == "edge" } }
+    public var acceptsLinks: Bool { roles.contains { RouterMode.isLinkRole($0.name) } }
 
     /// The host names and addresses its server certificate covers.
     public var certificateHosts: [String] {

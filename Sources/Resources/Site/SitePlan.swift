@@ -29,7 +29,7 @@ public struct SitePlan: Sendable {
     public static let localClient = "skupper-local-client"
 
     /// The mode the router runs in.
-    public var routerMode: String { site?.site?.edge == true ? "edge" : "interior" }
+    public var routerMode: RouterMode { site?.site?.edge == true ? .edge : .interior }
 
     /// The sslProfile (and certificate directory) a Link's secret is written to.
     public static func linkProfile(_ secret: String) -> String { "\(secret)-profile" }
@@ -93,7 +93,7 @@ public struct SitePlan: Sendable {
                 siteProblems[resource.id] = "Secret \"\(secretName)\" (spec.tlsCredentials) not found"
                 continue
             }
-            let role = routerMode == "edge" ? "edge" : "inter-router"
+            let role = routerMode.linkRole
             guard spec.endpoint(role: role) != nil else {
                 siteProblems[resource.id] = "no \(role) endpoint for this site's router mode"
                 continue
@@ -121,7 +121,7 @@ public struct SitePlan: Sendable {
         if siteSpec.linkAccessEnabled, !userAccesses.contains(where: { $0.name == site.name }) {
             routerAccesses.append(EffectiveRouterAccess(
                 name: site.name,
-                roles: [.init(name: "inter-router", port: identity.interRouterPort), .init(name: "edge", port: identity.edgePort)],
+                roles: [.init(name: RouterMode.interRouterRole, port: identity.interRouterPort), .init(name: RouterMode.edgeRole, port: identity.edgePort)],
                 bindHost: nil, tlsCredentials: site.name, issuer: siteSpec.issuer,
                 subjectAlternativeNames: identity.hosts, generated: true))
         }

@@ -52,11 +52,14 @@ public struct ResourceStatus: Sendable, Hashable {
                        conditions: [Condition(type: "Ready", status: "False", reason: "Pending", message: message)], fields: fields)
     }
 
-    /// An Error status with what went wrong.
-    public static func error(_ message: String, fields: [StatusField] = []) -> ResourceStatus {
+    /// An Error status with what went wrong; `reason` names it for programs (the condition's reason).
+    public static func error(_ message: String, reason: String = "Error", fields: [StatusField] = []) -> ResourceStatus {
         ResourceStatus(phase: .error, message: message,
-                       conditions: [Condition(type: "Ready", status: "False", reason: "Error", message: message)], fields: fields)
+                       conditions: [Condition(type: "Ready", status: "False", reason: reason, message: message)], fields: fields)
     }
+
+    /// The reason of the Ready condition: what a program tests instead of the message.
+    public var reason: String? { conditions.first { $0.type == "Ready" }?.reason }
 
     /// Looks up a kind-specific field.
     public func field(_ key: String) -> StatusValue? { fields.first { $0.key == key }?.value }

@@ -1,3 +1,5 @@
+import SiteFiles
+
 /// Writes status documents as block YAML directly. Status files are written for every resource on every
 /// start, and the general emitter's per-scalar tag resolution dominated start-up; this writer handles only
 /// the shapes a status has (maps, lists, strings, integers, booleans) and quotes every string that could
@@ -59,7 +61,7 @@ struct StatusYAMLWriter {
             } else if Self.isPlain(string) {
                 text += "\(string)\n"
             } else {
-                text += Self.doubleQuoted(string) + "\n"
+                text += QuotedText.quoted(string, .yaml) + "\n"
             }
         }
     }
@@ -85,25 +87,4 @@ struct StatusYAMLWriter {
         return false
     }
 
-    /// A YAML double-quoted scalar (the same escapes as JSON).
-    static func doubleQuoted(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\x" + (hex.count < 2 ? "0" : "") + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Resources
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,12 +60,18 @@ public struct AgentInfo: Sendable, Hashable {
         return read(layout).flatMap { $0.isRunning ? $0 : nil }
     }
 
-    func write(_ layout: SiteLayout) throws {
+    /// Writes the file (world-readable: it holds no secret, and `skupper` run by another user reads it).
+    public func write(_ layout: SiteLayout) throws {
         try AtomicFile.write(yaml, to: layout.agentInfo, mode: 0o644, skipIfUnchanged: false)
     }
 
     /// Removes the file if it still names this process.
-    func remove(_ layout: SiteLayout) {
+    public func remove(_ layout: SiteLayout) {
         if AgentInfo.read(layout)?.pid == pid { try? FileManager.default.removeItem(at: layout.agentInfo) }
     }
+}
+
+extension AgentInfo {
+    /// Whether the namespace's info file names this process already.
+    public func isWritten(_ layout: SiteLayout) -> Bool { AgentInfo.read(layout)?.pid == pid }
 }

@@ -55,15 +55,12 @@ public struct SiteLayout: Sendable, Hashable {
     /// The directory of a named certificate.
     public func certificate(_ name: String) -> URL { certificates.appendingPathComponent(name) }
 
-    /// The status file of a resource.
-    public func statusFile(_ id: ResourceID) -> URL { status.appendingPathComponent(StatusDocument.fileName(for: id)) }
-
     /// `base/name`, refused when `name` is not a single safe path component (empty, `.`, `..`, a '/' or a NUL) or
     /// the result would leave the namespace directory: every name that comes from a resource goes through here
     /// before it becomes a path the agent writes.
     public func child(_ base: URL, _ name: String) throws(PathError) -> URL {
         guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.contains("\u{0}") else {
-            throw PathError(path: base.path + "/" + name, reason: "\(FieldReader.quote(name)) is not a file name")
+            throw PathError(path: base.path + "/" + name, reason: "\(QuotedText.excerpt(name)) is not a file name")
         }
         let url = base.appendingPathComponent(name)
         guard contains(url) else { throw PathError(path: url.path, reason: "it is outside the namespace directory \(root.path)") }

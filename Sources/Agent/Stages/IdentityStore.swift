@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import SiteFiles
 
 /// Loads and persists the site's identity (`runtime/state/identity.json`) so ids and ports stay the same
 /// across restarts and reconciles.

@@ -1,12 +1,12 @@
 import Foundation
 import Synchronization
 
-/// Runs blocking work (reading and parsing input files) on threads of its own, off the agent's actor, the
+/// Runs blocking work (reading and parsing input files, flushing files to disk) on threads of its own, off the
 /// cooperative pool and Dispatch's global queues: signal handlers, new files and the watchdog are served meanwhile,
 /// even on a machine with one or two cores. A cancelled caller stops waiting at once; the work's result is then dropped.
-enum Offload {
+public enum Offload {
     /// Runs `work` on a new thread and waits for its result without blocking a cooperative thread.
-    static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
+    public static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
         let waiting = Mutex<CheckedContinuation<T, any Error>?>(nil)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -24,9 +24,17 @@ enum Offload {
         }
     }
 
+    /// Starts `work` on a thread of its own and returns at once: for work whose completion its callers await by
+    /// other means (a continuation the work resumes).
+    public static func start(name: String, _ work: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: work)
+        thread.name = name
+        thread.start()
+    }
+
     /// The results of `body` for every index in `0..<count`, computed on one thread per core (the caller's among
     /// them). For use on an offloaded thread, never on the cooperative pool.
-    static func map<T: Sendable>(_ count: Int, width: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public static func map<T: Sendable>(_ count: Int, width: Int = ProcessInfo.processInfo.activeProcessorCount,
                                  _ body: @escaping @Sendable (Int) -> T) -> [T?] {
         let shared = Shared<T>(count: count)
         let work: @Sendable () -> Void = {

@@ -135,3 +135,15 @@ public struct ResourceStore: Sendable {
         replace(file: owner, with: ResourceLoader.FileContents(resources: generated))
     }
 }
+
+extension ResourceStore {
+    /// The resources of `Spec`'s kind, with their specs typed.
+    public func all<Spec: KindSpec>(_: Spec.Type) -> [TypedResource<Spec>] {
+        resources(of: Spec.kind).compactMap(TypedResource<Spec>.init)
+    }
+
+    /// The resource of `Spec`'s kind named `name`, if there is one.
+    public func one<Spec: KindSpec>(_: Spec.Type, named name: String) -> TypedResource<Spec>? {
+        resources[ResourceID(Spec.kind, name)].flatMap(TypedResource<Spec>.init)
+    }
+}

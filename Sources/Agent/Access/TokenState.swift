@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import SiteFiles
 
 /// What the agent knows of one AccessToken's redemption, persisted in `runtime/state/tokens/<name>.json`
 /// so a redeemed or rejected token is not sent again after a restart.
@@ -28,15 +29,15 @@ struct TokenState: Codable, Hashable, Sendable {
     var status: ResourceStatus {
         switch phase {
         case .redeemed:
-            var status = ResourceStatus.ready(fields: [StatusField("redeemed", .bool(true))])
+            var status = ResourceStatus.ready(fields: [StatusField(StatusKey.redeemed, .bool(true))])
             status.conditions = [.init(type: "Redeemed", status: "True", reason: "Ready", message: "OK")]
             return status
         case .rejected:
-            var status = ResourceStatus.error(message, fields: [StatusField("redeemed", .bool(false))])
+            var status = ResourceStatus.error(message, fields: [StatusField(StatusKey.redeemed, .bool(false))])
             status.conditions = [.init(type: "Redeemed", status: "False", reason: "Error", message: message)]
             return status
         case .pending:
-            return .pending(message, fields: [StatusField("redeemed", .bool(false))])
+            return .pending(message, fields: [StatusField(StatusKey.redeemed, .bool(false))])
         }
     }
 

@@ -1,0 +1,97 @@
+import Foundation
+import Resources
+import TokenRedemption
+
+/// The AccessTokens this site redeems: which are due, each attempt as work beside the loop, and its outcome.
+extension AccessController {
+    /// The statuses of the AccessTokens, forgetting the state of tokens that are gone.
+    mutating func tokenStatuses(_ accessTokens: [TypedResource<AccessTokenSpec>], siteDefined: Bool) -> [ResourceID: ResourceStatus] {
+        var statuses: [ResourceID: ResourceStatus] = [:]
+        for token in accessTokens {
+            if tokens[token.name].map({ !$0.matches(token.spec) }) ?? true {
+                tokens[token.name] = TokenState(url: token.spec.url, code: token.spec.code, phase: .pending, message: "Waiting to redeem the token")
+            }
+            statuses[token.id] = siteDefined ? tokens[token.name]!.status
+                : .pending("no Site is defined in this namespace", fields: [StatusField(StatusKey.redeemed, .bool(false))])
+        }
+        let names = Set(accessTokens.map(\.name))
+        for name in tokens.keys where !names.contains(name) {
+            tokens[name] = nil
+            try? FileManager.default.removeItem(at: tokenDirectory.appendingPathComponent("\(name).json"))
+        }
+        return statuses
+    }
+
+    /// Starts an attempt for each token that is due; `clash` says what already uses a link name, if anything.
+    /// A token refused before it is sent gets its outcome at once (`refused` lists them).
+    mutating func redemptionsDue(in store: ResourceStore, siteName: String, now: Date = Date(),
+                                 clash: (String) -> String?) -> (work: [AgentWork], refused: [ResourceID]) {
+        var work: [AgentWork] = []
+        var refused: [ResourceID] = []
+        let due = tokens.filter { $0.value.phase == .pending && !$0.value.inFlight && ($0.value.retryAt ?? .distantPast) <= now }.map(\.key).sorted()
+        for name in due {
+            guard let token = store.one(AccessTokenSpec.self, named: name) else { continue }
+            let spec = token.spec
+            let linkName = spec.linkName ?? name
+            if let owner = clash(linkName) {
+                // The answer would be stored under this name: it must not stand in for the site's own credentials.
+                record(name, spec: spec, result: .failure(.invalid(
+                    "the link name \"\(linkName)\" is taken by \(owner): give the AccessToken another name or set spec.linkName")))
+                refused.append(token.id)
+                continue
+            }
+            tokens[name]?.inFlight = true
+            logger.info("redeeming access token", metadata: ["token": "\(name)", "url": "\(spec.url)"])
+            work.append {
+                let result: Result<TokenRedeemer.Outcome, TokenRedeemer.Failure>
+                do throws(TokenRedeemer.Failure) {
+                    result = .success(try await TokenRedeemer.redeem(spec, name: linkName, subject: siteName))
+                } catch {
+                    result = .failure(error)
+                }
+                return .tokenRedeemed(TokenAttempt(name: name, spec: spec, result: result))
+            }
+        }
+        return (work, refused)
+    }
+
+    /// The resources an attempt brought, ready to store: the Secret and the Links, with the token's link cost.
+    static func received(_ outcome: TokenRedeemer.Outcome, spec: AccessTokenSpec) -> [Resource] {
+        let links = outcome.links.map { link in
+            var link = link
+            if let cost = spec.linkCost, case .link(var linkSpec) = link.spec {
+                linkSpec.cost = cost
+                link.spec = .link(linkSpec)
+            }
+            return link
+        }
+        return [outcome.secret] + links
+    }
+
+    /// Records how an attempt ended (a failure that may pass is retried with backoff, up to a minute apart).
+    mutating func record(_ name: String, spec: AccessTokenSpec, result: Result<Void, TokenRedeemer.Failure>, now: Date = Date()) {
+        guard var state = tokens[name], state.matches(spec) else { return }
+        state.inFlight = false
+        state.attempts += 1
+        switch result {
+        case .success:
+            state.phase = .redeemed
+            state.message = "OK"
+            state.retryAt = nil
+            logger.info("access token redeemed", metadata: ["token": "\(name)"])
+        case .failure(let failure) where failure.isRetryable:
+            let delay = min(pow(2, Double(min(state.attempts, 6))), 60)
+            state.retryAt = now.addingTimeInterval(delay)
+            state.message = "\(failure); retrying in \(Int(delay))s"
+            logger.warning("access token not redeemed: retrying", metadata: ["token": "\(name)", "error": "\(failure)", "retryIn": "\(Int(delay))s"])
+        case .failure(let failure):
+            state.phase = .rejected
+            state.message = failure.description
+            logger.error("access token not redeemed", metadata: ["token": "\(name)", "error": "\(failure)"])
+        }
+        tokens[name] = state
+        do { try state.save(name: name, in: tokenDirectory) } catch {
+            logger.error("cannot persist token state", metadata: ["token": "\(name)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Platforms
+import Resources
+import TokenRedemption
+
+/// Everything the agent reacts to, in the one stream its loop reads: the agent's state changes only in answer to
+/// one of these, one at a time.
+enum AgentEvent: Sendable {
+    /// The loop started: create the directories, load what earlier runs left, read every input file.
+    case start
+    /// The watcher saw these input files change.
+    case filesChanged(Set<String>)
+    /// Read the whole input directory again (the watcher lost events, or the directory was recreated).
+    case rescan(reason: String)
+    /// SIGHUP: read the whole input directory again and say RELOADING until it is applied.
+    case hangup
+    /// Input files were read and parsed (off the loop).
+    case parsed(InputRead)
+    /// A second passed: token retries and expiries may be due, and the router's state may be checked.
+    case tick(Date)
+    /// The watchdog wants proof the loop is not stuck.
+    case watchdog
+    /// The platform was asked how the router is.
+    case platformObserved(PlatformState)
+    /// The grant server counted a redemption of this grant.
+    case grantRedeemed(String)
+    /// Sending one of this site's AccessTokens to its grant server ended.
+    case tokenRedeemed(TokenAttempt)
+}
+
+/// Work the loop runs beside itself (a read, a redemption, a platform check), in a child task; its result comes
+/// back as an event.
+typealias AgentWork = @Sendable () async -> AgentEvent?
+
+/// What handling one event asks of the loop.
+struct Reaction {
+    /// Work to start in child tasks.
+    var work: [AgentWork] = []
+    /// What to tell the service manager.
+    var announcement: Announcement?
+
+    enum Announcement: Equatable {
+        /// The first input is applied (the first time: READY=1), or a reload finished.
+        case ready
+        /// A reload started.
+        case reloading
+        /// The loop answered the watchdog.
+        case alive
+    }
+
+    static let none = Reaction()
+}
+
+/// One AccessToken redemption attempt and how it ended.
+struct TokenAttempt: Sendable {
+    var name: String
+    var spec: AccessTokenSpec
+    var result: Result<TokenRedeemer.Outcome, TokenRedeemer.Failure>
+}

@@ -1,0 +1,66 @@
+import Certificates
+import Foundation
+import Logging
+import Resources
+import SiteFiles
+
+/// The site's certificates and the link profiles (each Link's client credentials on disk): generated or copied
+/// from the user's Secrets when the plan asks for other ones. Owns what was last ensured, and which of the
+/// user's Secrets cannot be used (their last good credentials stay in force).
+struct CertificateStage {
+    let layout: SiteLayout
+    let logger: Logger
+    private var lastRequests: [CertificateRequest] = []
+    private var lastLinkSecrets: [String: SecretSpec] = [:]
+    /// Input Secrets whose credentials cannot be used, by Secret name, with why.
+    private(set) var problems: [String: String] = [:]
+
+    init(layout: SiteLayout, logger: Logger) {
+        self.layout = layout
+        self.logger = logger
+    }
+
+    /// Brings certificates and link profiles in line with the plan; returns whether any file the router reads
+    /// changed. `secrets` are the user's Secrets (never a redeemed one: those do not stand in for the site's).
+    mutating func apply(_ plan: SitePlan, secrets: [String: SecretSpec], force: Bool) throws -> Bool {
+        let certificates = try ensureCertificates(plan, secrets: secrets, force: force)
+        let profiles = try writeLinkProfiles(plan)
+        return certificates || profiles
+    }
+
+    private mutating func ensureCertificates(_ plan: SitePlan, secrets: [String: SecretSpec], force: Bool) throws -> Bool {
+        guard force || plan.certificates != lastRequests else { return false }
+        let outcome = try SiteCertificates(layout: layout).ensure(plan.certificates, secrets: secrets)
+        lastRequests = plan.certificates
+        problems = outcome.problems
+        for (name, problem) in outcome.problems.sorted(by: { $0.key < $1.key }) {
+            logger.error("Secret cannot be used: its last good credentials stay in force", metadata: ["secret": "\(name)", "problem": "\(problem)"])
+        }
+        if !outcome.generated.isEmpty { logger.info("certificates generated", metadata: ["names": "\(outcome.generated.joined(separator: ","))"]) }
+        return !outcome.generated.isEmpty || !outcome.copied.isEmpty
+    }
+
+    private mutating func writeLinkProfiles(_ plan: SitePlan) throws -> Bool {
+        var wanted: [String: SecretSpec] = [:]
+        for (_, secret) in plan.links { if let spec = secret.secret { wanted[secret.name] = spec } }
+        guard wanted != lastLinkSecrets else { return false }
+        let certificates = SiteCertificates(layout: layout)
+        var changed = false
+        for (name, secret) in wanted where lastLinkSecrets[name] != secret {
+            changed = try certificates.writeLinkProfile(secretName: name, secret: secret) || changed
+        }
+        for name in lastLinkSecrets.keys where wanted[name] == nil {
+            try? FileManager.default.removeItem(at: layout.certificate(SitePlan.linkProfile(name)))
+        }
+        lastLinkSecrets = wanted
+        return changed
+    }
+
+    /// The unusable input Secrets as errors located in their files.
+    func errors(in store: ResourceStore) -> [ResourceError] {
+        problems.sorted { $0.key < $1.key }.compactMap { name, problem in
+            guard let source = store.one(SecretSpec.self, named: name)?.source else { return nil }
+            return ResourceError(source, field: "data", "Secret \"\(name)\" cannot be used: \(problem); its last good credentials stay in force")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import Platforms
+import Resources
+import SiteFiles
+
+/// The statuses on disk: decided from the plan, the router's state and what the access controller reports,
+/// written only where they changed; and `input-errors.yaml`.
+struct StatusStage {
+    let layout: SiteLayout
+    let logger: Logger
+    private var writer: StatusWriter
+    /// The router state the statuses on disk were decided with.
+    private var platformState: PlatformState?
+    /// The statuses the access controller decided (grants, token requests, tokens), by id.
+    private var access: [ResourceID: ResourceStatus] = [:]
+
+    init(layout: SiteLayout, logger: Logger) {
+        self.layout = layout
+        self.logger = logger
+        writer = StatusWriter(layout: layout)
+    }
+
+    /// Loads the status files an earlier run left, so unchanged statuses keep their timestamps.
+    mutating func loadExisting() { writer.loadExisting() }
+
+    /// What one reconcile decided, for the statuses.
+    struct Inputs {
+        var store: ResourceStore
+        var plan: SitePlan
+        var platform: PlatformState
+        var credentialProblems: [String: String]
+        var access: [ResourceID: ResourceStatus]
+        /// The site or every resource changed: decide every status.
+        var everything: Bool
+        /// Otherwise, the ids whose status may have changed.
+        var changed: Set<ResourceID>
+    }
+
+    /// Decides and writes the statuses a reconcile may have changed: all of them when the site or the router's
+    /// state changed, else the changed ids, the site-wide kinds and the access controller's.
+    mutating func write(_ inputs: Inputs) throws {
+        access = inputs.access
+        let builder = StatusBuilder(plan: inputs.plan, platform: inputs.platform, fileErrors: inputs.store.errors.count,
+                                    credentialProblems: inputs.credentialProblems)
+        let result: (written: Int, removed: Int)
+        if inputs.everything || platformState != inputs.platform {
+            result = try writer.update(builder.statuses(for: inputs.store.resources.values, external: access), only: nil)
+        } else {
+            var ids = inputs.changed.union(access.keys)
+            for resource in inputs.store.resources(of: SitePlan.siteWideKinds) where resource.kind != .secret { ids.insert(resource.id) }
+            result = try writer.update(builder.statuses(for: ids.compactMap { inputs.store.resources[$0] }, external: access), only: ids)
+        }
+        platformState = inputs.platform
+        if result.written + result.removed > 0 {
+            logger.debug("status files updated", metadata: ["written": "\(result.written)", "removed": "\(result.removed)"])
+        }
+    }
+
+    /// Writes one status the access controller changed (a redemption counted), when its resource is in force.
+    mutating func write(_ id: ResourceID, _ status: ResourceStatus, store: ResourceStore) throws {
+        guard store.resources[id] != nil else { return }
+        access[id] = status
+        _ = try writer.update([id: status], only: [id])
+    }
+
+    /// Writes `input-errors.yaml` (or removes it when nothing is wrong).
+    func writeInputErrors(_ store: ResourceStore, credentialErrors: [ResourceError], warnings: [String: [ResourceError]]) throws {
+        try InputErrors.write(store.errors, credentialErrors: credentialErrors, warnings: warnings, layout: layout)
+    }
+}

@@ -1,0 +1,7 @@
+import Foundation
+import SiteFiles
+
+extension SiteLayout {
+    /// The status file of a resource (`runtime/status/<Kind>-<name>.yaml`).
+    public func statusFile(_ id: ResourceID) -> URL { status.appendingPathComponent(StatusDocument.fileName(for: id)) }
+}

@@ -1,0 +1,58 @@
+/// The one place text is escaped for the formats the agent and CLI write: JSON (`skrouterd.json`, CLI `-o json`),
+/// YAML double-quoted scalars (status files, input-errors.yaml), and excerpts of user input in messages.
+public enum QuotedText {
+    /// How control characters and markup are escaped.
+    public enum Style: Sendable {
+        /// JSON as Go's encoding/json writes it: also `<`, `>` and `&` as \u escapes (what Skupper v2's config holds).
+        case goJSON
+        /// Plain JSON: control characters as \u escapes.
+        case json
+        /// A YAML double-quoted scalar: control characters and DEL as \x escapes.
+        case yaml
+    }
+
+    /// `text` quoted and escaped in `style`.
+    public static func quoted(_ text: String, _ style: Style) -> String {
+        var out = ""
+        append(text, style, to: &out)
+        return out
+    }
+
+    /// Appends `text`, quoted and escaped in `style`, to `out` (no intermediate string: the router file is large).
+    public static func append(_ text: String, _ style: Style, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<" where style == .goJSON: out += "\\u003c"
+            case ">" where style == .goJSON: out += "\\u003e"
+            case "&" where style == .goJSON: out += "\\u0026"
+            default:
+                if style == .yaml, scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\x" + hex(scalar.value, digits: 2)
+                } else if style != .yaml, scalar.value < 0x20 {
+                    out += "\\u" + hex(scalar.value, digits: 4)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    /// A value from user input as it appears in a message: quoted, its first line only, at most 60 characters, so
+    /// an error never echoes a whole file (or the target of a link) back.
+    public static func excerpt(_ text: String) -> String {
+        let firstLine = text.prefix { $0 != "\n" && $0 != "\r" }
+        return "\"\(firstLine.prefix(60))\"" + (firstLine.count < text.count ? " (first line)" : "")
+    }
+
+    private static func hex(_ value: UInt32, digits: Int) -> String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - hex.count)) + hex
+    }
+}
