@@ -97,7 +97,7 @@ let package = Package(
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
         .target(name: "TestSupport", dependencies: ["Resources", "SiteFiles"], path: "Tests/TestSupport"),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "TestSupport",
+            "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterConfig", "Certificates", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "SiteFiles", "TestSupport"]),

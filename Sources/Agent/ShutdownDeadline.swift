@@ -9,7 +9,7 @@ enum ShutdownDeadline {
     static func arm(after deadline: Duration, notifier: SystemdNotifier, logger: Logger) {
         let thread = Thread {
             Thread.sleep(forTimeInterval: Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18)
-            logger.warning("stopping took longer than \(deadline): exiting now")
+            logger.warning("stopping took too long: exiting now", metadata: ["deadline": "\(deadline)"])
             notifier.flush(timeout: 0.1)
             _exit(0)
         }

@@ -92,7 +92,7 @@ public final class GrantServer: Service, Sendable {
                 try await serve(parts: inbound, from: address) { try await outbound.write($0) }
             }
         } catch {
-            logger.debug("grant connection from \(address) ended: \(error)")
+            logger.debug("grant connection ended", metadata: ["client": "\(address)", "error": "\(error)"])
         }
     }
 

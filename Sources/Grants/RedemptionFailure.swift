@@ -11,7 +11,6 @@ public struct RedemptionFailure: Error, Sendable, Hashable, CustomStringConverti
     public var description: String { "\(status) \(message)" }
 
     public static let methodNotAllowed = RedemptionFailure(405, "Only POST is supported")
-    public static let badBody = RedemptionFailure(400, "Request body not valid")
     public static let tooLarge = RedemptionFailure(413, "Request body too large")
     public static let noSuchClaim = RedemptionFailure(404, "No such claim")
     public static let exhausted = RedemptionFailure(404, "No such access granted")

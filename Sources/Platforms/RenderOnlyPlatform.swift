@@ -14,12 +14,16 @@ public struct RenderOnlyPlatform: RouterPlatform {
     public func sslProfileBasePath(for layout: SiteLayout) -> String { layout.root.path }
 
     public func apply(layout: SiteLayout, siteName: String, siteId: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState {
-        PlatformState(.rendered, "router configuration rendered to \(layout.routerConfig.path) (render-only platform: no router is run)")
+        state(of: layout)
     }
 
     public func teardown(layout: SiteLayout) async throws {}
 
-    public func state(layout: SiteLayout) async -> PlatformState {
-        PlatformState(.rendered, "render-only platform: no router is run")
+    /// The same after every apply and at every check: nothing runs, so nothing changes by itself (a check that
+    /// found another state would reconcile again for nothing).
+    public func state(layout: SiteLayout) async -> PlatformState { state(of: layout) }
+
+    private func state(of layout: SiteLayout) -> PlatformState {
+        PlatformState(.rendered, "router configuration rendered to \(layout.routerConfig.path) (render-only platform: no router is run)")
     }
 }

@@ -40,10 +40,6 @@ public struct RouterConfig: Sendable, Hashable {
         }
     }
 
-    /// The order of entity groups in the file.
-    public static let groupOrder = ["router", "sslProfile", "proxyProfile", "connector", "listener", "address",
-                                    "tcpConnector", "tcpListener", "listenerAddress", "log", "site"]
-
     public var entities: [Entity]
 
     public init(entities: [Entity]) {

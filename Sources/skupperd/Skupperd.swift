@@ -92,7 +92,7 @@ struct Skupperd: AsyncParsableCommand {
         do {
             lock = try AgentLock.acquire(layout)
         } catch {
-            logger.critical("\(error)", metadata: ["directory": "\(layout.root.path)"])
+            logger.critical("the namespace is not available", metadata: ["directory": "\(layout.root.path)", "error": "\(error)"])
             throw ExitCode(error.isHeld ? AgentLock.heldExitStatus : 1)
         }
         if example { try ExampleSite.seed(layout) }

@@ -11,9 +11,6 @@ public struct SystemdNotifier: Sendable {
         queue = ProcessInfo.processInfo.environment["NOTIFY_SOCKET"].map { !$0.isEmpty } == true ? NotificationQueue() : nil
     }
 
-    /// Whether a service manager is listening (NOTIFY_SOCKET is set).
-    public var isEnabled: Bool { ProcessInfo.processInfo.environment["NOTIFY_SOCKET"].map { !$0.isEmpty } ?? false }
-
     /// Queues a raw notification ("READY=1\nSTATUS=..."); a status line equal to the last one is not sent again.
     public func notify(_ state: String) {
         queue?.enqueue(state)

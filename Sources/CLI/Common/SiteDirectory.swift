@@ -106,13 +106,6 @@ public struct SiteDirectory: Sendable {
                                      status: ResourceStatus(phase: .pending, message: Self.noStatusMessage))
     }
 
-    /// The names of resources of a kind that the agent has written a status for.
-    public func statusNames(of kind: ResourceKind) -> [String] {
-        let prefix = "\(kind.rawValue)-"
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.status.path)) ?? []
-        return names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".yaml") }.map { String($0.dropFirst(prefix.count).dropLast(5)) }.sorted()
-    }
-
     /// Polls the status of a resource every 100 ms until `decide` returns a value or `timeout` seconds pass.
     public func wait<T>(for id: ResourceID, timeout: Double, _ decide: (StatusDocument?) throws -> T?) throws -> T? {
         let deadline = Date().addingTimeInterval(timeout)

@@ -90,7 +90,7 @@ public final class ContainerPlatform: RouterPlatform {
             if action != "recreated" { action = "created" }
         }
         if action != "unchanged" {
-            logger.info("router container \(action)", metadata: ["container": "\(desired.name)", "image": "\(image)", "config": "\(configHash)"])
+            logger.info("router container applied", metadata: ["action": "\(action)", "container": "\(desired.name)", "image": "\(image)", "config": "\(configHash)"])
         }
         return Self.state(of: try await client.containerInspect(desired.name), name: desired.name)
     }

@@ -25,6 +25,4 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
         self.description = description
     }
 
-    /// Whether the engine answered 404 (no such container or image).
-    public var isNotFound: Bool { kind == .status(404) }
 }
