@@ -36,8 +36,8 @@ for b in skupperd skupper; do
     fi
 done
 
-UPSTREAM=$(sed -n 's/.*static let current = "\(.*\)".*/\1/p' "$ROOT/Sources/Resources/SkupperVersion.swift")
-[ -n "$UPSTREAM" ] || { echo "error: cannot read the version from Sources/Resources/SkupperVersion.swift" >&2; exit 1; }
+UPSTREAM=$(sed -n 's/.*static let current = "\(.*\)".*/\1/p' "$ROOT/Sources/SiteFiles/SkupperVersion.swift")
+[ -n "$UPSTREAM" ] || { echo "error: cannot read the version from Sources/SiteFiles/SkupperVersion.swift" >&2; exit 1; }
 VERSION="${UPSTREAM//-/+}"          # 2.1.0-local.0.1.0 -> 2.1.0+local.0.1.0 (a native Debian version)
 ARCH=$(dpkg --print-architecture)
 STAGE="$OUT/stage"

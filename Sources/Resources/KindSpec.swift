@@ -5,12 +5,16 @@ import Yams
 public protocol KindSpec: Sendable, Hashable {
     /// The kind whose spec this is.
     static var kind: ResourceKind { get }
-    /// The spec when `spec` is of this kind.
-    init?(_ spec: ResourceSpec)
-    /// This spec as a `ResourceSpec`.
-    var resourceSpec: ResourceSpec { get }
     /// The document after `metadata`, as Skupper v2 writes it.
     func encodedBody() -> [(Node, Node)]
+}
+
+extension KindSpec {
+    /// The spec when `spec` is of this kind.
+    public init?(_ spec: ResourceSpec) {
+        guard let typed = spec.kindSpec as? Self else { return nil }
+        self = typed
+    }
 }
 
 /// A resource whose kind is known, with its spec at hand: no force-unwrapping of `resource.link!`.

@@ -60,7 +60,7 @@ public struct RouterConfigRenderer: Sendable {
 
         let role = plan.routerMode.linkRole
         for (link, secret) in plan.links {
-            let spec = link.link!
+            let spec = link.spec
             guard let endpoint = spec.endpoint(role: role) else { continue }
             let profile = SitePlan.linkProfile(secret.name)
             profiles[profile] = sslProfile(profile, clientAuth: true)

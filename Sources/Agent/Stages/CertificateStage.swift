@@ -42,7 +42,7 @@ struct CertificateStage {
 
     private mutating func writeLinkProfiles(_ plan: SitePlan) throws -> Bool {
         var wanted: [String: SecretSpec] = [:]
-        for (_, secret) in plan.links { if let spec = secret.secret { wanted[secret.name] = spec } }
+        for (_, secret) in plan.links { wanted[secret.name] = secret.spec }
         guard wanted != lastLinkSecrets else { return false }
         let certificates = SiteCertificates(layout: layout)
         var changed = false

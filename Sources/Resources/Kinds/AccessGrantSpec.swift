@@ -40,13 +40,6 @@ public struct AccessGrantSpec: Sendable, Hashable {
 extension AccessGrantSpec: KindSpec {
     public static let kind = ResourceKind.accessGrant
 
-    public init?(_ spec: ResourceSpec) {
-        guard case .accessGrant(let value) = spec else { return nil }
-        self = value
-    }
-
-    public var resourceSpec: ResourceSpec { .accessGrant(self) }
-
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
     public func encodedBody() -> [(Node, Node)] {
         var fields = ResourceEncoder.Fields()

@@ -38,13 +38,6 @@ public struct AccessTokenSpec: Sendable, Hashable {
 extension AccessTokenSpec: KindSpec {
     public static let kind = ResourceKind.accessToken
 
-    public init?(_ spec: ResourceSpec) {
-        guard case .accessToken(let value) = spec else { return nil }
-        self = value
-    }
-
-    public var resourceSpec: ResourceSpec { .accessToken(self) }
-
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
     public func encodedBody() -> [(Node, Node)] {
         var fields = ResourceEncoder.Fields()

@@ -59,13 +59,6 @@ public struct ConnectorSpec: Sendable, Hashable {
 extension ConnectorSpec: KindSpec {
     public static let kind = ResourceKind.connector
 
-    public init?(_ spec: ResourceSpec) {
-        guard case .connector(let value) = spec else { return nil }
-        self = value
-    }
-
-    public var resourceSpec: ResourceSpec { .connector(self) }
-
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
     public func encodedBody() -> [(Node, Node)] {
         var fields = ResourceEncoder.Fields()

@@ -56,13 +56,6 @@ public struct LinkSpec: Sendable, Hashable {
 extension LinkSpec: KindSpec {
     public static let kind = ResourceKind.link
 
-    public init?(_ spec: ResourceSpec) {
-        guard case .link(let value) = spec else { return nil }
-        self = value
-    }
-
-    public var resourceSpec: ResourceSpec { .link(self) }
-
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
     public func encodedBody() -> [(Node, Node)] {
         var fields = ResourceEncoder.Fields()

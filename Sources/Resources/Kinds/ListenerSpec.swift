@@ -46,13 +46,6 @@ public struct ListenerSpec: Sendable, Hashable {
 extension ListenerSpec: KindSpec {
     public static let kind = ResourceKind.listener
 
-    public init?(_ spec: ResourceSpec) {
-        guard case .listener(let value) = spec else { return nil }
-        self = value
-    }
-
-    public var resourceSpec: ResourceSpec { .listener(self) }
-
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
     public func encodedBody() -> [(Node, Node)] {
         var fields = ResourceEncoder.Fields()

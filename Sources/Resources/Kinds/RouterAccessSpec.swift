@@ -65,13 +65,6 @@ public struct RouterAccessSpec: Sendable, Hashable {
 extension RouterAccessSpec: KindSpec {
     public static let kind = ResourceKind.routerAccess
 
-    public init?(_ spec: ResourceSpec) {
-        guard case .routerAccess(let value) = spec else { return nil }
-        self = value
-    }
-
-    public var resourceSpec: ResourceSpec { .routerAccess(self) }
-
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
     public func encodedBody() -> [(Node, Node)] {
         var fields = ResourceEncoder.Fields()

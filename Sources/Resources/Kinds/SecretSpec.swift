@@ -35,13 +35,6 @@ public struct SecretSpec: Sendable, Hashable {
 extension SecretSpec: KindSpec {
     public static let kind = ResourceKind.secret
 
-    public init?(_ spec: ResourceSpec) {
-        guard case .secret(let value) = spec else { return nil }
-        self = value
-    }
-
-    public var resourceSpec: ResourceSpec { .secret(self) }
-
     /// The document's body as Kubernetes writes a Secret: `type` and base64 `data`.
     public func encodedBody() -> [(Node, Node)] {
         var body: [(Node, Node)] = []

@@ -48,13 +48,6 @@ public struct SiteSpec: Sendable, Hashable {
 extension SiteSpec: KindSpec {
     public static let kind = ResourceKind.site
 
-    public init?(_ spec: ResourceSpec) {
-        guard case .site(let value) = spec else { return nil }
-        self = value
-    }
-
-    public var resourceSpec: ResourceSpec { .site(self) }
-
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
     public func encodedBody() -> [(Node, Node)] {
         var fields = ResourceEncoder.Fields()

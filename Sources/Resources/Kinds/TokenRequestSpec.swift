@@ -26,13 +26,6 @@ public struct TokenRequestSpec: Sendable, Hashable {
 extension TokenRequestSpec: KindSpec {
     public static let kind = ResourceKind.tokenRequest
 
-    public init?(_ spec: ResourceSpec) {
-        guard case .tokenRequest(let value) = spec else { return nil }
-        self = value
-    }
-
-    public var resourceSpec: ResourceSpec { .tokenRequest(self) }
-
     /// The document's body as the Kyma controller reads it: `context` and, when not the default, `spec`.
     public func encodedBody() -> [(Node, Node)] {
         var body: [(Node, Node)] = []

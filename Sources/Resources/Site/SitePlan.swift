@@ -8,7 +8,7 @@ public struct SitePlan: Sendable {
     /// The listeners and connectors, indexed.
     public private(set) var services = ServiceCatalog()
     /// Links whose credentials are present, with the Secret that holds them.
-    public var links: [(resource: Resource, secret: Resource)] = []
+    public var links: [(link: TypedResource<LinkSpec>, secret: TypedResource<SecretSpec>)] = []
     public var routerAccesses: [EffectiveRouterAccess] = []
     /// The certificates of the site itself (CAs, router access and local access), without the services' ones.
     public var siteCertificates: [CertificateRequest] = []
@@ -63,16 +63,16 @@ public struct SitePlan: Sendable {
         routerAccesses = []
         siteCertificates = []
         siteProblems = [:]
-        var secrets: [String: Resource] = [:]
+        var secrets: [String: TypedResource<SecretSpec>] = [:]
         var sites: [Resource] = []
-        var userAccesses: [Resource] = []
-        var userLinks: [Resource] = []
+        var userAccesses: [TypedResource<RouterAccessSpec>] = []
+        var userLinks: [TypedResource<LinkSpec>] = []
         for resource in resources {
             switch resource.kind {
             case .site: sites.append(resource)
-            case .secret: secrets[resource.name] = resource
-            case .routerAccess: userAccesses.append(resource)
-            case .link: userLinks.append(resource)
+            case .secret: secrets[resource.name] = TypedResource(resource)
+            case .routerAccess: userAccesses.append(contentsOf: TypedResource(resource).map { [$0] } ?? [])
+            case .link: userLinks.append(contentsOf: TypedResource(resource).map { [$0] } ?? [])
             default: break
             }
         }
@@ -87,7 +87,7 @@ public struct SitePlan: Sendable {
 
         // Links need their Secret.
         for resource in userLinks {
-            let spec = resource.link!
+            let spec = resource.spec
             let secretName = spec.tlsCredentials ?? resource.name
             guard let secret = secrets[secretName] else {
                 siteProblems[resource.id] = "Secret \"\(secretName)\" (spec.tlsCredentials) not found"
@@ -100,7 +100,7 @@ public struct SitePlan: Sendable {
             }
             links.append((resource, secret))
         }
-        links.sort { $0.resource.name < $1.resource.name }
+        links.sort { $0.link.name < $1.link.name }
 
         // Router accesses: local management, then the user's, then the one linkAccess implies.
         routerAccesses.append(EffectiveRouterAccess(
@@ -108,7 +108,7 @@ public struct SitePlan: Sendable {
             tlsCredentials: Self.localServer, issuer: Self.localCA, subjectAlternativeNames: ["127.0.0.1", "localhost"], generated: true))
         var ports: [Int: String] = [identity.localPort: Self.localAccess]
         for access in userAccesses {
-            let spec = access.routerAccess!
+            let spec = access.spec
             if let clash = spec.roles.first(where: { ports[$0.port] != nil }) {
                 siteProblems[access.id] = "port \(clash.port) is already used by RouterAccess \"\(ports[clash.port]!)\""
                 continue
