@@ -1,4 +1,6 @@
 import Foundation
+import SiteFiles
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,11 +67,8 @@ public struct Systemctl: Sendable {
     /// Runs `systemctl <arguments>` and returns what it printed, whatever its exit status.
     /// Throws only when the command cannot be started at all (not installed).
     public func run(_ arguments: [String]) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.runBlocking(arguments) })
-            }
-        }
+        // On a thread of its own: systemctl may take seconds, and the cooperative pool must not wait for it.
+        try await Offload.run { Result { try self.runBlocking(arguments) } }.get()
     }
 
     /// `run` for synchronous callers (the command line).
@@ -93,17 +92,17 @@ public struct Systemctl: Sendable {
             throw PlatformError("cannot run \(describe(arguments)): \(error)")
         }
         // Drain stderr on another thread so a chatty child never blocks on a full pipe.
-        let errorText = LockedBox("")
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errorText.value = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            group.leave()
+        let errorText = Mutex("")
+        let drained = DispatchSemaphore(value: 0)
+        Offload.start(name: "systemctl-stderr") {
+            let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            errorText.withLock { $0 = text }
+            drained.signal()
         }
         let outText = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        group.wait()
+        drained.wait()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: outText, stderr: errorText.value)
+        return Output(status: process.terminationStatus, stdout: outText, stderr: errorText.withLock { $0 })
     }
 
     /// `check` for synchronous callers (the command line).
@@ -160,16 +159,5 @@ public struct Systemctl: Sendable {
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
         return nil
-    }
-}
-
-/// A value shared with one helper thread (written there, read after it is joined).
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }
