@@ -9,6 +9,11 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     pkg-config libsystemd-dev libssl-dev libcurl4-openssl-dev \
     openssl systemd inotify-tools \
     docker.io busybox-static dpkg-dev debootstrap >/dev/null
+# What scripts/build-router.sh needs to build skupper-router and Qpid Proton from source (Debian has no
+# skupper-router package), what skrouterd loads at run time, and Proton's C library for the agent's AMQP client.
+$SUDO apt-get install -y -qq --no-install-recommends \
+    cmake ninja-build git libsasl2-dev libwebsockets-dev libnghttp2-dev libunwind-dev libjsoncpp-dev swig uuid-dev \
+    python3-dev sasl2-bin libsasl2-modules python3-qpid-proton libqpid-proton11-dev >/dev/null
 # Podman with its recommended runtime pieces (netavark, conmon, uidmap), as the podman platform tests use it.
 $SUDO apt-get install -y -qq podman >/dev/null
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then

@@ -115,13 +115,16 @@ public struct CertificateAuthority: Sendable {
         return signed(other)
     }
 
-    /// Host names become DNS names, literal addresses become IP addresses.
+    /// Every host as a DNS name, and literal addresses also as IP addresses, as Skupper v2 writes them:
+    /// skupper-router's TLS (Proton) matches a peer only against DNS names and the CN, never IP addresses
+    /// (skupper-router issue 1778), while other clients (curl, Go, NIO) match addresses against IP addresses.
     static func generalNames(_ hosts: [String]) -> [GeneralName] {
         var seen = Set<String>()
-        return hosts.compactMap { host in
-            guard !host.isEmpty, seen.insert(host).inserted else { return nil }
-            if let bytes = IPAddressBytes.parse(host) { return .ipAddress(ASN1OctetString(contentBytes: bytes[...])) }
-            return .dnsName(host)
+        var names: [GeneralName] = []
+        for host in hosts where !host.isEmpty && seen.insert(host).inserted {
+            names.append(.dnsName(host))
+            if let bytes = IPAddressBytes.parse(host) { names.append(.ipAddress(ASN1OctetString(contentBytes: bytes[...]))) }
         }
+        return names
     }
 }

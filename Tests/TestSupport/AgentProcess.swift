@@ -1,8 +1,8 @@
 import Foundation
 import Resources
+import SiteFiles
 #if canImport(Glibc)
 import Glibc
-import SiteFiles
 #endif
 
 /// Where the package's built executables are (next to the test bundle).

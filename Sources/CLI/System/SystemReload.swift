@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import SiteFiles
 #if canImport(Glibc)
 import Glibc
-import SiteFiles
 #endif
 
 /// `skupper system reload`: makes the agent read the namespace's input resources again (SIGHUP).

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import SiteFiles
 #if canImport(Glibc)
 import Glibc
-import SiteFiles
 #endif
 
 /// `skupper system stop`: stops the namespace's agent and its router. The definition stays.

@@ -1,8 +1,8 @@
 import Foundation
 import Resources
+import SiteFiles
 #if canImport(Glibc)
 import Glibc
-import SiteFiles
 #endif
 
 /// The router container Skupper v2 runs for a site on docker or podman: its name, image, environment,

@@ -1,0 +1,80 @@
+import Foundation
+import Resources
+import Testing
+import TestSupport
+
+/// Two sites on one machine, each running the real skupper-router 3.5.1 (built from the vendored sources) on the
+/// configuration the agent rendered: a token issued on one and redeemed on the other through the CLI, and TCP
+/// traffic through the link.
+@Suite("The real skupper-router on rendered sites", .serialized)
+struct RealRouterTests {
+    /// The ports a site's identity picked (`runtime/state/identity.json`).
+    static func ports(_ site: TemporarySite) throws -> (local: Int, interRouter: Int) {
+        let data = try Data(contentsOf: site.layout.state.appendingPathComponent("identity.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return (try #require(object["localPort"] as? Int), try #require(object["interRouterPort"] as? Int))
+    }
+
+    @Test func aLinkMadeWithATokenCarriesTCPTrafficBetweenRealRouters() throws {
+        let east = try TemporarySite(), west = try TemporarySite(), scratch = try ScratchDirectory()
+        let echo = try EchoServer()
+        // East accepts links; its connector reaches the echo server.
+        #expect(try east.skupper("site", "create", "east", "--enable-link-access").status == 0)
+        try east.write("backend.yaml", """
+            apiVersion: skupper.io/v2alpha1
+            kind: Connector
+            metadata:
+              name: backend
+            spec:
+              host: 127.0.0.1
+              port: \(echo.port)
+              routingKey: backend
+            """)
+        let agentEast = try AgentProcess(site: east)
+        defer { agentEast.stop() }
+        #expect(east.eventually { east.status(.connector, "backend")?.status.phase == .ready }, "log:\n\(agentEast.log)")
+        // East's router runs before West's site exists, so West's identity picks other ports.
+        let routerEast = try RealRouter(site: east)
+        defer { routerEast.stop() }
+        let eastPorts = try Self.ports(east)
+        #expect(east.eventually(timeout: 20) { echoRoundTrip(port: eastPorts.interRouter, payload: [], timeout: 1) != nil },
+                "east's router does not listen:\n\(routerEast.log.suffix(3000))")
+
+        let token = scratch.path("token.yaml")
+        let issued = try east.skupper("token", "issue", token)
+        #expect(issued.status == 0, "\(issued)\nlog:\n\(agentEast.log)")
+
+        #expect(try west.skupper("site", "create", "west").status == 0)
+        let listenerPort = freePort()
+        try west.write("backend.yaml", """
+            apiVersion: skupper.io/v2alpha1
+            kind: Listener
+            metadata:
+              name: backend
+            spec:
+              host: 127.0.0.1
+              port: \(listenerPort)
+              routingKey: backend
+            """)
+        let agentWest = try AgentProcess(site: west)
+        defer { agentWest.stop() }
+        let redeemed = try west.skupper("token", "redeem", token)
+        #expect(redeemed.status == 0, "\(redeemed)\nlog:\n\(agentWest.log)")
+        #expect(west.eventually {
+            (try? String(contentsOf: west.layout.routerConfig, encoding: .utf8))?.contains("\"role\": \"inter-router\"") == true
+        }, "log:\n\(agentWest.log)")
+        #expect(try Self.ports(west).local != eastPorts.local)
+        let routerWest = try RealRouter(site: west)
+        defer { routerWest.stop() }
+
+        // The link verifies East's certificate for the IP address the token names (a DNS name too, for Proton).
+        let payload = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        var echoed: [UInt8]?
+        #expect(west.eventually(timeout: 30) {
+            echoed = echoRoundTrip(port: listenerPort, payload: payload, timeout: 2)
+            return echoed != nil
+        }, "no traffic through the link\nwest router:\n\(routerWest.log.suffix(3000))\neast router:\n\(routerEast.log.suffix(3000))")
+        #expect(echoed.map { $0 == payload } == true, "the echo differs from what was sent")
+        #expect(!routerWest.log.contains("certificate verify failed"), "\(routerWest.log.suffix(3000))")
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import SiteFiles
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real skupper-router 3.5.1, built from source by `scripts/build-router.sh` (once per machine: the script
+/// caches its install prefix) and run as a host process on a site's rendered `skrouterd.json`.
+public final class RealRouter: @unchecked Sendable {
+    public let process = Process()
+    public let logFile: URL
+
+    /// The install prefix, building the router first when it is not built yet (a few minutes on 2 cores).
+    public static func prefix() throws -> URL {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let result = try run(["bash", root.appendingPathComponent("scripts/build-router.sh").path])
+        guard result.status == 0, let path = result.output.split(separator: "\n").last.map(String.init), path.hasPrefix("/") else {
+            throw TestFailure("scripts/build-router.sh failed: \(result.output.suffix(4000))")
+        }
+        return URL(fileURLWithPath: path)
+    }
+
+    /// Starts `skrouterd -c <site>/runtime/router/skrouterd.json`.
+    public init(site: TemporarySite) throws {
+        let prefix = try Self.prefix()
+        process.executableURL = prefix.appendingPathComponent("sbin/skrouterd")
+        process.arguments = ["-c", site.layout.routerConfig.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONPATH"] = prefix.appendingPathComponent("lib/skupper-router/python").path
+        process.environment = environment
+        logFile = site.layout.root.appendingPathComponent("skrouterd.log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    deinit { stop() }
+
+    /// Stops the router (SIGTERM, then SIGKILL after 5 s: a child of the test process may inherit a signal mask that
+    /// blocks SIGTERM).
+    public func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+}
+
+/// A TCP echo server on loopback (Python's asyncio), the far end of a connector.
+public final class EchoServer: @unchecked Sendable {
+    public let process = Process()
+    public let port: Int
+
+    public init() throws {
+        port = freePort()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", """
+            import asyncio, signal
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            async def echo(reader, writer):
+                while data := await reader.read(65536):
+                    writer.write(data)
+                    await writer.drain()
+                writer.close()
+            async def main():
+                server = await asyncio.start_server(echo, "127.0.0.1", \(port))
+                async with server:
+                    await server.serve_forever()
+            asyncio.run(main())
+            """]
+        try process.run()
+    }
+
+    /// SIGKILL: a child of the test process may inherit a signal mask that blocks SIGTERM.
+    deinit {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+/// Sends `payload` to 127.0.0.1:`port` and reads as many bytes back; nil when the connection fails or the echo
+/// does not come back within `timeout` seconds.
+public func echoRoundTrip(port: Int, payload: [UInt8], timeout: TimeInterval = 5) -> [UInt8]? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return nil }
+    guard payload.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == payload.count else { return nil }
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while received.count < payload.count {
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count <= 0 { return nil }
+        received += buffer[..<count]
+    }
+    return received
+}
