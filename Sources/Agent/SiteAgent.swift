@@ -167,7 +167,8 @@ final class SiteAgent {
         }
 
         try statuses.write(StatusStage.Inputs(
-            store: input.store, plan: plan, platform: platform.state, credentialProblems: certificates.problems, access: accessStatuses,
+            store: input.store, plan: plan, platform: platform.state, credentialProblems: certificates.problems,
+            warnings: input.warnings.values.reduce(0) { $0 + $1.count }, access: accessStatuses,
             everything: update.siteWide, changed: update.affected.union(change.all)))
         try statuses.writeInputErrors(input.store, credentialErrors: certificates.errors(in: input.store), warnings: input.warnings)
         logger.debug("reconciled", metadata: ["changed": "\(change.all.count)", "affected": "\(update.affected.count)", "full": "\(update.siteWide)",

@@ -10,11 +10,18 @@ public struct FieldReader {
     public let path: String
     /// The document this mapping belongs to.
     public let origin: SourceLocation
+    /// Where the fields read are noted, when the loader checks for unknown fields.
+    let log: FieldLog?
 
     public init(node: Node, path: String, origin: SourceLocation) {
+        self.init(node: node, path: path, origin: origin, log: nil)
+    }
+
+    init(node: Node, path: String, origin: SourceLocation, log: FieldLog?) {
         self.node = node
         self.path = path
         self.origin = origin
+        self.log = log
     }
 
     /// The dotted path of a child key.
@@ -33,6 +40,7 @@ public struct FieldReader {
 
     /// The raw child node for a key, nil when absent or explicitly null.
     public func value(_ key: String) -> Node? {
+        log?.noteRead(fieldPath(key))
         // Compare key text directly: Yams' subscript builds and resolves a Node per lookup, which is slow.
         guard case .mapping(let mapping) = node,
               let child = mapping.first(where: { if case .scalar(let k) = $0.key { k.string == key } else { false } })?.value else { return nil }
@@ -102,7 +110,7 @@ public struct FieldReader {
         guard case .mapping = child else {
             throw error(key, "expected a mapping, found \(Self.describe(child))")
         }
-        return FieldReader(node: child, path: fieldPath(key), origin: origin)
+        return FieldReader(node: child, path: fieldPath(key), origin: origin, log: log)
     }
 
     /// A list of mappings.
@@ -117,7 +125,7 @@ public struct FieldReader {
                 location.line = item.mark?.line ?? location.line
                 throw ResourceError(location, field: "\(fieldPath(key))[\(index)]", "expected a mapping, found \(Self.describe(item))")
             }
-            return FieldReader(node: item, path: "\(fieldPath(key))[\(index)]", origin: origin)
+            return FieldReader(node: item, path: "\(fieldPath(key))[\(index)]", origin: origin, log: log)
         }
     }
 
@@ -139,6 +147,7 @@ public struct FieldReader {
 
     /// A map of string to string (labels, settings, selectors); scalar values are read as text.
     public func stringMap(_ key: String) throws -> [String: String] {
+        log?.noteWhole(fieldPath(key))
         guard let child = value(key) else { return [:] }
         guard case .mapping(let mapping) = child else {
             throw error(key, "expected a mapping of strings, found \(Self.describe(child))")

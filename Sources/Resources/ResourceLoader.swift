@@ -81,7 +81,9 @@ public enum ResourceLoader {
             index += 1
             if let depthError = checkDepth(node, origin: origin) { throw depthError }
             do {
-                guard let resource = try decode(node, origin: origin) else { continue }
+                let log = FieldLog()
+                guard let resource = try decode(node, origin: origin, log: log) else { continue }
+                contents.warnings += log.unknownFields(in: node, origin: resource.source ?? origin)
                 if let previous = names[resource.id] {
                     throw ResourceError(resource.source ?? origin, field: "metadata.name",
                                         "duplicate \(resource.kind.rawValue) \"\(resource.name)\" (also in document \(previous))")
@@ -102,7 +104,7 @@ public enum ResourceLoader {
     struct UnknownKind: Error { let warning: ResourceError }
 
     /// Decodes one document; nil for an empty document.
-    static func decode(_ node: Node, origin: SourceLocation) throws -> Resource? {
+    static func decode(_ node: Node, origin: SourceLocation, log: FieldLog? = nil) throws -> Resource? {
         if FieldReader.isNull(node) { return nil }
         guard case .mapping = node else {
             throw ResourceError(SourceLocation(file: origin.file, document: origin.document, line: node.mark?.line),
@@ -110,7 +112,7 @@ public enum ResourceLoader {
         }
         var origin = origin
         origin.line = node.mark?.line
-        let root = FieldReader(node: node, path: "", origin: origin)
+        let root = FieldReader(node: node, path: "", origin: origin, log: log)
         let kindName = try root.requiredString("kind")
         guard let kind = ResourceKind(rawValue: kindName) else {
             throw UnknownKind(warning: root.error("kind", "unknown kind \"\(kindName)\"; document skipped (known kinds: \(ResourceKind.allCases.map(\.rawValue).joined(separator: ", ")))"))
@@ -135,7 +137,7 @@ public enum ResourceLoader {
         case .secret: spec = .secret(try SecretSpec(reading: root))
         case .tokenRequest: spec = .tokenRequest(try TokenRequestSpec(reading: root))
         default:
-            let specReader = try root.mapping("spec") ?? FieldReader(node: .mapping([:]), path: "spec", origin: origin)
+            let specReader = try root.mapping("spec") ?? FieldReader(node: .mapping([:]), path: "spec", origin: origin, log: log)
             switch kind {
             case .site: spec = .site(try SiteSpec(reading: specReader))
             case .listener: spec = .listener(try ListenerSpec(reading: specReader))

@@ -98,6 +98,20 @@ struct AgentCoreTests {
         #expect(planner.plan.services.hasListener(routingKey: "db") && planner.plan.services.hasConnector(routingKey: "db"))
     }
 
+    @Test func anUnknownFieldIsAWarningInInputErrorsAndTheSiteStatusWhileTheResourceApplies() async throws {
+        let site = try TemporarySite()
+        let agent = Self.agent(site, grants: false)
+        try site.write("site.yaml", Fixtures.site)
+        try site.write("l.yaml", Fixtures.listener("backend", port: 9090) + "\n  tlsCredential: typo\n")
+        try await Self.settle(agent, .start)
+        #expect(site.status(.listener, "backend")?.status.phase == .ready)
+        let errors = try String(contentsOf: site.layout.status.appendingPathComponent("input-errors.yaml"), encoding: .utf8)
+        #expect(errors.contains("input/resources/l.yaml: document 1, line 9: spec.tlsCredential: unknown field (ignored)"), "\(errors)")
+        let siteStatus = try #require(site.status(.site, "west")?.status)
+        #expect(siteStatus.phase == .ready)
+        #expect(siteStatus.message == "OK (1 input warning: see runtime/status/input-errors.yaml)", "\(siteStatus.message)")
+    }
+
     // MARK: Access
 
     @Test func grantsOfASiteWithoutLinkAccessSaySoWithAReasonProgramsCanTest() async throws {

@@ -14,7 +14,8 @@ enum InputErrors {
             try? FileManager.default.removeItem(at: url)
             return
         }
-        var text = "# Input files the agent could not apply; the last good contents of each stay in force.\n"
+        var text = "# errors: input files the agent could not apply (the last good contents of each stay in force).\n"
+        text += "# warnings: what it ignored (unknown fields, unknown kinds); the rest of those files applies.\n"
         text += "errors:\n"
         let all = errors.map { ($0.key, $0.value) } + credentialErrors.map { ($0.location.file, $0) }
         for (file, error) in all.sorted(by: { ($0.0, $0.1.location.document) < ($1.0, $1.1.location.document) }) {

@@ -6,6 +6,8 @@ struct StatusBuilder {
     let plan: SitePlan
     let platform: PlatformState
     let fileErrors: Int
+    /// Warnings about the input (unknown fields, skipped documents).
+    var inputWarnings = 0
     /// Input Secrets whose credentials cannot be used, by name, with why.
     var credentialProblems: [String: String] = [:]
 
@@ -66,7 +68,10 @@ struct StatusBuilder {
         if !endpoints.isEmpty { fields.append(StatusField(StatusKey.endpoints, .list(endpoints))) }
         fields.append(StatusField("routerMode", .string(plan.routerMode.rawValue)))
         fields.append(StatusField("platform", .string(platform.phase.rawValue)))
-        let message = fileErrors == 0 ? "OK" : "OK (\(fileErrors) input file\(fileErrors == 1 ? "" : "s") rejected: see runtime/status/input-errors.yaml)"
+        var notes: [String] = []
+        if fileErrors > 0 { notes.append("\(fileErrors) input file\(fileErrors == 1 ? "" : "s") rejected") }
+        if inputWarnings > 0 { notes.append("\(inputWarnings) input warning\(inputWarnings == 1 ? "" : "s")") }
+        let message = notes.isEmpty ? "OK" : "OK (\(notes.joined(separator: ", ")): see runtime/status/input-errors.yaml)"
         var status = routed(.ready(message, fields: fields))
         if !platform.isHealthy { status.message = platform.message }
         if let (name, problem) = credentialProblems.min(by: { $0.key < $1.key }) {

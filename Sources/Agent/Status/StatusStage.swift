@@ -30,6 +30,8 @@ struct StatusStage {
         var plan: SitePlan
         var platform: PlatformState
         var credentialProblems: [String: String]
+        /// How many warnings the input files gave (unknown fields, skipped documents).
+        var warnings: Int
         var access: [ResourceID: ResourceStatus]
         /// The site or every resource changed: decide every status.
         var everything: Bool
@@ -42,7 +44,7 @@ struct StatusStage {
     mutating func write(_ inputs: Inputs) throws {
         access = inputs.access
         let builder = StatusBuilder(plan: inputs.plan, platform: inputs.platform, fileErrors: inputs.store.errors.count,
-                                    credentialProblems: inputs.credentialProblems)
+                                    inputWarnings: inputs.warnings, credentialProblems: inputs.credentialProblems)
         let result: (written: Int, removed: Int)
         if inputs.everything || platformState != inputs.platform {
             result = try writer.update(builder.statuses(for: inputs.store.resources.values, external: access), only: nil)
