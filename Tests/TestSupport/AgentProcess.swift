@@ -115,11 +115,7 @@ public final class AgentProcess: @unchecked Sendable {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         logFile = site.layout.root.appendingPathComponent("skupperd.log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logFile)
-        process.standardError = handle
-        process.standardOutput = handle
-        try process.run()
+        try ChildProcess.launch(process, loggingTo: logFile)
     }
 
     deinit {
@@ -136,11 +132,7 @@ public final class AgentProcess: @unchecked Sendable {
     /// Sends SIGTERM and waits; returns the exit status.
     @discardableResult
     public func stop(timeout: TimeInterval = 10) -> Int32 {
-        signal(SIGTERM)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { signal(SIGKILL); process.waitUntilExit() }
-        return process.terminationStatus
+        ChildProcess.stop(process, timeout: timeout)
     }
 
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }

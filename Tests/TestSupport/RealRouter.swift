@@ -29,25 +29,13 @@ public final class RealRouter: @unchecked Sendable {
         environment["PYTHONPATH"] = prefix.appendingPathComponent("lib/skupper-router/python").path
         process.environment = environment
         logFile = site.layout.root.appendingPathComponent("skrouterd.log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        try ChildProcess.launch(process, loggingTo: logFile)
     }
 
     deinit { stop() }
 
-    /// Stops the router (SIGTERM, then SIGKILL after 5 s: a child of the test process may inherit a signal mask that
-    /// blocks SIGTERM).
-    public func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    /// Stops the router (SIGTERM, then SIGKILL after 5 s).
+    public func stop() { ChildProcess.stop(process, timeout: 5) }
 
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 }
