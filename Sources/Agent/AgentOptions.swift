@@ -31,16 +31,22 @@ public struct GrantServerOptions: Sendable {
     public var bindHost: String
     /// The port (Skupper v2's grant server default, clear of the router's 5671/55671/45671).
     public var port: Int
+    /// How many ports after `port` may be taken instead when it is in use (another namespace's agent on this host
+    /// has it), as router ports are; 0 when the port was given explicitly.
+    public var portSearch: Int
     /// The host name or address put in grant URLs and link endpoints; default: this machine's first
     /// non-loopback address, else 127.0.0.1.
     public var advertisedHost: String?
 
     public static let defaultPort = 9090
+    /// How many ports after the default one an agent may take (one per namespace on a host).
+    public static let defaultPortSearch = 100
 
-    public init(enabled: Bool = true, bindHost: String = "0.0.0.0", port: Int = defaultPort, advertisedHost: String? = nil) {
+    public init(enabled: Bool = true, bindHost: String = "0.0.0.0", port: Int = defaultPort, portSearch: Int = 0, advertisedHost: String? = nil) {
         self.enabled = enabled
         self.bindHost = bindHost
         self.port = port
+        self.portSearch = portSearch
         self.advertisedHost = advertisedHost
     }
 }

@@ -38,7 +38,8 @@ public struct AgentService: Service {
     /// The grant server and its ledger for a namespace, to run beside the agent.
     public static func grantServer(_ options: AgentOptions, logger: Logger) -> (GrantServer, GrantLedger) {
         let ledger = AccessController.ledger(options.layout)
-        return (GrantServer(host: options.grantServer.bindHost, port: options.grantServer.port, ledger: ledger, logger: logger), ledger)
+        let grants = options.grantServer
+        return (GrantServer(host: grants.bindHost, port: grants.port, portSearch: grants.portSearch, ledger: ledger, logger: logger), ledger)
     }
 
     public func run() async throws {

@@ -18,30 +18,42 @@ extension GrantServer {
         let sslContext = try NIOSSLContext(configuration: configuration)
         let limits = limits
         let connections = connections
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: requestedPort) { channel in
-                channel.eventLoop.makeCompletedFuture { () throws -> AcceptedConnection in
-                    let pipeline = channel.pipeline.syncOperations
-                    guard connections.admit(channel) else {
-                        try pipeline.addHandler(CloseWhenActive())
-                        return .refused
-                    }
-                    do {
-                        try pipeline.addHandler(ConnectionDeadline(limits.connectionDeadline))
-                        try pipeline.addHandler(IdleStateHandler(readTimeout: limits.readTimeout))
-                        try pipeline.addHandler(CloseOnIdle())
-                        try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
-                        try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
-                        return .connection(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
-                    } catch {
-                        // Closing gives the connection's place back.
-                        channel.close(promise: nil)
-                        throw error
+        @Sendable func bind(_ port: Int) async throws -> Listener {
+            try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture { () throws -> AcceptedConnection in
+                        let pipeline = channel.pipeline.syncOperations
+                        guard connections.admit(channel) else {
+                            try pipeline.addHandler(CloseWhenActive())
+                            return .refused
+                        }
+                        do {
+                            try pipeline.addHandler(ConnectionDeadline(limits.connectionDeadline))
+                            try pipeline.addHandler(IdleStateHandler(readTimeout: limits.readTimeout))
+                            try pipeline.addHandler(CloseOnIdle())
+                            try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
+                            try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                            return .connection(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                        } catch {
+                            // Closing gives the connection's place back.
+                            channel.close(promise: nil)
+                            throw error
+                        }
                     }
                 }
+        }
+        var server: Listener?
+        for port in requestedPort...(requestedPort + portSearch) {
+            do {
+                server = try await bind(port)
+                break
+            } catch let error as IOError where error.errnoCode == EADDRINUSE && port < requestedPort + portSearch {
+                logger.info("grant server port taken: trying the next", metadata: ["port": "\(port)"])
             }
+        }
+        guard let server else { throw CertificateError("no port to listen on") }
         listening.withLock { $0 = server.channel }
         boundSink.yield(server)
         logger.info("grant server listening", metadata: ["address": "\(host):\(server.channel.localAddress?.port ?? requestedPort)"])

@@ -26,6 +26,8 @@ public final class GrantServer: Service, Sendable {
     /// Where the server listens.
     public let host: String
     public let requestedPort: Int
+    /// How many ports after `requestedPort` are tried when it is taken (a second namespace on the host): 0 for none.
+    public let portSearch: Int
     let ledger: GrantLedger
     let limiter: FailureLimiter
     let limits: Limits
@@ -41,9 +43,11 @@ public final class GrantServer: Service, Sendable {
     public let redemptions: AsyncStream<String>
     let redemptionNotices: AsyncStream<String>.Continuation
 
-    public init(host: String, port: Int, ledger: GrantLedger, limiter: FailureLimiter = FailureLimiter(), limits: Limits = Limits(), logger: Logger) {
+    public init(host: String, port: Int, portSearch: Int = 0, ledger: GrantLedger, limiter: FailureLimiter = FailureLimiter(),
+                limits: Limits = Limits(), logger: Logger) {
         self.host = host
         self.requestedPort = port
+        self.portSearch = port == 0 ? 0 : max(0, min(portSearch, 65535 - port))
         self.ledger = ledger
         self.limiter = limiter
         self.limits = limits

@@ -54,8 +54,8 @@ struct Skupperd: AsyncParsableCommand {
     @Option(name: .customLong("debounce-ms"), help: "Quiet time before a burst of file changes is applied.")
     var debounceMilliseconds: Int = 20
 
-    @Option(name: .customLong("grant-server-port"), help: "Port of the token-redemption service (HTTPS).")
-    var grantServerPort: Int = GrantServerOptions.defaultPort
+    @Option(name: .customLong("grant-server-port"), help: "Port of the token-redemption service (HTTPS). Default: 9090, or the next free one after it when another agent on this host has it.")
+    var grantServerPort: Int?
 
     @Option(name: .customLong("grant-server-bind"), help: "Address the token-redemption service binds.")
     var grantServerBind: String = "0.0.0.0"
@@ -70,7 +70,9 @@ struct Skupperd: AsyncParsableCommand {
     var platformCheckInterval: Double = 5
 
     func validate() throws {
-        guard (0...65535).contains(grantServerPort) else { throw ValidationError("--grant-server-port: \(grantServerPort) is not a port number") }
+        if let grantServerPort, !(0...65535).contains(grantServerPort) {
+            throw ValidationError("--grant-server-port: \(grantServerPort) is not a port number")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: unknown level \"\(logLevel)\" (expected trace, debug, info, notice, warning, error or critical)")
         }
@@ -122,7 +124,9 @@ struct Skupperd: AsyncParsableCommand {
             routerPlatform = SystemdPlatform(scope: scope, unitDirectory: systemdUnitDir.map { URL(fileURLWithPath: $0) },
                                              systemctl: systemctl.map { Systemctl(command: $0.split(separator: " ").map(String.init)) }, kind: kind)
         }
-        let grantServer = GrantServerOptions(enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort, advertisedHost: grantServerHost)
+        // Without --grant-server-port, the next free port after the default is taken when another agent has it.
+        let grantServer = GrantServerOptions(enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort ?? GrantServerOptions.defaultPort,
+                                             portSearch: grantServerPort == nil ? GrantServerOptions.defaultPortSearch : 0, advertisedHost: grantServerHost)
         var agentOptions = AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer)
         agentOptions.platformCheckInterval = platformCheckInterval
         let (grants, ledger) = AgentService.grantServer(agentOptions, logger: logger)

@@ -126,6 +126,37 @@ struct AgentCoreTests {
         #expect(!agent.access.server.isRunning)
     }
 
+    @Test func theGrantServerListensOnlyWhileThereIsAGrantToServe() async throws {
+        let site = try TemporarySite()
+        let agent = Self.agent(site)
+        try site.write("site.yaml", Fixtures.site)
+        try await Self.settle(agent, .start)
+        #expect(!agent.access.server.isRunning, "link access alone does not open the grant port")
+        try site.write("grant.yaml", Fixtures.grant("g"))
+        try await Self.settle(agent, .filesChanged(["grant.yaml"]))
+        #expect(agent.access.server.isRunning)
+        #expect(site.status(.accessGrant, "g")?.status.phase == .ready)
+        try site.remove("grant.yaml")
+        try await Self.settle(agent, .filesChanged(["grant.yaml"]))
+        #expect(!agent.access.server.isRunning, "the last grant gone, the port is closed")
+    }
+
+    @Test func aTakenDefaultPortMovesTheGrantServerToTheNextFreeOne() async throws {
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gs-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let credentials = try CertificatesFixture.serverCredentials()
+        let first = GrantServer(host: "127.0.0.1", port: 0, ledger: GrantLedger(directory: directory), logger: Self.logger)
+        try await first.start(credentials: credentials)
+        let taken = try #require(first.boundPort)
+        let second = GrantServer(host: "127.0.0.1", port: taken, portSearch: 5, ledger: GrantLedger(directory: directory), logger: Self.logger)
+        try await second.start(credentials: credentials)
+        #expect(second.boundPort.map { $0 > taken && $0 <= taken + 5 } == true, "\(String(describing: second.boundPort))")
+        let explicit = GrantServer(host: "127.0.0.1", port: taken, ledger: GrantLedger(directory: directory), logger: Self.logger)
+        await #expect(throws: (any Error).self, "an explicit port that is taken is an error") { try await explicit.start(credentials: credentials) }
+        await first.stop()
+        await second.stop()
+    }
+
     @Test func aRedemptionRewritesOnlyTheStatusOfItsGrant() async throws {
         let site = try TemporarySite()
         let agent = Self.agent(site)

@@ -52,7 +52,8 @@ struct AccessController {
         let grants = store.all(AccessGrantSpec.self)
         let requests = store.all(TokenRequestSpec.self)
         var blocker = GrantBlocker.of(plan, enabled: options.enabled)
-        if blocker == nil, let identity {
+        // The server listens only while there is something to serve, as Skupper v2's grant server does.
+        if blocker == nil, let identity, !grants.isEmpty || !requests.isEmpty {
             await serve(plan: plan, identity: identity)
             blocker = serverError
         } else if server.isRunning {
