@@ -23,7 +23,9 @@ public struct RouterConfigRenderer: Sendable {
     /// The full configuration for a plan; nil when the namespace has no Site.
     public func render(_ plan: SitePlan, identity: SiteIdentity, namespace: String) -> RouterConfig? {
         guard let parts = siteEntities(plan, identity: identity, namespace: namespace) else { return nil }
-        return RouterConfig(entities: parts.head + plan.connectors.map(tcpConnector) + plan.listeners.map(tcpListener) + parts.tail)
+        let connectors = plan.connectors.compactMap(TypedResource<ConnectorSpec>.init).map(tcpConnector)
+        let listeners = plan.listeners.compactMap(TypedResource<ListenerSpec>.init).map(tcpListener)
+        return RouterConfig(entities: parts.head + connectors + listeners + parts.tail)
     }
 
     /// The text of `skrouterd.json` for a plan, taking the tcpConnector and tcpListener entities from `services`
@@ -100,8 +102,8 @@ public struct RouterConfigRenderer: Sendable {
     }
 
     /// The tcpListener of a Listener.
-    func tcpListener(_ listener: Resource) -> RouterConfig.Entity {
-        let spec = listener.listener!
+    func tcpListener(_ listener: TypedResource<ListenerSpec>) -> RouterConfig.Entity {
+        let spec = listener.spec
         var attributes: [(String, JSONValue)] = [("name", .string("listener/\(listener.name)")), ("host", .string(spec.host)),
                                                  ("port", .string(String(spec.port))), ("address", .string(spec.routingKey))]
         if let tls = spec.tlsCredentials, !tls.isEmpty { attributes.append(("sslProfile", .string(tls))) }
@@ -110,8 +112,8 @@ public struct RouterConfigRenderer: Sendable {
     }
 
     /// The tcpConnector of a Connector.
-    func tcpConnector(_ connector: Resource) -> RouterConfig.Entity {
-        let spec = connector.connector!
+    func tcpConnector(_ connector: TypedResource<ConnectorSpec>) -> RouterConfig.Entity {
+        let spec = connector.spec
         var attributes: [(String, JSONValue)] = [("name", .string("connector/\(connector.name)@\(spec.host)")), ("host", .string(spec.host)),
                                                  ("port", .string(String(spec.port))), ("address", .string(spec.routingKey))]
         if let tls = spec.tlsCredentials, !tls.isEmpty {
@@ -155,9 +157,10 @@ public struct RenderedServices: Sendable {
     /// Renders again the entities of `ids` (listeners in force and connectors), and drops those no longer rendered.
     public mutating func update(_ ids: some Sequence<ResourceID>, plan: SitePlan, renderer: RouterConfigRenderer) {
         for id in ids {
-            if id.kind == .listener, plan.services.isActive(listener: id.name), let listener = plan.services.listeners[id.name] {
+            if id.kind == .listener, plan.services.isActive(listener: id.name),
+               let listener = plan.services.listeners[id.name].flatMap(TypedResource<ListenerSpec>.init) {
                 fragments[id] = renderer.tcpListener(listener).fragment()
-            } else if id.kind == .connector, let connector = plan.services.connectors[id.name] {
+            } else if id.kind == .connector, let connector = plan.services.connectors[id.name].flatMap(TypedResource<ConnectorSpec>.init) {
                 fragments[id] = renderer.tcpConnector(connector).fragment()
             } else {
                 fragments[id] = nil

@@ -52,7 +52,7 @@ public struct AccessTokenRedeem: ParsableCommand {
         guard site.site() != nil else {
             throw CLIError("A site must exist in namespace \(global.namespace) before a token can be redeemed")
         }
-        if let existing = site.entry(token.id), existing.resource.accessToken.map({ $0.url != token.accessToken!.url || $0.code != token.accessToken!.code }) ?? true {
+        if let existing = site.entry(token.id), existing.resource.accessToken.map({ $0.url != token.accessToken?.url || $0.code != token.accessToken?.code }) ?? true {
             throw CLIError("There is already a token \(token.name) in namespace \(global.namespace) (\(existing.file.path)) with another URL or code")
         }
         let written = try site.write(token)

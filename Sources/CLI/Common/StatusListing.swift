@@ -2,8 +2,7 @@ import Resources
 
 /// The shared body of `skupper listener|connector|link status [name]`: the resources of one kind (all, or the
 /// one named), printed as status documents (`-o yaml|json`), one resource's details, or a table.
-struct StatusListing {
-    var kind: ResourceKind
+struct StatusListing<Spec: KindSpec> {
     /// Each column's title in the details view ("Routing key") and in the table header ("ROUTING-KEY").
     var columns: [(detail: String, header: String)]
     /// The error when the named resource does not exist.
@@ -11,11 +10,11 @@ struct StatusListing {
     /// The line printed when there are none.
     var noneFound: String
     /// A resource's cells, in column order.
-    var row: (Resource, StatusDocument) -> [String]
+    var row: (TypedResource<Spec>, StatusDocument) -> [String]
 
     func run(_ global: GlobalOptions, name: String?, output: OutputFormat?) throws {
         let site = global.site
-        var entries = site.entries(of: kind)
+        var entries = site.entries(of: Spec.kind)
         if let name {
             entries = entries.filter { $0.resource.name == name }
             guard !entries.isEmpty else { throw CLIError(notFound(name, global.namespace)) }
@@ -29,7 +28,7 @@ struct StatusListing {
             Console.outRaw(Rendering.statuses(documents, output, single: name != nil))
             return
         }
-        let rows = zip(entries, documents).map { row($0.resource, $1) }
+        let rows = zip(entries, documents).compactMap { entry, document in TypedResource<Spec>(entry.resource).map { row($0, document) } }
         if name != nil, let row = rows.first {
             Console.outRaw(details(zip(columns.map(\.detail), row).map { ($0, $1) }))
             return

@@ -15,14 +15,13 @@ public struct ConnectorStatus: ParsableCommand {
     public func validate() throws { if let name { try Names.validate(name, "connector name") } }
 
     public func run() throws {
-        try StatusListing(
-            kind: .connector,
+        try StatusListing<ConnectorSpec>(
             columns: [("Name", "NAME"), ("Status", "STATUS"), ("Routing key", "ROUTING-KEY"), ("Host", "HOST"), ("Port", "PORT"),
                       ("Has matching listener", "HAS-MATCHING-LISTENER"), ("Message", "MESSAGE")],
             notFound: { "connector \($0) does not exist in namespace \($1)" },
             noneFound: "No connectors found",
             row: { resource, document in
-                let spec = resource.connector!, status = document.status
+                let spec = resource.spec, status = document.status
                 return [resource.name, status.phase.rawValue, spec.routingKey, spec.host, String(spec.port),
                         String(ServiceStatusView(status, kind: .connector).hasMatch), status.message]
             }

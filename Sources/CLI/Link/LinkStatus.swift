@@ -15,13 +15,12 @@ public struct LinkStatus: ParsableCommand {
     public func validate() throws { if let name { try Names.validate(name, "link name") } }
 
     public func run() throws {
-        try StatusListing(
-            kind: .link,
+        try StatusListing<LinkSpec>(
             columns: [("Name", "NAME"), ("Status", "STATUS"), ("Cost", "COST"), ("Message", "MESSAGE")],
             notFound: { name, _ in "There is no link resource in the namespace with the name \"\(name)\"" },
             noneFound: "There are no link resources in the namespace",
             row: { resource, document in
-                [resource.name, document.status.phase.rawValue, String(resource.link!.cost), document.status.message]
+                [resource.name, document.status.phase.rawValue, String(resource.spec.cost), document.status.message]
             }
         ).run(global, name: name, output: output)
     }

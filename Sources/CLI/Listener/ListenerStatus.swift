@@ -15,14 +15,13 @@ public struct ListenerStatus: ParsableCommand {
     public func validate() throws { if let name { try Names.validate(name, "listener name") } }
 
     public func run() throws {
-        try StatusListing(
-            kind: .listener,
+        try StatusListing<ListenerSpec>(
             columns: [("Name", "NAME"), ("Status", "STATUS"), ("Routing key", "ROUTING-KEY"), ("Host", "HOST"), ("Port", "PORT"),
                       ("Has matching connector", "HAS-MATCHING-CONNECTOR"), ("Message", "MESSAGE")],
             notFound: { "listener \($0) does not exist in namespace \($1)" },
             noneFound: "No listeners found",
             row: { resource, document in
-                let spec = resource.listener!, status = document.status
+                let spec = resource.spec, status = document.status
                 return [resource.name, status.phase.rawValue, spec.routingKey, spec.host, String(spec.port),
                         String(ServiceStatusView(status, kind: .listener).hasMatch), status.message]
             }

@@ -26,7 +26,7 @@ public struct SiteUpdate: ParsableCommand {
         guard let current = site.site() else { throw CLIError("there is no site in namespace \(global.namespace) to update") }
         if let name, name != current.name { throw CLIError("site \(name) must exist to be updated") }
         guard let entry = site.entry(current.id) else { throw CLIError("site \(current.name) must exist to be updated") }
-        var spec = current.site!
+        guard var spec = current.site else { throw CLIError("site \(current.name) must exist to be updated") }
         if let linkAccessType, !linkAccessType.isEmpty { spec.linkAccess = linkAccessType }
         else if linkAccess == true, !spec.linkAccessEnabled { spec.linkAccess = "default" }
         else if linkAccess == false { spec.linkAccess = nil }

@@ -98,7 +98,7 @@ public struct ServiceCatalog: Sendable {
         for endpoint in touchedEndpoints {
             let members = endpoints[endpoint] ?? SortedNames()
             for (index, name) in members.enumerated() {
-                let spec = listeners[name]!.listener!
+                guard let spec = listeners[name]?.listener else { continue }
                 let active = activeListenerNames.contains(name)
                 if index == 0 && !active {
                     record(spec.routingKey, &listenerKeysBefore, listenersByKey)

@@ -165,7 +165,12 @@ public struct SitePlan: Sendable {
         var result = siteCertificates
         var seen = Set(result.map(\.name))
         for resource in tlsServices {
-            let (tls, host) = resource.listener.map { ($0.tlsCredentials, $0.host) } ?? (resource.connector!.tlsCredentials, resource.connector!.host)
+            let tls: String?, host: String
+            switch resource.spec {
+            case .listener(let spec): (tls, host) = (spec.tlsCredentials, spec.host)
+            case .connector(let spec): (tls, host) = (spec.tlsCredentials, spec.host)
+            default: continue
+            }
             guard let tls, !tls.isEmpty, !secretNames.contains(tls), seen.insert(tls).inserted else { continue }
             result.append(CertificateRequest(name: tls, kind: .leaf, commonName: host, hosts: [host], issuer: Self.serviceCA))
         }
