@@ -86,6 +86,7 @@ public struct AgentService: Service {
                 for await grant in grantServer.redemptions { sink.yield(.grantRedeemed(grant)) }
             }
             sink.yield(.start)
+            var announcedReady = false
             for await event in events.cancelOnGracefulShutdown() {
                 let reaction: Reaction
                 do {
@@ -101,7 +102,8 @@ public struct AgentService: Service {
                     group.addTask { if let next = await work() { sink.yield(next) } }
                 }
                 switch reaction.announcement {
-                case .ready where !info.isWritten(layout):
+                case .ready where !announcedReady:
+                    announcedReady = true
                     // runtime/agent.yaml names this process (for `skupper system reload|status` outside systemd).
                     do { try info.write(layout) } catch {
                         logger.warning("cannot write the agent info file", metadata: ["path": "\(layout.agentInfo.path)", "error": "\(error)"])

@@ -162,15 +162,16 @@ final class SiteAgent {
                 Self.clash(name, own: planner.ownCredentialNames, input: input)
             }
             reaction.work = due.work
-            // A token refused before it was sent changed its own status.
-            if !due.refused.isEmpty { accessStatuses = await access.reconcile(plan: plan, store: input.store, identity: update.identity) }
+            // A token refused before it was sent changed its own status, and only that.
+            for id in due.refused { accessStatuses[id] = access.tokens[id.name]?.status }
         }
 
+        let warnings = input.warnings
         try statuses.write(StatusStage.Inputs(
             store: input.store, plan: plan, platform: platform.state, credentialProblems: certificates.problems,
-            warnings: input.warnings.values.reduce(0) { $0 + $1.count }, access: accessStatuses,
+            warnings: warnings.values.reduce(0) { $0 + $1.count }, access: accessStatuses,
             everything: update.siteWide, changed: update.affected.union(change.all)))
-        try statuses.writeInputErrors(input.store, credentialErrors: certificates.errors(in: input.store), warnings: input.warnings)
+        try statuses.writeInputErrors(input.store, credentialErrors: certificates.errors(in: input.store), warnings: warnings)
         logger.debug("reconciled", metadata: ["changed": "\(change.all.count)", "affected": "\(update.affected.count)", "full": "\(update.siteWide)",
                                               "elapsed": "\(ContinuousClock.now - started)"])
         return reaction

@@ -70,8 +70,3 @@ public struct AgentInfo: Sendable, Hashable {
         if AgentInfo.read(layout)?.pid == pid { try? FileManager.default.removeItem(at: layout.agentInfo) }
     }
 }
-
-extension AgentInfo {
-    /// Whether the namespace's info file names this process already.
-    public func isWritten(_ layout: SiteLayout) -> Bool { AgentInfo.read(layout)?.pid == pid }
-}

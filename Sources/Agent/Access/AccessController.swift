@@ -24,6 +24,8 @@ struct AccessController {
     private var lastIdentity: SiteIdentity?
     private var lastBlocker: GrantBlocker?
     private var lastCA = ""
+    /// The grant server's CA certificate (PEM), read when its certificates are ensured, not at every reconcile.
+    private var serverCAPEM = ""
 
     static let serverCA = "skupper-grant-server-ca"
     static let serverCertificate = "skupper-grant-server"
@@ -77,7 +79,7 @@ struct AccessController {
         }
         lastIdentity = identity
         lastBlocker = blocker
-        lastCA = grants.isEmpty && requests.isEmpty ? "" : (try? SiteCertificates(layout: layout).authority(Self.serverCA))?.certificatePEM ?? ""
+        lastCA = grants.isEmpty && requests.isEmpty ? "" : serverCAPEM
 
         let decide = grantStatuses(now: now)
         var statuses: [ResourceID: ResourceStatus] = [:]
@@ -134,6 +136,7 @@ struct AccessController {
             var restart = false
             if requests != serverCertificate {
                 let outcome = try certificates.ensure(requests)
+                serverCAPEM = try certificates.authority(Self.serverCA).certificatePEM
                 restart = !outcome.generated.isEmpty && server.isRunning
                 serverCertificate = requests
             }

@@ -12,8 +12,6 @@ struct StatusStage {
     private var writer: StatusWriter
     /// The router state the statuses on disk were decided with.
     private var platformState: PlatformState?
-    /// The statuses the access controller decided (grants, token requests, tokens), by id.
-    private var access: [ResourceID: ResourceStatus] = [:]
 
     init(layout: SiteLayout, logger: Logger) {
         self.layout = layout
@@ -42,16 +40,15 @@ struct StatusStage {
     /// Decides and writes the statuses a reconcile may have changed: all of them when the site or the router's
     /// state changed, else the changed ids, the site-wide kinds and the access controller's.
     mutating func write(_ inputs: Inputs) throws {
-        access = inputs.access
         let builder = StatusBuilder(plan: inputs.plan, platform: inputs.platform, fileErrors: inputs.store.errors.count,
                                     inputWarnings: inputs.warnings, credentialProblems: inputs.credentialProblems)
         let result: (written: Int, removed: Int)
         if inputs.everything || platformState != inputs.platform {
-            result = try writer.update(builder.statuses(for: inputs.store.resources.values, external: access), only: nil)
+            result = try writer.update(builder.statuses(for: inputs.store.resources.values, external: inputs.access), only: nil)
         } else {
-            var ids = inputs.changed.union(access.keys)
+            var ids = inputs.changed.union(inputs.access.keys)
             for resource in inputs.store.resources(of: SitePlan.siteWideKinds) where resource.kind != .secret { ids.insert(resource.id) }
-            result = try writer.update(builder.statuses(for: ids.compactMap { inputs.store.resources[$0] }, external: access), only: ids)
+            result = try writer.update(builder.statuses(for: ids.compactMap { inputs.store.resources[$0] }, external: inputs.access), only: ids)
         }
         platformState = inputs.platform
         if result.written + result.removed > 0 {
@@ -62,7 +59,6 @@ struct StatusStage {
     /// Writes one status the access controller changed (a redemption counted), when its resource is in force.
     mutating func write(_ id: ResourceID, _ status: ResourceStatus, store: ResourceStore) throws {
         guard store.resources[id] != nil else { return }
-        access[id] = status
         _ = try writer.update([id: status], only: [id])
     }
 
