@@ -33,6 +33,8 @@ let package = Package(
     targets: [
         /// libsystemd's sd-daemon API (sd_notify, watchdog).
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        /// Qpid Proton's C library (Debian's libqpid-proton11-dev): the AMQP implementation skupper-router is built on.
+        .systemLibrary(name: "CProton", pkgConfig: "libqpid-proton", providers: [.apt(["libqpid-proton11-dev"])]),
         /// What the agent and the CLI both read and write: the namespace's directory layout, atomic and private
         /// files, the agent's lock and info file, the version, the platform names, text quoting, blocking work.
         .target(name: "SiteFiles"),
@@ -55,6 +57,8 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        /// The router's AMQP management interface (queries, live entity changes) over Qpid Proton.
+        .target(name: "RouterManagement", dependencies: ["CProton", "SiteFiles"]),
         /// Access grants: the ledger and the HTTPS redemption service.
         .target(name: "Grants", dependencies: grantsDependencies + [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         /// Redeeming an AccessToken at another site's grant server (the HTTP client side, apart from the server's module).
@@ -100,6 +104,7 @@ let package = Package(
             "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterConfig", "Certificates", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "RouterManagementTests", dependencies: ["RouterManagement", "SiteFiles", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "SiteFiles", "TestSupport"]),
         .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "SiteFiles", "TestSupport"]),
         /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.

@@ -1,0 +1,104 @@
+/// Where a management request goes: this router, another interior router of the network, or an edge router.
+public enum ManagementNode: Sendable, Hashable {
+    /// The router the connection is made to.
+    case local
+    /// An interior router of the network, by its id (`_topo/0/<id>/$management`).
+    case interior(String)
+    /// An edge router of the network, by its id (`_edge/<id>/$management`).
+    case edge(String)
+
+    /// The address requests are sent to.
+    var address: String {
+        switch self {
+        case .local: "$management"
+        case .interior(let id): "_topo/0/\(id)/$management"
+        case .edge(let id): "_edge/\(id)/$management"
+        }
+    }
+}
+
+/// One request to skupper-router's management node (AMQP management: QUERY, CREATE, DELETE, UPDATE, READ).
+public struct ManagementRequest: Sendable, Hashable {
+    public var operation: String
+    /// The entity type (`io.skupper.router.connector`, ...).
+    public var entityType: String
+    /// The entity's name, for CREATE, DELETE, UPDATE and READ.
+    public var name: String?
+    /// The request's body: the attributes to create or update, or `{attributeNames: [...]}` for a query.
+    public var body: AMQPValue
+    public var node: ManagementNode
+
+    public init(operation: String, entityType: String, name: String? = nil, body: AMQPValue = .map([:]), node: ManagementNode = .local) {
+        self.operation = operation
+        self.entityType = entityType
+        self.name = name
+        self.body = body
+        self.node = node
+    }
+
+    /// Every entity of a type, with the named attributes (all when empty).
+    public static func query(_ entityType: String, attributes: [String] = [], at node: ManagementNode = .local) -> ManagementRequest {
+        ManagementRequest(operation: "QUERY", entityType: entityType,
+                          body: .map([.string("attributeNames"): .list(attributes.map { .string($0) })]), node: node)
+    }
+
+    /// Creates an entity with the given attributes.
+    public static func create(_ entityType: String, name: String, attributes: [String: AMQPValue]) -> ManagementRequest {
+        var map: [AMQPValue: AMQPValue] = [:]
+        for (key, value) in attributes { map[.string(key)] = value }
+        map[.string("name")] = .string(name)
+        return ManagementRequest(operation: "CREATE", entityType: entityType, name: name, body: .map(map))
+    }
+
+    /// Deletes an entity by name.
+    public static func delete(_ entityType: String, name: String) -> ManagementRequest {
+        ManagementRequest(operation: "DELETE", entityType: entityType, name: name)
+    }
+
+    /// The application properties the router reads the request from.
+    var properties: AMQPValue {
+        var map: [AMQPValue: AMQPValue] = [.string("operation"): .string(operation)]
+        if operation == "QUERY" {
+            map[.string("type")] = .string("org.amqp.management")
+            map[.string("entityType")] = .string(entityType)
+            map[.string("name")] = .string("self")
+        } else {
+            map[.string("type")] = .string(entityType)
+            if let name { map[.string("name")] = .string(name) }
+        }
+        return .map(map)
+    }
+}
+
+/// The router's answer to one request.
+public struct ManagementResponse: Sendable, Hashable {
+    /// HTTP-like: 200 OK, 201 created, 204 deleted, 400 bad request, 404 not found, ...
+    public var statusCode: Int
+    public var statusDescription: String
+    public var body: AMQPValue
+
+    public init(statusCode: Int, statusDescription: String, body: AMQPValue) {
+        self.statusCode = statusCode
+        self.statusDescription = statusDescription
+        self.body = body
+    }
+
+    public var succeeded: Bool { (200..<300).contains(statusCode) }
+
+    /// A query's results as one map per entity (attribute name to value).
+    public var entities: [[String: AMQPValue]] {
+        guard let names = body["attributeNames"]?.items?.compactMap(\.text), let rows = body["results"]?.items else { return [] }
+        return rows.compactMap { row in
+            guard let values = row.items else { return nil }
+            var entity: [String: AMQPValue] = [:]
+            for (name, value) in zip(names, values) { entity[name] = value }
+            return entity
+        }
+    }
+}
+
+/// Why a request got no answer.
+public struct ManagementError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

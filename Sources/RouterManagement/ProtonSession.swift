@@ -1,0 +1,228 @@
+import CProton
+import Foundation
+
+/// One AMQP connection to a router's management node through Qpid Proton's proactor: a sender (anonymous relay:
+/// each request names its node) and a receiver with a dynamic address for the answers. Used by one thread at a
+/// time (`ManagementClient` holds it under a lock); it runs Proton's events only while a caller waits in `perform`.
+final class ProtonSession {
+    private let endpoint: ManagementEndpoint
+    private let proactor: OpaquePointer
+    private var connection: OpaquePointer?
+    private var sender: OpaquePointer?
+    private var receiver: OpaquePointer?
+    /// The receiver's dynamic address once the router opened it: requests can be sent.
+    private var replyAddress: String?
+    /// Why the last connection ended, in the router's or the transport's words.
+    private(set) var lastError: String?
+    private var nextId: UInt64 = 1
+    private var nextTag: UInt64 = 1
+    /// Answers by correlation id, for the requests of the current `perform`.
+    private var answers: [UInt64: ManagementResponse] = [:]
+    /// Requests of the current `perform` not sent yet (they wait for the link and its credit).
+    private var queue: [(UInt64, ManagementRequest)] = []
+    private var buffer = [CChar](repeating: 0, count: 64 * 1024)
+
+    init(endpoint: ManagementEndpoint) {
+        self.endpoint = endpoint
+        proactor = pn_proactor()
+    }
+
+    deinit {
+        if let connection { pn_connection_close(connection) }
+        pn_proactor_free(proactor)
+    }
+
+    var isOpen: Bool { replyAddress != nil && connection != nil }
+
+    /// Sends the requests and waits for their answers until `timeout`; connects first when no connection is open.
+    /// Each request gets its answer, or the error that kept it from one (connection lost, timed out).
+    func perform(_ requests: [ManagementRequest], timeout: Duration) -> [Result<ManagementResponse, ManagementError>] {
+        let deadline = ContinuousClock.now + timeout
+        queue = requests.map { request -> (UInt64, ManagementRequest) in defer { nextId += 1 }; return (nextId, request) }
+        let ids = queue.map(\.0)
+        answers = [:]
+        // Output is written only while a batch of the connection's events is held: a wake brings one.
+        if let connection { pn_connection_wake(connection) } else { connect() }
+        var failure: String?
+        while failure == nil, ids.contains(where: { answers[$0] == nil }) {
+            let remaining = deadline - ContinuousClock.now
+            if remaining <= .zero {
+                failure = connection == nil ? (lastError ?? "not connected") : (isOpen ? "the router did not answer within \(timeout)" : "the router did not open the management link within \(timeout)")
+                break
+            }
+            pn_proactor_set_timeout(proactor, pn_millis_t(max(1, remaining.milliseconds)))
+            guard let batch = pn_proactor_wait(proactor) else { break }
+            var ofConnection = false
+            while let event = pn_event_batch_next(batch) {
+                if pn_event_connection(event) != nil { ofConnection = true }
+                handle(event)
+            }
+            if ofConnection { sendQueued() }
+            pn_proactor_done(proactor, batch)
+            if connection == nil { failure = lastError ?? "the connection closed" }
+        }
+        pn_proactor_cancel_timeout(proactor)
+        queue = []
+        return ids.map { id in
+            if let answer = answers[id] { return .success(answer) }
+            return .failure(ManagementError(failure ?? "no answer"))
+        }
+    }
+
+    /// Sends what the link has credit for (inside a batch of the connection's events).
+    private func sendQueued() {
+        guard let sender, replyAddress != nil else { return }
+        while !queue.isEmpty, pn_link_credit(sender) > 0 {
+            let (id, request) = queue.removeFirst()
+            if let error = send(request, id: id, on: sender) { answers[id] = ManagementResponse(statusCode: 400, statusDescription: error, body: .null) }
+        }
+    }
+
+    /// Drops the connection (the next `perform` connects again).
+    func disconnect() {
+        guard let connection else { return }
+        pn_connection_close(connection)
+        pn_connection_wake(connection)
+        _ = perform([], timeout: .milliseconds(200))
+        self.connection = nil
+        reset()
+    }
+
+    private func reset() {
+        sender = nil
+        receiver = nil
+        replyAddress = nil
+    }
+
+    // MARK: - Connecting
+
+    private func connect() {
+        reset()
+        let connection = pn_connection()!
+        let transport = pn_transport()!
+        pn_connection_set_container(connection, "skupperd-\(ProcessInfo.processInfo.processIdentifier)")
+        pn_connection_set_hostname(connection, endpoint.serverName)
+        if let domain = pn_ssl_domain(PN_SSL_MODE_CLIENT) {
+            pn_ssl_domain_set_credentials(domain, endpoint.certificateFile, endpoint.keyFile, nil)
+            pn_ssl_domain_set_trusted_ca_db(domain, endpoint.caFile)
+            pn_ssl_domain_set_peer_authentication(domain, PN_SSL_VERIFY_PEER_NAME, nil)
+            let ssl = pn_ssl(transport)
+            pn_ssl_init(ssl, domain, nil)
+            pn_ssl_set_peer_hostname(ssl, endpoint.serverName)
+            pn_ssl_domain_free(domain)
+        }
+        pn_sasl_allowed_mechs(pn_sasl(transport), "EXTERNAL")
+        pn_connection_open(connection)
+        let session = pn_session(connection)!
+        pn_session_open(session)
+        let sender = pn_sender(session, "skupperd-management-requests")!
+        pn_link_set_snd_settle_mode(sender, PN_SND_SETTLED)
+        pn_link_open(sender)
+        let receiver = pn_receiver(session, "skupperd-management-answers")!
+        pn_terminus_set_dynamic(pn_link_source(receiver), true)
+        pn_link_open(receiver)
+        pn_link_flow(receiver, 256)
+        self.connection = connection
+        self.sender = sender
+        self.receiver = receiver
+        pn_proactor_connect2(proactor, connection, transport, "\(endpoint.host):\(endpoint.port)")
+    }
+
+    // MARK: - Events
+
+    private func handle(_ event: OpaquePointer) {
+        switch pn_event_type(event) {
+        case PN_LINK_REMOTE_OPEN:
+            if let link = pn_event_link(event), link == receiver, let address = pn_terminus_get_address(pn_link_remote_source(link)) {
+                replyAddress = String(cString: address)
+            }
+        case PN_DELIVERY:
+                if let delivery = pn_event_delivery(event), let link = pn_event_link(event), link == receiver { receive(delivery, on: link) }
+        case PN_LINK_REMOTE_CLOSE:
+            if let link = pn_event_link(event) {
+                lastError = Self.describe(pn_link_remote_condition(link)) ?? "the router closed the management link"
+                if let connection { pn_connection_close(connection) }
+            }
+        case PN_CONNECTION_REMOTE_CLOSE:
+            if let connection = pn_event_connection(event) {
+                lastError = Self.describe(pn_connection_remote_condition(connection)) ?? "the router closed the connection"
+                pn_connection_close(connection)
+            }
+        case PN_TRANSPORT_CLOSED:
+            if let transport = pn_event_transport(event), let text = Self.describe(pn_transport_condition(transport)) { lastError = text }
+            // The proactor frees the connection once this batch is done.
+            connection = nil
+            reset()
+        default:
+            break
+        }
+    }
+
+    private func send(_ request: ManagementRequest, id: UInt64, on sender: OpaquePointer) -> String? {
+        let message = pn_message()!
+        defer { pn_message_free(message) }
+        pn_message_set_address(message, request.node.address)
+        pn_message_set_reply_to(message, replyAddress)
+        AMQPValue.string(String(id)).put(into: pn_message_correlation_id(message)!)
+        request.properties.put(into: pn_message_properties(message)!)
+        request.body.put(into: pn_message_body(message)!)
+        var size = buffer.count
+        var status = pn_message_encode(message, &buffer, &size)
+        while status == PN_OVERFLOW {
+            buffer = [CChar](repeating: 0, count: buffer.count * 2)
+            size = buffer.count
+            status = pn_message_encode(message, &buffer, &size)
+        }
+        guard status == 0 else { return "the request could not be encoded (\(status))" }
+        var tag = nextTag
+        nextTag += 1
+        let delivery = withUnsafeBytes(of: &tag) { raw in
+            pn_delivery(sender, pn_dtag(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count))
+        }
+        _ = buffer.withUnsafeBufferPointer { pn_link_send(sender, $0.baseAddress, size) }
+        pn_link_advance(sender)
+        if let delivery { pn_delivery_settle(delivery) }
+        return nil
+    }
+
+    private func receive(_ delivery: OpaquePointer, on link: OpaquePointer) {
+        guard pn_delivery_readable(delivery), !pn_delivery_partial(delivery) else { return }
+        var bytes: [CChar] = []
+        var chunk = [CChar](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBufferPointer { pn_link_recv(link, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        let message = pn_message()!
+        defer { pn_message_free(message) }
+        if pn_message_decode(message, bytes, bytes.count) == 0 {
+            // Sent as text: the router answers a numeric id as a signed long, which Proton does not take as an id.
+            let id = AMQPValue.whole(pn_message_correlation_id(message)).text.flatMap { UInt64($0) }
+            if let id {
+                let properties = AMQPValue.whole(pn_message_properties(message))
+                let body = AMQPValue.whole(pn_message_body(message))
+                let code = properties["statusCode"]?.text.flatMap { Int($0) } ?? 500
+                answers[id] = ManagementResponse(statusCode: code, statusDescription: properties["statusDescription"]?.text ?? "", body: body)
+            }
+        }
+        pn_delivery_update(delivery, UInt64(PN_ACCEPTED))
+        pn_delivery_settle(delivery)
+        pn_link_flow(link, 1)
+    }
+
+    /// A condition's name and description, or nil when it is not set.
+    private static func describe(_ condition: OpaquePointer?) -> String? {
+        guard let condition, pn_condition_is_set(condition) else { return nil }
+        let name = pn_condition_get_name(condition).map { String(cString: $0) } ?? ""
+        let text = pn_condition_get_description(condition).map { String(cString: $0) } ?? ""
+        return [name, text].filter { !$0.isEmpty }.joined(separator: ": ")
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
