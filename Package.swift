@@ -58,7 +58,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         /// The router's AMQP management interface (queries, live entity changes) over Qpid Proton.
-        .target(name: "RouterManagement", dependencies: ["CProton", "SiteFiles"]),
+        .target(name: "RouterManagement", dependencies: ["CProton", "RouterConfig", "SiteFiles"]),
         /// Access grants: the ledger and the HTTPS redemption service.
         .target(name: "Grants", dependencies: grantsDependencies + [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         /// Redeeming an AccessToken at another site's grant server (the HTTP client side, apart from the server's module).
@@ -70,7 +70,7 @@ let package = Package(
         ]),
         /// The site agent: directory watch, reconcile, status, sd_notify.
         .target(name: "Agent", dependencies: [
-            "SiteFiles", "Resources", "RouterConfig", "Certificates", "Platforms", "Grants", "TokenRedemption", "CSystemd",
+            "SiteFiles", "Resources", "RouterConfig", "RouterManagement", "Certificates", "Platforms", "Grants", "TokenRedemption", "CSystemd",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

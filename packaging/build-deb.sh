@@ -61,7 +61,8 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: skupper-local developers <skupper-local@localhost>
 Installed-Size: $SIZE
-Depends: libsystemd0, libssl3, libcurl4, libc6, libstdc++6, libgcc-s1, zlib1g
+Depends: libsystemd0, libssl3, libcurl4, libqpid-proton11, libc6, libstdc++6, libgcc-s1, zlib1g
+Recommends: skupper-router (>= 3.5.1)
 Section: net
 Priority: optional
 Homepage: https://skupper.io

@@ -5,6 +5,15 @@
 #   scripts/build-router.sh                      # from ../shared/vendor (offline), else from upstream (git)
 #   scripts/build-router.sh --prefix DIR         # install somewhere else
 #   scripts/build-router.sh --print-prefix       # where the router is (or would be) installed, nothing built
+#   scripts/build-router.sh --prefix /usr --destdir DIR   # built for /usr, staged under DIR (DIR/usr/sbin/skrouterd)
+#   scripts/build-router.sh --staged             # the same, into the cached staging dir (see below)
+#
+# A staged build is for packaging (packaging/build-router-deb.sh, scripts/build-router-image.sh): skrouterd finds
+# its Python modules (and its tools their modules) through paths compiled in from the prefix, so a router that is
+# to run from /usr must be built for /usr; it is installed under DESTDIR instead (DESTDIR/<prefix>/...).
+# --staged means `--prefix /usr --destdir ~/.cache/skupper-local/skupper-router-3.5.1-usr-staged`
+# ($SKUPPER_ROUTER_STAGED overrides that directory). A staged build is cached with its own stamp
+# (DESTDIR/.build-stamp) and prints DESTDIR instead of the prefix. The default call is unaffected by it.
 #
 # Sources come from the vendored archives (checked against the sums pinned below, not against a sums file next to
 # them) or, where those are absent, from the upstream repositories at pinned commits (git checks the commit ids).
@@ -29,22 +38,36 @@ ROUTER_FLAGS=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython_EXECUTABLE=/us
               -DVERSION=$ROUTER_VERSION)
 
 VENDOR="${SKUPPER_VENDOR_DIR:-$ROOT/../shared/vendor}"
-PREFIX="${SKUPPER_ROUTER_PREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/skupper-local/skupper-router-$ROUTER_VERSION}"
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/skupper-local"
+PREFIX="${SKUPPER_ROUTER_PREFIX:-$CACHE/skupper-router-$ROUTER_VERSION}"
+STAGING=""
 print_only=0
+usage="usage: $0 [--prefix DIR] [--destdir DIR | --staged] [--vendor DIR] [--print-prefix]"
 while [ $# -gt 0 ]; do
     case "$1" in
-        --prefix) PREFIX="$2"; shift 2 ;;
-        --vendor) VENDOR="$2"; shift 2 ;;
+        --prefix) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; PREFIX="$2"; shift 2 ;;
+        --destdir) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; STAGING="$2"; shift 2 ;;
+        --staged) PREFIX=/usr; STAGING="${SKUPPER_ROUTER_STAGED:-$CACHE/skupper-router-$ROUTER_VERSION-usr-staged}"; shift ;;
+        --vendor) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; VENDOR="$2"; shift 2 ;;
         --print-prefix) print_only=1; shift ;;
-        *) echo "usage: $0 [--prefix DIR] [--vendor DIR] [--print-prefix]" >&2; exit 2 ;;
+        *) echo "$usage" >&2; exit 2 ;;
     esac
 done
-if [ "$print_only" = 1 ]; then echo "$PREFIX"; exit 0; fi
+if [ -n "$STAGING" ]; then
+    case "$PREFIX" in /*) ;; *) echo "error: with --destdir the prefix must be absolute (got \"$PREFIX\")" >&2; exit 2 ;; esac
+    STAGING=$(realpath -m "$STAGING")
+    [ "$STAGING" != / ] || { echo "error: --destdir / would install into the system: use --prefix alone" >&2; exit 2; }
+    PREFIX="${PREFIX%/}"
+fi
+# The tree the caller gets: the prefix itself, or the staging root.
+RESULT="${STAGING:-$PREFIX}"
+if [ "$print_only" = 1 ]; then echo "$RESULT"; exit 0; fi
 
-# What the cached prefix must have been built from and with.
+# What the cached tree must have been built from and with (a staged one also records the prefix it was built for).
 stamp="router $ROUTER_COMMIT $ROUTER_SHA256 proton $PROTON_COMMIT $PROTON_SHA256 ${PROTON_FLAGS[*]} ${ROUTER_FLAGS[*]}"
-if [ -x "$PREFIX/sbin/skrouterd" ] && [ "$(cat "$PREFIX/.build-stamp" 2>/dev/null)" = "$stamp" ]; then
-    echo "$PREFIX"
+if [ -n "$STAGING" ]; then stamp="$stamp staged-for-prefix=$PREFIX"; fi
+if [ -x "$STAGING$PREFIX/sbin/skrouterd" ] && [ "$(cat "$RESULT/.build-stamp" 2>/dev/null)" = "$stamp" ]; then
+    echo "$RESULT"
     exit 0
 fi
 
@@ -73,9 +96,9 @@ fetch_source() {
 fetch_source "$PROTON_ARCHIVE" "$PROTON_SHA256" https://github.com/apache/qpid-proton.git "$PROTON_COMMIT" main "$work/proton"
 fetch_source "$ROUTER_ARCHIVE" "$ROUTER_SHA256" https://github.com/skupperproject/skupper-router.git "$ROUTER_COMMIT" "$ROUTER_VERSION" "$work/router"
 
-# skrouterd finds its Python modules by the prefix it was built for, so it is installed in place; the stamp is
-# written last, so a failed or interrupted build is never taken for a finished one.
-rm -rf "$PREFIX"
+# skrouterd finds its Python modules by the prefix it was built for, so it is installed in place (or staged under
+# STAGING for packaging); the stamp is written last, so a failed or interrupted build is never taken for a finished one.
+rm -rf "$RESULT"
 echo "== building Qpid Proton ($PROTON_COMMIT)" >&2
 cmake -S "$work/proton" -B "$work/proton-build" "${PROTON_FLAGS[@]}" -DCMAKE_INSTALL_PREFIX="$work/proton-prefix" >&2
 cmake --build "$work/proton-build" >&2
@@ -85,9 +108,14 @@ echo "== building skupper-router $ROUTER_VERSION" >&2
 cmake -S "$work/router" -B "$work/router-build" "${ROUTER_FLAGS[@]}" -DProton_DIR="$work/proton-prefix/lib/cmake/Proton" \
       -DCMAKE_INSTALL_PREFIX="$PREFIX" >&2
 cmake --build "$work/router-build" >&2
-cmake --install "$work/router-build" >&2
+if [ -n "$STAGING" ]; then
+    mkdir -p "$STAGING"
+    DESTDIR="$STAGING" cmake --install "$work/router-build" >&2
+else
+    cmake --install "$work/router-build" >&2
+fi
 
-version=$("$PREFIX/sbin/skrouterd" --version)
+version=$("$STAGING$PREFIX/sbin/skrouterd" --version)
 [ "$version" = "$ROUTER_VERSION" ] || { echo "error: the built skrouterd says version \"$version\", expected $ROUTER_VERSION" >&2; exit 1; }
-echo "$stamp" > "$PREFIX/.build-stamp"
-echo "$PREFIX"
+echo "$stamp" > "$RESULT/.build-stamp"
+echo "$RESULT"

@@ -14,6 +14,9 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 $SUDO apt-get install -y -qq --no-install-recommends \
     cmake ninja-build git libsasl2-dev libwebsockets-dev libnghttp2-dev libunwind-dev libjsoncpp-dev swig uuid-dev \
     python3-dev sasl2-bin libsasl2-modules python3-qpid-proton libqpid-proton11-dev >/dev/null
+# What packaging/build-router-deb.sh (dpkg-shlibdeps, strip) and scripts/build-router-image.sh (the system Python 3.11
+# standard library and busybox-static, copied into the image) use besides the above.
+$SUDO apt-get install -y -qq --no-install-recommends dpkg-dev binutils libpython3.11-stdlib busybox-static >/dev/null
 # Podman with its recommended runtime pieces (netavark, conmon, uidmap), as the podman platform tests use it.
 $SUDO apt-get install -y -qq podman >/dev/null
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then

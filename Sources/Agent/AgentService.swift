@@ -44,8 +44,13 @@ public struct AgentService: Service {
 
     public func run() async throws {
         // The deadline is armed whenever the stop comes, also while the first read is still running.
+        // A router that lives only as long as the agent stops with it, however the agent ends.
         try await withGracefulShutdownHandler {
-            try await serve()
+            do { try await serve() } catch {
+                await platform.agentStopping(layout: options.layout)
+                throw error
+            }
+            await platform.agentStopping(layout: options.layout)
         } onGracefulShutdown: {
             notifier.stopping()
             logger.info("stopping")
@@ -170,6 +175,7 @@ extension AgentEvent {
         case .tick: "tick"
         case .watchdog: "watchdog"
         case .platformObserved: "router checked"
+        case .routerManaged: "router asked"
         case .grantRedeemed: "grant redeemed"
         case .tokenRedeemed: "token redeemed"
         }
@@ -178,7 +184,7 @@ extension AgentEvent {
     /// Whether handling it may change the one-line summary (STATUS=).
     var changesSummary: Bool {
         switch self {
-        case .parsed, .tick, .platformObserved, .tokenRedeemed: true
+        case .parsed, .tick, .platformObserved, .routerManaged, .tokenRedeemed: true
         default: false
         }
     }

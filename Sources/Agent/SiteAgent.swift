@@ -4,6 +4,7 @@ import Logging
 import Platforms
 import Resources
 import RouterConfig
+import RouterManagement
 import SiteFiles
 
 /// The site agent's state and how it answers each event: the one owner of everything the agent knows. Its loop
@@ -17,6 +18,7 @@ final class SiteAgent {
     private var certificates: CertificateStage
     private var routerConfig: RouterConfigStage
     private(set) var platform: PlatformStage
+    private(set) var management: ManagementStage
     private(set) var access: AccessController
     private var statuses: StatusStage
     /// Whether the first read was applied (the agent is READY).
@@ -39,6 +41,7 @@ final class SiteAgent {
         certificates = CertificateStage(layout: layout, logger: logger)
         routerConfig = RouterConfigStage(layout: layout, renderer: renderer, logger: logger)
         self.platform = PlatformStage(platform: platform, layout: layout, logger: logger, checkInterval: options.platformCheckInterval)
+        management = ManagementStage(logger: logger)
         access = AccessController(layout: layout, options: options.grantServer, server: grantServer, ledger: ledger, logger: logger)
         statuses = StatusStage(layout: layout, logger: logger)
     }
@@ -71,6 +74,9 @@ final class SiteAgent {
         case .platformObserved(let state):
             guard platform.observed(state) else { return .none }
             return try await reconcile(ResourceStore.Change(), full: false)
+        case .routerManaged(let round):
+            if management.received(round) { try writeRoutedStatuses() }
+            return .none
         case .grantRedeemed(let grant):
             let (id, status) = access.redeemed(grant)
             try statuses.write(id, status, store: input.store)
@@ -105,6 +111,7 @@ final class SiteAgent {
         guard started else { return .none }
         var reaction = Reaction()
         if let check = platform.checkIfDue(now: now) { reaction.work.append(check) }
+        if let round = management.roundIfDue(now: now) { reaction.work.append(round) }
         guard let deadline = access.nextDeadline(now: now.addingTimeInterval(-2)), deadline <= now else { return reaction }
         var change = ResourceStore.Change()
         for id in access.expiredTokenRequests(in: input.store, now: now) {
@@ -148,11 +155,18 @@ final class SiteAgent {
             // Only the user's Secrets stand in for the site's certificates: never one a redemption answer brought.
             var secrets: [String: SecretSpec] = [:]
             for secret in input.store.all(SecretSpec.self) where input.isInput(secret.resource) { secrets[secret.name] = secret.spec }
-            var configChanged = try certificates.apply(plan, secrets: secrets, force: full || change.touches(.secret))
-            configChanged = try routerConfig.write(plan, identity: update.identity, services: planner.services) || configChanged
-            await platform.apply(site: site, identity: update.identity, configChanged: configChanged, force: full)
-        } else if await platform.teardown() {
-            routerConfig.remove()
+            let credentials = try certificates.apply(plan, secrets: secrets, force: full || change.touches(.secret))
+            let written = try routerConfig.write(plan, identity: update.identity, services: planner.services, changedCredentials: credentials)
+            // A router the agent can reach takes what management can change while it runs; it restarts only for the rest.
+            let live = platform.platform.runsRouter
+            await platform.apply(site: site, identity: update.identity, configChanged: live ? written.restart : (written.changed || !credentials.isEmpty), force: full)
+            management.connect(to: live ? managementEndpoint(update.identity) : nil)
+            if live, written.changed, !written.restart, let config = planner.renderer.render(plan, identity: update.identity, namespace: layout.namespace) {
+                management.want(config)
+            }
+        } else {
+            management.connect(to: nil)
+            if await platform.teardown() { routerConfig.remove() }
         }
 
         var accessStatuses = await access.reconcile(plan: plan, store: input.store, identity: update.site == nil ? nil : update.identity)
@@ -168,13 +182,30 @@ final class SiteAgent {
 
         let warnings = input.warnings
         try statuses.write(StatusStage.Inputs(
-            store: input.store, plan: plan, platform: platform.state, credentialProblems: certificates.problems,
+            store: input.store, plan: plan, platform: platform.state, router: management.observation, credentialProblems: certificates.problems,
             warnings: warnings.values.reduce(0) { $0 + $1.count }, access: accessStatuses,
             everything: update.siteWide, changed: update.affected.union(change.all)))
         try statuses.writeInputErrors(input.store, credentialErrors: certificates.errors(in: input.store), warnings: warnings)
         logger.debug("reconciled", metadata: ["changed": "\(change.all.count)", "affected": "\(update.affected.count)", "full": "\(update.siteWide)",
                                               "elapsed": "\(ContinuousClock.now - started)"])
         return reaction
+    }
+
+    /// Where the router's management is reached: its local listener, with the site's local client certificate.
+    private func managementEndpoint(_ identity: SiteIdentity) -> ManagementEndpoint {
+        let client = layout.certificate(SitePlan.localClient)
+        return ManagementEndpoint(port: identity.localPort, certificateFile: client.appendingPathComponent("tls.crt").path,
+                                  keyFile: client.appendingPathComponent("tls.key").path, caFile: client.appendingPathComponent("ca.crt").path)
+    }
+
+    /// Writes again the statuses that follow the router's word (Site, Links, Listeners, Connectors) after it changed.
+    private func writeRoutedStatuses() throws {
+        var ids: Set<ResourceID> = []
+        for resource in input.store.resources(of: [.site, .link, .listener, .connector]) { ids.insert(resource.id) }
+        try statuses.write(StatusStage.Inputs(
+            store: input.store, plan: planner.plan, platform: platform.state, router: management.observation,
+            credentialProblems: certificates.problems, warnings: input.warnings.values.reduce(0) { $0 + $1.count }, access: [:],
+            everything: false, changed: ids))
     }
 
     /// What already uses `name` among the site's own credentials and the user's Secrets, if anything does.

@@ -8,6 +8,8 @@ public struct RenderOnlyPlatform: RouterPlatform {
 
     public var kind: PlatformKind { .render }
 
+    public var runsRouter: Bool { false }
+
     /// The configuration is rendered for a router run on this host, as the linux platform's.
     public var metadataName: String { PlatformKind.linux.rawValue }
 

@@ -7,6 +7,8 @@ public protocol RouterPlatform: Sendable {
     var kind: PlatformKind { get }
     /// The platform's name as the router metadata carries it ("linux", "docker", "podman"), as Skupper v2 writes it.
     var metadataName: String { get }
+    /// Whether a router runs that the agent can reach through management (false: the configuration is only written).
+    var runsRouter: Bool { get }
     /// The path under which the router finds `runtime/certs`, as written in sslProfiles.
     func sslProfileBasePath(for layout: SiteLayout) -> String
     /// Brings the router in line with the rendered configuration; `configChanged` says whether
@@ -16,6 +18,13 @@ public protocol RouterPlatform: Sendable {
     func teardown(layout: SiteLayout) async throws
     /// The router's current state, for status reports.
     func state(layout: SiteLayout) async -> PlatformState
+    /// The agent is stopping: a router that lives only as long as the agent stops with it.
+    func agentStopping(layout: SiteLayout) async
+}
+
+extension RouterPlatform {
+    /// Routers run by systemd or a container engine outlive the agent, as Skupper v2's do.
+    public func agentStopping(layout: SiteLayout) async {}
 }
 
 /// The router's state as a platform sees it.

@@ -1,3 +1,4 @@
+import Foundation
 /// The skupper-router configuration: the entities of `skrouterd.json`, in the order Skupper v2 writes them.
 public struct RouterConfig: Sendable, Hashable {
     /// One entity: its type ("router", "sslProfile", "listener", ...) and attributes in order.
@@ -52,6 +53,24 @@ public struct RouterConfig: Sendable, Hashable {
     /// The entity of a type with a given name.
     public func entity(_ type: String, named name: String) -> Entity? {
         entities.first { $0.type == type && $0.text("name") == name }
+    }
+
+    /// Reads `skrouterd.json` text back (attributes in key order); nil when it is not a list of `[type, attributes]`.
+    public static func parse(_ text: String) -> RouterConfig? {
+        guard let data = text.data(using: .utf8), let list = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return nil }
+        var entities: [Entity] = []
+        for item in list {
+            guard let pair = item as? [Any], pair.count == 2, let type = pair[0] as? String, let object = pair[1] as? [String: Any] else { return nil }
+            entities.append(Entity(type, object.keys.sorted().compactMap { key in JSONValue(any: object[key]!).map { (key, $0) } }))
+        }
+        return RouterConfig(entities: entities)
+    }
+
+    /// The entities as comparable text, whatever their attributes' order.
+    public var canonical: Set<String> {
+        Set(entities.map { entity in
+            entity.type + "|" + entity.attributes.sorted { $0.0 < $1.0 }.map { "\($0.0)=\(entity.text($0.0) ?? $0.1.serialized())" }.joined(separator: "|")
+        })
     }
 
     /// The JSON text of `skrouterd.json`: a list of `[type, attributes]` pairs.

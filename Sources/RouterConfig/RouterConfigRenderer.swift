@@ -41,6 +41,11 @@ public struct RouterConfigRenderer: Sendable {
         return RouterConfig.json(fragments: fragments)
     }
 
+    /// The configuration without its TCP listeners and connectors (what a change of services leaves as it is).
+    public func siteConfig(_ plan: SitePlan, identity: SiteIdentity, namespace: String) -> RouterConfig? {
+        siteEntities(plan, identity: identity, namespace: namespace).map { RouterConfig(entities: $0.head + $0.tail) }
+    }
+
     /// The entities before the services (router, sslProfiles, connectors, listeners, the multicast address)
     /// and after them (log, site).
     func siteEntities(_ plan: SitePlan, identity: SiteIdentity, namespace: String) -> (head: [RouterConfig.Entity], tail: [RouterConfig.Entity])? {

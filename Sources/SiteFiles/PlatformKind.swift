@@ -9,14 +9,16 @@ public enum PlatformKind: String, CaseIterable, Sendable, Hashable {
     case podman
     /// The same as `linux` under its systemd name.
     case systemd
+    /// skupper-router as the agent's own child process (no systemd, no container engine needed).
+    case process
 
     /// What the agent runs when neither `--platform` nor `$SKUPPER_PLATFORM` says.
-    public static let agentDefault = PlatformKind.render
+    public static let agentDefault = PlatformKind.process
     /// What `skupper system install` configures when nothing says: a system agent runs the router as a unit,
     /// a user's agent in a podman container (Skupper v2's default for a user).
     public static func installDefault(systemScope: Bool) -> PlatformKind { systemScope ? .linux : .podman }
     /// The names a user may give, for help texts and errors.
-    public static let choices = "render, linux, docker, podman or systemd"
+    public static let choices = "process, linux, docker, podman, systemd or render"
 
     /// The kind named by `flag`, else by `$SKUPPER_PLATFORM` (empty means unset), else nil; an unknown name (or
     /// `kubernetes`, which this project does not run) is an error that says what is accepted.

@@ -66,6 +66,9 @@ struct Skupperd: AsyncParsableCommand {
     @Flag(name: .customLong("disable-grants"), help: "Do not serve access grants.")
     var disableGrants = false
 
+    @Option(name: .customLong("router-path"), help: "process platform: the skrouterd to run (default: $SKUPPER_ROUTER_PATH, else skrouterd on the PATH, /usr/sbin/skrouterd, or scripts/build-router.sh's build).")
+    var routerPath: String?
+
     @Option(name: .customLong("platform-check-interval"), help: "Seconds between checks of the router's state (it is restarted when it died).")
     var platformCheckInterval: Double = 5
 
@@ -108,6 +111,8 @@ struct Skupperd: AsyncParsableCommand {
         switch kind {
         case .render:
             routerPlatform = RenderOnlyPlatform()
+        case .process:
+            routerPlatform = ProcessPlatform(executable: RouterExecutable.find(routerPath), logger: logger)
         case .docker, .podman:
             do {
                 routerPlatform = try ContainerPlatform(engine: kind == .docker ? .docker : .podman, socketPath: containerSocket,

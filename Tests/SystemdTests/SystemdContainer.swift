@@ -15,7 +15,7 @@ import Glibc
 final class SystemdContainer: @unchecked Sendable {
     static let image = "local/systemd:bookworm"
     /// Packages beyond systemd that the tests need: the .deb's dependencies.
-    static let packages = "systemd,systemd-sysv,dbus,libcurl4,libssl3"
+    static let packages = "systemd,systemd-sysv,dbus,libcurl4,libssl3,libqpid-proton11,libpython3.11,libwebsockets17,libnghttp2-14,libsasl2-2,libunwind8,python3"
 
     let engine: DockerEngine
     let name = "sd"
@@ -31,7 +31,11 @@ final class SystemdContainer: @unchecked Sendable {
             ?? "/var/cache/skupper-local-tests")
     }
 
-    static var tarball: URL { cacheDirectory.appendingPathComponent("systemd-bookworm.tar") }
+    /// Named for its package list, so a changed list makes a new root.
+    static var tarball: URL {
+        let digest = packages.utf8.reduce(UInt32(5381)) { ($0 &<< 5) &+ $0 &+ UInt32($1) }
+        return cacheDirectory.appendingPathComponent("systemd-bookworm-\(String(digest, radix: 16)).tar")
+    }
 
     nonisolated(unsafe) static var sharedContainer: Result<SystemdContainer, TestFailure>?
     static let lock = NSLock()

@@ -100,6 +100,10 @@ public final class AgentProcess: @unchecked Sendable {
             // Parallel tests must not fight over the grant server's default port.
             defaults += ["--grant-server-port", "0", "--grant-server-bind", "127.0.0.1", "--grant-server-host", "127.0.0.1"]
         }
+        if !arguments.contains("--platform") && environment["SKUPPER_PLATFORM"] == nil {
+            // The agent's default runs a real router; tests that want one say so.
+            defaults += ["--platform", "render"]
+        }
         if let umask {
             // The shell sets the mask and execs skupperd, so the pid is skupperd's.
             process.executableURL = URL(fileURLWithPath: "/bin/sh")

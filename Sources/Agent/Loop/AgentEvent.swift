@@ -22,6 +22,8 @@ enum AgentEvent: Sendable {
     case watchdog
     /// The platform was asked how the router is.
     case platformObserved(PlatformState)
+    /// A round with the router's management ended: a live change applied, and what the router says.
+    case routerManaged(ManagementStage.Round)
     /// The grant server counted a redemption of this grant.
     case grantRedeemed(String)
     /// Sending one of this site's AccessTokens to its grant server ended.

@@ -20,16 +20,14 @@ struct CertificateStage {
         self.logger = logger
     }
 
-    /// Brings certificates and link profiles in line with the plan; returns whether any file the router reads
-    /// changed. `secrets` are the user's Secrets (never a redeemed one: those do not stand in for the site's).
-    mutating func apply(_ plan: SitePlan, secrets: [String: SecretSpec], force: Bool) throws -> Bool {
-        let certificates = try ensureCertificates(plan, secrets: secrets, force: force)
-        let profiles = try writeLinkProfiles(plan)
-        return certificates || profiles
+    /// Brings certificates and link profiles in line with the plan; returns the credentials directories (under
+    /// `runtime/certs/`, each an sslProfile's) whose files changed. `secrets` are the user's Secrets (never a redeemed one: those do not stand in for the site's).
+    mutating func apply(_ plan: SitePlan, secrets: [String: SecretSpec], force: Bool) throws -> Set<String> {
+        try ensureCertificates(plan, secrets: secrets, force: force).union(writeLinkProfiles(plan))
     }
 
-    private mutating func ensureCertificates(_ plan: SitePlan, secrets: [String: SecretSpec], force: Bool) throws -> Bool {
-        guard force || plan.certificates != lastRequests else { return false }
+    private mutating func ensureCertificates(_ plan: SitePlan, secrets: [String: SecretSpec], force: Bool) throws -> Set<String> {
+        guard force || plan.certificates != lastRequests else { return [] }
         let outcome = try SiteCertificates(layout: layout).ensure(plan.certificates, secrets: secrets)
         lastRequests = plan.certificates
         problems = outcome.problems
@@ -37,17 +35,17 @@ struct CertificateStage {
             logger.error("Secret cannot be used: its last good credentials stay in force", metadata: ["secret": "\(name)", "problem": "\(problem)"])
         }
         if !outcome.generated.isEmpty { logger.info("certificates generated", metadata: ["names": "\(outcome.generated.joined(separator: ","))"]) }
-        return !outcome.generated.isEmpty || !outcome.copied.isEmpty
+        return Set(outcome.generated + outcome.copied)
     }
 
-    private mutating func writeLinkProfiles(_ plan: SitePlan) throws -> Bool {
+    private mutating func writeLinkProfiles(_ plan: SitePlan) throws -> Set<String> {
         var wanted: [String: SecretSpec] = [:]
         for (_, secret) in plan.links { wanted[secret.name] = secret.spec }
-        guard wanted != lastLinkSecrets else { return false }
+        guard wanted != lastLinkSecrets else { return [] }
         let certificates = SiteCertificates(layout: layout)
-        var changed = false
+        var changed: Set<String> = []
         for (name, secret) in wanted where lastLinkSecrets[name] != secret {
-            changed = try certificates.writeLinkProfile(secretName: name, secret: secret) || changed
+            if try certificates.writeLinkProfile(secretName: name, secret: secret) { changed.insert(SitePlan.linkProfile(name)) }
         }
         for name in lastLinkSecrets.keys where wanted[name] == nil {
             try? FileManager.default.removeItem(at: layout.certificate(SitePlan.linkProfile(name)))

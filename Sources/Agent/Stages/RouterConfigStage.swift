@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Resources
 import RouterConfig
+import RouterManagement
 import SiteFiles
 
 /// `runtime/router/skrouterd.json`: rendered from the plan and written only when its text changed.
@@ -11,29 +12,40 @@ struct RouterConfigStage {
     let logger: Logger
     /// The text on disk.
     private var written: String?
+    /// The configuration on disk but its TCP services: what the router was started with or was changed to.
+    private(set) var siteConfig: RouterConfig?
 
     init(layout: SiteLayout, renderer: RouterConfigRenderer, logger: Logger) {
         self.layout = layout
         self.renderer = renderer
         self.logger = logger
         written = try? String(contentsOf: layout.routerConfig, encoding: .utf8)
+        siteConfig = written.flatMap(RouterConfig.parse).map { RouterConfig(entities: $0.entities.filter { !["tcpListener", "tcpConnector"].contains($0.type) }) }
     }
 
-    /// Renders and writes the configuration; returns whether the file changed.
-    mutating func write(_ plan: SitePlan, identity: SiteIdentity, services: RenderedServices) throws -> Bool {
+    /// Renders and writes the configuration; returns whether the file changed and whether the running router must
+    /// restart to take the change (what management cannot change, or new files for an sslProfile it has loaded).
+    mutating func write(_ plan: SitePlan, identity: SiteIdentity, services: RenderedServices,
+                        changedCredentials: Set<String>) throws -> (changed: Bool, restart: Bool) {
+        let previous = siteConfig
+        let loadedProfiles = Set(previous?.entities(ofType: "sslProfile").compactMap { $0.text("name") } ?? [])
+        let reloadCredentials = !loadedProfiles.isDisjoint(with: changedCredentials)
         guard let text = renderer.renderText(plan, identity: identity, namespace: layout.namespace, services: services), text != written else {
-            return false
+            return (false, reloadCredentials)
         }
+        let current = renderer.siteConfig(plan, identity: identity, namespace: layout.namespace)
+        siteConfig = current
         // Derived from the input at every start: replaced atomically, not flushed to disk each time.
         try AtomicFile.write(text, to: layout.routerConfig, skipIfUnchanged: false, durable: false)
         written = text
         logger.info("router configuration written", metadata: ["path": "\(layout.routerConfig.path)", "services": "\(plan.services.count)"])
-        return true
+        return (true, reloadCredentials || current.map { EntitySync.needsRestart(from: previous, to: $0) } ?? true)
     }
 
     /// Removes the configuration (the Site was deleted).
     mutating func remove() {
         try? FileManager.default.removeItem(at: layout.routerConfig)
         written = nil
+        siteConfig = nil
     }
 }

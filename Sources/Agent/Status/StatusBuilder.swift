@@ -1,10 +1,13 @@
 import Platforms
 import Resources
+import RouterManagement
 
 /// Decides each resource's status from the plan, the platform's state and what the grant service reports.
 struct StatusBuilder {
     let plan: SitePlan
     let platform: PlatformState
+    /// What the router says (nil: no router is asked, the render-only platform).
+    var router: RouterObservation?
     let fileErrors: Int
     /// Warnings about the input (unknown fields, skipped documents).
     var inputWarnings = 0
@@ -30,14 +33,16 @@ struct StatusBuilder {
                 result[id] = siteStatus(resource, spec)
             case .listener(let spec):
                 var status = routed(.ready())
-                status.set(StatusKey.hasMatchingConnector, .bool(plan.services.hasConnector(routingKey: spec.routingKey)))
+                let matching = router.flatMap { $0.isReachable ? $0.listenersUp.contains("listener/\(resource.name)") : nil }
+                status.set(StatusKey.hasMatchingConnector, .bool(matching ?? plan.services.hasConnector(routingKey: spec.routingKey)))
                 result[id] = status
             case .connector(let spec):
                 var status = routed(.ready())
-                status.set(StatusKey.hasMatchingListener, .bool(plan.services.hasListener(routingKey: spec.routingKey)))
+                let matching = router.flatMap { $0.isReachable ? $0.networkHasListener(routingKey: spec.routingKey) : nil }
+                status.set(StatusKey.hasMatchingListener, .bool(matching ?? plan.services.hasListener(routingKey: spec.routingKey)))
                 result[id] = status
             case .link:
-                result[id] = routed(.ready())
+                result[id] = linkStatus(resource.name)
             case .routerAccess:
                 let endpoints = plan.routerAccesses.first { $0.name == resource.name }.map(endpointList) ?? []
                 result[id] = routed(.ready(fields: [StatusField(StatusKey.endpoints, .list(endpoints))]))
@@ -50,28 +55,44 @@ struct StatusBuilder {
         return result
     }
 
-    /// Ready once the router runs (or the configuration is rendered); otherwise the platform's word.
+    /// A Link is Ready while the router's connection for it is up; otherwise the router's own words say why.
+    func linkStatus(_ name: String) -> ResourceStatus {
+        guard let router, platform.phase == .running, router.isReachable else { return routed(.ready()) }
+        guard let connection = router.links[name] else { return .pending("not configured on the router yet") }
+        if connection.isUp { return .ready() }
+        let message = connection.message.isEmpty ? "connecting" : connection.message
+        return connection.status == "FAILED" ? .error(message) : .pending(message)
+    }
+
+    /// Ready once the router runs and answers (or the configuration is rendered); otherwise the platform's word,
+    /// or why the router does not answer.
     func routed(_ ready: ResourceStatus) -> ResourceStatus {
         switch platform.phase {
-        case .rendered, .running: return ready
+        case .running:
+            if let unreachable = router?.unreachable { return .pending("the router does not answer: \(unreachable)", fields: ready.fields) }
+            return ready
+        case .rendered: return ready
         case .starting, .stopped: return .pending(platform.message, fields: ready.fields)
         case .failed: return .error(platform.message, fields: ready.fields)
         }
     }
 
     func siteStatus(_ resource: Resource, _ spec: SiteSpec) -> ResourceStatus {
+        let network = router?.network
         var fields: [StatusField] = [
-            StatusField(StatusKey.sitesInNetwork, .int(1 + plan.links.count)),
-            StatusField("network", .list([])),
+            StatusField(StatusKey.sitesInNetwork, .int(network?.count ?? (1 + plan.links.count))),
+            StatusField("network", .list((network ?? []).map(Self.networkEntry))),
         ]
         let endpoints = plan.linkAccesses.flatMap(endpointList)
         if !endpoints.isEmpty { fields.append(StatusField(StatusKey.endpoints, .list(endpoints))) }
         fields.append(StatusField("routerMode", .string(plan.routerMode.rawValue)))
         fields.append(StatusField("platform", .string(platform.phase.rawValue)))
         var notes: [String] = []
+        if platform.phase == .rendered { notes.append("render-only platform: no router runs") }
         if fileErrors > 0 { notes.append("\(fileErrors) input file\(fileErrors == 1 ? "" : "s") rejected") }
         if inputWarnings > 0 { notes.append("\(inputWarnings) input warning\(inputWarnings == 1 ? "" : "s")") }
-        let message = notes.isEmpty ? "OK" : "OK (\(notes.joined(separator: ", ")): see runtime/status/input-errors.yaml)"
+        let seeErrors = fileErrors + inputWarnings > 0 ? ": see runtime/status/input-errors.yaml" : ""
+        let message = notes.isEmpty ? "OK" : "OK (\(notes.joined(separator: ", "))\(seeErrors))"
         var status = routed(.ready(message, fields: fields))
         if !platform.isHealthy { status.message = platform.message }
         if let (name, problem) = credentialProblems.min(by: { $0.key < $1.key }) {
@@ -85,5 +106,13 @@ struct StatusBuilder {
             .map([StatusField("name", .string(role.name)), StatusField("host", .string(access.bindHost ?? access.subjectAlternativeNames.first ?? "")),
                   StatusField("port", .string(String(role.port))), StatusField("group", .string(access.name))])
         }
+    }
+
+    /// One site of the network as the Site's status lists it.
+    static func networkEntry(_ site: NetworkSite) -> StatusValue {
+        .map([
+            StatusField("id", .string(site.siteId)), StatusField("name", .string(site.name)), StatusField("routerId", .string(site.routerId)),
+            StatusField("mode", .string(site.mode)), StatusField("platform", .string(site.platform)), StatusField("version", .string(site.version)),
+        ])
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Platforms
 import Resources
+import RouterManagement
 import SiteFiles
 
 /// The statuses on disk: decided from the plan, the router's state and what the access controller reports,
@@ -27,6 +28,8 @@ struct StatusStage {
         var store: ResourceStore
         var plan: SitePlan
         var platform: PlatformState
+        /// What the router says about its links, listeners and network; nil where no router is asked.
+        var router: RouterObservation?
         var credentialProblems: [String: String]
         /// How many warnings the input files gave (unknown fields, skipped documents).
         var warnings: Int
@@ -40,7 +43,7 @@ struct StatusStage {
     /// Decides and writes the statuses a reconcile may have changed: all of them when the site or the router's
     /// state changed, else the changed ids, the site-wide kinds and the access controller's.
     mutating func write(_ inputs: Inputs) throws {
-        let builder = StatusBuilder(plan: inputs.plan, platform: inputs.platform, fileErrors: inputs.store.errors.count,
+        let builder = StatusBuilder(plan: inputs.plan, platform: inputs.platform, router: inputs.router, fileErrors: inputs.store.errors.count,
                                     inputWarnings: inputs.warnings, credentialProblems: inputs.credentialProblems)
         let result: (written: Int, removed: Int)
         if inputs.everything || platformState != inputs.platform {

@@ -44,6 +44,8 @@ public final class ContainerPlatform: RouterPlatform {
     /// "docker" or "podman".
     public var kind: PlatformKind { engine == .docker ? .docker : .podman }
 
+    public var runsRouter: Bool { true }
+
     public var metadataName: String { engine.rawValue }
 
     /// `${SSL_PROFILE_BASE_PATH}`: the router image's configure script expands it to `/etc/skupper-router`.

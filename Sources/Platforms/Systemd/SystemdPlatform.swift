@@ -32,6 +32,8 @@ public struct SystemdPlatform: RouterPlatform {
         self.kind = kind
     }
 
+    public var runsRouter: Bool { true }
+
     public var metadataName: String {
         switch runner {
         case .skrouterd: return "linux"

@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import Resources
+import SiteFiles
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs skrouterd as the agent's own child process, for machines without systemd or a container engine (and for
+/// trying a site out): started on the rendered configuration, restarted only for what management cannot change,
+/// started again when it dies, stopped with the agent. Its output goes to `runtime/router/skrouterd.log`; its pid to
+/// `runtime/router/skrouterd.pid`, so a router left by an agent that was killed is stopped before a new one starts.
+public final class ProcessPlatform: RouterPlatform {
+    public let executable: URL?
+    let logger: Logger
+    private let child = Mutex<Child?>(nil)
+
+    /// A running router: its process and how it was started.
+    struct Child {
+        var process: Process
+        var siteId: String
+        var started: Date
+    }
+
+    public init(executable: URL?, logger: Logger) {
+        self.executable = executable
+        self.logger = logger
+    }
+
+    public var kind: PlatformKind { .process }
+    public var runsRouter: Bool { true }
+    public var metadataName: String { PlatformKind.linux.rawValue }
+    public func sslProfileBasePath(for layout: SiteLayout) -> String { layout.root.path }
+
+    static func pidFile(_ layout: SiteLayout) -> URL { layout.routerConfig.deletingLastPathComponent().appendingPathComponent("skrouterd.pid") }
+    static func logFile(_ layout: SiteLayout) -> URL { layout.routerConfig.deletingLastPathComponent().appendingPathComponent("skrouterd.log") }
+
+    public func apply(layout: SiteLayout, siteName: String, siteId: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState {
+        guard let executable else { throw PlatformError(RouterExecutable.missing) }
+        let running = child.withLock { $0.map { $0.process.isRunning && $0.siteId == siteId } ?? false }
+        if running && !configChanged { return await state(layout: layout) }
+        try await Offload.run { [self] in restart(executable: executable, layout: layout, siteId: siteId) }.get()
+        return PlatformState(.running, "skrouterd runs as the agent's child process")
+    }
+
+    public func teardown(layout: SiteLayout) async throws {
+        _ = try? await Offload.run { [self] in stop(layout: layout) }
+    }
+
+    public func state(layout: SiteLayout) async -> PlatformState {
+        guard executable != nil else { return PlatformState(.failed, RouterExecutable.missing) }
+        return child.withLock { child in
+            guard let child else { return PlatformState(.stopped, "the router is not started") }
+            if child.process.isRunning { return PlatformState(.running, "skrouterd runs as the agent's child process") }
+            let status = child.process.terminationStatus
+            let tail = Self.lastLine(of: Self.logFile(layout))
+            return PlatformState(.failed, "skrouterd exited with status \(status)\(tail.map { ": \($0)" } ?? "") (see \(Self.logFile(layout).path))")
+        }
+    }
+
+    public func agentStopping(layout: SiteLayout) async {
+        _ = try? await Offload.run { [self] in stop(layout: layout) }
+    }
+
+    // MARK: - The child
+
+    private func restart(executable: URL, layout: SiteLayout, siteId: String) -> Result<Void, PlatformError> {
+        stop(layout: layout)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["-c", layout.routerConfig.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SKUPPER_SITE_ID"] = siteId
+        // A router built into a prefix finds its Python modules beside it.
+        let python = executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("lib/skupper-router/python")
+        if FileManager.default.fileExists(atPath: python.path) {
+            environment["PYTHONPATH"] = ([python.path] + (environment["PYTHONPATH"].map { [$0] } ?? [])).joined(separator: ":")
+        }
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        do {
+            let log = Self.logFile(layout)
+            if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+            let handle = try FileHandle(forWritingTo: log)
+            handle.seekToEndOfFile()
+            process.standardOutput = handle
+            process.standardError = handle
+            defer { try? handle.close() }
+            try process.run()
+        } catch {
+            return .failure(PlatformError("cannot start \(executable.path): \(error)"))
+        }
+        try? AtomicFile.write("\(process.processIdentifier)\n", to: Self.pidFile(layout))
+        child.withLock { $0 = Child(process: process, siteId: siteId, started: Date()) }
+        logger.info("router started", metadata: ["pid": "\(process.processIdentifier)", "executable": "\(executable.path)"])
+        return .success(())
+    }
+
+    /// Stops the child (SIGTERM, SIGKILL after a second), and a router an earlier agent of this namespace left.
+    private func stop(layout: SiteLayout) {
+        let current = child.withLock { $0.take() }
+        if let process = current?.process, process.isRunning {
+            Self.terminate(process.processIdentifier)
+            process.waitUntilExit()
+        }
+        if let text = try? String(contentsOf: Self.pidFile(layout), encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+           pid != current?.process.processIdentifier, Self.isRouter(pid, config: layout.routerConfig.path) {
+            logger.notice("stopping a router an earlier agent left", metadata: ["pid": "\(pid)"])
+            Self.terminate(pid)
+        }
+        try? FileManager.default.removeItem(at: Self.pidFile(layout))
+    }
+
+    /// SIGTERM, then SIGKILL when it is still there after a second.
+    static func terminate(_ pid: Int32) {
+        kill(pid, SIGTERM)
+        for _ in 0..<50 {
+            if kill(pid, 0) != 0 { return }
+            // A child of ours stays a zombie until reaped: it is gone when its state is Z.
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains(") Z ") { return }
+            usleep(20_000)
+        }
+        kill(pid, SIGKILL)
+    }
+
+    /// Whether `pid` is a skrouterd running this namespace's configuration.
+    static func isRouter(_ pid: Int32, config: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        return arguments.first?.hasSuffix("skrouterd") == true && arguments.contains(config)
+    }
+
+    static func lastLine(of file: URL) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return nil }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
+        let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        return text.split(separator: "\n").last.map { QuotedText.excerpt(String($0)) }
+    }
+}

@@ -1,0 +1,122 @@
+import RouterConfig
+
+/// Brings a running router's entities in line with a configuration through management, without a restart: the
+/// entity types skupper-router creates and deletes at runtime (sslProfiles, AMQP listeners and connectors, TCP
+/// listeners and connectors). An entity whose attributes differ is deleted and created again; one the configuration
+/// no longer has is deleted. What cannot change at runtime (the router entity, the site, logging, addresses) needs
+/// a restart: `needsRestart` says when.
+public struct EntitySync: Sendable {
+    /// The entity types changed at runtime, in the order they are created (deleted in reverse).
+    public static let liveTypes = ["sslProfile", "listener", "connector", "tcpConnector", "tcpListener"]
+
+    /// Entities never deleted at runtime: the listener the management connection comes through.
+    public var protectedNames: Set<String>
+
+    public init(protectedNames: Set<String> = []) {
+        self.protectedNames = protectedNames
+    }
+
+    /// Whether going from `old` to `new` changes anything only a restart applies.
+    public static func needsRestart(from old: RouterConfig?, to new: RouterConfig) -> Bool {
+        guard let old else { return true }
+        let fixed: (RouterConfig) -> Set<String> = { RouterConfig(entities: $0.entities.filter { !liveTypes.contains($0.type) }).canonical }
+        return fixed(old) != fixed(new)
+    }
+
+    /// What one sync did.
+    public struct Outcome: Sendable, Hashable {
+        public var created: [String] = []
+        public var deleted: [String] = []
+        /// Requests the router refused or did not answer, in its words.
+        public var failures: [String] = []
+        public var isClean: Bool { failures.isEmpty }
+    }
+
+    /// Reads the router's entities of the live types and creates, deletes or recreates what differs.
+    public func sync(_ config: RouterConfig, client: ManagementClient, timeout: Duration = .seconds(5)) async -> Outcome {
+        var outcome = Outcome()
+        let types = Self.liveTypes
+        let answers: [Result<ManagementResponse, ManagementError>]
+        do {
+            answers = try await client.perform(types.map { .query("io.skupper.router.\($0)") }, timeout: timeout)
+        } catch {
+            outcome.failures.append("\(error)")
+            return outcome
+        }
+        var deletes: [ManagementRequest] = []
+        var creates: [ManagementRequest] = []
+        for (type, answer) in zip(types, answers) {
+            let running: [[String: AMQPValue]]
+            switch answer {
+            case .success(let response) where response.succeeded: running = response.entities
+            case .success(let response):
+                outcome.failures.append("query \(type): \(response.statusCode) \(response.statusDescription)")
+                return outcome
+            case .failure(let error):
+                outcome.failures.append("query \(type): \(error)")
+                return outcome
+            }
+            var byName: [String: [String: AMQPValue]] = [:]
+            for entity in running { if let name = entity["name"]?.text { byName[name] = entity } }
+            let wanted = config.entities(ofType: type)
+            let wantedNames = Set(wanted.compactMap { $0.text("name") })
+            for name in byName.keys.sorted() where !wantedNames.contains(name) && !protectedNames.contains(name) {
+                deletes.append(.delete("io.skupper.router.\(type)", name: name))
+            }
+            for entity in wanted {
+                guard let name = entity.text("name") else { continue }
+                if let current = byName[name] {
+                    if Self.matches(entity, current) || protectedNames.contains(name) { continue }
+                    deletes.append(.delete("io.skupper.router.\(type)", name: name))
+                }
+                creates.append(.create("io.skupper.router.\(type)", name: name, attributes: Self.attributes(entity)))
+            }
+        }
+        // Users go before what they use: TCP listeners before connectors before profiles.
+        deletes.sort { Self.order($0.entityType) > Self.order($1.entityType) }
+        for batch in [deletes, creates] where !batch.isEmpty {
+            let results: [Result<ManagementResponse, ManagementError>]
+            do { results = try await client.perform(batch, timeout: timeout) } catch {
+                outcome.failures.append("\(error)")
+                return outcome
+            }
+            for (request, result) in zip(batch, results) {
+                let label = "\(request.entityType.replacingOccurrences(of: "io.skupper.router.", with: "")) \(request.name ?? "")"
+                switch result {
+                case .success(let response) where response.succeeded:
+                    if request.operation == "CREATE" { outcome.created.append(label) } else { outcome.deleted.append(label) }
+                case .success(let response):
+                    outcome.failures.append("\(request.operation.lowercased()) \(label): \(response.statusCode) \(response.statusDescription)")
+                case .failure(let error):
+                    outcome.failures.append("\(request.operation.lowercased()) \(label): \(error)")
+                }
+            }
+        }
+        return outcome
+    }
+
+    static func order(_ entityType: String) -> Int {
+        liveTypes.firstIndex(of: entityType.replacingOccurrences(of: "io.skupper.router.", with: "")) ?? 0
+    }
+
+    /// Whether the router's entity has every attribute the configuration gives, with the same value.
+    static func matches(_ wanted: RouterConfig.Entity, _ running: [String: AMQPValue]) -> Bool {
+        wanted.attributes.allSatisfy { key, value in
+            guard let text = wanted.text(key) else { return true }
+            return running[key]?.text == text
+        }
+    }
+
+    static func attributes(_ entity: RouterConfig.Entity) -> [String: AMQPValue] {
+        var map: [String: AMQPValue] = [:]
+        for (key, value) in entity.attributes where key != "name" {
+            switch value {
+            case .string(let s): map[key] = .string(s)
+            case .int(let i): map[key] = .int(Int64(i))
+            case .bool(let b): map[key] = .bool(b)
+            default: break
+            }
+        }
+        return map
+    }
+}

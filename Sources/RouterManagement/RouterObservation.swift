@@ -1,0 +1,67 @@
+/// What the router says about its links, its listeners and the network, as of one poll.
+public struct RouterObservation: Sendable, Hashable {
+    /// Why the router could not be asked (not running, refused the connection, did not answer); nil when it answered.
+    public var unreachable: String?
+    /// Each link's connection, by the name of the router's `connector` entity (the Link's name).
+    public var links: [String: LinkConnection] = [:]
+    /// The names of the router's tcpListeners that are up (a matching connector exists somewhere in the network).
+    public var listenersUp: Set<String> = []
+    /// The sites of the network as the routers report them (this one included); nil when not known.
+    public var network: [NetworkSite]?
+
+    public init(unreachable: String? = nil) { self.unreachable = unreachable }
+
+    public var isReachable: Bool { unreachable == nil }
+
+    /// Whether some site of the network has a tcpListener for `routingKey`.
+    public func networkHasListener(routingKey: String) -> Bool? {
+        network.map { $0.contains { $0.listenerAddresses.contains(routingKey) } }
+    }
+}
+
+/// One link's connection as the router's `connector` entity reports it.
+public struct LinkConnection: Sendable, Hashable {
+    /// `SUCCESS`, `FAILED`, `CONNECTING`, ...
+    public var status: String
+    /// The router's own words about the last attempt ("certificate verify failed", "Connection refused", ...).
+    public var message: String
+
+    public init(status: String, message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var isUp: Bool { status == "SUCCESS" }
+}
+
+/// A site of the network: one router, interior or edge.
+public struct NetworkSite: Sendable, Hashable {
+    public var routerId: String
+    /// The site id from the router's metadata (empty when the router has none).
+    public var siteId: String
+    public var name: String
+    public var mode: String
+    public var platform: String
+    public var version: String
+    public var listenerAddresses: Set<String>
+    public var connectorAddresses: Set<String>
+
+    public init(routerId: String, siteId: String, name: String, mode: String, platform: String, version: String,
+                listenerAddresses: Set<String>, connectorAddresses: Set<String>) {
+        self.routerId = routerId
+        self.siteId = siteId
+        self.name = name
+        self.mode = mode
+        self.platform = platform
+        self.version = version
+        self.listenerAddresses = listenerAddresses
+        self.connectorAddresses = connectorAddresses
+    }
+
+    /// The site name in a router id: Skupper's router ids are the site name and a generated suffix of digits.
+    public static func siteName(fromRouterId id: String) -> String {
+        var parts = id.split(separator: "-", omittingEmptySubsequences: false)
+        while parts.count > 1, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isNumber) { parts.removeLast() }
+        return parts.joined(separator: "-")
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Asks a router how its links, listeners and network are: its own entities, then (when asked for the network) the
+/// interior routers it knows (`router.node`, asked at an interior: this router, or the one an edge is attached to),
+/// the edge routers attached to each, and every router's site metadata and TCP listeners and connectors, through
+/// their management nodes (`_topo/0/<id>/$management`, `_edge/<id>/$management`). Every site of a network sees
+/// the same network this way.
+public struct RouterObserver: Sendable {
+    public let client: ManagementClient
+    public var timeout: Duration
+
+    public init(client: ManagementClient, timeout: Duration = .seconds(2)) {
+        self.client = client
+        self.timeout = timeout
+    }
+
+    static let connector = "io.skupper.router.connector"
+    static let tcpListener = "io.skupper.router.tcpListener"
+    static let tcpConnector = "io.skupper.router.tcpConnector"
+    static let router = "io.skupper.router.router"
+    static let routerNode = "io.skupper.router.router.node"
+    static let connection = "io.skupper.router.connection"
+
+    public func observe(network: Bool) async -> RouterObservation {
+        let local: [Result<ManagementResponse, ManagementError>]
+        do {
+            local = try await client.perform([
+                .query(Self.router, attributes: ["id", "mode", "metadata"]),
+                .query(Self.connector, attributes: ["name", "connectionStatus", "connectionMsg"]),
+                .query(Self.tcpListener, attributes: ["name", "operStatus", "address"]),
+                .query(Self.tcpConnector, attributes: ["address"]),
+                .query(Self.connection, attributes: ["role", "dir", "container", "opened"]),
+            ], timeout: timeout)
+        } catch {
+            return RouterObservation(unreachable: "\(error)")
+        }
+        guard case .success(let routerAnswer) = local[0], let router = routerAnswer.entities.first, let ownId = router["id"]?.text else {
+            if case .failure(let error) = local[0] { return RouterObservation(unreachable: error.description) }
+            return RouterObservation(unreachable: "the router did not describe itself")
+        }
+        var observation = RouterObservation()
+        for entity in Self.entities(local[1]) {
+            guard let name = entity["name"]?.text else { continue }
+            observation.links[name] = LinkConnection(status: entity["connectionStatus"]?.text ?? "", message: entity["connectionMsg"]?.text ?? "")
+        }
+        let listeners = Self.entities(local[2])
+        for entity in listeners where entity["operStatus"]?.text == "up" {
+            if let name = entity["name"]?.text { observation.listenersUp.insert(name) }
+        }
+        guard network else { return observation }
+
+        let mode = router["mode"]?.text ?? "interior"
+        let connections = Self.entities(local[4])
+        var sites: [String: NetworkSite] = [ownId: Self.site(ownId, router: router, listeners: listeners, connectors: Self.entities(local[3]))]
+        // The interior routers, as an interior sees them.
+        let interior: ManagementNode
+        if mode == "edge" {
+            guard let uplink = connections.first(where: { $0["role"]?.text == "edge" && $0["dir"]?.text == "out" && $0["opened"]?.text == "true" })?["container"]?.text else {
+                observation.network = Array(sites.values)
+                return observation
+            }
+            interior = .interior(uplink)
+        } else {
+            interior = .local
+        }
+        var interiors = [ownId]
+        if let nodes = try? await client.perform([.query(Self.routerNode, attributes: ["id"], at: interior)], timeout: timeout).first,
+           case .success(let answer) = nodes {
+            interiors = answer.entities.compactMap { $0["id"]?.text }
+        }
+        interiors = interiors.filter { $0 != ownId || mode != "edge" }
+        // The edges attached to each interior.
+        var edges: [String] = []
+        let edgeQueries = interiors.map { id in ManagementRequest.query(Self.connection, attributes: ["role", "dir", "container"], at: id == ownId ? .local : .interior(id)) }
+        if let answers = try? await client.perform(edgeQueries, timeout: timeout) {
+            for answer in answers {
+                for entity in Self.entities(answer) where entity["role"]?.text == "edge" && entity["dir"]?.text == "in" {
+                    if let id = entity["container"]?.text, id != ownId { edges.append(id) }
+                }
+            }
+        }
+        // Every other router's site and services.
+        let others: [(String, ManagementNode)] = interiors.filter { $0 != ownId }.map { ($0, .interior($0)) } + edges.map { ($0, .edge($0)) }
+        var requests: [ManagementRequest] = []
+        for (_, node) in others {
+            requests += [.query(Self.router, attributes: ["id", "mode", "metadata"], at: node),
+                         .query(Self.tcpListener, attributes: ["address"], at: node),
+                         .query(Self.tcpConnector, attributes: ["address"], at: node)]
+        }
+        if !requests.isEmpty, let answers = try? await client.perform(requests, timeout: timeout) {
+            for (index, (id, _)) in others.enumerated() {
+                let base = index * 3
+                let router = Self.entities(answers[base]).first ?? ["id": .string(id)]
+                sites[id] = Self.site(id, router: router, listeners: Self.entities(answers[base + 1]), connectors: Self.entities(answers[base + 2]))
+            }
+        }
+        observation.network = sites.values.sorted { $0.routerId < $1.routerId }
+        return observation
+    }
+
+    static func entities(_ answer: Result<ManagementResponse, ManagementError>) -> [[String: AMQPValue]] {
+        guard case .success(let response) = answer, response.succeeded else { return [] }
+        return response.entities
+    }
+
+    static func site(_ id: String, router: [String: AMQPValue], listeners: [[String: AMQPValue]], connectors: [[String: AMQPValue]]) -> NetworkSite {
+        var metadata: [String: Any] = [:]
+        if let text = router["metadata"]?.text, let data = text.data(using: .utf8),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] { metadata = object }
+        return NetworkSite(routerId: id, siteId: metadata["id"] as? String ?? "", name: NetworkSite.siteName(fromRouterId: id),
+                           mode: router["mode"]?.text ?? "", platform: metadata["platform"] as? String ?? "",
+                           version: metadata["version"] as? String ?? "",
+                           listenerAddresses: Set(listeners.compactMap { $0["address"]?.text }),
+                           connectorAddresses: Set(connectors.compactMap { $0["address"]?.text }))
+    }
+}
