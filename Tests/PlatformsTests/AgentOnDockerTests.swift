@@ -20,16 +20,17 @@ struct AgentOnDockerTests {
             spec:
               linkAccess: default
             """)
+        let image = try engine.loadRouterImage()
         let agent = try AgentProcess(site: site, arguments: [
             "--namespace", namespace, "--platform", "docker", "--container-socket", engine.socketPath,
-            "--router-image", DockerEngine.standinImage,
+            "--router-image", image,
         ])
         defer { agent.stop() }
         let ready = site.eventually(timeout: 60) { site.status(.site, "west")?.status.phase == .ready }
         #expect(ready, "Site status: \(String(describing: site.status(.site, "west"))); log:\n\(agent.log)")
         let inspect = try #require(try engine.inspect(container), "no container; log:\n\(agent.log)")
         #expect(inspect.at("State", "Running") as? Bool == true)
-        #expect(inspect.at("Config", "Image") as? String == DockerEngine.standinImage)
+        #expect(inspect.at("Config", "Image") as? String == image)
         let siteId = (inspect.at("Config", "Labels") as? [String: String])?["skupper.io/site-id"] ?? ""
         #expect(!siteId.isEmpty)
         // The rendered configuration uses the container base path, which the router image expands.
@@ -49,14 +50,14 @@ struct AgentOnDockerTests {
         // An engine of its own: this test stops it.
         let engine = try DockerEngine()
         defer { engine.shutdown() }
-        try engine.loadStandinImage()
+        let image = try engine.loadRouterImage()
         let namespace = "o\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
         let site = try TemporarySite(namespace: namespace)
         let container = "\(namespace)-skupper-router"
         try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\n")
         let agent = try AgentProcess(site: site, arguments: [
             "--namespace", namespace, "--platform", "docker", "--container-socket", engine.socketPath,
-            "--router-image", DockerEngine.standinImage, "--platform-check-interval", "1",
+            "--router-image", image, "--platform-check-interval", "1",
         ])
         defer { agent.stop() }
         #expect(site.eventually(timeout: 60) { site.status(.site, "west")?.status.phase == .ready }, "log:\n\(agent.log)")
@@ -84,5 +85,76 @@ struct AgentOnDockerTests {
         #expect(site.eventually(timeout: 60) {
             site.status(.site, "west")?.status.phase == .ready && (try? engine.inspect(container))?.at("State", "Running") as? Bool == true
         }, "status: \(String(describing: site.status(.site, "west"))); log:\n\(agent.log)")
+    }
+
+    @Test("the real router in a docker container carries TCP traffic; a new listener is applied without restarting it")
+    func dockerRoutesAndChangesLive() throws {
+        let engine = try DockerEngine.shared()
+        try routesAndChangesLive(kind: "docker", socket: engine.socketPath, image: try engine.loadRouterImage()) { try engine.inspect($0) }
+    }
+
+    @Test("the real router in a podman container carries TCP traffic; a new listener is applied without restarting it",
+          .enabled(if: PodmanEngine.isInstalled))
+    func podmanRoutesAndChangesLive() throws {
+        let engine = try PodmanEngine()
+        defer { engine.shutdown() }
+        try routesAndChangesLive(kind: "podman", socket: engine.socketPath, image: try engine.loadRouterImage()) { name in
+            let result = try engine.podman(["inspect", "--type", "container", name])
+            guard result.status == 0, let data = result.output.data(using: .utf8),
+                  let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return nil }
+            return list.first
+        }
+    }
+
+    /// One site whose router runs in a container: a Listener and a Connector on it carry an echo; another pair added
+    /// later works at once, and the container was not restarted for it.
+    func routesAndChangesLive(kind: String, socket: String, image: String, inspect: (String) throws -> [String: Any]?) throws {
+        let namespace = "r\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        let site = try TemporarySite(namespace: namespace)
+        let container = "\(namespace)-skupper-router"
+        let echo = try EchoServer()
+        let port = freePort(), otherPort = freePort()
+        func pair(_ name: String, _ listenerPort: Int) -> String {
+            """
+            apiVersion: skupper.io/v2alpha1
+            kind: Listener
+            metadata:
+              name: \(name)
+            spec:
+              host: 127.0.0.1
+              port: \(listenerPort)
+              routingKey: \(name)
+            ---
+            apiVersion: skupper.io/v2alpha1
+            kind: Connector
+            metadata:
+              name: \(name)
+            spec:
+              host: 127.0.0.1
+              port: \(echo.port)
+              routingKey: \(name)
+            """
+        }
+        try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\n")
+        try site.write("backend.yaml", pair("backend", port))
+        let agent = try AgentProcess(site: site, arguments: [
+            "--namespace", namespace, "--platform", kind, "--container-socket", socket, "--router-image", image,
+        ])
+        defer { agent.stop() }
+        #expect(site.eventually(timeout: 60) { site.status(.site, "west")?.status.phase == .ready },
+                "\(String(describing: site.status(.site, "west")))\n\(agent.log)")
+        let payload = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+        #expect(site.eventually(timeout: 20) { echoRoundTrip(port: port, payload: payload, timeout: 2) == payload }, "\(agent.log)")
+        #expect(site.eventually(timeout: 10) { site.status(.listener, "backend")?.status.field("hasMatchingConnector")?.text == "true" })
+        let started = try #require(try inspect(container)?.at("State", "StartedAt") as? String)
+        let stream = try #require(TCPStream(port: port))
+        #expect(stream.echo(Array("before".utf8)) == Array("before".utf8))
+
+        try site.write("other.yaml", pair("other", otherPort))
+        #expect(site.eventually(timeout: 15) { echoRoundTrip(port: otherPort, payload: payload, timeout: 2) == payload }, "\(agent.log)")
+        #expect(stream.echo(Array("after".utf8)) == Array("after".utf8), "the stream did not survive the change")
+        #expect(try inspect(container)?.at("State", "StartedAt") as? String == started, "the container was restarted")
+        try site.remove("site.yaml")
+        #expect(site.eventually(timeout: 30) { (try? inspect(container)) ?? nil == nil })
     }
 }

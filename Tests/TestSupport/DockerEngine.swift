@@ -13,6 +13,11 @@ public final class DockerEngine: @unchecked Sendable {
     public var socketPath: String { directory + "/d.sock" }
     /// The dockerd log.
     public var logPath: String { directory + "/dockerd.log" }
+    /// Builds the real router image into this engine (once: the script skips an image built from the same inputs).
+    public func loadRouterImage() throws -> String {
+        try RouterImage.build(engine: "docker", arguments: ["-H", "unix://\(socketPath)"])
+    }
+
     /// The stand-in router image (busybox and a script printing `$QDROUTERD_CONF`, then sleeping).
     public static let standinImage = "local/router-standin:1"
     /// The same image under a second tag, for spec changes.

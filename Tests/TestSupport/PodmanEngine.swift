@@ -52,6 +52,11 @@ public final class PodmanEngine: @unchecked Sendable {
         try run(["env", "CONTAINERS_CONF=\(directory)/containers.conf", "podman"] + storageArguments + arguments, input: input)
     }
 
+    /// Builds the real router image into this service's store.
+    public func loadRouterImage() throws -> String {
+        try RouterImage.build(engine: "podman", arguments: storageArguments, environment: ["CONTAINERS_CONF": directory + "/containers.conf"])
+    }
+
     /// Builds the stand-in router image with `podman import`, tagged like ``DockerEngine/standinImage``.
     public func loadStandinImage() throws {
         let rootfs = URL(fileURLWithPath: directory).appendingPathComponent("standin-rootfs")
