@@ -86,6 +86,22 @@ final class SystemdContainer: @unchecked Sendable {
         bootSeconds = Date().timeIntervalSince(started)
     }
 
+    /// Builds the skupper-router .deb (packaging/build-router-deb.sh, from the cached router build) and installs it,
+    /// removing a stand-in router another test left in /usr/local/bin (systemd would find that one first).
+    func installRouterPackage() throws {
+        _ = try exec(["rm", "-f", "/usr/local/bin/skrouterd"])
+        if try exec(["test", "-x", "/usr/sbin/skrouterd"]).status == 0 { return }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let build = try run(["bash", root.appendingPathComponent("packaging/build-router-deb.sh").path, "--out", shared.appendingPathComponent("router-deb").path])
+        guard build.status == 0, let deb = build.output.split(separator: "\n").last.map(String.init), deb.hasSuffix(".deb") else {
+            throw TestFailure("build-router-deb.sh failed: \(build.output.suffix(3000))")
+        }
+        let install = try exec(["dpkg", "-i", deb])
+        guard install.status == 0 else { throw TestFailure("dpkg -i \(deb): \(install.output)") }
+        let version = try checked(["/usr/sbin/skrouterd", "--version"])
+        guard version.contains("3.5.1") else { throw TestFailure("skrouterd --version: \(version)") }
+    }
+
     func shutdown() {
         _ = try? engine.docker(["rm", "-f", name])
         engine.shutdown()
