@@ -220,6 +220,54 @@ if selected("redemption") {
     log("redemptions: \(redemption.completed) ok, \(redemption.failed) failed; s_server: \(handshakes.completed) ok, \(handshakes.failed) failed")
 }
 
+// MARK: The real network: live changes, flows, throughput
+
+if selected("network") {
+    let services = 1000
+    let drops = quick ? 8 : 25
+    let echo = try EchoServer()
+    var live: [Double] = [], restarted: [Double] = []
+    var dropped = 0, droppedByRestart = 0
+    let streamCount = 16, changes = quick ? 2 : 4
+    var throughputs: [Double] = [], directs: [Double] = []
+    for restartOnChange in [false, true] {
+        let network = try BenchNetwork(services: services, restartOnChange: restartOnChange)
+        defer { network.stop() }
+        var samples: [Double] = []
+        for index in 0..<drops {
+            samples.append(try network.dropPair("drop\(index)", port: 41_000 + index, target: echo.port))
+            usleep(300_000)
+        }
+        log("drop to traffic (\(restartOnChange ? "router restart" : "management")): \(samples.map { String(format: "%.0f", $0) })")
+        var streams: [TCPStream] = []
+        for _ in 0..<streamCount { if let stream = TCPStream(port: 41_000) { streams.append(stream) } }
+        let lost = try network.flowsDropped(streams: streams, changes: changes, echoPort: echo.port) + (streamCount - streams.count)
+        if restartOnChange {
+            restarted = samples
+            droppedByRestart = lost
+        } else {
+            live = samples
+            dropped = lost
+            let sink = try CountingSink()
+            _ = try network.dropPair("sink", port: 42_000, target: sink.port, echo: false)
+            for _ in 0..<(quick ? 2 : 3) {
+                throughputs.append(try CountingSink.throughput(port: 42_000, megabytes: quick ? 200 : 500))
+                directs.append(try CountingSink.throughput(port: sink.port, megabytes: quick ? 200 : 500))
+            }
+        }
+    }
+    let label = "\(services.formatted()) services loaded, two linked sites"
+    rows.append(Row(benchmark: "Listener+Connector drop to traffic p50 (through management)", case_: label, value: Measure.median(live), unit: "ms",
+                    baseline: Measure.median(restarted), baselineName: "the same change by router restart"))
+    rows.append(Row(benchmark: "Listener+Connector drop to traffic p99 (through management)", case_: label, value: Measure.quantile(live, 0.99), unit: "ms",
+                    baseline: Measure.quantile(restarted, 0.99), baselineName: "the same change by router restart",
+                    target: "< 100 ms", met: Measure.quantile(live, 0.99) < 100))
+    rows.append(Row(benchmark: "TCP flows dropped by unrelated changes (\(streamCount) open, \(changes) add+remove)", case_: label, value: Double(dropped), unit: "flows",
+                    baseline: Double(droppedByRestart), baselineName: "the same changes by router restart", target: "0", met: dropped == 0))
+    rows.append(Row(benchmark: "TCP throughput through two routers", case_: "loopback, one stream", value: Measure.median(throughputs), unit: "MB/s",
+                    baseline: Measure.median(directs), baselineName: "the same stream direct on loopback"))
+}
+
 // MARK: Report
 
 func format(_ value: Double?) -> String { value.map { $0.isNaN ? "-" : String(format: "%.2f", $0) } ?? "-" }

@@ -13,6 +13,9 @@ public struct AgentOptions: Sendable {
     public var grantServer: GrantServerOptions
     /// How often the router's state is checked (seconds).
     public var platformCheckInterval: TimeInterval = 5
+    /// Restart the router for every configuration change instead of changing it through management (the way
+    /// before live changes: a baseline for the benchmarks).
+    public var restartRouterOnEveryChange = false
 
     public init(layout: SiteLayout, version: String = SkupperVersion.current, debounce: Duration = .milliseconds(20),
                 grantServer: GrantServerOptions = GrantServerOptions()) {

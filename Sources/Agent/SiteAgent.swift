@@ -76,7 +76,8 @@ final class SiteAgent {
             return try await reconcile(ResourceStore.Change(), full: false)
         case .routerManaged(let round):
             if management.received(round) { try writeRoutedStatuses() }
-            return .none
+            // A change that came meanwhile goes at once, not at the next tick.
+            return Reaction(work: management.work(now: Date()))
         case .grantRedeemed(let grant):
             let (id, status) = access.redeemed(grant)
             try statuses.write(id, status, store: input.store)
@@ -111,7 +112,7 @@ final class SiteAgent {
         guard started else { return .none }
         var reaction = Reaction()
         if let check = platform.checkIfDue(now: now) { reaction.work.append(check) }
-        if let round = management.roundIfDue(now: now) { reaction.work.append(round) }
+        reaction.work += management.work(now: now)
         guard let deadline = access.nextDeadline(now: now.addingTimeInterval(-2)), deadline <= now else { return reaction }
         var change = ResourceStore.Change()
         for id in access.expiredTokenRequests(in: input.store, now: now) {
@@ -149,6 +150,7 @@ final class SiteAgent {
     func reconcile(_ change: ResourceStore.Change, full: Bool) async throws -> Reaction {
         reconcileCount += 1
         let started = ContinuousClock.now
+        var lateWork: [AgentWork] = []
         let update = try planner.update(change, full: full, store: input.store)
         let plan = planner.plan
         if let site = update.site {
@@ -158,12 +160,15 @@ final class SiteAgent {
             let credentials = try certificates.apply(plan, secrets: secrets, force: full || change.touches(.secret))
             let written = try routerConfig.write(plan, identity: update.identity, services: planner.services, changedCredentials: credentials)
             // A router the agent can reach takes what management can change while it runs; it restarts only for the rest.
-            let live = platform.platform.runsRouter
+            let live = platform.platform.runsRouter && !options.restartRouterOnEveryChange
             await platform.apply(site: site, identity: update.identity, configChanged: live ? written.restart : (written.changed || !credentials.isEmpty), force: full)
-            management.connect(to: live ? managementEndpoint(update.identity) : nil)
-            if live, written.changed, !written.restart, let config = planner.renderer.render(plan, identity: update.identity, namespace: layout.namespace) {
+            management.connect(to: platform.platform.runsRouter ? managementEndpoint(update.identity) : nil)
+            if live, written.restart { management.routerRestarted() }
+            if live, written.changed || !management.hasDesired,
+               let config = planner.renderer.render(plan, identity: update.identity, namespace: layout.namespace) {
                 management.want(config)
             }
+            lateWork += management.work(now: Date())
         } else {
             management.connect(to: nil)
             if await platform.teardown() { routerConfig.remove() }
@@ -175,7 +180,7 @@ final class SiteAgent {
             let due = access.redemptionsDue(in: input.store, siteName: site.name) { [input, planner] name in
                 Self.clash(name, own: planner.ownCredentialNames, input: input)
             }
-            reaction.work = due.work
+            reaction.work = due.work + lateWork
             // A token refused before it was sent changed its own status, and only that.
             for id in due.refused { accessStatuses[id] = access.tokens[id.name]?.status }
         }

@@ -32,32 +32,49 @@ public struct EntitySync: Sendable {
         public var isClean: Bool { failures.isEmpty }
     }
 
-    /// Reads the router's entities of the live types and creates, deletes or recreates what differs.
-    public func sync(_ config: RouterConfig, client: ManagementClient, timeout: Duration = .seconds(5)) async -> Outcome {
+    /// Brings the router to `config`. With `known` (what the router is known to have: the last configuration
+    /// synced on this connection) only the difference is sent; without it the router's entities are read first.
+    public func sync(_ config: RouterConfig, known: RouterConfig? = nil, client: ManagementClient, timeout: Duration = .seconds(5)) async -> Outcome {
         var outcome = Outcome()
-        let types = Self.liveTypes
-        let answers: [Result<ManagementResponse, ManagementError>]
-        do {
-            answers = try await client.perform(types.map { .query("io.skupper.router.\($0)") }, timeout: timeout)
-        } catch {
-            outcome.failures.append("\(error)")
-            return outcome
+        var running: [String: [String: [String: AMQPValue]]] = [:]
+        if let known {
+            for type in Self.liveTypes {
+                var byName: [String: [String: AMQPValue]] = [:]
+                for entity in known.entities(ofType: type) {
+                    guard let name = entity.text("name") else { continue }
+                    var values: [String: AMQPValue] = [:]
+                    for (key, _) in entity.attributes { if let text = entity.text(key) { values[key] = .string(text) } }
+                    byName[name] = values
+                }
+                running[type] = byName
+            }
+        } else {
+            let answers: [Result<ManagementResponse, ManagementError>]
+            do {
+                answers = try await client.perform(Self.liveTypes.map { .query("io.skupper.router.\($0)") }, timeout: timeout)
+            } catch {
+                outcome.failures.append("\(error)")
+                return outcome
+            }
+            for (type, answer) in zip(Self.liveTypes, answers) {
+                switch answer {
+                case .success(let response) where response.succeeded:
+                    var byName: [String: [String: AMQPValue]] = [:]
+                    for entity in response.entities { if let name = entity["name"]?.text { byName[name] = entity } }
+                    running[type] = byName
+                case .success(let response):
+                    outcome.failures.append("query \(type): \(response.statusCode) \(response.statusDescription)")
+                    return outcome
+                case .failure(let error):
+                    outcome.failures.append("query \(type): \(error)")
+                    return outcome
+                }
+            }
         }
         var deletes: [ManagementRequest] = []
         var creates: [ManagementRequest] = []
-        for (type, answer) in zip(types, answers) {
-            let running: [[String: AMQPValue]]
-            switch answer {
-            case .success(let response) where response.succeeded: running = response.entities
-            case .success(let response):
-                outcome.failures.append("query \(type): \(response.statusCode) \(response.statusDescription)")
-                return outcome
-            case .failure(let error):
-                outcome.failures.append("query \(type): \(error)")
-                return outcome
-            }
-            var byName: [String: [String: AMQPValue]] = [:]
-            for entity in running { if let name = entity["name"]?.text { byName[name] = entity } }
+        for type in Self.liveTypes {
+            let byName = running[type] ?? [:]
             let wanted = config.entities(ofType: type)
             let wantedNames = Set(wanted.compactMap { $0.text("name") })
             for name in byName.keys.sorted() where !wantedNames.contains(name) && !protectedNames.contains(name) {

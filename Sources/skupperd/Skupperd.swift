@@ -69,6 +69,9 @@ struct Skupperd: AsyncParsableCommand {
     @Option(name: .customLong("router-path"), help: "process platform: the skrouterd to run (default: $SKUPPER_ROUTER_PATH, else skrouterd on the PATH, /usr/sbin/skrouterd, or scripts/build-router.sh's build).")
     var routerPath: String?
 
+    @Flag(name: .customLong("restart-router-on-every-change"), help: ArgumentHelp("Restart the router for every configuration change instead of changing it through management (a benchmark baseline).", visibility: .hidden))
+    var restartRouterOnEveryChange = false
+
     @Option(name: .customLong("platform-check-interval"), help: "Seconds between checks of the router's state (it is restarted when it died).")
     var platformCheckInterval: Double = 5
 
@@ -134,6 +137,7 @@ struct Skupperd: AsyncParsableCommand {
                                              portSearch: grantServerPort == nil ? GrantServerOptions.defaultPortSearch : 0, advertisedHost: grantServerHost)
         var agentOptions = AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer)
         agentOptions.platformCheckInterval = platformCheckInterval
+        agentOptions.restartRouterOnEveryChange = restartRouterOnEveryChange
         let (grants, ledger) = AgentService.grantServer(agentOptions, logger: logger)
         let agent = AgentService(options: agentOptions, platform: routerPlatform, grantServer: grants, ledger: ledger, lock: lock, logger: logger)
         // The grant server is listed first, so it is stopped after the agent (services stop in reverse order).

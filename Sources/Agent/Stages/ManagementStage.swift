@@ -7,16 +7,22 @@ import SiteFiles
 
 /// The agent's management connection to its router: brings the running router's listeners, connectors and
 /// profiles in line with the configuration without a restart, and asks it every second how its links and
-/// listeners are (and every few seconds how the network is). Owns the connection, what was last synced and the
-/// last observation; the calls run beside the loop, one at a time.
+/// listeners are (and every few seconds how the network is). Owns the connection, what the router is known to
+/// have and the last observation. A sync and a poll run beside the loop, each one at a time and apart from each
+/// other, so a change never waits for a poll of the network.
 struct ManagementStage {
     let logger: Logger
     let pollInterval: TimeInterval
     let networkInterval: TimeInterval
     private var client: ManagementClient?
-    /// The configuration the router must be brought to, until a sync succeeds.
-    private var pending: RouterConfig?
-    private var busy = false
+    /// The configuration the router must have (the last one rendered).
+    private var desired: RouterConfig?
+    /// Whether `desired` still has to be brought to the router.
+    private var pending = false
+    /// What the router is known to have: the last configuration synced on this connection (nil: read it first).
+    private var known: RouterConfig?
+    private var syncing = false
+    private var polling = false
     private var lastPoll = Date.distantPast
     private var lastNetworkPoll = Date.distantPast
     /// What the router said last; nil while there is no router to ask.
@@ -28,11 +34,12 @@ struct ManagementStage {
         self.networkInterval = networkInterval
     }
 
-    /// One round's outcome, as the loop hands it back.
-    struct Round: Sendable {
-        var observation: RouterObservation
-        var synced: RouterConfig?
-        var sync: EntitySync.Outcome?
+    /// What a sync or a poll brought back to the loop.
+    enum Round: Sendable {
+        /// A sync ended: what it did, and the configuration it brought the router to when it succeeded.
+        case synced(EntitySync.Outcome, RouterConfig?)
+        /// A poll ended.
+        case observed(RouterObservation)
     }
 
     /// Points the stage at a router (its local listener and the site's local client certificate), or at none.
@@ -40,66 +47,88 @@ struct ManagementStage {
         guard client?.endpoint != endpoint else { return }
         client = endpoint.map(ManagementClient.init)
         observation = endpoint == nil ? nil : RouterObservation(unreachable: "not asked yet")
+        known = nil
+        pending = desired != nil
         lastPoll = .distantPast
         lastNetworkPoll = .distantPast
     }
 
-    /// The router must be brought to `config` (its live entities); the next round syncs it.
+    /// Whether the stage has a configuration to bring the router to (else `want` must be given one).
+    var hasDesired: Bool { desired != nil }
+
+    /// The router must be brought to `config` (its live entities).
     mutating func want(_ config: RouterConfig) {
-        pending = config
-        lastPoll = .distantPast
+        desired = config
+        pending = true
     }
 
-    /// The router was (re)started from the file, which holds the whole configuration: nothing to sync.
-    mutating func restarted() {
-        pending = nil
+    /// The router restarts from the configuration file: what it has is read again at the next sync.
+    mutating func routerRestarted() {
+        known = nil
     }
 
-    /// A round of sync and observation, when one is due and none is under way.
-    mutating func roundIfDue(now: Date) -> AgentWork? {
-        guard let client, !busy, now.timeIntervalSince(lastPoll) >= pollInterval else { return nil }
-        busy = true
-        lastPoll = now
-        let network = now.timeIntervalSince(lastNetworkPoll) >= networkInterval
-        if network { lastNetworkPoll = now }
-        let pending = pending
-        let protected: Set<String> = ["\(SitePlan.localAccess)-normal"]
-        return {
-            var round = Round(observation: RouterObservation(unreachable: "not asked"))
-            if let pending {
-                let outcome = await EntitySync(protectedNames: protected).sync(pending, client: client)
-                round.sync = outcome
-                if outcome.isClean { round.synced = pending }
+    /// The sync and the poll that are due, to run beside the loop.
+    mutating func work(now: Date) -> [AgentWork] {
+        guard let client else { return [] }
+        var work: [AgentWork] = []
+        if pending, !syncing, let desired {
+            syncing = true
+            pending = false
+            let known = known
+            let protected: Set<String> = ["\(SitePlan.localAccess)-normal"]
+            work.append {
+                let outcome = await EntitySync(protectedNames: protected).sync(desired, known: known, client: client)
+                return .routerManaged(.synced(outcome, outcome.isClean ? desired : nil))
             }
-            round.observation = await RouterObserver(client: client).observe(network: network)
-            return .routerManaged(round)
         }
+        if !polling, now.timeIntervalSince(lastPoll) >= pollInterval {
+            polling = true
+            lastPoll = now
+            let network = now.timeIntervalSince(lastNetworkPoll) >= networkInterval
+            if network { lastNetworkPoll = now }
+            work.append { .routerManaged(.observed(await RouterObserver(client: client).observe(network: network))) }
+        }
+        return work
     }
 
     /// Takes in a round; returns whether the observation changed (statuses follow it).
     mutating func received(_ round: Round) -> Bool {
-        busy = false
-        guard client != nil else { return false }
-        if let outcome = round.sync {
+        switch round {
+        case .synced(let outcome, let synced):
+            syncing = false
+            guard client != nil else { return false }
             if !outcome.created.isEmpty || !outcome.deleted.isEmpty {
                 logger.info("router changed through management", metadata: ["created": "\(outcome.created.joined(separator: ","))",
                                                                              "deleted": "\(outcome.deleted.joined(separator: ","))"])
             }
-            if !outcome.isClean {
+            known = synced
+            if synced == nil {
+                // Tried again at the next round, reading the router's entities first.
                 logger.warning("router change not applied: will retry", metadata: ["failures": "\(outcome.failures.joined(separator: "; "))"])
+                pending = true
+            } else if synced != desired {
+                pending = true
             }
-        }
-        if let synced = round.synced, synced == pending { pending = nil }
-        var observed = round.observation
-        // A network poll is made every few rounds: the rounds between keep the last one.
-        if observed.network == nil, observed.isReachable { observed.network = observation?.network }
-        if observation?.isReachable != observed.isReachable {
-            if observed.isReachable { logger.info("router management connected") } else {
-                logger.notice("router management unreachable", metadata: ["reason": "\(observed.unreachable ?? "")"])
+            return false
+        case .observed(var observed):
+            polling = false
+            guard client != nil else { return false }
+            // A network poll is made every few rounds: the rounds between keep the last one.
+            if observed.network == nil, observed.isReachable { observed.network = observation?.network }
+            let wasReachable = observation?.isReachable ?? false
+            if wasReachable != observed.isReachable {
+                if observed.isReachable {
+                    logger.info("router management connected")
+                    // Maybe a router started afresh: what it has is read again and brought in line.
+                    known = nil
+                    pending = desired != nil
+                } else {
+                    logger.notice("router management unreachable", metadata: ["reason": "\(observed.unreachable ?? "")"])
+                }
             }
+            let changed = observed != observation
+            observation = observed
+            return changed
         }
-        let changed = observed != observation
-        observation = observed
-        return changed
     }
 }
