@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(name: "skupper", dependencies: ["CLI"]),
         /// Benchmarks: `swift build -c release && .build/release/bench` prints a table and JSON.
         .executableTarget(name: "bench", dependencies: [
-            "Certificates", "Resources", "SiteFiles", "TestSupport",
+            "Certificates", "Resources", "RouterManagement", "SiteFiles", "TestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import RouterManagement
 import TestSupport
 #if canImport(Glibc)
 import Glibc
@@ -80,6 +81,34 @@ final class BenchNetwork {
         throw TestFailure("\(name) never carried traffic: \(agentWest.log.suffix(1000))")
     }
 
+    /// The router's own floor for the same change: a tcpConnector created on East's router and a tcpListener on
+    /// West's directly through management (no agent, no files), until a connection through them echoes.
+    func dropPairDirectly(_ name: String, port: Int, target: Int) async throws -> Double {
+        let eastClient = try Self.client(east), westClient = try Self.client(west)
+        let start = Measure.now()
+        _ = try await eastClient.perform(.create("io.skupper.router.tcpConnector", name: "connector/\(name)", attributes: [
+            "host": "127.0.0.1", "port": .string(String(target)), "address": .string(name)]))
+        _ = try await westClient.perform(.create("io.skupper.router.tcpListener", name: "listener/\(name)", attributes: [
+            "host": "127.0.0.1", "port": .string(String(port)), "address": .string(name)]))
+        let deadline = Date().addingTimeInterval(30)
+        let probe: [UInt8] = Array(name.utf8)
+        while Date() < deadline {
+            if let stream = TCPStream(port: port, timeout: 1), stream.echo(probe) == probe { return Measure.milliseconds(since: start) }
+            usleep(2_000)
+        }
+        throw TestFailure("\(name) never carried traffic when made directly")
+    }
+
+    /// A management client for a site's router, as its agent connects.
+    static func client(_ site: TemporarySite) throws -> ManagementClient {
+        let data = try Data(contentsOf: site.layout.state.appendingPathComponent("identity.json"))
+        guard let port = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["localPort"] as? Int else { throw TestFailure("no local port") }
+        let certificate = site.layout.certificate("skupper-local-client")
+        return ManagementClient(endpoint: ManagementEndpoint(port: port, certificateFile: certificate.appendingPathComponent("tls.crt").path,
+                                                             keyFile: certificate.appendingPathComponent("tls.key").path,
+                                                             caFile: certificate.appendingPathComponent("ca.crt").path))
+    }
+
     /// Adds and removes an unrelated pair while `streams` are open through an existing one; returns how many broke.
     func flowsDropped(streams: [TCPStream], changes: Int, echoPort: Int) throws -> Int {
         var broken = Set<Int>()
@@ -137,14 +166,8 @@ final class CountingSink: @unchecked Sendable {
     /// Sends `megabytes` to `port` (the sink itself, or a listener routed to it) and returns MB/s, counted when the
     /// sink confirmed every byte.
     static func throughput(port: Int, megabytes: Int) throws -> Double {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = connectLoopback(port: port, timeout: 60) else { throw TestFailure("cannot connect to \(port)") }
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard connected == 0 else { throw TestFailure("cannot connect to \(port)") }
         let chunk = [UInt8](repeating: 0x5a, count: 1 << 16)
         let total = megabytes << 20
         let start = Measure.now()

@@ -75,10 +75,14 @@ public final class EchoServer: @unchecked Sendable {
 /// Sends `payload` to 127.0.0.1:`port` and reads as many bytes back; nil when the connection fails or the echo
 /// does not come back within `timeout` seconds.
 public func echoRoundTrip(port: Int, payload: [UInt8], timeout: TimeInterval = 5) -> [UInt8]? {
+    TCPStream(port: port, timeout: timeout)?.echo(payload)
+}
+
+/// A TCP socket connected to 127.0.0.1:`port` with send and receive timeouts, or nil.
+public func connectLoopback(port: Int, timeout: TimeInterval) -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
+    var tv = timeval(tv_sec: Int(timeout), tv_usec: suseconds_t((timeout - timeout.rounded(.down)) * 1_000_000))
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
@@ -88,16 +92,11 @@ public func echoRoundTrip(port: Int, payload: [UInt8], timeout: TimeInterval = 5
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { return nil }
-    guard payload.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == payload.count else { return nil }
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while received.count < payload.count {
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count <= 0 { return nil }
-        received += buffer[..<count]
+    if connected != 0 {
+        close(fd)
+        return nil
     }
-    return received
+    return fd
 }
 
 /// One TCP connection kept open across steps of a test (a stream through the network that must survive changes).
@@ -106,19 +105,8 @@ public final class TCPStream: @unchecked Sendable {
 
     /// Connects to 127.0.0.1:`port`; nil when the connection fails.
     public init?(port: Int, timeout: TimeInterval = 5) {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        if connected != 0 { close(fd); return nil }
+        guard let fd = connectLoopback(port: port, timeout: timeout) else { return nil }
+        self.fd = fd
     }
 
     deinit { close(fd) }
