@@ -65,12 +65,12 @@ final class BenchNetwork {
 
     /// Drops a Connector (to `target`) on East and a Listener (on `port`) on West for a new routing key, and
     /// returns the milliseconds until a connection through them echoes (or, without `echo`, is accepted: the
-    /// listener binds once its connector is known).
-    func dropPair(_ name: String, port: Int, target: Int, echo: Bool = true) throws -> Double {
+    /// listener binds once its connector is known). With `sameSite` both go to West: no router-to-router propagation.
+    func dropPair(_ name: String, port: Int, target: Int, echo: Bool = true, sameSite: Bool = false) throws -> Double {
         let connector = "apiVersion: skupper.io/v2alpha1\nkind: Connector\nmetadata: {name: \(name)}\nspec: {host: 127.0.0.1, port: \(target), routingKey: \(name)}\n"
         let listener = "apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: \(name)}\nspec: {host: 127.0.0.1, port: \(port), routingKey: \(name)}\n"
         let start = Measure.now()
-        try east.saveAtomically("\(name).yaml", connector)
+        try (sameSite ? west : east).saveAtomically(sameSite ? "\(name)-connector.yaml" : "\(name).yaml", connector)
         try west.saveAtomically("\(name).yaml", listener)
         let deadline = Date().addingTimeInterval(30)
         let probe: [UInt8] = Array(name.utf8)

@@ -118,7 +118,13 @@ import SiteFiles
         #expect(try container.show("skupper-default.service", ["ActiveState"])["ActiveState"] == "active")
         let routerPID = try container.show("skupper-default.service", ["MainPID"])["MainPID"] ?? ""
 
-        let status = try container.checked([skupper, "system", "status"])
+        // The Site is Ready once the router answers the agent's management connection (a moment after it starts).
+        var status = ""
+        for _ in 0..<100 {
+            status = try container.checked([skupper, "system", "status"])
+            if status.contains("Site \"west\": Ready") { break }
+            usleep(100_000)
+        }
         #expect(status.contains("Agent: skupperd@default.service active (running)"), "\(status)")
         #expect(status.contains("Router: skupper-default.service active (running)"), "\(status)")
         #expect(status.contains("Site \"west\": Ready"), "\(status)")
