@@ -101,8 +101,7 @@ final class BenchNetwork {
 
     /// A management client for a site's router, as its agent connects.
     static func client(_ site: TemporarySite) throws -> ManagementClient {
-        let data = try Data(contentsOf: site.layout.state.appendingPathComponent("identity.json"))
-        guard let port = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["localPort"] as? Int else { throw TestFailure("no local port") }
+        let port = try site.identityPorts().local
         let certificate = site.layout.certificate("skupper-local-client")
         return ManagementClient(endpoint: ManagementEndpoint(port: port, certificateFile: certificate.appendingPathComponent("tls.crt").path,
                                                              keyFile: certificate.appendingPathComponent("tls.key").path,

@@ -8,13 +8,6 @@ import TestSupport
 /// traffic through the link.
 @Suite("The real skupper-router on rendered sites", .serialized)
 struct RealRouterTests {
-    /// The ports a site's identity picked (`runtime/state/identity.json`).
-    static func ports(_ site: TemporarySite) throws -> (local: Int, interRouter: Int) {
-        let data = try Data(contentsOf: site.layout.state.appendingPathComponent("identity.json"))
-        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        return (try #require(object["localPort"] as? Int), try #require(object["interRouterPort"] as? Int))
-    }
-
     @Test func aLinkMadeWithATokenCarriesTCPTrafficBetweenRealRouters() throws {
         let east = try TemporarySite(), west = try TemporarySite(), scratch = try ScratchDirectory()
         let echo = try EchoServer()
@@ -36,7 +29,7 @@ struct RealRouterTests {
         // East's router runs before West's site exists, so West's identity picks other ports.
         let routerEast = try RealRouter(site: east)
         defer { routerEast.stop() }
-        let eastPorts = try Self.ports(east)
+        let eastPorts = try east.identityPorts()
         #expect(east.eventually(timeout: 20) { echoRoundTrip(port: eastPorts.interRouter, payload: [], timeout: 1) != nil },
                 "east's router does not listen:\n\(routerEast.log.suffix(3000))")
 
@@ -63,7 +56,7 @@ struct RealRouterTests {
         #expect(west.eventually {
             (try? String(contentsOf: west.layout.routerConfig, encoding: .utf8))?.contains("\"role\": \"inter-router\"") == true
         }, "log:\n\(agentWest.log)")
-        #expect(try Self.ports(west).local != eastPorts.local)
+        #expect(try west.identityPorts().local != eastPorts.local)
         let routerWest = try RealRouter(site: west)
         defer { routerWest.stop() }
 

@@ -24,15 +24,8 @@ struct ManagementClientTests {
             router = try RealRouter(site: site)
             let client = site.layout.certificate("skupper-local-client")
             self.client = ManagementClient(endpoint: ManagementEndpoint(
-                port: try Self.localPort(site), certificateFile: client.appendingPathComponent("tls.crt").path,
+                port: try site.identityPorts().local, certificateFile: client.appendingPathComponent("tls.crt").path,
                 keyFile: client.appendingPathComponent("tls.key").path, caFile: client.appendingPathComponent("ca.crt").path))
-        }
-
-        static func localPort(_ site: TemporarySite) throws -> Int {
-            let data = try Data(contentsOf: site.layout.state.appendingPathComponent("identity.json"))
-            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-            guard let port = object?["localPort"] as? Int else { throw TestFailure("no local port") }
-            return port
         }
 
         /// Queries until the router answers (it takes a moment to listen).

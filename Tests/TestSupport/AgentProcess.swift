@@ -60,6 +60,16 @@ public final class TemporarySite: @unchecked Sendable {
     }
 
     /// The rendered router configuration text.
+    /// The router ports the site's identity picked (`runtime/state/identity.json`).
+    public func identityPorts() throws -> (local: Int, interRouter: Int) {
+        let data = try Data(contentsOf: layout.state.appendingPathComponent("identity.json"))
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        guard let local = object?["localPort"] as? Int, let interRouter = object?["interRouterPort"] as? Int else {
+            throw TestFailure("no ports in \(layout.state.path)/identity.json")
+        }
+        return (local, interRouter)
+    }
+
     public var routerConfig: String? { try? String(contentsOf: layout.routerConfig, encoding: .utf8) }
 
     /// Polls until `condition` holds or `timeout` passes.
