@@ -171,4 +171,20 @@ struct LiveNetworkTests {
         #expect(network.east.eventually(timeout: 10) { Self.field(network.east, .site, "east", "sitesInNetwork") == "2" })
         #expect(Self.field(west, .site, "west", "routerMode") == "edge")
     }
+
+    @Test func withoutARouterInstalledTheSiteSaysHowToGetOne() throws {
+        let site = try TemporarySite(), scratch = try ScratchDirectory()
+        try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: lonely\n")
+        // No skrouterd anywhere the agent looks: not on the PATH, not in /usr/sbin here, no build in the cache.
+        let agent = try AgentProcess(site: site, arguments: ["--platform", "process"],
+                                     environment: ["PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": scratch.path("cache"), "SKUPPER_ROUTER_PATH": ""])
+        defer { agent.stop() }
+        guard !FileManager.default.isExecutableFile(atPath: "/usr/sbin/skrouterd") else { return }
+        #expect(site.eventually(timeout: 10) { site.status(.site, "lonely")?.status.message.contains("skupper-router") == true },
+                "\(String(describing: site.status(.site, "lonely")))\n\(agent.log)")
+        let status = try #require(site.status(.site, "lonely")?.status)
+        #expect(status.phase != .ready)
+        #expect(status.message.contains("scripts/build-router.sh") && status.message.contains("--platform render"), "\(status.message)")
+        #expect(agent.process.isRunning)
+    }
 }
