@@ -8,6 +8,8 @@ import Foundation
 public struct RouterObserver: Sendable {
     public let client: ManagementClient
     public var timeout: Duration
+    /// How long other routers get to answer: a router that just left the network must not hold up this one's news.
+    public var remoteTimeout: Duration = .milliseconds(800)
 
     public init(client: ManagementClient, timeout: Duration = .seconds(2)) {
         self.client = client
@@ -64,7 +66,7 @@ public struct RouterObserver: Sendable {
             interior = .local
         }
         var interiors = [ownId]
-        if let nodes = try? await client.perform([.query(Self.routerNode, attributes: ["id"], at: interior)], timeout: timeout).first,
+        if let nodes = try? await client.perform([.query(Self.routerNode, attributes: ["id"], at: interior)], timeout: remoteTimeout).first,
            case .success(let answer) = nodes {
             interiors = answer.entities.compactMap { $0["id"]?.text }
         }
@@ -72,7 +74,7 @@ public struct RouterObserver: Sendable {
         // The edges attached to each interior.
         var edges: [String] = []
         let edgeQueries = interiors.map { id in ManagementRequest.query(Self.connection, attributes: ["role", "dir", "container"], at: id == ownId ? .local : .interior(id)) }
-        if let answers = try? await client.perform(edgeQueries, timeout: timeout) {
+        if let answers = try? await client.perform(edgeQueries, timeout: remoteTimeout) {
             for answer in answers {
                 for entity in Self.entities(answer) where entity["role"]?.text == "edge" && entity["dir"]?.text == "in" {
                     if let id = entity["container"]?.text, id != ownId { edges.append(id) }
@@ -87,7 +89,7 @@ public struct RouterObserver: Sendable {
                          .query(Self.tcpListener, attributes: ["address"], at: node),
                          .query(Self.tcpConnector, attributes: ["address"], at: node)]
         }
-        if !requests.isEmpty, let answers = try? await client.perform(requests, timeout: timeout) {
+        if !requests.isEmpty, let answers = try? await client.perform(requests, timeout: remoteTimeout) {
             for (index, (id, _)) in others.enumerated() {
                 let base = index * 3
                 let router = Self.entities(answers[base]).first ?? ["id": .string(id)]

@@ -20,7 +20,6 @@ public final class ProcessPlatform: RouterPlatform {
     struct Child {
         var process: Process
         var siteId: String
-        var started: Date
     }
 
     public init(executable: URL?, logger: Logger) {
@@ -92,7 +91,7 @@ public final class ProcessPlatform: RouterPlatform {
             return .failure(PlatformError("cannot start \(executable.path): \(error)"))
         }
         try? AtomicFile.write("\(process.processIdentifier)\n", to: Self.pidFile(layout))
-        child.withLock { $0 = Child(process: process, siteId: siteId, started: Date()) }
+        child.withLock { $0 = Child(process: process, siteId: siteId) }
         logger.info("router started", metadata: ["pid": "\(process.processIdentifier)", "executable": "\(executable.path)"])
         return .success(())
     }
