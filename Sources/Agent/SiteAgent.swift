@@ -186,10 +186,8 @@ final class SiteAgent {
         }
 
         let warnings = input.warnings
-        try statuses.write(StatusStage.Inputs(
-            store: input.store, plan: plan, platform: platform.state, router: management.observation, credentialProblems: certificates.problems,
-            warnings: warnings.values.reduce(0) { $0 + $1.count }, access: accessStatuses,
-            everything: update.siteWide, changed: update.affected.union(change.all)))
+        try statuses.write(statusInputs(warnings: warnings, access: accessStatuses, everything: update.siteWide,
+                                        changed: update.affected.union(change.all)))
         try statuses.writeInputErrors(input.store, credentialErrors: certificates.errors(in: input.store), warnings: warnings)
         logger.debug("reconciled", metadata: ["changed": "\(change.all.count)", "affected": "\(update.affected.count)", "full": "\(update.siteWide)",
                                               "elapsed": "\(ContinuousClock.now - started)"])
@@ -207,10 +205,15 @@ final class SiteAgent {
     private func writeRoutedStatuses() throws {
         var ids: Set<ResourceID> = []
         for resource in input.store.resources(of: [.site, .link, .listener, .connector]) { ids.insert(resource.id) }
-        try statuses.write(StatusStage.Inputs(
-            store: input.store, plan: planner.plan, platform: platform.state, router: management.observation,
-            credentialProblems: certificates.problems, warnings: input.warnings.values.reduce(0) { $0 + $1.count }, access: [:],
-            everything: false, changed: ids))
+        try statuses.write(statusInputs(warnings: input.warnings, access: [:], everything: false, changed: ids))
+    }
+
+    /// What the status stage decides from: the store, the plan, the router's state and word, and the given changes.
+    private func statusInputs(warnings: [String: [ResourceError]], access: [ResourceID: ResourceStatus], everything: Bool,
+                              changed: Set<ResourceID>) -> StatusStage.Inputs {
+        StatusStage.Inputs(store: input.store, plan: planner.plan, platform: platform.state, router: management.observation,
+                           credentialProblems: certificates.problems, warnings: warnings.values.reduce(0) { $0 + $1.count },
+                           access: access, everything: everything, changed: changed)
     }
 
     /// What already uses `name` among the site's own credentials and the user's Secrets, if anything does.

@@ -43,6 +43,9 @@ public struct RouterConfig: Sendable, Hashable {
 
     public var entities: [Entity]
 
+    /// The entity types of a site's TCP services (its Listeners and Connectors); the rest is the site's own.
+    public static let serviceTypes: Set<String> = ["tcpListener", "tcpConnector"]
+
     public init(entities: [Entity]) {
         self.entities = entities
     }

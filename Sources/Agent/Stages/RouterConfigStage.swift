@@ -12,29 +12,45 @@ struct RouterConfigStage {
     let logger: Logger
     /// The text on disk.
     private var written: String?
-    /// The configuration on disk but its TCP services: what the router was started with or was changed to.
-    private(set) var siteConfig: RouterConfig?
+    /// The configuration on disk but its TCP services (what the router was started with or was changed to); the
+    /// file an earlier run left is parsed only when a change needs it, never at a start that changes nothing.
+    private var siteConfig: SiteConfig = .onDisk
+
+    private enum SiteConfig {
+        case onDisk
+        case known(RouterConfig?)
+    }
 
     init(layout: SiteLayout, renderer: RouterConfigRenderer, logger: Logger) {
         self.layout = layout
         self.renderer = renderer
         self.logger = logger
         written = try? String(contentsOf: layout.routerConfig, encoding: .utf8)
-        siteConfig = written.flatMap(RouterConfig.parse).map { RouterConfig(entities: $0.entities.filter { !["tcpListener", "tcpConnector"].contains($0.type) }) }
+    }
+
+    /// The site configuration last written, read back from the file the first time.
+    private mutating func previousSiteConfig() -> RouterConfig? {
+        if case .known(let config) = siteConfig { return config }
+        let config = written.flatMap(RouterConfig.parse).map { RouterConfig(entities: $0.entities.filter { !RouterConfig.serviceTypes.contains($0.type) }) }
+        siteConfig = .known(config)
+        return config
     }
 
     /// Renders and writes the configuration; returns whether the file changed and whether the running router must
     /// restart to take the change (what management cannot change, or new files for an sslProfile it has loaded).
     mutating func write(_ plan: SitePlan, identity: SiteIdentity, services: RenderedServices,
                         changedCredentials: Set<String>) throws -> (changed: Bool, restart: Bool) {
-        let previous = siteConfig
-        let loadedProfiles = Set(previous?.entities(ofType: "sslProfile").compactMap { $0.text("name") } ?? [])
-        let reloadCredentials = !loadedProfiles.isDisjoint(with: changedCredentials)
+        var reloadCredentials = false
+        if !changedCredentials.isEmpty {
+            let loadedProfiles = previousSiteConfig()?.entities(ofType: "sslProfile").compactMap { $0.text("name") } ?? []
+            reloadCredentials = loadedProfiles.contains(where: changedCredentials.contains)
+        }
         guard let text = renderer.renderText(plan, identity: identity, namespace: layout.namespace, services: services), text != written else {
             return (false, reloadCredentials)
         }
+        let previous = previousSiteConfig()
         let current = renderer.siteConfig(plan, identity: identity, namespace: layout.namespace)
-        siteConfig = current
+        siteConfig = .known(current)
         // Derived from the input at every start: replaced atomically, not flushed to disk each time.
         try AtomicFile.write(text, to: layout.routerConfig, skipIfUnchanged: false, durable: false)
         written = text
@@ -46,6 +62,6 @@ struct RouterConfigStage {
     mutating func remove() {
         try? FileManager.default.removeItem(at: layout.routerConfig)
         written = nil
-        siteConfig = nil
+        siteConfig = .known(nil)
     }
 }
