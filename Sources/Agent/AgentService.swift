@@ -46,11 +46,10 @@ public struct AgentService: Service {
         // The deadline is armed whenever the stop comes, also while the first read is still running.
         // A router that lives only as long as the agent stops with it, however the agent ends.
         try await withGracefulShutdownHandler {
-            do { try await serve() } catch {
-                await platform.agentStopping(layout: options.layout)
-                throw error
-            }
+            let served: Result<Void, any Error>
+            do { served = .success(try await serve()) } catch { served = .failure(error) }
             await platform.agentStopping(layout: options.layout)
+            try served.get()
         } onGracefulShutdown: {
             notifier.stopping()
             logger.info("stopping")

@@ -9,7 +9,7 @@ import Glibc
 /// bind mounts, labels and host networking (internal/nonkube/compat/site_state_renderer.go).
 public struct RouterContainer: Sendable, Hashable {
     /// The router image Skupper v2 pins (release 2.2.1: `skupper-router:3.5.1`).
-    public static let defaultImageName = "skupper-router:3.5.1"
+    public static let defaultImageName = "skupper-router:\(RouterExecutable.version)"
     /// The registry of Skupper's images, overridable with `SKUPPER_IMAGE_REGISTRY`.
     public static let defaultRegistry = "quay.io/skupper"
     /// Where the router reads its configuration inside the container.

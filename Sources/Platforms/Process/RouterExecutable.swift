@@ -3,13 +3,13 @@ import Foundation
 /// Where skrouterd is: given, else `$SKUPPER_ROUTER_PATH`, else on the `PATH`, else `/usr/sbin` (the skupper-router
 /// package), else the prefix `scripts/build-router.sh` installs into.
 public enum RouterExecutable {
-    /// The router version the project builds and its image pins.
+    /// The router version the project builds, and Skupper's default image pins.
     public static let version = "3.5.1"
 
     public static func find(_ given: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        var candidates: [String] = []
         if let given, !given.isEmpty { return URL(fileURLWithPath: given) }
         if let path = environment["SKUPPER_ROUTER_PATH"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        var candidates: [String] = []
         for directory in (environment["PATH"] ?? "").split(separator: ":") { candidates.append("\(directory)/skrouterd") }
         candidates += ["/usr/sbin/skrouterd", "/usr/local/sbin/skrouterd"]
         let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["HOME"].map { "\($0)/.cache" }
