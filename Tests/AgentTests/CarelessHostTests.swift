@@ -79,7 +79,7 @@ struct CarelessHostTests {
         #expect(text.contains("another skupperd already runs this namespace"), "\(text)")
         // The first agent's files are as it left them, and it still serves.
         #expect(try String(contentsOf: site.layout.agentInfo, encoding: .utf8) == info)
-        try site.write("l.yaml", Fixtures.listener("l", port: 18200))
+        try site.write("l.yaml", ResourceYAML.listener("l", port: 18200))
         #expect(site.eventually { site.status(.listener, "l")?.status.phase == .ready }, "log:\n\(first.log)")
         #expect(first.stop() == 0)
         #expect(!AgentLock.isHeld(site.layout))
@@ -92,7 +92,7 @@ struct CarelessHostTests {
     @Test func inputDirectoryRemovedAndRecreatedIsWatchedAgain() throws {
         let site = try TemporarySite()
         try site.write("site.yaml", GrantFlowTests.east)
-        try site.write("l.yaml", Fixtures.listener("l", port: 18300))
+        try site.write("l.yaml", ResourceYAML.listener("l", port: 18300))
         let agent = try AgentProcess(site: site)
         #expect(site.eventually { site.status(.listener, "l")?.status.phase == .ready }, "log:\n\(agent.log)")
         try FileManager.default.removeItem(at: site.layout.inputResources)
@@ -100,11 +100,11 @@ struct CarelessHostTests {
         #expect(site.eventually { site.status(.listener, "l") == nil && FileManager.default.fileExists(atPath: site.layout.inputResources.path) },
                 "log:\n\(agent.log)")
         try site.write("site.yaml", GrantFlowTests.east)
-        try site.write("m.yaml", Fixtures.listener("m", port: 18301))
+        try site.write("m.yaml", ResourceYAML.listener("m", port: 18301))
         #expect(site.eventually { site.status(.listener, "m")?.status.phase == .ready }, "log:\n\(agent.log)")
         #expect(site.routerConfig?.contains("18301") == true)
         // SIGHUP still works afterwards.
-        try site.write("n.yaml", Fixtures.listener("n", port: 18302))
+        try site.write("n.yaml", ResourceYAML.listener("n", port: 18302))
         agent.signal(SIGHUP)
         #expect(site.eventually { site.status(.listener, "n")?.status.phase == .ready }, "log:\n\(agent.log)")
         #expect(agent.stop() == 0)

@@ -13,21 +13,21 @@ struct DirectoryWatchTests {
         #expect(site.eventually { site.status(.site, "west")?.status.phase == .ready }, "log:\n\(agent.log)")
 
         // Create.
-        try site.write("backend.yaml", Fixtures.listener("backend", port: 8080))
+        try site.write("backend.yaml", ResourceYAML.listener("backend", port: 8080))
         #expect(site.eventually { site.routerConfig?.contains("\"listener/backend\"") == true })
         #expect(site.eventually { site.status(.listener, "backend")?.status.phase == .ready })
         #expect(site.status(.listener, "backend")?.status.field("hasMatchingConnector") == .bool(false))
 
         // Modify in place.
-        try site.write("backend.yaml", Fixtures.listener("backend", port: 9090))
+        try site.write("backend.yaml", ResourceYAML.listener("backend", port: 9090))
         #expect(site.eventually { site.routerConfig?.contains("\"port\": \"9090\"") == true })
 
         // An editor's atomic save (write a temporary file, rename it over the original).
-        try site.saveAtomically("backend.yaml", Fixtures.listener("backend", port: 9191))
+        try site.saveAtomically("backend.yaml", ResourceYAML.listener("backend", port: 9191))
         #expect(site.eventually { site.routerConfig?.contains("\"port\": \"9191\"") == true })
 
         // A connector with the same routing key flips hasMatchingConnector.
-        try site.saveAtomically("db.yaml", Fixtures.connector("db", port: 5432, routingKey: "backend"))
+        try site.saveAtomically("db.yaml", ResourceYAML.connector("db", port: 5432, routingKey: "backend"))
         #expect(site.eventually { site.status(.listener, "backend")?.status.field("hasMatchingConnector") == .bool(true) })
         // Status files are replaced one by one: the connector's may land just after the listener's.
         #expect(site.eventually { site.status(.connector, "db")?.status.field("hasMatchingListener") == .bool(true) })
@@ -43,7 +43,7 @@ struct DirectoryWatchTests {
         #expect(site.routerConfig?.contains("listener/backend") == false)
 
         // Delete the site: everything left waits for a site, the router config goes.
-        try site.write("later.yaml", Fixtures.listener("later", port: 7070))
+        try site.write("later.yaml", ResourceYAML.listener("later", port: 7070))
         try site.remove("site.yaml")
         #expect(site.eventually { site.routerConfig == nil })
         #expect(site.eventually { site.status(.listener, "later")?.status.phase == .pending })
@@ -53,14 +53,14 @@ struct DirectoryWatchTests {
     @Test func brokenFileKeepsItsLastGoodStateAndNamesTheProblem() throws {
         let site = try TemporarySite()
         try site.write("site.yaml", Fixtures.site)
-        try site.write("backend.yaml", Fixtures.listener("backend", port: 8080))
+        try site.write("backend.yaml", ResourceYAML.listener("backend", port: 8080))
         let agent = try AgentProcess(site: site)
         defer { agent.stop() }
         #expect(site.eventually { site.status(.listener, "backend")?.status.phase == .ready }, "log:\n\(agent.log)")
         let goodConfig = try #require(site.routerConfig)
 
         // A typo: the port is not a number.
-        try site.saveAtomically("backend.yaml", Fixtures.listener("backend", port: 8080).replacingOccurrences(of: "port: 8080", with: "port: 80x80"))
+        try site.saveAtomically("backend.yaml", ResourceYAML.listener("backend", port: 8080).replacingOccurrences(of: "port: 8080", with: "port: 80x80"))
         let errors = site.layout.status.appendingPathComponent("input-errors.yaml")
         #expect(site.eventually { FileManager.default.fileExists(atPath: errors.path) }, "log:\n\(agent.log)")
         let report = try String(contentsOf: errors, encoding: .utf8)
@@ -85,7 +85,7 @@ struct DirectoryWatchTests {
         #expect(site.routerConfig == goodConfig)
 
         // Fixing the file applies it and clears the error.
-        try site.saveAtomically("backend.yaml", Fixtures.listener("backend", port: 8181))
+        try site.saveAtomically("backend.yaml", ResourceYAML.listener("backend", port: 8181))
         try site.remove("broken.yaml")
         try site.remove("garbage.yaml")
         try site.remove("gadget.yaml")
@@ -97,11 +97,11 @@ struct DirectoryWatchTests {
     @Test func sameNameInTwoFilesIsRejectedUntilTheFirstGoes() throws {
         let site = try TemporarySite()
         try site.write("site.yaml", Fixtures.site)
-        try site.write("a.yaml", Fixtures.listener("backend", port: 8080))
+        try site.write("a.yaml", ResourceYAML.listener("backend", port: 8080))
         let agent = try AgentProcess(site: site)
         defer { agent.stop() }
         #expect(site.eventually { site.status(.listener, "backend") != nil }, "log:\n\(agent.log)")
-        try site.write("b.yaml", Fixtures.listener("backend", port: 9999))
+        try site.write("b.yaml", ResourceYAML.listener("backend", port: 9999))
         #expect(site.eventually { agent.log.contains("is already defined in a.yaml") })
         #expect(site.routerConfig?.contains("9999") == false)
         try site.remove("a.yaml")
@@ -112,7 +112,7 @@ struct DirectoryWatchTests {
         let site = try TemporarySite()
         try site.write("site.yaml", Fixtures.site)
         for index in 0..<200 {
-            try site.write("l\(index).yaml", Fixtures.listener("l\(index)", port: 10000 + index, routingKey: "k\(index)"))
+            try site.write("l\(index).yaml", ResourceYAML.listener("l\(index)", port: 10000 + index, routingKey: "k\(index)"))
         }
         let agent = try AgentProcess(site: site)
         defer { agent.stop() }
@@ -120,7 +120,7 @@ struct DirectoryWatchTests {
         let untouched = site.layout.statusFile(ResourceID(.listener, "l5"))
         let before = try FileManager.default.attributesOfItem(atPath: untouched.path)[.modificationDate] as? Date
         usleep(50_000)
-        try site.write("new.yaml", Fixtures.listener("new", port: 20000))
+        try site.write("new.yaml", ResourceYAML.listener("new", port: 20000))
         #expect(site.eventually { site.status(.listener, "new") != nil })
         let after = try FileManager.default.attributesOfItem(atPath: untouched.path)[.modificationDate] as? Date
         #expect(before == after, "an unrelated status file was rewritten")
@@ -129,7 +129,7 @@ struct DirectoryWatchTests {
     @Test func restartKeepsIdentityCertificatesAndConfig() throws {
         let site = try TemporarySite()
         try site.write("site.yaml", Fixtures.site)
-        try site.write("backend.yaml", Fixtures.listener("backend", port: 8080))
+        try site.write("backend.yaml", ResourceYAML.listener("backend", port: 8080))
         var agent = try AgentProcess(site: site)
         #expect(site.eventually { site.status(.listener, "backend") != nil }, "log:\n\(agent.log)")
         let config = try #require(site.routerConfig)
@@ -160,10 +160,10 @@ struct DependentStatusTests {
         defer { agent.stop() }
         func field(_ kind: ResourceKind, _ name: String, _ key: String) -> StatusValue? { site.status(kind, name)?.status.field(key) }
 
-        try site.write("backend.yaml", Fixtures.listener("backend", port: 8080, routingKey: "shared"))
+        try site.write("backend.yaml", ResourceYAML.listener("backend", port: 8080, routingKey: "shared"))
         #expect(site.eventually { field(.listener, "backend", "hasMatchingConnector") == .bool(false) }, "log:\n\(agent.log)")
         // A connector with the same routing key turns the listener's match on, and its removal turns it off.
-        try site.write("db.yaml", Fixtures.connector("db", port: 5432, routingKey: "shared"))
+        try site.write("db.yaml", ResourceYAML.connector("db", port: 5432, routingKey: "shared"))
         #expect(site.eventually { field(.listener, "backend", "hasMatchingConnector") == .bool(true) })
         #expect(site.eventually { field(.connector, "db", "hasMatchingListener") == .bool(true) })
         try site.remove("db.yaml")
@@ -171,7 +171,7 @@ struct DependentStatusTests {
         #expect(site.eventually { site.status(.connector, "db") == nil })
 
         // A second listener on the same host and port waits for the first, and takes over when it goes.
-        try site.write("backend2.yaml", Fixtures.listener("backend2", port: 8080, routingKey: "other"))
+        try site.write("backend2.yaml", ResourceYAML.listener("backend2", port: 8080, routingKey: "other"))
         #expect(site.eventually { site.status(.listener, "backend2")?.status.phase == .error })
         #expect(site.status(.listener, "backend2")?.status.message.contains("already used by Listener \"backend\"") == true)
         try site.remove("backend.yaml")

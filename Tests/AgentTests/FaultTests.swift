@@ -50,7 +50,7 @@ struct FaultTests {
             // Change files and redeem while the agent runs, then kill it without warning.
             async let redeemed: Bool = (try? await TokenRedeemer.redeem(token, name: "r\(round)", subject: "s", timeout: .seconds(3))) != nil
             for index in 0..<20 {
-                try site.saveAtomically("l\(index).yaml", Fixtures.listener("l\(index)", port: 20000 + index + round * 100))
+                try site.saveAtomically("l\(index).yaml", ResourceYAML.listener("l\(index)", port: 20000 + index + round * 100))
             }
             usleep(UInt32.random(in: 0...150_000, using: &random))
             agent.signal(SIGKILL)
@@ -127,11 +127,11 @@ struct FaultTests {
         var seen: [String] = []
         #expect(socket!.waitFor(timeout: 20, seen: &seen) { $0.contains("READY=1") } != nil, "log:\n\(agent.log)")
         socket = nil  // the service manager's socket disappears
-        try site.write("l1.yaml", Fixtures.listener("l1", port: 8081))
+        try site.write("l1.yaml", ResourceYAML.listener("l1", port: 8081))
         #expect(site.eventually { site.status(.listener, "l1") != nil })
         #expect(agent.process.isRunning)
         socket = try NotifySocket(path: path)  // and comes back
-        try site.write("l2.yaml", Fixtures.listener("l2", port: 8082))
+        try site.write("l2.yaml", ResourceYAML.listener("l2", port: 8082))
         #expect(socket!.waitFor(timeout: 10, seen: &seen) { $0.hasPrefix("STATUS=") && $0.contains("2 listeners") } != nil, "\(seen)")
     }
 }

@@ -24,7 +24,7 @@ struct HostileFileTests {
     func unreadableReplacementKeepsTheLastGoodContents(_ replacement: String) throws {
         let site = try TemporarySite()
         try site.write("site.yaml", Self.site)
-        try site.write("l.yaml", Fixtures.listener("l", port: 18080))
+        try site.write("l.yaml", ResourceYAML.listener("l", port: 18080))
         let agent = try AgentProcess(site: site)
         #expect(site.eventually { site.status(.listener, "l")?.status.phase == .ready }, "log:\n\(agent.log)")
         let file = site.layout.inputResources.appendingPathComponent("l.yaml")
@@ -55,7 +55,7 @@ struct HostileFileTests {
         #expect(site.routerConfig?.contains("18080") == true)
         #expect(!errors.contains("TOPSECRET"), "\(errors)")
         // Still serving: a new file is applied.
-        try site.write("m.yaml", Fixtures.listener("m", port: 18081))
+        try site.write("m.yaml", ResourceYAML.listener("m", port: 18081))
         #expect(site.eventually { site.status(.listener, "m")?.status.phase == .ready }, "log:\n\(agent.log)")
         #expect(!agent.log.contains("TOPSECRET"))
         #expect(agent.stop() == 0)
@@ -65,7 +65,7 @@ struct HostileFileTests {
         let site = try TemporarySite()
         try site.write("site.yaml", Self.site)
         try FileManager.default.createDirectory(at: site.layout.inputResources.appendingPathComponent("shared"), withIntermediateDirectories: true)
-        try site.write("shared/listener.txt", Fixtures.listener("linked", port: 18090))
+        try site.write("shared/listener.txt", ResourceYAML.listener("linked", port: 18090))
         symlink("shared/listener.txt", site.layout.inputResources.appendingPathComponent("linked.yaml").path)
         let agent = try AgentProcess(site: site)
         #expect(site.eventually { site.status(.listener, "linked")?.status.phase == .ready }, "log:\n\(agent.log)")
@@ -121,7 +121,7 @@ struct HostileFileTests {
         let errors = try #require(Self.inputError(site, mentioning: "bomb.yaml", timeout: 5), "log:\n\(agent.log)")
         #expect(errors.contains("aliasing"), "\(errors)")
         #expect(Date().timeIntervalSince(started) < 2)
-        try site.write("l.yaml", Fixtures.listener("l", port: 18100))
+        try site.write("l.yaml", ResourceYAML.listener("l", port: 18100))
         #expect(site.eventually(timeout: 2) { site.status(.listener, "l")?.status.phase == .ready }, "log:\n\(agent.log)")
         let stopping = Date()
         #expect(agent.stop() == 0)
@@ -133,7 +133,7 @@ struct HostileFileTests {
         var text = ""
         var index = 0
         while text.utf8.count < megabytes * 1024 * 1024 {
-            text += Fixtures.listener("l\(index)", port: 1 + index % 65000) + "\n---\n"
+            text += ResourceYAML.listener("l\(index)", port: 1 + index % 65000) + "\n---\n"
             index += 1
         }
         return text
@@ -146,7 +146,7 @@ struct HostileFileTests {
         #expect(site.eventually { site.status(.site, "east")?.status.phase == .ready }, "log:\n\(agent.log)")
         try site.write("huge.yaml", Self.hugeFile(megabytes: 4))
         usleep(100_000)
-        try site.write("small.yaml", Fixtures.listener("small", port: 18400))
+        try site.write("small.yaml", ResourceYAML.listener("small", port: 18400))
         #expect(site.eventually(timeout: 30) { site.status(.listener, "small")?.status.phase == .ready }, "log:\n\(agent.log)")
         // The small file was applied while the huge one was still being read.
         #expect(site.status(.listener, "l0") == nil, "the huge file was applied first: parsing was not the bottleneck")

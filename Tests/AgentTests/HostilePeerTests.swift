@@ -111,7 +111,7 @@ struct HostilePeerTests {
         // Another kind altogether.
         (HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
             + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "@NAME@") + "\n---\n"
-            + Fixtures.listener("planted", port: 18999), "Listener \"planted\""),
+            + ResourceYAML.listener("planted", port: 18999), "Listener \"planted\""),
     ]
 
     @Test(arguments: 0..<answers.count)

@@ -20,7 +20,7 @@ struct NotifyTests {
 
         #expect(socket.waitFor(timeout: 5, seen: &seen) { $0 == "WATCHDOG=1" } != nil, "no WATCHDOG=1 at half of WATCHDOG_USEC")
 
-        try site.write("listener.yaml", Fixtures.listener("backend", port: 8080))
+        try site.write("listener.yaml", ResourceYAML.listener("backend", port: 8080))
         let status = socket.waitFor(timeout: 10, seen: &seen) { $0.hasPrefix("STATUS=") && $0.contains("1 listener") }
         #expect(status != nil, "no STATUS= update after a change: \(seen)")
 
@@ -52,7 +52,7 @@ struct NotifyTests {
         try site.write("site.yaml", Fixtures.site)
         let agent = try AgentProcess(site: site, environment: ["NOTIFY_SOCKET": "/tmp/no-such-notify-\(UUID().uuidString.prefix(6)).sock"])
         #expect(site.eventually { site.status(.site, "west")?.status.phase == .ready }, "log:\n\(agent.log)")
-        try site.write("listener.yaml", Fixtures.listener("backend", port: 8080))
+        try site.write("listener.yaml", ResourceYAML.listener("backend", port: 8080))
         #expect(site.eventually { site.status(.listener, "backend") != nil })
         #expect(agent.process.isRunning)
         #expect(agent.stop() == 0)
@@ -69,7 +69,7 @@ struct NotifyTests {
         #expect(socket.waitFor(timeout: 20, seen: &seen) { $0.contains("READY=1") } != nil, "no READY=1; log:\n\(agent.log)")
         // From here on nobody reads the socket; each change below sends a new STATUS= line.
         for index in 0..<150 {
-            try site.write("listener\(index).yaml", Fixtures.listener("backend\(index)", port: 9000 + index))
+            try site.write("listener\(index).yaml", ResourceYAML.listener("backend\(index)", port: 9000 + index))
             usleep(20_000)
         }
         #expect(site.eventually(timeout: 30) { site.status(.listener, "backend149") != nil }, "changes stopped being applied; log:\n\(agent.log.suffix(2000))")

@@ -39,16 +39,7 @@ struct LiveNetworkTests {
             let scratch = try ScratchDirectory()
             echo = try EchoServer()
             #expect(try east.skupper("site", "create", "east", "--enable-link-access").status == 0)
-            try east.write("backend.yaml", """
-                apiVersion: skupper.io/v2alpha1
-                kind: Connector
-                metadata:
-                  name: backend
-                spec:
-                  host: 127.0.0.1
-                  port: \(echo.port)
-                  routingKey: backend
-                """)
+            try east.write("backend.yaml", ResourceYAML.connector("backend", port: echo.port, host: "127.0.0.1"))
             agentEast = try AgentProcess(site: east, arguments: try LiveNetworkTests.arguments())
             let east = east, agentEast = agentEast
             guard east.eventually(timeout: 30, { LiveNetworkTests.phase(east, .site, "east") == .ready }) else {
@@ -67,16 +58,7 @@ struct LiveNetworkTests {
                   edge: \(edge)
                 """)
             listenerPort = freePort()
-            try west.write("backend.yaml", """
-                apiVersion: skupper.io/v2alpha1
-                kind: Listener
-                metadata:
-                  name: backend
-                spec:
-                  host: 127.0.0.1
-                  port: \(listenerPort)
-                  routingKey: backend
-                """)
+            try west.write("backend.yaml", ResourceYAML.listener("backend", port: listenerPort, host: "127.0.0.1"))
             agentWest = try AgentProcess(site: west, arguments: try LiveNetworkTests.arguments())
             let redeemed = try west.skupper("token", "redeem", token)
             guard redeemed.status == 0 else { throw TestFailure("\(redeemed)\n\(agentWest.log)") }
@@ -117,26 +99,8 @@ struct LiveNetworkTests {
         let eastPid = Self.routerPid(east), westPid = Self.routerPid(west)
         let otherEcho = try EchoServer()
         let otherPort = freePort()
-        try east.write("other.yaml", """
-            apiVersion: skupper.io/v2alpha1
-            kind: Connector
-            metadata:
-              name: other
-            spec:
-              host: 127.0.0.1
-              port: \(otherEcho.port)
-              routingKey: other
-            """)
-        try west.write("other.yaml", """
-            apiVersion: skupper.io/v2alpha1
-            kind: Listener
-            metadata:
-              name: other
-            spec:
-              host: 127.0.0.1
-              port: \(otherPort)
-              routingKey: other
-            """)
+        try east.write("other.yaml", ResourceYAML.connector("other", port: otherEcho.port, host: "127.0.0.1"))
+        try west.write("other.yaml", ResourceYAML.listener("other", port: otherPort, host: "127.0.0.1"))
         #expect(west.eventually(timeout: 15) { echoRoundTrip(port: otherPort, payload: Array("other".utf8), timeout: 1) == Array("other".utf8) },
                 "\(network.agentWest.log.suffix(2000))")
         #expect(stream.echo(Array("after adding".utf8)) == Array("after adding".utf8))

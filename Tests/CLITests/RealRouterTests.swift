@@ -13,16 +13,7 @@ struct RealRouterTests {
         let echo = try EchoServer()
         // East accepts links; its connector reaches the echo server.
         #expect(try east.skupper("site", "create", "east", "--enable-link-access").status == 0)
-        try east.write("backend.yaml", """
-            apiVersion: skupper.io/v2alpha1
-            kind: Connector
-            metadata:
-              name: backend
-            spec:
-              host: 127.0.0.1
-              port: \(echo.port)
-              routingKey: backend
-            """)
+        try east.write("backend.yaml", ResourceYAML.connector("backend", port: echo.port, host: "127.0.0.1"))
         let agentEast = try AgentProcess(site: east)
         defer { agentEast.stop() }
         #expect(east.eventually { east.status(.connector, "backend")?.status.phase == .ready }, "log:\n\(agentEast.log)")
@@ -39,16 +30,7 @@ struct RealRouterTests {
 
         #expect(try west.skupper("site", "create", "west").status == 0)
         let listenerPort = freePort()
-        try west.write("backend.yaml", """
-            apiVersion: skupper.io/v2alpha1
-            kind: Listener
-            metadata:
-              name: backend
-            spec:
-              host: 127.0.0.1
-              port: \(listenerPort)
-              routingKey: backend
-            """)
+        try west.write("backend.yaml", ResourceYAML.listener("backend", port: listenerPort, host: "127.0.0.1"))
         let agentWest = try AgentProcess(site: west)
         defer { agentWest.stop() }
         let redeemed = try west.skupper("token", "redeem", token)

@@ -115,25 +115,7 @@ struct AgentOnDockerTests {
         let echo = try EchoServer()
         let port = freePort(), otherPort = freePort()
         func pair(_ name: String, _ listenerPort: Int) -> String {
-            """
-            apiVersion: skupper.io/v2alpha1
-            kind: Listener
-            metadata:
-              name: \(name)
-            spec:
-              host: 127.0.0.1
-              port: \(listenerPort)
-              routingKey: \(name)
-            ---
-            apiVersion: skupper.io/v2alpha1
-            kind: Connector
-            metadata:
-              name: \(name)
-            spec:
-              host: 127.0.0.1
-              port: \(echo.port)
-              routingKey: \(name)
-            """
+            ResourceYAML.listener(name, port: listenerPort, host: "127.0.0.1") + "\n---\n" + ResourceYAML.connector(name, port: echo.port, host: "127.0.0.1")
         }
         try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\n")
         try site.write("backend.yaml", pair("backend", port))

@@ -130,26 +130,8 @@ import SiteFiles
         #expect(status.contains("Site \"west\": Ready"), "\(status)")
 
         // A new Listener and Connector are applied to the running router through management: the router unit is not restarted.
-        try container.write("\(input)/listener.yaml", """
-            apiVersion: skupper.io/v2alpha1
-            kind: Listener
-            metadata:
-              name: backend
-            spec:
-              host: 127.0.0.1
-              port: 8080
-              routingKey: backend
-            ---
-            apiVersion: skupper.io/v2alpha1
-            kind: Connector
-            metadata:
-              name: backend
-            spec:
-              host: 127.0.0.1
-              port: 9
-              routingKey: backend
-
-            """)
+        try container.write("\(input)/listener.yaml", ResourceYAML.listener("backend", port: 8080, host: "127.0.0.1") + "\n---\n"
+            + ResourceYAML.connector("backend", port: 9, host: "127.0.0.1") + "\n")
         var listening = false
         for _ in 0..<100 {
             if try container.exec(["sh", "-c", "grep -q ':1F90 .* 0A ' /proc/net/tcp"]).status == 0 { listening = true; break }

@@ -1,0 +1,30 @@
+/// Listener and Connector YAML as users write it, for the tests' input directories.
+public enum ResourceYAML {
+    /// A Listener (routing key defaulting to its name).
+    public static func listener(_ name: String, port: Int, host: String = "0.0.0.0", routingKey: String? = nil) -> String {
+        """
+        apiVersion: skupper.io/v2alpha1
+        kind: Listener
+        metadata:
+          name: \(name)
+        spec:
+          host: \(host)
+          port: \(port)
+          routingKey: \(routingKey ?? name)
+        """
+    }
+
+    /// A Connector (routing key defaulting to its name).
+    public static func connector(_ name: String, port: Int, host: String = "localhost", routingKey: String? = nil) -> String {
+        """
+        apiVersion: skupper.io/v2alpha1
+        kind: Connector
+        metadata:
+          name: \(name)
+        spec:
+          host: \(host)
+          port: \(port)
+          routingKey: \(routingKey ?? name)
+        """
+    }
+}
