@@ -105,7 +105,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "RouterManagementTests", dependencies: ["RouterManagement", "SiteFiles", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "SiteFiles", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "RouterConfig", "SiteFiles", "TestSupport"]),
         .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "SiteFiles", "TestSupport"]),
         /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.
         .testTarget(name: "SystemdTests", dependencies: ["Platforms", "Agent", "CLI", "Resources", "SiteFiles", "TestSupport"]),

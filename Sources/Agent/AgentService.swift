@@ -62,6 +62,7 @@ public struct AgentService: Service {
     func serve() async throws {
         let layout = options.layout
         try layout.createDirectories()
+        try NamespaceTakeover.run(layout, logger: logger)
         // Watch before the first read so no change made during it is missed.
         let watcher = try DirectoryWatcher(directory: layout.inputResources, quietPeriod: options.debounce)
         let agent = SiteAgent(options: options, platform: platform, grantServer: grantServer, ledger: ledger, logger: logger)

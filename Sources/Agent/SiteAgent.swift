@@ -80,7 +80,7 @@ final class SiteAgent {
             return Reaction(work: management.work(now: Date()))
         case .grantRedeemed(let grant):
             let (id, status) = access.redeemed(grant)
-            try statuses.write(id, status, store: input.store)
+            try statuses.write(id, status, store: input.store, siteId: planner.identity?.siteId)
             return .none
         case .tokenRedeemed(let attempt):
             return try await redeemed(attempt)
@@ -124,7 +124,7 @@ final class SiteAgent {
     }
 
     /// Records a redemption attempt: on success the received Secret and Links are stored under
-    /// `runtime/resources/` and take effect like any other resource.
+    /// `runtime/state/redeemed/` and take effect like any other resource.
     private func redeemed(_ attempt: TokenAttempt) async throws -> Reaction {
         var change = ResourceStore.Change()
         switch attempt.result {
@@ -211,7 +211,7 @@ final class SiteAgent {
     /// What the status stage decides from: the store, the plan, the router's state and word, and the given changes.
     private func statusInputs(warnings: [String: [ResourceError]], access: [ResourceID: ResourceStatus], everything: Bool,
                               changed: Set<ResourceID>) -> StatusStage.Inputs {
-        StatusStage.Inputs(store: input.store, plan: planner.plan, platform: platform.state, router: management.observation,
+        StatusStage.Inputs(store: input.store, plan: planner.plan, siteId: planner.identity?.siteId, platform: platform.state, router: management.observation,
                            credentialProblems: certificates.problems, warnings: warnings.values.reduce(0) { $0 + $1.count },
                            access: access, everything: everything, changed: changed)
     }

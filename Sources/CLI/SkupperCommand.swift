@@ -21,7 +21,7 @@ public struct SkupperCommand: ParsableCommand {
         abstract: "Manage a Skupper site on this machine.",
         discussion: """
             The commands write Skupper resources into the namespace's input directory \
-            (<config-dir>/input/resources) and read back the status the skupperd agent writes (<config-dir>/runtime/status).
+            (<config-dir>/input/resources) and read back the status the skupperd agent writes (<config-dir>/runtime/resources).
             """,
         version: SkupperVersion.description,
         subcommands: groups)

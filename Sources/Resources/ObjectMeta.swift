@@ -6,12 +6,15 @@ public struct ObjectMeta: Sendable, Hashable {
     public var namespace: String?
     public var labels: [String: String]
     public var annotations: [String: String]
+    /// The object's unique id; Skupper v2 writes its site id as the runtime Site's uid.
+    public var uid: String?
 
-    public init(name: String, namespace: String? = nil, labels: [String: String] = [:], annotations: [String: String] = [:]) {
+    public init(name: String, namespace: String? = nil, labels: [String: String] = [:], annotations: [String: String] = [:], uid: String? = nil) {
         self.name = name
         self.namespace = namespace
         self.labels = labels
         self.annotations = annotations
+        self.uid = uid
     }
 
     /// Whether `name` is a lowercase RFC 1123 label (`[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters),

@@ -131,7 +131,8 @@ public enum ResourceLoader {
             guard ObjectMeta.isValidLabel(name) else { throw meta.error("name", ObjectMeta.labelError(name)) }
         }
         let metadata = ObjectMeta(name: name, namespace: try meta.string("namespace"),
-                                  labels: try meta.stringMap("labels"), annotations: try meta.stringMap("annotations"))
+                                  labels: try meta.stringMap("labels"), annotations: try meta.stringMap("annotations"),
+                                  uid: try meta.string("uid"))
         let spec: ResourceSpec
         switch kind {
         case .secret: spec = .secret(try SecretSpec(reading: root))

@@ -29,6 +29,10 @@ public struct SiteLayout: Sendable, Hashable {
 
     /// Where users drop resource YAML.
     public var inputResources: URL { root.appendingPathComponent("input/resources") }
+    /// User-provided certificates (`input/certs/<name>/` with `tls.crt`, `tls.key`, `ca.crt`), as in Skupper v2.
+    public var inputCertificates: URL { root.appendingPathComponent("input/certs") }
+    /// User-provided CAs (`input/issuers/<name>/`), as in Skupper v2.
+    public var inputIssuers: URL { root.appendingPathComponent("input/issuers") }
     /// Everything the agent generates.
     public var runtime: URL { root.appendingPathComponent("runtime") }
     /// The rendered router configuration directory.
@@ -41,10 +45,13 @@ public struct SiteLayout: Sendable, Hashable {
     public var issuers: URL { runtime.appendingPathComponent("issuers") }
     /// Link tokens for other sites (`link-<access>-<host>.yaml`: a Secret and a Link).
     public var links: URL { runtime.appendingPathComponent("links") }
-    /// Status files, `<Kind>-<name>.yaml`.
-    public var status: URL { runtime.appendingPathComponent("status") }
-    /// Resources the agent generates for itself (redeemed links and their secrets).
-    public var generatedResources: URL { runtime.appendingPathComponent("resources") }
+    /// Each resource in force with its status, `<Kind>-<name>.yaml`: where Skupper v2 keeps its runtime site state,
+    /// so v2's CLI and debug tooling read a site this agent runs.
+    public var status: URL { runtime.appendingPathComponent("resources") }
+    /// What redeeming AccessTokens brought (a Secret and its Links per token, `AccessToken-<token>.yaml`).
+    public var redeemed: URL { state.appendingPathComponent("redeemed") }
+    /// Where an earlier version of this agent wrote statuses (moved to `status` at start).
+    public var formerStatus: URL { runtime.appendingPathComponent("status") }
     /// Agent state that must survive restarts (grant redemption counts).
     public var state: URL { runtime.appendingPathComponent("state") }
     /// The agent's pid and runtime info.
@@ -79,7 +86,7 @@ public struct SiteLayout: Sendable, Hashable {
         try PrivateDirectory.create(inputResources, enforce: false)
         try PrivateDirectory.create(runtime)
         PrivateDirectory.secure(tree: runtime, flat: [status.lastPathComponent])
-        for url in [routerDirectory, certificates, issuers, links, status, generatedResources, state] {
+        for url in [routerDirectory, certificates, issuers, links, status, state, redeemed] {
             try PrivateDirectory.create(url)
         }
     }

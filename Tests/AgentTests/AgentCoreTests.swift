@@ -109,7 +109,7 @@ struct AgentCoreTests {
         #expect(errors.contains("input/resources/l.yaml: document 1, line 9: spec.tlsCredential: unknown field (ignored)"), "\(errors)")
         let siteStatus = try #require(site.status(.site, "west")?.status)
         #expect(siteStatus.phase == .ready)
-        #expect(siteStatus.message == "OK (render-only platform: no router runs, 1 input warning: see runtime/status/input-errors.yaml)", "\(siteStatus.message)")
+        #expect(siteStatus.message == "OK (render-only platform: no router runs, 1 input warning: see runtime/resources/input-errors.yaml)", "\(siteStatus.message)")
     }
 
     // MARK: Access

@@ -77,7 +77,7 @@ struct GrantFlowTests {
         #expect(linkDelete.status != 0 && linkDelete.stderr.contains("delete the token to remove the link"), "\(linkDelete)")
         try b.remove("token.yaml")
         #expect(b.eventually { b.status(.link, "to-east") == nil && b.routerConfig?.contains("\"name\": \"to-east\"") == false }, "log:\n\(agentB.log)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: b.layout.generatedResources.path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: b.layout.redeemed.path).isEmpty)
     }
 
     @Test func wrongCodeIsReportedAndNotRetried() throws {

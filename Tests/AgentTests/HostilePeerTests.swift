@@ -135,7 +135,7 @@ struct HostilePeerTests {
             try Data(contentsOf: caDirectory.appendingPathComponent($0))
         }
         #expect(before == after)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: site.layout.generatedResources.path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.layout.redeemed.path).isEmpty)
         #expect(site.status(.link, "to-evil") == nil)
         #expect(site.status(.listener, "planted") == nil)
         #expect(site.routerConfig?.contains(server.attackerCertificate) != true)

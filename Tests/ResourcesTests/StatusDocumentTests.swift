@@ -36,3 +36,28 @@ struct StatusDocumentTests {
         #expect(StatusDocument.fileName(for: ResourceID(.routerAccess, "west")) == "RouterAccess-west.yaml")
     }
 }
+
+/// Status files hold the resource as in force (what Skupper v2 keeps in runtime/resources), read back unchanged.
+@Suite("Status files as Skupper v2 runtime resources")
+struct StatusBodyTests {
+    @Test func theSpecSitsBetweenMetadataAndStatusAndReadsBack() throws {
+        let resource = Resource(metadata: ObjectMeta(name: "backend"), spec: .listener(ListenerSpec(routingKey: "backend", host: "127.0.0.1", port: 8080)))
+        let document = StatusDocument(id: resource.id, namespace: "ns", status: .ready(), body: StatusDocument.body(of: resource), uid: nil)
+        let text = document.yaml()
+        #expect(text.contains("spec:\n  routingKey: backend"), "\(text)")
+        let parsed = try StatusDocument.parse(text)
+        #expect(parsed.body == document.body && parsed.status.phase == .ready)
+        // It is a resource document Skupper v2 (and this loader) reads.
+        let loaded = try ResourceLoader.parse(text, file: "Listener-backend.yaml")
+        #expect(loaded.resources.first?.spec == resource.spec)
+    }
+
+    @Test func aSiteCarriesItsSiteIdAsUidAndSecretsAndEmptySpecsWriteNoBody() throws {
+        let site = StatusDocument(id: ResourceID(.site, "west"), namespace: "ns", status: .ready(), body: "", uid: "1234-abcd")
+        #expect(try StatusDocument.parse(site.yaml()).uid == "1234-abcd")
+        let secret = Resource(metadata: ObjectMeta(name: "s"), spec: .secret(SecretSpec(data: ["tls.key": Data("KEY".utf8)])))
+        #expect(StatusDocument.body(of: secret).isEmpty)
+        let request = Resource(metadata: ObjectMeta(name: "app"), spec: .tokenRequest(TokenRequestSpec()))
+        #expect(StatusDocument.body(of: request).isEmpty)
+    }
+}

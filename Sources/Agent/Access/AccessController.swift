@@ -32,7 +32,9 @@ struct AccessController {
     /// TokenRequests are served by grants named with this prefix.
     static let tokenRequestPrefix = "tokenrequest-"
 
-    var tokenDirectory: URL { layout.state.appendingPathComponent("tokens") }
+    var tokenDirectory: URL { Self.tokenDirectory(layout) }
+    /// Where each AccessToken's redemption state is kept (`runtime/state/tokens/<name>.json`).
+    static func tokenDirectory(_ layout: SiteLayout) -> URL { layout.state.appendingPathComponent("tokens") }
 
     init(layout: SiteLayout, options: GrantServerOptions, server: GrantServer, ledger: GrantLedger, logger: Logger) {
         self.layout = layout
@@ -40,7 +42,7 @@ struct AccessController {
         self.logger = logger
         self.ledger = ledger
         self.server = server
-        tokens = TokenState.load(layout.state.appendingPathComponent("tokens"))
+        tokens = TokenState.load(Self.tokenDirectory(layout))
     }
 
     /// The ledger of a namespace (`runtime/state/grants`), which the grant server and the agent share.

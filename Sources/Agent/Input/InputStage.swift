@@ -4,7 +4,7 @@ import Resources
 import SiteFiles
 
 /// The resources in force and where they come from: the user's input directory and what redemptions brought
-/// (`runtime/resources/`). Owns the resource store and the numbering of reads.
+/// (`runtime/state/redeemed/`). Owns the resource store and the numbering of reads.
 struct InputStage {
     let layout: SiteLayout
     let logger: Logger
@@ -13,7 +13,7 @@ struct InputStage {
     private var readSerial = 0
     private var appliedRead: [String: Int] = [:]
 
-    /// Store owners of resources the agent generated itself (`runtime/resources/<file>`).
+    /// Store owners of resources the agent generated itself (`runtime/state/redeemed/<file>`).
     static let generatedPrefix = "@generated/"
 
     init(layout: SiteLayout, logger: Logger) {
@@ -74,12 +74,12 @@ struct InputStage {
 
     // MARK: Generated resources
 
-    /// Loads the resources earlier redemptions produced (`runtime/resources/*.yaml`).
+    /// Loads the resources earlier redemptions produced (`runtime/state/redeemed/*.yaml`).
     mutating func loadGenerated() {
-        let directory = layout.generatedResources
+        let directory = layout.redeemed
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where ResourceLoader.isResourceFile(name) {
             do {
-                let contents = try ResourceLoader.load(contentsOf: directory.appendingPathComponent(name), displayName: "runtime/resources/\(name)")
+                let contents = try ResourceLoader.load(contentsOf: directory.appendingPathComponent(name), displayName: "runtime/state/redeemed/\(name)")
                 store.setGenerated(contents.resources, owner: Self.generatedPrefix + name)
             } catch {
                 logger.error("generated resource file not loaded", metadata: ["error": "\(error)"])
@@ -87,10 +87,10 @@ struct InputStage {
         }
     }
 
-    /// Stores what redeeming the AccessToken `token` brought (`runtime/resources/AccessToken-<token>.yaml`, owner-only).
+    /// Stores what redeeming the AccessToken `token` brought (`runtime/state/redeemed/AccessToken-<token>.yaml`, owner-only).
     mutating func storeRedemption(of token: String, _ resources: [Resource]) throws -> ResourceStore.Change {
         let file = Self.redemptionFile(token)
-        try AtomicFile.write(ResourceEncoder.yaml(resources), to: layout.generatedResources.appendingPathComponent(file), mode: 0o600)
+        try AtomicFile.write(ResourceEncoder.yaml(resources), to: layout.redeemed.appendingPathComponent(file), mode: 0o600)
         return store.setGenerated(resources, owner: Self.generatedPrefix + file)
     }
 
@@ -98,7 +98,7 @@ struct InputStage {
     mutating func forgetRedemption(of token: String) -> ResourceStore.Change {
         let file = Self.redemptionFile(token)
         guard store.files[Self.generatedPrefix + file] != nil else { return ResourceStore.Change() }
-        try? FileManager.default.removeItem(at: layout.generatedResources.appendingPathComponent(file))
+        try? FileManager.default.removeItem(at: layout.redeemed.appendingPathComponent(file))
         logger.info("access token deleted: the link it created is removed", metadata: ["token": "\(token)"])
         return store.apply(file: Self.generatedPrefix + file, nil)
     }

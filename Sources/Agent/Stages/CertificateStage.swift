@@ -11,6 +11,7 @@ struct CertificateStage {
     let layout: SiteLayout
     let logger: Logger
     private var lastRequests: [CertificateRequest] = []
+    private var lastUserCertificates: [String: SecretSpec] = [:]
     private var lastLinkSecrets: [String: SecretSpec] = [:]
     /// Input Secrets whose credentials cannot be used, by Secret name, with why.
     private(set) var problems: [String: String] = [:]
@@ -27,10 +28,13 @@ struct CertificateStage {
     }
 
     private mutating func ensureCertificates(_ plan: SitePlan, secrets: [String: SecretSpec], force: Bool) throws -> Set<String> {
-        guard force || plan.certificates != lastRequests else { return [] }
-        let outcome = try SiteCertificates(layout: layout).ensure(plan.certificates, secrets: secrets)
+        // Files under input/certs and input/issuers win over Secrets of the same name, as in Skupper v2.
+        let user = UserCertificates.read(plan.certificates, layout: layout)
+        guard force || plan.certificates != lastRequests || user.found != lastUserCertificates else { return [] }
+        let outcome = try SiteCertificates(layout: layout).ensure(plan.certificates, secrets: secrets.merging(user.found) { $1 })
         lastRequests = plan.certificates
-        problems = outcome.problems
+        lastUserCertificates = user.found
+        problems = outcome.problems.merging(user.problems) { first, _ in first }
         for (name, problem) in outcome.problems.sorted(by: { $0.key < $1.key }) {
             logger.error("Secret cannot be used: its last good credentials stay in force", metadata: ["secret": "\(name)", "problem": "\(problem)"])
         }
@@ -54,10 +58,14 @@ struct CertificateStage {
         return changed
     }
 
-    /// The unusable input Secrets as errors located in their files.
+    /// The unusable input Secrets and certificate directories as errors located in their files.
     func errors(in store: ResourceStore) -> [ResourceError] {
-        problems.sorted { $0.key < $1.key }.compactMap { name, problem in
-            guard let source = store.one(SecretSpec.self, named: name)?.source else { return nil }
+        problems.sorted { $0.key < $1.key }.map { name, problem in
+            guard let source = store.one(SecretSpec.self, named: name)?.source else {
+                let issuer = FileManager.default.fileExists(atPath: layout.inputIssuers.appendingPathComponent(name).path)
+                return ResourceError(SourceLocation(file: "\(issuer ? "input/issuers" : "input/certs")/\(name)", document: 1),
+                                     "certificate \"\(name)\" cannot be used: \(problem); its last good credentials stay in force")
+            }
             return ResourceError(source, field: "data", "Secret \"\(name)\" cannot be used: \(problem); its last good credentials stay in force")
         }
     }

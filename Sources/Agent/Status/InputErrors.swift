@@ -2,7 +2,7 @@ import Foundation
 import Resources
 import SiteFiles
 
-/// The list of rejected input files, `runtime/status/input-errors.yaml`.
+/// The list of rejected input files, `runtime/resources/input-errors.yaml`.
 enum InputErrors {
     static let fileName = "input-errors.yaml"
 

@@ -91,12 +91,12 @@ struct StatusBuilder {
         if platform.phase == .rendered { notes.append("render-only platform: no router runs") }
         if fileErrors > 0 { notes.append("\(fileErrors) input file\(fileErrors == 1 ? "" : "s") rejected") }
         if inputWarnings > 0 { notes.append("\(inputWarnings) input warning\(inputWarnings == 1 ? "" : "s")") }
-        let seeErrors = fileErrors + inputWarnings > 0 ? ": see runtime/status/input-errors.yaml" : ""
+        let seeErrors = fileErrors + inputWarnings > 0 ? ": see runtime/resources/input-errors.yaml" : ""
         let message = notes.isEmpty ? "OK" : "OK (\(notes.joined(separator: ", "))\(seeErrors))"
         var status = routed(.ready(message, fields: fields))
         if !platform.isHealthy { status.message = platform.message }
         if let (name, problem) = credentialProblems.min(by: { $0.key < $1.key }) {
-            return .error("Secret \"\(name)\" cannot be used: \(problem) (see runtime/status/input-errors.yaml)", fields: fields)
+            return .error("Secret \"\(name)\" cannot be used: \(problem) (see runtime/resources/input-errors.yaml)", fields: fields)
         }
         return status
     }

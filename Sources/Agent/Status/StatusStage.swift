@@ -27,6 +27,8 @@ struct StatusStage {
     struct Inputs {
         var store: ResourceStore
         var plan: SitePlan
+        /// The site id, written as the Site's uid.
+        var siteId: String?
         var platform: PlatformState
         /// What the router says about its links, listeners and network; nil where no router is asked.
         var router: RouterObservation?
@@ -47,11 +49,13 @@ struct StatusStage {
                                     inputWarnings: inputs.warnings, credentialProblems: inputs.credentialProblems)
         let result: (written: Int, removed: Int)
         if inputs.everything || platformState != inputs.platform {
-            result = try writer.update(builder.statuses(for: inputs.store.resources.values, external: inputs.access), only: nil)
+            result = try writer.update(builder.statuses(for: inputs.store.resources.values, external: inputs.access),
+                                       resources: inputs.store.resources, siteId: inputs.siteId, only: nil)
         } else {
             var ids = inputs.changed.union(inputs.access.keys)
             for resource in inputs.store.resources(of: SitePlan.siteWideKinds) where resource.kind != .secret { ids.insert(resource.id) }
-            result = try writer.update(builder.statuses(for: ids.compactMap { inputs.store.resources[$0] }, external: inputs.access), only: ids)
+            result = try writer.update(builder.statuses(for: ids.compactMap { inputs.store.resources[$0] }, external: inputs.access),
+                                       resources: inputs.store.resources, siteId: inputs.siteId, only: ids)
         }
         platformState = inputs.platform
         if result.written + result.removed > 0 {
@@ -60,9 +64,9 @@ struct StatusStage {
     }
 
     /// Writes one status the access controller changed (a redemption counted), when its resource is in force.
-    mutating func write(_ id: ResourceID, _ status: ResourceStatus, store: ResourceStore) throws {
+    mutating func write(_ id: ResourceID, _ status: ResourceStatus, store: ResourceStore, siteId: String?) throws {
         guard store.resources[id] != nil else { return }
-        _ = try writer.update([id: status], only: [id])
+        _ = try writer.update([id: status], resources: store.resources, siteId: siteId, only: [id])
     }
 
     /// Writes `input-errors.yaml` (or removes it when nothing is wrong).

@@ -3,7 +3,7 @@ import Resources
 import SiteFiles
 
 /// The CLI's view of a namespace directory: the user's resource files under `input/resources`, what the
-/// agent generated under `runtime/resources`, and the agent's status files under `runtime/status`.
+/// agent stored from redemptions under `runtime/state/redeemed`, and the statuses under `runtime/resources`.
 public struct SiteDirectory: Sendable {
     /// One resource and the file it comes from.
     public struct Entry: Sendable {
@@ -30,7 +30,7 @@ public struct SiteDirectory: Sendable {
 
     /// Every resource in the user's input files and the agent's generated files; unreadable files are skipped.
     public func entries() -> [Entry] {
-        read(layout.inputResources, generated: false) + read(layout.generatedResources, generated: true)
+        read(layout.inputResources, generated: false) + read(layout.redeemed, generated: true)
     }
 
     func read(_ directory: URL, generated: Bool) -> [Entry] {

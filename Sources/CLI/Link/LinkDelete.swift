@@ -19,7 +19,7 @@ public struct LinkDelete: ParsableCommand {
             throw CLIError("There is no link resource in the namespace with the name \"\(name)\"")
         }
         if entry.generated {
-            // runtime/resources/AccessToken-<token>.yaml holds what redeeming that token created.
+            // runtime/state/redeemed/AccessToken-<token>.yaml holds what redeeming that token created.
             let stem = entry.file.deletingPathExtension().lastPathComponent
             let token = stem.hasPrefix("AccessToken-") ? String(stem.dropFirst("AccessToken-".count)) : nil
             if let token, let tokenEntry = site.entry(ResourceID(.accessToken, token)) {

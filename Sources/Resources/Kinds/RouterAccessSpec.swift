@@ -2,7 +2,8 @@ import Yams
 
 /// A RouterAccess: the listeners through which remote sites link to this site's router.
 public struct RouterAccessSpec: Sendable, Hashable {
-    /// A role ("inter-router" or "edge") and the port it listens on.
+    /// A role ("inter-router" or "edge") and the port it listens on (Skupper v2's defaults: 55671 for inter-router,
+    /// 45671 for edge).
     public struct Role: Sendable, Hashable {
         public var name: String
         public var port: Int
@@ -14,8 +15,8 @@ public struct RouterAccessSpec: Sendable, Hashable {
     }
 
     public var roles: [Role]
-    /// The Secret holding the server certificate.
-    public var tlsCredentials: String
+    /// The Secret holding the server certificate; nil means the RouterAccess's own name, as in Skupper v2.
+    public var tlsCredentials: String?
     /// The CA Secret that signs the generated server certificate.
     public var issuer: String?
     public var accessType: String?
@@ -26,7 +27,7 @@ public struct RouterAccessSpec: Sendable, Hashable {
     /// Free-form settings (Skupper v2 calls the field `settings`; `options` is read as an alias).
     public var settings: [String: String]
 
-    public init(roles: [Role], tlsCredentials: String, issuer: String? = nil, accessType: String? = nil,
+    public init(roles: [Role], tlsCredentials: String? = nil, issuer: String? = nil, accessType: String? = nil,
                 generateTlsCredentials: Bool = true, bindHost: String? = nil, subjectAlternativeNames: [String] = [],
                 settings: [String: String] = [:]) {
         self.roles = roles
@@ -39,6 +40,9 @@ public struct RouterAccessSpec: Sendable, Hashable {
         self.settings = settings
     }
 
+    /// The port a role listens on when the RouterAccess does not say.
+    public static func defaultPort(role: String) -> Int { role == RouterMode.edgeRole ? 45671 : 55671 }
+
     static let knownRoles: Set<String> = [RouterMode.interRouterRole, RouterMode.edgeRole]
 
     init(reading spec: FieldReader) throws {
@@ -47,12 +51,12 @@ public struct RouterAccessSpec: Sendable, Hashable {
             guard Self.knownRoles.contains(name) else {
                 throw role.error("name", "unknown role \"\(name)\" (expected inter-router or edge)")
             }
-            return Role(name: name, port: try role.port("port", required: true)!)
+            return Role(name: name, port: try role.port("port", required: false) ?? Self.defaultPort(role: name))
         }
         if roles.isEmpty { throw spec.error("roles", "at least one role is required") }
         let ports = roles.map(\.port)
         if Set(ports).count != ports.count { throw spec.error("roles", "two roles use the same port") }
-        self.tlsCredentials = try spec.resourceName("tlsCredentials") ?? "skupper-site-server"
+        self.tlsCredentials = try spec.resourceName("tlsCredentials")
         self.issuer = try spec.resourceName("issuer")
         self.accessType = try spec.string("accessType")
         self.generateTlsCredentials = try spec.bool("generateTlsCredentials") ?? true

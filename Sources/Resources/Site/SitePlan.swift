@@ -115,7 +115,7 @@ public struct SitePlan: Sendable {
             }
             for role in spec.roles { ports[role.port] = access.name }
             routerAccesses.append(EffectiveRouterAccess(
-                name: access.name, roles: spec.roles, bindHost: spec.bindHost, tlsCredentials: spec.tlsCredentials,
+                name: access.name, roles: spec.roles, bindHost: spec.bindHost, tlsCredentials: spec.tlsCredentials ?? access.name,
                 issuer: spec.issuer ?? siteSpec.issuer, subjectAlternativeNames: spec.subjectAlternativeNames, generated: false))
         }
         if siteSpec.linkAccessEnabled, !userAccesses.contains(where: { $0.name == site.name }) {

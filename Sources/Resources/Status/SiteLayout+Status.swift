@@ -2,6 +2,6 @@ import Foundation
 import SiteFiles
 
 extension SiteLayout {
-    /// The status file of a resource (`runtime/status/<Kind>-<name>.yaml`).
+    /// The status file of a resource (`runtime/resources/<Kind>-<name>.yaml`).
     public func statusFile(_ id: ResourceID) -> URL { status.appendingPathComponent(StatusDocument.fileName(for: id)) }
 }

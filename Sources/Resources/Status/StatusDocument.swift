@@ -1,16 +1,30 @@
 import Foundation
 import Yams
 
-/// The status file of one resource (`runtime/status/<Kind>-<name>.yaml`): identity plus status, as YAML.
+/// The status file of one resource (`runtime/resources/<Kind>-<name>.yaml`): the resource as in force (identity and
+/// spec) with its status, as YAML: what Skupper v2 keeps there, so v2's CLI reads it.
 public struct StatusDocument: Sendable, Hashable {
     public var id: ResourceID
     public var namespace: String
     public var status: ResourceStatus
+    /// The resource's body as YAML text (`spec:` and what is under it), written between metadata and status.
+    public var body: String
+    /// `metadata.uid`: a Site's is its site id, as Skupper v2 writes it.
+    public var uid: String?
 
-    public init(id: ResourceID, namespace: String, status: ResourceStatus) {
+    public init(id: ResourceID, namespace: String, status: ResourceStatus, body: String = "", uid: String? = nil) {
         self.id = id
         self.namespace = namespace
         self.status = status
+        self.body = body
+        self.uid = uid
+    }
+
+    /// The body of a resource as written in its status file: its spec (a Secret's data never goes there).
+    public static func body(of resource: Resource) -> String {
+        let pairs = resource.spec.kindSpec.encodedBody()
+        guard resource.kind != .secret, !pairs.isEmpty else { return "" }
+        return (try? Yams.serialize(node: .mapping(.init(pairs)))) ?? ""
     }
 
     /// The status file name for a resource.
@@ -44,9 +58,14 @@ public struct StatusDocument: Sendable, Hashable {
         var writer = StatusYAMLWriter()
         writer.field("apiVersion", .string(id.kind.apiVersion), indent: 0)
         writer.field("kind", .string(id.kind.rawValue), indent: 0)
-        writer.field("metadata", .map([StatusField("name", .string(id.name)), StatusField("namespace", .string(namespace))]), indent: 0)
-        writer.field("status", .map(fields), indent: 0)
-        return writer.text
+        var metadata = [StatusField("name", .string(id.name)), StatusField("namespace", .string(namespace))]
+        if let uid { metadata.append(StatusField("uid", .string(uid))) }
+        writer.field("metadata", .map(metadata), indent: 0)
+        var header = writer.text
+        header += body
+        var status = StatusYAMLWriter()
+        status.field("status", .map(fields), indent: 0)
+        return header + status.text
     }
 
     static func node(_ value: StatusValue) -> Node {
@@ -97,7 +116,22 @@ public struct StatusDocument: Sendable, Hashable {
                 }
             }
         }
-        return StatusDocument(id: ResourceID(kind, name), namespace: namespace, status: status)
+        return StatusDocument(id: ResourceID(kind, name), namespace: namespace, status: status, body: Self.bodyText(of: text),
+                              uid: mapping["metadata"]?.mapping?["uid"]?.string)
+    }
+
+    /// The text from the line `spec:` to the next top-level key: the body exactly as `yaml()` wrote it.
+    static func bodyText(of text: String) -> String {
+        guard let start = text.range(of: "\nspec:\n") else { return "" }
+        let from = text.index(after: start.lowerBound)
+        var end = text.endIndex
+        var cursor = start.upperBound
+        while cursor < text.endIndex {
+            let lineEnd = text[cursor...].firstIndex(of: "\n").map { text.index(after: $0) } ?? text.endIndex
+            if let first = text[cursor..<lineEnd].first, first != " ", first != "-", first != "\n" { end = cursor; break }
+            cursor = lineEnd
+        }
+        return String(text[from..<end])
     }
 
     static func statusValue(_ node: Node) -> StatusValue {
