@@ -139,3 +139,54 @@ struct V2TakeoverTests {
         #expect(!agent.log.contains("redeeming access token"), "\(agent.log)")
     }
 }
+
+/// Certificates the user provides as files, as Skupper v2 reads them, and namespaces an earlier version of this agent
+/// laid out.
+@Suite("User certificates and earlier layouts")
+struct UserCertificateFileTests {
+    @Test func aCAInInputIssuersSignsTheSiteAndAnIncompleteCertificateDirectoryIsALocatedError() throws {
+        let site = try TemporarySite()
+        let ca = site.layout.inputIssuers.appendingPathComponent("skupper-site-ca")
+        try FileManager.default.createDirectory(at: ca, withIntermediateDirectories: true)
+        let result = try run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=my-ca",
+                              "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                              "-keyout", ca.appendingPathComponent("tls.key").path, "-out", ca.appendingPathComponent("tls.crt").path])
+        #expect(result.status == 0, "\(result.output)")
+        try FileManager.default.copyItem(at: ca.appendingPathComponent("tls.crt"), to: ca.appendingPathComponent("ca.crt"))
+        let broken = site.layout.inputCertificates.appendingPathComponent("client-east")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        try "not a certificate".write(to: broken.appendingPathComponent("tls.crt"), atomically: false, encoding: .utf8)
+        #expect(try site.skupper("site", "create", "east", "--enable-link-access").status == 0)
+
+        let agent = try AgentProcess(site: site)
+        defer { agent.stop() }
+        let server = site.layout.certificate("east").appendingPathComponent("tls.crt")
+        #expect(site.eventually(timeout: 15) { FileManager.default.fileExists(atPath: server.path) }, "\(agent.log)")
+        let verify = try run(["openssl", "verify", "-CAfile", ca.appendingPathComponent("tls.crt").path, server.path])
+        #expect(verify.status == 0, "\(verify.output)")
+        #expect(try String(contentsOf: site.layout.issuers.appendingPathComponent("skupper-site-ca/tls.crt"), encoding: .utf8)
+                == String(contentsOf: ca.appendingPathComponent("tls.crt"), encoding: .utf8))
+        let errors = site.layout.status.appendingPathComponent("input-errors.yaml")
+        #expect(site.eventually(timeout: 10) {
+            ((try? String(contentsOf: errors, encoding: .utf8)) ?? "").contains("input/certs/client-east lacks tls.key, ca.crt")
+        }, "\((try? String(contentsOf: errors, encoding: .utf8)) ?? "(none)")")
+    }
+
+    @Test func statusesAndRedemptionsOfAnEarlierVersionMoveToTheirPlaces() throws {
+        let site = try TemporarySite()
+        #expect(try site.skupper("site", "create", "east").status == 0)
+        let former = site.layout.runtime.appendingPathComponent("status"), resources = site.layout.status
+        try FileManager.default.createDirectory(at: former, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: resources, withIntermediateDirectories: true)
+        try "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: east}\nstatus: {status: Pending, message: old}\n"
+            .write(to: former.appendingPathComponent("Site-east.yaml"), atomically: false, encoding: .utf8)
+        try "---\napiVersion: v1\nkind: Secret\nmetadata: {name: t}\nstringData: {ca.crt: x}\n"
+            .write(to: resources.appendingPathComponent("AccessToken-t.yaml"), atomically: false, encoding: .utf8)
+        let agent = try AgentProcess(site: site)
+        defer { agent.stop() }
+        #expect(site.eventually(timeout: 15) { site.status(.site, "east")?.status.phase == .ready }, "\(agent.log)")
+        #expect(!FileManager.default.fileExists(atPath: former.path))
+        #expect(FileManager.default.fileExists(atPath: site.layout.redeemed.appendingPathComponent("AccessToken-t.yaml").path))
+        #expect(!FileManager.default.fileExists(atPath: resources.appendingPathComponent("AccessToken-t.yaml").path))
+    }
+}

@@ -107,6 +107,26 @@ struct RouterConfigTests {
         #expect(site["name"] == .string("west-1753276800-123456789") && site["namespace"] == .string("default"))
     }
 
+    @Test func aRouterAccessWithoutCredentialsOrPortsTakesSkupperV2Defaults() throws {
+        let (plan, config) = try render("""
+            apiVersion: skupper.io/v2alpha1
+            kind: Site
+            metadata: {name: west}
+            ---
+            apiVersion: skupper.io/v2alpha1
+            kind: RouterAccess
+            metadata: {name: public}
+            spec:
+              roles: [{name: inter-router}, {name: edge}]
+            """)
+        // The certificate is named after the RouterAccess (two RouterAccesses never share one), ports are v2's.
+        let interRouter = try #require(config.entity("listener", named: "public-inter-router"))
+        #expect(interRouter["port"] == .int(55671) && interRouter["sslProfile"] == .string("public"))
+        #expect(config.entity("listener", named: "public-edge")?["port"] == .int(45671))
+        #expect(config.entity("sslProfile", named: "public") != nil)
+        #expect(plan.certificates.contains { $0.name == "public" } && plan.certificates.contains { $0.name == "client-public" })
+    }
+
     @Test func jsonIsAListOfTypeAttributePairs() throws {
         let (_, config) = try render()
         let json = config.json()
