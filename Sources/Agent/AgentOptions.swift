@@ -1,6 +1,7 @@
 import Foundation
 import Resources
 import SiteFiles
+import TokenRedemption
 
 /// How an agent is set up: which namespace directory, which platform, which version to report.
 public struct AgentOptions: Sendable {
@@ -16,6 +17,8 @@ public struct AgentOptions: Sendable {
     /// Restart the router for every configuration change instead of changing it through management (the way
     /// before live changes: a baseline for the benchmarks).
     public var restartRouterOnEveryChange = false
+    /// How AccessTokens whose redemption failed for a passing reason (unreachable, 5xx) are tried again.
+    public var tokenRetry = RedemptionRetry.standard
 
     public init(layout: SiteLayout, version: String = SkupperVersion.current, debounce: Duration = .milliseconds(20),
                 grantServer: GrantServerOptions = GrantServerOptions()) {

@@ -16,6 +16,7 @@ final class SiteAgent {
     private(set) var input: InputStage
     private(set) var planner: PlanStage
     private var certificates: CertificateStage
+    private var proxyProfiles: ProxyProfileStage
     private var routerConfig: RouterConfigStage
     private(set) var platform: PlatformStage
     private(set) var management: ManagementStage
@@ -39,10 +40,11 @@ final class SiteAgent {
         input = InputStage(layout: layout, logger: logger)
         planner = PlanStage(layout: layout, renderer: renderer)
         certificates = CertificateStage(layout: layout, logger: logger)
+        proxyProfiles = ProxyProfileStage(layout: layout, logger: logger)
         routerConfig = RouterConfigStage(layout: layout, renderer: renderer, logger: logger)
         self.platform = PlatformStage(platform: platform, layout: layout, logger: logger, checkInterval: options.platformCheckInterval)
         management = ManagementStage(logger: logger)
-        access = AccessController(layout: layout, options: options.grantServer, server: grantServer, ledger: ledger, logger: logger)
+        access = AccessController(layout: layout, options: options.grantServer, retry: options.tokenRetry, server: grantServer, ledger: ledger, logger: logger)
         statuses = StatusStage(layout: layout, logger: logger)
     }
 
@@ -157,7 +159,9 @@ final class SiteAgent {
             // Only the user's Secrets stand in for the site's certificates: never one a redemption answer brought.
             var secrets: [String: SecretSpec] = [:]
             for secret in input.store.all(SecretSpec.self) where input.isInput(secret.resource) { secrets[secret.name] = secret.spec }
+            // The names of the sslProfiles and proxyProfiles whose files changed.
             let credentials = try certificates.apply(plan, secrets: secrets, force: full || change.touches(.secret))
+                .union(proxyProfiles.apply(plan))
             let written = try routerConfig.write(plan, identity: update.identity, services: planner.services, changedCredentials: credentials)
             // A router the agent can reach takes what management can change while it runs; it restarts only for the rest.
             let live = platform.platform.runsRouter && !options.restartRouterOnEveryChange

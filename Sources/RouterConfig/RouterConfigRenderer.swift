@@ -46,11 +46,12 @@ public struct RouterConfigRenderer: Sendable {
         siteEntities(plan, identity: identity, namespace: namespace).map { RouterConfig(entities: $0.head + $0.tail) }
     }
 
-    /// The entities before the services (router, sslProfiles, connectors, listeners, the multicast address)
-    /// and after them (log, site).
+    /// The entities before the services (router, sslProfiles, proxyProfiles, connectors, listeners, the multicast
+    /// address) and after them (log, site).
     func siteEntities(_ plan: SitePlan, identity: SiteIdentity, namespace: String) -> (head: [RouterConfig.Entity], tail: [RouterConfig.Entity])? {
         guard plan.site != nil else { return nil }
         var profiles: [String: RouterConfig.Entity] = [:]
+        var proxies: [String: RouterConfig.Entity] = [:]
         var connectors: [RouterConfig.Entity] = []
         var listeners: [RouterConfig.Entity] = []
 
@@ -74,7 +75,11 @@ public struct RouterConfigRenderer: Sendable {
             var attributes: [(String, JSONValue)] = [("name", .string(link.name)), ("role", .string(role)),
                                                      ("host", .string(endpoint.host)), ("port", .string(endpoint.port)),
                                                      ("cost", .int(max(spec.cost, 1))), ("sslProfile", .string(profile))]
-            if let proxy = spec.settings["proxy-configuration"], !proxy.isEmpty { attributes.append(("proxyProfile", .string(proxy))) }
+            // The plan holds only Links whose proxy profile exists.
+            if let proxy = ProxyProfile.name(of: spec), let profile = plan.proxyProfiles[proxy] {
+                attributes.append(("proxyProfile", .string(proxy)))
+                proxies[proxy] = proxyProfile(profile)
+            }
             connectors.append(.init("connector", attributes))
         }
 
@@ -94,12 +99,12 @@ public struct RouterConfigRenderer: Sendable {
                              ("helloMaxAgeSeconds", .string("3")), ("metadata", .string(Self.compact(metadata)))]),
         ]
         head += profiles.keys.sorted().map { profiles[$0]! }
+        head += proxies.keys.sorted().map { proxies[$0]! }
         head += connectors
         head += listeners.sorted { ($0.text("name") ?? "") < ($1.text("name") ?? "") }
         head.append(.init("address", [("prefix", .string("mc")), ("distribution", .string("multicast"))]))
-        let logLevel = plan.site?.site?.settings["router-logging"].map { $0.hasSuffix("+") ? $0 : $0 + "+" } ?? "error+"
-        let tail: [RouterConfig.Entity] = [
-            .init("log", [("module", .string("ROUTER_CORE")), ("enable", .string(logLevel))]),
+        let logging = plan.site?.site?.routerLogging ?? .standard
+        let tail: [RouterConfig.Entity] = logging.entries.map { .init("log", [("module", .string($0.module)), ("enable", .string($0.enable))]) } + [
             .init("site", [("name", .string(identity.routerId)), ("platform", .string(platform)),
                            ("namespace", .string(namespace)), ("version", .string(version))]),
         ]
@@ -137,6 +142,17 @@ public struct RouterConfigRenderer: Sendable {
         }
         attributes.append(("caCertFile", .string("\(directory)/ca.crt")))
         return .init("sslProfile", attributes)
+    }
+
+    /// A proxyProfile; with basic authentication its password is read from `<base>/runtime/proxies/<name>/password.txt`
+    /// (`file:`, as Skupper v2 names it on Kubernetes), so the password never appears in the configuration.
+    func proxyProfile(_ profile: ProxyProfile) -> RouterConfig.Entity {
+        var attributes: [(String, JSONValue)] = [("name", .string(profile.name)), ("host", .string(profile.host)), ("port", .string(profile.port))]
+        if let username = profile.username, profile.password != nil {
+            attributes.append(("username", .string(username)))
+            attributes.append(("password", .string("file:\(sslProfileBasePath)/runtime/proxies/\(profile.name)/\(ProxyProfile.passwordFile)")))
+        }
+        return .init("proxyProfile", attributes)
     }
 
     /// JSON without whitespace, as Go's encoder writes the metadata string.

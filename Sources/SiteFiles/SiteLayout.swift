@@ -41,6 +41,8 @@ public struct SiteLayout: Sendable, Hashable {
     public var routerConfig: URL { routerDirectory.appendingPathComponent("skrouterd.json") }
     /// Certificates, one directory per name with `tls.crt`, `tls.key`, `ca.crt`.
     public var certificates: URL { runtime.appendingPathComponent("certs") }
+    /// Proxy profiles' files the router reads, one directory per profile (`password.txt`).
+    public var proxies: URL { runtime.appendingPathComponent("proxies") }
     /// Certificate authorities, one directory per name with `tls.crt`, `tls.key`, `ca.crt`.
     public var issuers: URL { runtime.appendingPathComponent("issuers") }
     /// Link tokens for other sites (`link-<access>-<host>.yaml`: a Secret and a Link).
@@ -86,7 +88,7 @@ public struct SiteLayout: Sendable, Hashable {
         try PrivateDirectory.create(inputResources, enforce: false)
         try PrivateDirectory.create(runtime)
         PrivateDirectory.secure(tree: runtime, flat: [status.lastPathComponent])
-        for url in [routerDirectory, certificates, issuers, links, status, state, redeemed] {
+        for url in [routerDirectory, certificates, proxies, issuers, links, status, state, redeemed] {
             try PrivateDirectory.create(url)
         }
     }

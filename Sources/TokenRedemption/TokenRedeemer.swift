@@ -15,9 +15,10 @@ public enum TokenRedeemer {
         public var links: [Resource]
     }
 
-    /// Why a redemption failed; only `.unreachable` is worth retrying.
+    /// Why a redemption failed; only a failure that may pass (`isRetryable`) is worth trying again.
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
-        /// The server answered with an error (wrong code, expired, used up, unknown grant).
+        /// The server answered with an error: 4xx for the token itself (wrong code, expired, used up, unknown
+        /// grant), 5xx for the server's state (its site not set up yet, no link endpoints yet, a store failure).
         case rejected(status: Int, message: String)
         /// The server could not be reached or did not answer in time.
         case unreachable(String)
@@ -32,14 +33,52 @@ public enum TokenRedeemer {
             }
         }
 
-        /// Whether trying again later can help.
-        public var isRetryable: Bool { if case .unreachable = self { true } else { false } }
+        /// Whether trying again later can help: the server could not be reached (refused, reset, timed out) or
+        /// answered 5xx (Skupper v2's grant server answers 500 "No valid endpoints found for site" or "Site not
+        /// yet defined" while its site is being set up, 503 when its store fails, a proxy in front of it 502/504).
+        /// A 4xx answer is about the token and never changes by waiting: it is not retried.
+        public var isRetryable: Bool {
+            switch self {
+            case .unreachable: true
+            case .rejected(let status, _): status >= 500
+            case .invalid: false
+            }
+        }
     }
 
     /// The largest answer accepted.
     static let maximumResponseSize = 1 << 20
 
-    /// Redeems `token`, naming the resulting Link and Secret `name`.
+    /// What the server sent back.
+    struct Answer: Sendable {
+        var status: UInt
+        var reason: String
+        var body: ByteBuffer
+    }
+
+    /// The whole exchange took longer than the redemption's timeout (a server trickling its answer).
+    struct ExchangeTimedOut: Error, CustomStringConvertible {
+        var limit: TimeAmount
+        var description: String { "no complete answer within \(limit.nanoseconds / 1_000_000_000) s" }
+    }
+
+    /// Runs `exchange`, cancelling it when it has not ended within `limit`: the request's own timeouts bound the
+    /// connection and each read, this bounds the whole (a server sending its answer a byte at a time).
+    static func bounded<T: Sendable>(by limit: TimeAmount, _ exchange: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await exchange() }
+            group.addTask {
+                try await Task.sleep(for: .nanoseconds(limit.nanoseconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw ExchangeTimedOut(limit: limit) }
+            return value
+        }
+    }
+
+    /// Redeems `token`, naming the resulting Link and Secret `name`; `timeout` bounds the connection, each read,
+    /// and the whole exchange. Cancelling the calling task ends the exchange.
     public static func redeem(_ token: AccessTokenSpec, name: String, subject: String, timeout: TimeAmount = .seconds(10)) async throws(Failure) -> Outcome {
         guard !token.ca.isEmpty else { throw .invalid("token does not have a CA") }
         guard let url = URL(string: token.url), url.host != nil else { throw .invalid("could not parse token url: \(token.url)") }
@@ -58,25 +97,27 @@ public enum TokenRedeemer {
             tlsConfiguration: tls, redirectConfiguration: .disallow,
             timeout: .init(connect: timeout, read: timeout))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let body: ByteBuffer
-        let status: UInt
+        let answer: Answer
         do {
-            var request = HTTPClientRequest(url: token.url)
-            request.method = .POST
-            request.headers.add(name: "name", value: name)
-            request.headers.add(name: "subject", value: subject)
-            request.body = .bytes(ByteBuffer(string: token.code))
-            let response = try await client.execute(request, timeout: timeout)
-            status = response.status.code
-            body = try await response.body.collect(upTo: maximumResponseSize)
+            answer = try await bounded(by: timeout) {
+                var request = HTTPClientRequest(url: token.url)
+                request.method = .POST
+                request.headers.add(name: "name", value: name)
+                request.headers.add(name: "subject", value: subject)
+                request.body = .bytes(ByteBuffer(string: token.code))
+                let response = try await client.execute(request, timeout: timeout)
+                let body = try await response.body.collect(upTo: maximumResponseSize)
+                return Answer(status: response.status.code, reason: response.status.reasonPhrase, body: body)
+            }
             try? await client.shutdown()
         } catch {
             try? await client.shutdown()
             throw .unreachable("\(error)")
         }
+        let (status, reason, body) = (answer.status, answer.reason, answer.body)
         let text = String(buffer: body)
         guard status == 200 else {
-            throw .rejected(status: Int(status), message: text.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw .rejected(status: Int(status), message: errorMessage(text, reason: reason))
         }
         let resources: [Resource]
         do {
@@ -85,6 +126,16 @@ public enum TokenRedeemer {
             throw .invalid("could not decode the redemption response: \(error)")
         }
         return try accept(resources, name: name)
+    }
+
+    /// The longest error text kept from an answer (a proxy in front of the service may answer with a whole page).
+    static let maximumMessageLength = 300
+
+    /// What an error answer says: its text, else the status's reason phrase, cut to a status line's length.
+    static func errorMessage(_ text: String, reason: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return reason }
+        return trimmed.count > maximumMessageLength ? trimmed.prefix(maximumMessageLength) + "..." : trimmed
     }
 
     /// What a redemption may create: the Secret named as asked, with TLS files only, and Links named as asked
@@ -114,6 +165,10 @@ public enum TokenRedeemer {
             }
             guard (spec.tlsCredentials ?? resource.name) == name else {
                 throw refuse("Link \"\(resource.name)\" using Secret \"\(spec.tlsCredentials ?? resource.name)\"")
+            }
+            // A proxy is this site's choice: the granting site must not send the link through one of this site's Secrets.
+            if let proxy = spec.settings[ProxyProfile.setting] {
+                throw refuse("Link \"\(resource.name)\" going through the proxy of Secret \"\(proxy)\"")
             }
             links.append(resource)
         }

@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 
 /// A grant server under an attacker's control (whoever issues a token controls the server it names), played by a
-/// small Python HTTPS server that answers a redemption with whatever the test tells it to.
+/// small Python HTTPS server that answers a redemption with whatever the test tells it to: first the error answers
+/// of `failFirst`, one per request, then `answer`. Each request is counted (`requests`).
 final class HostileGrantServer: @unchecked Sendable {
     let directory: URL
     let process = Process()
@@ -17,12 +18,20 @@ final class HostileGrantServer: @unchecked Sendable {
 
     static let script = #"""
         import http.server, ssl, sys, os
-        answer_file, cert, key, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+        answer_file, cert, key, port, failures_file, requests_file = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
+        failures = [line.split(' ', 1) for line in open(failures_file).read().splitlines() if line]
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers.get('Content-Length', '0')))
-                body = open(answer_file).read().replace('@NAME@', self.headers.get('name', '')).encode()
-                self.send_response(200)
+                with open(requests_file, 'a') as log:
+                    log.write('request\n')
+                status = 200
+                if failures:
+                    status, text = failures.pop(0)
+                    status, body = int(status), text.encode()
+                else:
+                    body = open(answer_file).read().replace('@NAME@', self.headers.get('name', '')).encode()
+                self.send_response(status)
                 self.send_header('Content-Length', str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -36,7 +45,8 @@ final class HostileGrantServer: @unchecked Sendable {
         server.serve_forever()
         """#
 
-    init(answer: String) throws {
+    /// - Parameter failFirst: error answers (status, body) given to the first requests, in order.
+    init(answer: String, failFirst: [(status: Int, body: String)] = []) throws {
         let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("hostile-\(UUID().uuidString.prefix(8))")
         self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -54,9 +64,11 @@ final class HostileGrantServer: @unchecked Sendable {
             .replacingOccurrences(of: "@CA_KEY@", with: Data(attackerKey.utf8).base64EncodedString())
         try answerText.write(toFile: path("answer.yaml"), atomically: false, encoding: .utf8)
         try Self.script.write(toFile: path("server.py"), atomically: false, encoding: .utf8)
+        try failFirst.map { "\($0.status) \($0.body)\n" }.joined().write(toFile: path("failures"), atomically: false, encoding: .utf8)
         port = freePort()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [path("server.py"), path("answer.yaml"), path("server.crt"), path("server.key"), String(port)]
+        process.arguments = [path("server.py"), path("answer.yaml"), path("server.crt"), path("server.key"), String(port),
+                             path("failures"), path("requests")]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -68,6 +80,12 @@ final class HostileGrantServer: @unchecked Sendable {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// How many redemption requests the server received.
+    var requests: Int {
+        ((try? String(contentsOfFile: directory.appendingPathComponent("requests").path, encoding: .utf8)) ?? "")
+            .split(separator: "\n").count
     }
 
     /// A token for this server.

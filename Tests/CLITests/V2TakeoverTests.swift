@@ -29,6 +29,9 @@ struct V2TakeoverTests {
             return result
         }
         let before = try certificates()
+        // This CLI reads the runtime state v2 left, before any agent ran.
+        let v2Status = try west.skupper("site", "status")
+        #expect(v2Status.stdout.contains("west") && v2Status.stdout.contains("Ready"), "\(v2Status)")
 
         let agentWest = try AgentProcess(site: west, arguments: try LiveNetworkTests.arguments())
         defer { agentWest.stop() }

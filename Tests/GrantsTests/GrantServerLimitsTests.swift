@@ -128,6 +128,12 @@ struct GrantServerLimitsTests {
             await #expect(throws: TokenRedeemer.Failure.rejected(status: 500, message: "Site not yet defined")) {
                 try await TokenRedeemer.redeem(fixture.token(record), name: "l", subject: "w")
             }
+            do throws(TokenRedeemer.Failure) {
+                _ = try await TokenRedeemer.redeem(fixture.token(record), name: "l", subject: "w")
+                Issue.record("redeemed at a server without a site")
+            } catch {
+                #expect(error.isRetryable, "a site still being set up is worth waiting for")
+            }
             var edge = context
             edge.edge = true
             fixture.server.setContext(edge)

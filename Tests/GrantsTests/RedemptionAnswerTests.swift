@@ -32,6 +32,9 @@ struct RedemptionAnswerTests {
         ([secret("to-east"), link("to-east-x", credentials: "to-east")], "Link \"to-east-x\""),
         ([secret("to-east"), link("to-east", credentials: "skupper-local-client")], "using Secret \"skupper-local-client\""),
         ([secret("to-east"), link("to-east-2", credentials: nil)], "using Secret \"to-east-2\""),
+        ([secret("to-east"), Resource(metadata: ObjectMeta(name: "to-east"), spec: .link(LinkSpec(
+            endpoints: [.init(name: "inter-router", host: "h", port: "55671")], tlsCredentials: "to-east",
+            settings: ["proxy-configuration": "corporate-proxy"])))], "proxy of Secret \"corporate-proxy\""),
         ([secret("to-east"), Resource(metadata: ObjectMeta(name: "l"), spec: .listener(ListenerSpec(routingKey: "k", host: "h", port: 1)))],
          "Listener \"l\""),
     ])

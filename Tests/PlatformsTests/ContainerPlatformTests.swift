@@ -77,7 +77,8 @@ struct ContainerPlatformTests {
         #expect(inspect.at("HostConfig", "RestartPolicy", "Name") as? String == "always")
         let mounts = (inspect["Mounts"] as? [[String: Any]] ?? []).map { "\($0["Source"] ?? "")->\($0["Destination"] ?? "")" }
         #expect(Set(mounts) == [site.layout.routerDirectory.path + "->/etc/skupper-router/config",
-                                site.layout.certificates.path + "->/etc/skupper-router/runtime/certs"])
+                                site.layout.certificates.path + "->/etc/skupper-router/runtime/certs",
+                                site.layout.proxies.path + "->/etc/skupper-router/runtime/proxies"])
         #expect(Set(inspect.at("HostConfig", "Binds") as? [String] ?? []).allSatisfy { $0.hasSuffix(":z") })
         // The container reads the mounted configuration and certificates.
         #expect(site.site.eventually { ((try? engine.logs(site.containerName)) ?? "").contains("skupper-local-server") })

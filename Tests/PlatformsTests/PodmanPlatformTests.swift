@@ -28,6 +28,7 @@ struct PodmanPlatformTests {
         #expect(Set(first.mounts.map { "\($0.source)->\($0.destination)" }) == [
             site.layout.routerDirectory.path + "->/etc/skupper-router/config",
             site.layout.certificates.path + "->/etc/skupper-router/runtime/certs",
+            site.layout.proxies.path + "->/etc/skupper-router/runtime/proxies",
         ])
         #expect(site.site.eventually { ((try? podman.podman(["logs", site.containerName]).output) ?? "").contains(#""id": "first""#) })
 

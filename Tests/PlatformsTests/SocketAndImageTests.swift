@@ -50,6 +50,7 @@ struct SocketAndImageTests {
         #expect(a == RouterContainer(engine: .docker, layout: layout, siteName: "west", siteId: "1", image: "i:1"))
         #expect(a.specHash != RouterContainer(engine: .docker, layout: layout, siteName: "west", siteId: "1", image: "i:2").specHash)
         #expect(a.specHash != RouterContainer(engine: .docker, layout: layout, siteName: "west", siteId: "2", image: "i:1").specHash)
-        #expect(a.spec.hostConfig.binds == ["/tmp/ns/runtime/router:/etc/skupper-router/config:z", "/tmp/ns/runtime/certs:/etc/skupper-router/runtime/certs:z"])
+        #expect(a.spec.hostConfig.binds == ["/tmp/ns/runtime/router:/etc/skupper-router/config:z", "/tmp/ns/runtime/certs:/etc/skupper-router/runtime/certs:z",
+                                            "/tmp/ns/runtime/proxies:/etc/skupper-router/runtime/proxies:z"])
     }
 }

@@ -68,7 +68,9 @@ extension AccessController {
         return [outcome.secret] + links
     }
 
-    /// Records how an attempt ended (a failure that may pass is retried with backoff, up to a minute apart).
+    /// Records how an attempt ended. A failure that may pass is tried again with backoff (`retry`): the status
+    /// says which attempt failed, why, and when the next one starts; past the retry deadline the token is given up
+    /// on, as a refused one is, until it changes.
     mutating func record(_ name: String, spec: AccessTokenSpec, result: Result<Void, TokenRedeemer.Failure>, now: Date = Date()) {
         guard var state = tokens[name], state.matches(spec) else { return }
         state.inFlight = false
@@ -78,14 +80,25 @@ extension AccessController {
             state.phase = .redeemed
             state.message = "OK"
             state.retryAt = nil
-            logger.info("access token redeemed", metadata: ["token": "\(name)"])
+            state.firstFailure = nil
+            logger.info("access token redeemed", metadata: ["token": "\(name)", "attempts": "\(state.attempts)"])
         case .failure(let failure) where failure.isRetryable:
-            let delay = min(pow(2, Double(min(state.attempts, 6))), 60)
-            state.retryAt = now.addingTimeInterval(delay)
-            state.message = "\(failure); retrying in \(Int(delay))s"
-            logger.warning("access token not redeemed: retrying", metadata: ["token": "\(name)", "error": "\(failure)", "retryIn": "\(Int(delay))s"])
+            let first = state.firstFailure ?? now
+            state.firstFailure = first
+            if let delay = retry.delay(afterFailures: state.attempts, firstFailure: first, now: now) {
+                state.retryAt = now.addingTimeInterval(delay)
+                state.message = "\(failure) (attempt \(state.attempts)); retrying in \(Self.seconds(delay))"
+                logger.warning("access token not redeemed: retrying", metadata: [
+                    "token": "\(name)", "error": "\(failure)", "attempt": "\(state.attempts)", "retryIn": "\(Self.seconds(delay))"])
+            } else {
+                state.phase = .rejected
+                state.retryAt = nil
+                state.message = "\(failure); gave up after \(state.attempts) attempts in \(Self.seconds(now.timeIntervalSince(first)))"
+                logger.error("access token not redeemed: giving up", metadata: ["token": "\(name)", "error": "\(failure)", "attempts": "\(state.attempts)"])
+            }
         case .failure(let failure):
             state.phase = .rejected
+            state.retryAt = nil
             state.message = failure.description
             logger.error("access token not redeemed", metadata: ["token": "\(name)", "error": "\(failure)"])
         }
@@ -93,5 +106,11 @@ extension AccessController {
         do { try state.save(name: name, in: tokenDirectory) } catch {
             logger.error("cannot persist token state", metadata: ["token": "\(name)", "error": "\(error)"])
         }
+    }
+
+    /// A number of seconds as a status shows it ("2s", "1m30s").
+    static func seconds(_ interval: TimeInterval) -> String {
+        let total = max(0, Int(interval.rounded()))
+        return total < 60 ? "\(total)s" : "\(total / 60)m" + (total % 60 == 0 ? "" : "\(total % 60)s")
     }
 }

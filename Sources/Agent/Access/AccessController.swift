@@ -14,6 +14,8 @@ struct AccessController {
     let layout: SiteLayout
     let options: GrantServerOptions
     let logger: Logger
+    /// How AccessTokens whose redemption failed for a passing reason are tried again.
+    let retry: RedemptionRetry
     let ledger: GrantLedger
     let server: GrantServer
     var tokens: [String: TokenState]
@@ -36,9 +38,10 @@ struct AccessController {
     /// Where each AccessToken's redemption state is kept (`runtime/state/tokens/<name>.json`).
     static func tokenDirectory(_ layout: SiteLayout) -> URL { layout.state.appendingPathComponent("tokens") }
 
-    init(layout: SiteLayout, options: GrantServerOptions, server: GrantServer, ledger: GrantLedger, logger: Logger) {
+    init(layout: SiteLayout, options: GrantServerOptions, retry: RedemptionRetry = .standard, server: GrantServer, ledger: GrantLedger, logger: Logger) {
         self.layout = layout
         self.options = options
+        self.retry = retry
         self.logger = logger
         self.ledger = ledger
         self.server = server

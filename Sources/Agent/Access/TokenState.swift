@@ -17,8 +17,10 @@ struct TokenState: Codable, Hashable, Sendable {
     var phase: Phase
     var message: String
     var attempts: Int = 0
-    /// When the next attempt may start (after a network failure).
+    /// When the next attempt may start (after a failure that may pass).
     var retryAt: Date?
+    /// When the failures that are being retried began (the retry deadline counts from it).
+    var firstFailure: Date?
     /// Whether an attempt is under way (not persisted meaningfully).
     var inFlight = false
 

@@ -37,12 +37,14 @@ struct RouterConfigStage {
     }
 
     /// Renders and writes the configuration; returns whether the file changed and whether the running router must
-    /// restart to take the change (what management cannot change, or new files for an sslProfile it has loaded).
+    /// restart to take the change (what management cannot change, or new files for an sslProfile or a proxyProfile
+    /// it has loaded: `changedCredentials` names them).
     mutating func write(_ plan: SitePlan, identity: SiteIdentity, services: RenderedServices,
                         changedCredentials: Set<String>) throws -> (changed: Bool, restart: Bool) {
         var reloadCredentials = false
         if !changedCredentials.isEmpty {
-            let loadedProfiles = previousSiteConfig()?.entities(ofType: "sslProfile").compactMap { $0.text("name") } ?? []
+            let loaded = previousSiteConfig()?.entities.filter { $0.type == "sslProfile" || $0.type == "proxyProfile" }
+            let loadedProfiles = loaded?.compactMap { $0.text("name") } ?? []
             reloadCredentials = loadedProfiles.contains(where: changedCredentials.contains)
         }
         guard let text = renderer.renderText(plan, identity: identity, namespace: layout.namespace, services: services), text != written else {

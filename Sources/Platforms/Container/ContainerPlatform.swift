@@ -57,6 +57,8 @@ public final class ContainerPlatform: RouterPlatform {
         let image = RouterContainer.image(settings: settings, option: routerImage, environment: environment)
         let desired = RouterContainer(engine: engine, layout: layout, siteName: siteName, siteId: siteId, image: image)
         let configHash = RouterContainer.configHash(layout: layout)
+        // Every bind mount's source must exist (podman refuses a missing one, docker would create it as root).
+        try PrivateDirectory.create(layout.proxies)
         var current = try await client.containerInspect(desired.name)
         var action = "unchanged"
         if let existing = current, existing.config.labels[RouterContainer.Label.specHash] != desired.specHash {

@@ -55,6 +55,7 @@ public struct RouterContainer: Sendable, Hashable {
         let binds = [
             root.appendingPathComponent("runtime/router").path + ":" + Self.configDirectory + ":z",
             root.appendingPathComponent("runtime/certs").path + ":" + Self.basePath + "/runtime/certs:z",
+            root.appendingPathComponent("runtime/proxies").path + ":" + Self.basePath + "/runtime/proxies:z",
         ]
         var labels = [
             Label.application: "skupper-v2",
@@ -93,25 +94,30 @@ public struct RouterContainer: Sendable, Hashable {
         return registry + "/" + defaultImageName
     }
 
-    /// A digest of what the router reads: `skrouterd.json` and the files of every `runtime/certs/<name>/` it names
-    /// (other certificates there, such as the grant server's, do not concern the router).
+    /// A digest of what the router reads: `skrouterd.json` and the files of every `runtime/certs/<name>/` and
+    /// `runtime/proxies/<name>/` it names (other certificates there, such as the grant server's, do not concern
+    /// the router).
     public static func configHash(layout: SiteLayout) -> String {
         var hash = ContentHash()
         let config = (try? Data(contentsOf: layout.routerConfig)) ?? Data()
         hash.update("skrouterd.json")
         hash.update(config)
-        for name in certificateNames(in: String(decoding: config, as: UTF8.self)) {
+        let text = String(decoding: config, as: UTF8.self)
+        for name in directoryNames(in: text) {
             hash.update("certs/" + name)
             hash.update(directory: layout.certificate(name))
+        }
+        for name in directoryNames(in: text, under: "runtime/proxies/") {
+            hash.update("proxies/" + name)
+            if let directory = try? layout.child(layout.proxies, name) { hash.update(directory: directory) }
         }
         return hash.hex
     }
 
-    /// The `<name>`s of the `runtime/certs/<name>/` paths in a configuration, sorted.
-    static func certificateNames(in config: String) -> [String] {
+    /// The `<name>`s of the `runtime/certs/<name>/` paths (or those under another `marker` directory) in a configuration, sorted.
+    static func directoryNames(in config: String, under marker: String = "runtime/certs/") -> [String] {
         var names = Set<String>()
         var rest = config[...]
-        let marker = "runtime/certs/"
         while let range = rest.range(of: marker) {
             rest = rest[range.upperBound...]
             let name = rest.prefix { $0 != "/" && $0 != "\"" && $0 != "\\" }

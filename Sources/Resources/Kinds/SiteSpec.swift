@@ -42,6 +42,18 @@ public struct SiteSpec: Sendable, Hashable {
         self.defaultIssuer = try spec.resourceName("defaultIssuer")
         self.serviceAccount = try spec.string("serviceAccount")
         self.settings = try spec.stringMap("settings")
+        if let logging = settings[RouterLogging.setting] {
+            do throws(RouterLoggingError) {
+                _ = try RouterLogging(parsing: logging)
+            } catch {
+                throw try spec.mapping("settings")?.error(RouterLogging.setting, error.description) ?? spec.error("settings", error.description)
+            }
+        }
+    }
+
+    /// What the router logs (`settings.router-logging`, else ROUTER_CORE errors).
+    public var routerLogging: RouterLogging {
+        settings[RouterLogging.setting].flatMap { try? RouterLogging(parsing: $0) } ?? .standard
     }
 }
 

@@ -7,8 +7,10 @@ public struct SitePlan: Sendable {
     public var site: Resource?
     /// The listeners and connectors, indexed.
     public private(set) var services = ServiceCatalog()
-    /// Links whose credentials are present, with the Secret that holds them.
+    /// Links whose credentials (and proxy profile, if they name one) are present, with the Secret that holds them.
     public var links: [(link: TypedResource<LinkSpec>, secret: TypedResource<SecretSpec>)] = []
+    /// The proxy profiles the planned Links go through, by name.
+    public var proxyProfiles: [String: ProxyProfile] = [:]
     public var routerAccesses: [EffectiveRouterAccess] = []
     /// The certificates of the site itself (CAs, router access and local access), without the services' ones.
     public var siteCertificates: [CertificateRequest] = []
@@ -60,6 +62,7 @@ public struct SitePlan: Sendable {
     public mutating func replan(_ resources: some Collection<Resource>, identity: SiteIdentity) {
         site = nil
         links = []
+        proxyProfiles = [:]
         routerAccesses = []
         siteCertificates = []
         siteProblems = [:]
@@ -97,6 +100,21 @@ public struct SitePlan: Sendable {
             guard spec.endpoint(role: role) != nil else {
                 siteProblems[resource.id] = "no \(role) endpoint for this site's router mode"
                 continue
+            }
+            if let proxyName = ProxyProfile.name(of: spec) {
+                // The connector is left out rather than naming a profile the router does not have.
+                let field = "spec.settings.\(ProxyProfile.setting)"
+                guard let proxySecret = secrets[proxyName] else {
+                    siteProblems[resource.id] = "Secret \"\(proxyName)\" (\(field)) not found: it holds the proxy's host and port "
+                        + "(and username and password for basic authentication)"
+                    continue
+                }
+                switch ProxyProfile.from(proxySecret) {
+                case .success(let profile): proxyProfiles[proxyName] = profile
+                case .failure(let problem):
+                    siteProblems[resource.id] = "Secret \"\(proxyName)\" (\(field)) cannot be used as a proxy profile: it \(problem)"
+                    continue
+                }
             }
             links.append((resource, secret))
         }
