@@ -13,6 +13,7 @@ public struct SkupperCommand: ParsableCommand {
         LinkCommand.self,
         AccessTokenCommand.self,
         SystemCommand.self,
+        DebugCommand.self,
         VersionCommand.self,
     ]
 

@@ -10,6 +10,11 @@ extension TemporarySite {
         try SkupperCLI.run(arguments, site: self, timeout: timeout)
     }
 
+    /// Runs the real `skupper` binary with this site's `--config-dir`, `input` as its standard input.
+    func skupper(_ arguments: String..., input: String, environment: [String: String] = [:]) throws -> CLIResult {
+        try SkupperCLI.run(arguments, site: self, environment: environment, input: input)
+    }
+
     /// The resources in one input file.
     func inputResources(_ file: String) throws -> [Resource] {
         try ResourceLoader.load(contentsOf: layout.inputResources.appendingPathComponent(file), displayName: file).resources

@@ -11,6 +11,7 @@ struct HelpAndErrorTests {
         ["connector"], ["connector", "create"], ["connector", "update"], ["connector", "delete"], ["connector", "status"], ["connector", "generate"],
         ["link"], ["link", "status"], ["link", "delete"], ["link", "generate"],
         ["access-token"], ["access-token", "issue"], ["access-token", "redeem"],
+        ["system"], ["system", "apply"], ["system", "delete"], ["system", "uninstall"], ["debug"], ["debug", "dump"],
     ]
 
     @Test(arguments: commands)

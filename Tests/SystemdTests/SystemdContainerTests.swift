@@ -167,6 +167,7 @@ import SiteFiles
         #expect(routerBack)
         let refused = try container.exec([skupper, "system", "uninstall"])
         #expect(refused.status != 0 && refused.output.contains("Active sites detected"), "\(refused.output)")
+        #expect(refused.output.contains("The west site is active (namespace default)"), "\(refused.output)")
         let stop = try container.checked([skupper, "system", "stop"])
         #expect(stop.contains("Namespace \"default\" has been stopped"), "\(stop)")
         #expect(try container.show("skupperd@default.service", ["ActiveState"])["ActiveState"] == "inactive")
@@ -176,6 +177,20 @@ import SiteFiles
         #expect(try container.exec(["test", "-e", "/etc/systemd/system/skupperd@.service"]).status != 0)
         #expect(try container.exec(["test", "-e", "/etc/systemd/system/skupper-default.service"]).status != 0)
         #expect(try container.show("skupperd@default.service", ["LoadState"])["LoadState"] == "not-found")
+
+        // uninstall --force, as Skupper v2's: the active site is stopped and deleted with its router unit.
+        _ = try container.checked([skupper, "system", "install", "--skupperd", skupperd, "--platform", "linux"])
+        _ = try container.checked([skupper, "system", "start"])
+        #expect(try container.show("skupper-default.service", ["ActiveState"])["ActiveState"] == "active")
+        let forced = try container.checked([skupper, "system", "uninstall", "--force"])
+        for line in ["Removing active site namespace \"default\"", "Stopping skupperd@default.service", "Removed /etc/systemd/system/skupper-default.service",
+                     "Namespace \"default\" has been removed", "Disabled skupperd@default.service"] {
+            #expect(forced.contains(line), "\(line): \(forced)")
+        }
+        #expect(try container.show("skupperd@default.service", ["LoadState"])["LoadState"] == "not-found")
+        #expect(try container.show("skupper-default.service", ["LoadState"])["LoadState"] == "not-found")
+        #expect(try container.exec(["test", "-e", "/var/lib/skupper/namespaces/default/input"]).status != 0)
+        #expect(try container.exec(["test", "-e", "/var/lib/skupper/namespaces/default/runtime"]).status != 0)
         print("agent under systemd: install, start, restart, reload, teardown, stop, uninstall in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 

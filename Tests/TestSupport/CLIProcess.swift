@@ -11,9 +11,10 @@ public struct CLIResult: Sendable, CustomStringConvertible {
 
 /// Runs the real built `skupper` executable as a child process.
 public enum SkupperCLI {
-    /// Runs `skupper <arguments>` (with `--config-dir` of `site` appended when given) and waits for it.
+    /// Runs `skupper <arguments>` (with `--config-dir` of `site` appended when given) and waits for it; `input`, when
+    /// given, is its standard input (else it reads nothing).
     public static func run(_ arguments: [String], site: TemporarySite? = nil, environment: [String: String] = [:],
-                           currentDirectory: URL? = nil, timeout: TimeInterval = 120) throws -> CLIResult {
+                           currentDirectory: URL? = nil, input: String? = nil, timeout: TimeInterval = 120) throws -> CLIResult {
         let process = Process()
         process.executableURL = try BuiltProducts.executable("skupper")
         process.arguments = arguments + (site.map { ["--config-dir", $0.layout.root.path] } ?? [])
@@ -33,7 +34,13 @@ public enum SkupperCLI {
         defer { try? outHandle.close(); try? errHandle.close() }
         process.standardOutput = outHandle
         process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
+        if let input {
+            let file = scratch.appendingPathComponent("stdin")
+            try input.write(to: file, atomically: false, encoding: .utf8)
+            process.standardInput = try FileHandle(forReadingFrom: file)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }

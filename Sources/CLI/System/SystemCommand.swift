@@ -8,9 +8,11 @@ public struct SystemCommand: ParsableCommand {
         discussion: """
             Non-kubernetes sites can be created using the standard V2 site declaration approach, which is based on \
             the new set of Custom Resource Definitions (CRDs). Here the skupperd agent renders and runs the site; \
-            these commands install, start, stop, reload and report it as the systemd service skupperd@<namespace>.service.
+            these commands install, start, stop, reload and report it as the systemd service skupperd@<namespace>.service, \
+            and apply or delete the resources it reads.
             """,
-        subcommands: [SystemInstall.self, SystemUninstall.self, SystemStart.self, SystemStop.self, SystemReload.self, SystemStatus.self])
+        subcommands: [SystemInstall.self, SystemUninstall.self, SystemStart.self, SystemStop.self, SystemReload.self, SystemStatus.self,
+                      SystemApply.self, SystemDelete.self])
 
     public init() {}
 }
