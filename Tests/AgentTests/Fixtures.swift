@@ -1,17 +1,11 @@
 import Certificates
 import RouterConfig
 import SiteFiles
+import TestSupport
 
 /// Resource YAML used by the agent tests.
 enum Fixtures {
-    static let site = """
-        apiVersion: skupper.io/v2alpha1
-        kind: Site
-        metadata:
-          name: west
-        spec:
-          linkAccess: default
-        """
+    static let site = ResourceYAML.site()
 
     static func grant(_ name: String, allowed: Int = 1) -> String {
         """

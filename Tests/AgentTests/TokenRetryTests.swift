@@ -14,15 +14,21 @@ struct TokenRetryTests {
     static let honestAnswer = HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
         + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "@NAME@")
 
+    /// Site West with its agent, Ready.
+    static func readySite() throws -> (TemporarySite, AgentProcess) {
+        let site = try TemporarySite()
+        try site.write("site.yaml", GrantFlowTests.west)
+        let agent = try AgentProcess(site: site)
+        #expect(site.eventually { site.status(.site, "west")?.status.phase == .ready }, "log:\n\(agent.log)")
+        return (site, agent)
+    }
+
     @Test func aServiceAnswering503IsRetriedWithBackoffUntilItRedeems() throws {
         let server = try HostileGrantServer(answer: Self.honestAnswer, failFirst: [
             (503, "Service Unavailable"), (503, "No valid endpoints found for site"),
         ])
-        let site = try TemporarySite()
-        try site.write("site.yaml", GrantFlowTests.west)
-        let agent = try AgentProcess(site: site)
+        let (site, agent) = try Self.readySite()
         defer { agent.stop() }
-        #expect(site.eventually { site.status(.site, "west")?.status.phase == .ready }, "log:\n\(agent.log)")
         let started = Date()
         try site.write("token.yaml", server.token("patient"))
         // The second failure waits 2 s: long enough to see the status say so.
@@ -42,11 +48,8 @@ struct TokenRetryTests {
     @Test func a404IsFinalAtOnceWithTheServersMessage() throws {
         // Were it sent again, the second request would be answered with a Link.
         let server = try HostileGrantServer(answer: Self.honestAnswer, failFirst: [(404, "No such claim")])
-        let site = try TemporarySite()
-        try site.write("site.yaml", GrantFlowTests.west)
-        let agent = try AgentProcess(site: site)
+        let (site, agent) = try Self.readySite()
         defer { agent.stop() }
-        #expect(site.eventually { site.status(.site, "west")?.status.phase == .ready }, "log:\n\(agent.log)")
         let started = Date()
         try site.write("token.yaml", server.token("stale"))
         #expect(site.eventually { site.status(.accessToken, "stale")?.status.phase == .error }, "log:\n\(agent.log)")

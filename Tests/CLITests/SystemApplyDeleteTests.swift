@@ -7,14 +7,7 @@ import TestSupport
 /// does (`<Kind>-<name>.yaml`, its messages), from a file or standard input; an invalid document changes nothing.
 @Suite("skupper: system apply, system delete")
 struct SystemApplyDeleteTests {
-    static let site = """
-        apiVersion: skupper.io/v2alpha1
-        kind: Site
-        metadata:
-          name: west
-        spec:
-          linkAccess: default
-        """
+    static let site = ResourceYAML.site()
     static let secret = """
         apiVersion: v1
         kind: Secret

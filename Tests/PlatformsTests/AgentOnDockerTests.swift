@@ -12,14 +12,7 @@ struct AgentOnDockerTests {
         let site = try TemporarySite(namespace: namespace)
         let container = "\(namespace)-skupper-router"
         defer { _ = try? engine.docker(["rm", "-f", container]) }
-        try site.write("site.yaml", """
-            apiVersion: skupper.io/v2alpha1
-            kind: Site
-            metadata:
-              name: west
-            spec:
-              linkAccess: default
-            """)
+        try site.write("site.yaml", ResourceYAML.site())
         let image = try engine.loadRouterImage()
         let agent = try AgentProcess(site: site, arguments: [
             "--namespace", namespace, "--platform", "docker", "--container-socket", engine.socketPath,

@@ -1,5 +1,17 @@
-/// Listener and Connector YAML as users write it, for the tests' input directories.
+/// Site, Listener and Connector YAML as users write it, for the tests' input directories.
 public enum ResourceYAML {
+    /// A Site that accepts links (`linkAccess: default`), as `skupper site create <name> --enable-link-access` writes it.
+    public static func site(_ name: String = "west") -> String {
+        """
+        apiVersion: skupper.io/v2alpha1
+        kind: Site
+        metadata:
+          name: \(name)
+        spec:
+          linkAccess: default
+        """
+    }
+
     /// A Listener (routing key defaulting to its name).
     public static func listener(_ name: String, port: Int, host: String = "0.0.0.0", routingKey: String? = nil) -> String {
         """
