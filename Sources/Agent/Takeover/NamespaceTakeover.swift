@@ -36,10 +36,11 @@ enum NamespaceTakeover {
             let state = TokenState(url: redemption.url, code: redemption.code, phase: .redeemed, message: "OK")
             try state.save(name: name, in: AccessController.tokenDirectory(layout))
         }
+        // The identity first: were the agent stopped before the clearing ends, the next start keeps what was read.
+        try store.save(identity)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: layout.status.path)) ?? [] {
             try? FileManager.default.removeItem(at: layout.status.appendingPathComponent(name))
         }
-        try store.save(identity)
     }
 
     /// An earlier version of this agent kept statuses in `runtime/status/` and redemptions in `runtime/resources/`:
