@@ -14,6 +14,8 @@ struct CertificateStage {
     private var lastLinkSecrets: [String: SecretSpec] = [:]
     /// Input Secrets whose credentials cannot be used, by Secret name, with why.
     private(set) var problems: [String: String] = [:]
+    /// When each certificate last ensured expires.
+    private(set) var expirations: [CertificateRequest.Location: Date] = [:]
 
     init(layout: SiteLayout, logger: Logger) {
         self.layout = layout
@@ -31,6 +33,7 @@ struct CertificateStage {
         let outcome = try SiteCertificates(layout: layout).ensure(plan.certificates, secrets: secrets)
         lastRequests = plan.certificates
         problems = outcome.problems
+        expirations = outcome.expirations
         for (name, problem) in outcome.problems.sorted(by: { $0.key < $1.key }) {
             logger.error("Secret cannot be used: its last good credentials stay in force", metadata: ["secret": "\(name)", "problem": "\(problem)"])
         }
