@@ -1,7 +1,9 @@
 @testable import Agent
+import Certificates
 import Foundation
 import Platforms
 import Resources
+import RouterConfig
 import RouterManagement
 import Testing
 import TestSupport

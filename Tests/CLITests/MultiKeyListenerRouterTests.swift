@@ -25,7 +25,8 @@ struct MultiKeyListenerRouterTests {
 
     /// Which server answers a new connection through `port` (its 8-byte tag), nil when none does.
     static func answer(_ port: Int) -> String? {
-        echoRoundTrip(port: port, payload: Array("........".utf8), timeout: 1).map { String(decoding: $0, as: UTF8.self) }
+        // The server answers its tag, then the payload: the tag is the first 8 bytes.
+        echoRoundTrip(port: port, payload: Array("........".utf8), timeout: 1).map { String(decoding: $0.prefix(8), as: UTF8.self) }
     }
 
     @Test func connectionsGoToTheFirstReachableKeyAndChangesApplyLive() throws {
