@@ -96,7 +96,11 @@ public struct EntitySync: Sendable {
         Self.reattachAddresses(of: deletes, running: running, config: config, deletes: &deletes, creates: &creates)
         // Users go before what they use: listener addresses before TCP listeners before connectors before profiles.
         deletes.sort { Self.order($0.entityType) > Self.order($1.entityType) }
-        for batch in [deletes, creates] where !batch.isEmpty {
+        // listenerAddress deletions are answered before the router has let go of them: a tcpListener they name is
+        // deleted in a batch of its own, after theirs.
+        let addressDeletes = deletes.filter { $0.entityType == "io.skupper.router.listenerAddress" }
+        let otherDeletes = deletes.filter { $0.entityType != "io.skupper.router.listenerAddress" }
+        for batch in [addressDeletes, otherDeletes, creates] where !batch.isEmpty {
             let results: [Result<ManagementResponse, ManagementError>]
             do { results = try await client.perform(batch, timeout: timeout) } catch {
                 outcome.failures.append("\(error)")

@@ -20,6 +20,7 @@ struct MultiKeyListenerRenderTests {
           port: \(port)
         \(extra)  strategy:
         \(strategy)
+
         """
     }
 
