@@ -205,10 +205,10 @@ final class SiteAgent {
                                   keyFile: client.appendingPathComponent("tls.key").path, caFile: client.appendingPathComponent("ca.crt").path)
     }
 
-    /// Writes again the statuses that follow the router's word (Site, Links, Listeners, Connectors) after it changed.
+    /// Writes again the statuses that follow the router's word (Site, Links, services) after it changed.
     private func writeRoutedStatuses() throws {
         var ids: Set<ResourceID> = []
-        for resource in input.store.resources(of: [.site, .link, .listener, .connector]) { ids.insert(resource.id) }
+        for resource in input.store.resources(of: SitePlan.serviceKinds.union([.site, .link])) { ids.insert(resource.id) }
         try statuses.write(statusInputs(warnings: input.warnings, access: [:], everything: false, changed: ids))
     }
 
@@ -216,7 +216,8 @@ final class SiteAgent {
     private func statusInputs(warnings: [String: [ResourceError]], access: [ResourceID: ResourceStatus], everything: Bool,
                               changed: Set<ResourceID>) -> StatusStage.Inputs {
         StatusStage.Inputs(store: input.store, plan: planner.plan, siteId: planner.identity?.siteId, platform: platform.state, router: management.observation,
-                           credentialProblems: certificates.problems, warnings: warnings.values.reduce(0) { $0 + $1.count },
+                           credentialProblems: certificates.problems, expirations: certificates.expirations,
+                           warnings: warnings.values.reduce(0) { $0 + $1.count },
                            access: access, everything: everything, changed: changed)
     }
 
@@ -237,7 +238,7 @@ final class SiteAgent {
             return "No site defined in \(layout.inputResources.path)"
         }
         var parts = ["Site \(site.name)"]
-        for kind in [ResourceKind.listener, .connector, .link, .accessGrant] {
+        for kind in [ResourceKind.listener, .multiKeyListener, .connector, .link, .accessGrant] {
             let count = store.count(of: kind)
             if count > 0 { parts.append("\(count) \(kind.lowercased)\(count == 1 ? "" : "s")") }
         }

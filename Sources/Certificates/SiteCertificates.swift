@@ -22,6 +22,8 @@ public struct SiteCertificates: Sendable {
         public var unchanged: [String] = []
         /// Secrets that do not hold usable credentials: their last good credentials stay in force.
         public var problems: [String: String] = [:]
+        /// When each certificate on disk expires (its `tls.crt`), where that is known.
+        public var expirations: [CertificateRequest.Location: Date] = [:]
     }
 
     /// Makes every requested certificate present and valid; `secrets` are user-supplied overrides by name.
@@ -43,18 +45,22 @@ public struct SiteCertificates: Sendable {
                     outcome.problems[request.name] = "\(error)"
                     authorities[request.name] = stored.flatMap { try? CertificateAuthority(certificatePEM: $0.certificatePEM, privateKeyPEM: $0.privateKeyPEM) }
                 }
+                outcome.expirations[request.location] = authorities[request.name]?.certificate.notValidAfter
                 continue
             }
             if let stored, let authority = try? CertificateAuthority(certificatePEM: stored.certificatePEM, privateKeyPEM: stored.privateKeyPEM),
-               authority.certificate.notValidAfter > now.addingTimeInterval(renewBefore) {
+               authority.certificate.notValidAfter > now.addingTimeInterval(renewBefore),
+               Self.commonName(authority.certificate) == request.commonName {
                 authorities[request.name] = authority
                 outcome.unchanged.append(request.name)
+                outcome.expirations[request.location] = authority.certificate.notValidAfter
                 continue
             }
             let authority = try CertificateAuthority.generate(commonName: request.commonName, now: now)
             try authority.credentials.write(to: directory)
             authorities[request.name] = authority
             outcome.generated.append(request.name)
+            outcome.expirations[request.location] = authority.certificate.notValidAfter
         }
         for request in requests where request.kind == .leaf {
             let directory = try layout.child(layout.certificates, request.name)
@@ -65,6 +71,7 @@ public struct SiteCertificates: Sendable {
                 } catch {
                     outcome.problems[request.name] = "\(error)"
                 }
+                outcome.expirations[request.location] = TLSCredentials.load(from: directory).flatMap { try? Certificate(pemEncoded: $0.certificatePEM) }?.notValidAfter
                 continue
             }
             guard let issuerName = request.issuer, let issuer = authorities[issuerName] else {
@@ -73,10 +80,13 @@ public struct SiteCertificates: Sendable {
             }
             if let existing = TLSCredentials.load(from: directory), isCurrent(existing, for: request, issuer: issuer, now: now) {
                 outcome.unchanged.append(request.name)
+                outcome.expirations[request.location] = try? Certificate(pemEncoded: existing.certificatePEM).notValidAfter
                 continue
             }
-            try issuer.issue(commonName: request.commonName, hosts: request.hosts, usage: .serverAndClient, now: now).write(to: directory)
+            let issued = try issuer.issue(commonName: request.commonName, hosts: request.hosts, usage: .serverAndClient, now: now)
+            try issued.write(to: directory)
             outcome.generated.append(request.name)
+            outcome.expirations[request.location] = try? Certificate(pemEncoded: issued.certificatePEM).notValidAfter
         }
         return outcome
     }
@@ -127,6 +137,14 @@ public struct SiteCertificates: Sendable {
         return try CertificateAuthority(certificatePEM: stored.certificatePEM, privateKeyPEM: stored.privateKeyPEM)
     }
 
+    /// The common name in a certificate's subject, however it is encoded.
+    static func commonName(_ certificate: Certificate) -> String? {
+        for name in certificate.subject {
+            for attribute in name where attribute.type == .RDNAttributeType.commonName { return String(attribute.value) }
+        }
+        return nil
+    }
+
     /// Whether stored credentials still satisfy a request.
     func isCurrent(_ stored: TLSCredentials, for request: CertificateRequest, issuer: CertificateAuthority, now: Date) -> Bool {
         guard let certificate = try? Certificate(pemEncoded: stored.certificatePEM),
@@ -136,7 +154,8 @@ public struct SiteCertificates: Sendable {
               (try? Certificate(pemEncoded: stored.caPEM)) == issuer.certificate,
               issuer.signed(certificate),
               // Close to expiry is cause, unless the CA itself ends then: a new one could last no longer.
-              certificate.notValidAfter > now.addingTimeInterval(renewBefore) || certificate.notValidAfter >= issuer.certificate.notValidAfter
+              certificate.notValidAfter > now.addingTimeInterval(renewBefore) || certificate.notValidAfter >= issuer.certificate.notValidAfter,
+              Self.commonName(certificate) == request.commonName
         else { return false }
         let wanted = Set(CertificateAuthority.generalNames(request.hosts))
         let present = Set((try? certificate.extensions.subjectAlternativeNames).map { Array($0) } ?? [])

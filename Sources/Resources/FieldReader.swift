@@ -38,6 +38,17 @@ public struct FieldReader {
         return ResourceError(location, field: key.map(fieldPath) ?? (path.isEmpty ? nil : path), message)
     }
 
+    /// An error about one item of a list field, located at the item's line (`spec.keys[2]`).
+    public func error(_ key: String, index: Int, _ message: String) -> ResourceError {
+        var location = origin
+        if case .sequence(let items)? = value(key), index < items.count, let mark = items[index].mark {
+            location.line = mark.line
+        } else if let mark = value(key)?.mark ?? node.mark {
+            location.line = mark.line
+        }
+        return ResourceError(location, field: "\(fieldPath(key))[\(index)]", message)
+    }
+
     /// The raw child node for a key, nil when absent or explicitly null.
     public func value(_ key: String) -> Node? {
         log?.noteRead(fieldPath(key))

@@ -41,8 +41,11 @@ extension ResourceSpec {
         case .site(let spec): spec
         case .listener(let spec): spec
         case .connector(let spec): spec
+        case .multiKeyListener(let spec): spec
         case .link(let spec): spec
         case .routerAccess(let spec): spec
+        case .certificate(let spec): spec
+        case .securedAccess(let spec): spec
         case .accessGrant(let spec): spec
         case .accessToken(let spec): spec
         case .tokenRequest(let spec): spec

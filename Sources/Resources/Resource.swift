@@ -3,8 +3,11 @@ public enum ResourceSpec: Sendable, Hashable {
     case site(SiteSpec)
     case listener(ListenerSpec)
     case connector(ConnectorSpec)
+    case multiKeyListener(MultiKeyListenerSpec)
     case link(LinkSpec)
     case routerAccess(RouterAccessSpec)
+    case certificate(CertificateSpec)
+    case securedAccess(SecuredAccessSpec)
     case accessGrant(AccessGrantSpec)
     case accessToken(AccessTokenSpec)
     case tokenRequest(TokenRequestSpec)
@@ -16,8 +19,11 @@ public enum ResourceSpec: Sendable, Hashable {
         case .site: .site
         case .listener: .listener
         case .connector: .connector
+        case .multiKeyListener: .multiKeyListener
         case .link: .link
         case .routerAccess: .routerAccess
+        case .certificate: .certificate
+        case .securedAccess: .securedAccess
         case .accessGrant: .accessGrant
         case .accessToken: .accessToken
         case .tokenRequest: .tokenRequest
@@ -62,8 +68,11 @@ extension Resource {
     public var site: SiteSpec? { if case .site(let s) = spec { s } else { nil } }
     public var listener: ListenerSpec? { if case .listener(let s) = spec { s } else { nil } }
     public var connector: ConnectorSpec? { if case .connector(let s) = spec { s } else { nil } }
+    public var multiKeyListener: MultiKeyListenerSpec? { if case .multiKeyListener(let s) = spec { s } else { nil } }
     public var link: LinkSpec? { if case .link(let s) = spec { s } else { nil } }
     public var routerAccess: RouterAccessSpec? { if case .routerAccess(let s) = spec { s } else { nil } }
+    public var certificate: CertificateSpec? { if case .certificate(let s) = spec { s } else { nil } }
+    public var securedAccess: SecuredAccessSpec? { if case .securedAccess(let s) = spec { s } else { nil } }
     public var accessGrant: AccessGrantSpec? { if case .accessGrant(let s) = spec { s } else { nil } }
     public var accessToken: AccessTokenSpec? { if case .accessToken(let s) = spec { s } else { nil } }
     public var tokenRequest: TokenRequestSpec? { if case .tokenRequest(let s) = spec { s } else { nil } }

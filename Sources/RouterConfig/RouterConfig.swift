@@ -43,8 +43,9 @@ public struct RouterConfig: Sendable, Hashable {
 
     public var entities: [Entity]
 
-    /// The entity types of a site's TCP services (its Listeners and Connectors); the rest is the site's own.
-    public static let serviceTypes: Set<String> = ["tcpListener", "tcpConnector"]
+    /// The entity types of a site's TCP services (its Listeners, MultiKeyListeners and Connectors); the rest is the
+    /// site's own.
+    public static let serviceTypes: Set<String> = ["tcpListener", "tcpConnector", "listenerAddress"]
 
     public init(entities: [Entity]) {
         self.entities = entities

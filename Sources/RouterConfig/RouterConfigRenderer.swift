@@ -25,18 +25,23 @@ public struct RouterConfigRenderer: Sendable {
         guard let parts = siteEntities(plan, identity: identity, namespace: namespace) else { return nil }
         let connectors = plan.connectors.compactMap(TypedResource<ConnectorSpec>.init).map(tcpConnector)
         let listeners = plan.listeners.compactMap(TypedResource<ListenerSpec>.init).map(tcpListener)
-        return RouterConfig(entities: parts.head + connectors + listeners + parts.tail)
+        let multiKey = plan.multiKeyListeners.compactMap(TypedResource<MultiKeyListenerSpec>.init)
+        return RouterConfig(entities: parts.head + connectors + listeners + multiKey.map(multiAddressListener)
+                                      + multiKey.flatMap(listenerAddresses) + parts.tail)
     }
 
-    /// The text of `skrouterd.json` for a plan, taking the tcpConnector and tcpListener entities from `services`
-    /// (kept up to date with `RenderedServices.update`), so a change to one service re-renders only that one.
+    /// The text of `skrouterd.json` for a plan, taking the services' entities from `services` (kept up to date with
+    /// `RenderedServices.update`), so a change to one service re-renders only that one.
     /// The same text as `render(...)?.json()`; nil when the namespace has no Site.
     public func renderText(_ plan: SitePlan, identity: SiteIdentity, namespace: String, services: RenderedServices) -> String? {
         guard let parts = siteEntities(plan, identity: identity, namespace: namespace) else { return nil }
         var fragments = parts.head.map { $0.fragment() }
-        fragments.reserveCapacity(parts.head.count + plan.services.count + parts.tail.count)
+        fragments.reserveCapacity(parts.head.count + plan.services.count + plan.services.activeMultiKeyListenerNames.count + parts.tail.count)
         for name in plan.services.connectorNames { fragments.append(services.fragment(ResourceID(.connector, name))) }
         for name in plan.services.activeListenerNames { fragments.append(services.fragment(ResourceID(.listener, name))) }
+        let multiKey = plan.services.activeMultiKeyListenerNames.map { ResourceID(.multiKeyListener, $0) }
+        for id in multiKey { fragments.append(services.fragment(id)) }
+        for id in multiKey { fragments.append(services.addressFragment(id)) }
         fragments += parts.tail.map { $0.fragment() }
         return RouterConfig.json(fragments: fragments)
     }
@@ -85,7 +90,7 @@ public struct RouterConfigRenderer: Sendable {
 
         // Services with TLS name an sslProfile each.
         for resource in plan.tlsServices {
-            if let tls = resource.listener?.tlsCredentials {
+            if let tls = resource.listener?.tlsCredentials ?? resource.multiKeyListener?.tlsCredentials {
                 profiles[tls] = sslProfile(tls, clientAuth: true)
             } else if let spec = resource.connector, let tls = spec.tlsCredentials {
                 let profile = spec.useClientCert ? tls : SitePlan.linkProfile(tls)
@@ -120,6 +125,35 @@ public struct RouterConfigRenderer: Sendable {
         if let observer = spec.observer, !observer.isEmpty { attributes.append(("observer", .string(observer))) }
         return .init("tcpListener", attributes)
     }
+
+    /// The tcpListener of a MultiKeyListener: no address of its own, a strategy to pick one of its listenerAddresses.
+    func multiAddressListener(_ listener: TypedResource<MultiKeyListenerSpec>) -> RouterConfig.Entity {
+        let spec = listener.spec
+        var attributes: [(String, JSONValue)] = [("name", .string(Self.multiAddressListenerName(listener.name))), ("host", .string(spec.host)),
+                                                 ("port", .string(String(spec.port)))]
+        if let tls = spec.tlsCredentials, !tls.isEmpty { attributes.append(("sslProfile", .string(tls))) }
+        if let observer = spec.observer, !observer.isEmpty { attributes.append(("observer", .string(observer))) }
+        attributes.append(("multiAddressStrategy", .string(spec.strategy.name)))
+        if spec.requireClientCert { attributes.append(("authenticatePeer", .bool(true))) }
+        return .init("tcpListener", attributes)
+    }
+
+    /// The listenerAddress entities of a MultiKeyListener, one per routing key: its priority (the first key the
+    /// highest value) or its weight.
+    func listenerAddresses(_ listener: TypedResource<MultiKeyListenerSpec>) -> [RouterConfig.Entity] {
+        let values: [(String, Int)]
+        switch listener.spec.strategy {
+        case .priority(let keys): values = keys.enumerated().map { ($0.element, keys.count - 1 - $0.offset) }
+        case .weighted(let weights): values = weights.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+        return values.map { key, value in
+            .init("listenerAddress", [("name", .string("\(listener.name)/\(key)")), ("address", .string(key)), ("value", .int(value)),
+                                      ("listener", .string(Self.multiAddressListenerName(listener.name)))])
+        }
+    }
+
+    /// The router's name for a MultiKeyListener's tcpListener (apart from Listeners' `listener/<name>`).
+    public static func multiAddressListenerName(_ name: String) -> String { "multiAddress/\(name)" }
 
     /// The tcpConnector of a Connector.
     func tcpConnector(_ connector: TypedResource<ConnectorSpec>) -> RouterConfig.Entity {
@@ -168,19 +202,27 @@ public struct RouterConfigRenderer: Sendable {
     }
 }
 
-/// The serialized tcpListener and tcpConnector entities of a site, by resource, so that a change to one
-/// listener or connector re-renders only that entity (see `RouterConfigRenderer.renderText`).
+/// The serialized tcpListener, tcpConnector and listenerAddress entities of a site, by resource, so that a change
+/// to one service re-renders only its entities (see `RouterConfigRenderer.renderText`).
 public struct RenderedServices: Sendable {
+    /// Each service's tcpListener or tcpConnector.
     private var fragments: [ResourceID: String] = [:]
+    /// Each MultiKeyListener's listenerAddress entities, one fragment.
+    private var addressFragments: [ResourceID: String] = [:]
 
     public init() {}
 
     /// Renders again the entities of `ids` (listeners in force and connectors), and drops those no longer rendered.
     public mutating func update(_ ids: some Sequence<ResourceID>, plan: SitePlan, renderer: RouterConfigRenderer) {
         for id in ids {
-            if id.kind == .listener, plan.services.isActive(listener: id.name),
+            addressFragments[id] = nil
+            if id.kind == .listener, plan.services.isActive(id),
                let listener = plan.services.listeners[id.name].flatMap(TypedResource<ListenerSpec>.init) {
                 fragments[id] = renderer.tcpListener(listener).fragment()
+            } else if id.kind == .multiKeyListener, plan.services.isActive(id),
+                      let listener = plan.services.multiKeyListeners[id.name].flatMap(TypedResource<MultiKeyListenerSpec>.init) {
+                fragments[id] = renderer.multiAddressListener(listener).fragment()
+                addressFragments[id] = renderer.listenerAddresses(listener).map { $0.fragment() }.joined(separator: ",\n")
             } else if id.kind == .connector, let connector = plan.services.connectors[id.name].flatMap(TypedResource<ConnectorSpec>.init) {
                 fragments[id] = renderer.tcpConnector(connector).fragment()
             } else {
@@ -189,12 +231,16 @@ public struct RenderedServices: Sendable {
         }
     }
 
-    /// Renders every listener and connector of the plan anew.
+    /// Renders every service of the plan anew.
     public mutating func rebuild(plan: SitePlan, renderer: RouterConfigRenderer) {
         fragments = [:]
-        update(plan.services.listeners.keys.map { ResourceID(.listener, $0) } + plan.services.connectors.keys.map { ResourceID(.connector, $0) },
-               plan: plan, renderer: renderer)
+        addressFragments = [:]
+        let services = plan.services
+        update(services.listeners.keys.map { ResourceID(.listener, $0) } + services.multiKeyListeners.keys.map { ResourceID(.multiKeyListener, $0) }
+               + services.connectors.keys.map { ResourceID(.connector, $0) }, plan: plan, renderer: renderer)
     }
 
     func fragment(_ id: ResourceID) -> String { fragments[id] ?? "" }
+
+    func addressFragment(_ id: ResourceID) -> String { addressFragments[id] ?? "" }
 }

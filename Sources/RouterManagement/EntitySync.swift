@@ -2,12 +2,13 @@ import RouterConfig
 
 /// Brings a running router's entities in line with a configuration through management, without a restart: the
 /// entity types skupper-router creates and deletes at runtime (sslProfiles, AMQP listeners and connectors, TCP
-/// listeners and connectors). An entity whose attributes differ is deleted and created again; one the configuration
-/// no longer has is deleted. What cannot change at runtime (the router entity, the site, logging, addresses) needs
+/// listeners and connectors, and the listenerAddresses of multi-address TCP listeners). An entity whose attributes
+/// differ is deleted and created again; one the configuration no longer has is deleted. The router refuses to delete
+/// a tcpListener while listenerAddresses name it: those go first and come back after it. What cannot change at runtime (the router entity, the site, logging, addresses) needs
 /// a restart: `needsRestart` says when.
 public struct EntitySync: Sendable {
     /// The entity types changed at runtime, in the order they are created (deleted in reverse).
-    public static let liveTypes = ["sslProfile", "listener", "connector", "tcpConnector", "tcpListener"]
+    public static let liveTypes = ["sslProfile", "listener", "connector", "tcpConnector", "tcpListener", "listenerAddress"]
 
     /// Entities never deleted at runtime: the listener the management connection comes through.
     public var protectedNames: Set<String>
@@ -62,6 +63,9 @@ public struct EntitySync: Sendable {
                     var byName: [String: [String: AMQPValue]] = [:]
                     for entity in response.entities { if let name = entity["name"]?.text { byName[name] = entity } }
                     running[type] = byName
+                case .success where type == "listenerAddress" && config.entities(ofType: type).isEmpty:
+                    // A router older than multi-address listeners has none, and none are wanted.
+                    running[type] = [:]
                 case .success(let response):
                     outcome.failures.append("query \(type): \(response.statusCode) \(response.statusDescription)")
                     return outcome
@@ -89,9 +93,14 @@ public struct EntitySync: Sendable {
                 creates.append(.create("io.skupper.router.\(type)", name: name, attributes: Self.attributes(entity)))
             }
         }
-        // Users go before what they use: TCP listeners before connectors before profiles.
+        Self.reattachAddresses(of: deletes, running: running, config: config, deletes: &deletes, creates: &creates)
+        // Users go before what they use: listener addresses before TCP listeners before connectors before profiles.
         deletes.sort { Self.order($0.entityType) > Self.order($1.entityType) }
-        for batch in [deletes, creates] where !batch.isEmpty {
+        // listenerAddress deletions are answered before the router has let go of them: a tcpListener they name is
+        // deleted in a batch of its own, after theirs.
+        let addressDeletes = deletes.filter { $0.entityType == "io.skupper.router.listenerAddress" }
+        let otherDeletes = deletes.filter { $0.entityType != "io.skupper.router.listenerAddress" }
+        for batch in [addressDeletes, otherDeletes, creates] where !batch.isEmpty {
             let results: [Result<ManagementResponse, ManagementError>]
             do { results = try await client.perform(batch, timeout: timeout) } catch {
                 outcome.failures.append("\(error)")
@@ -110,6 +119,24 @@ public struct EntitySync: Sendable {
             }
         }
         return outcome
+    }
+
+    /// The listenerAddresses of a tcpListener being deleted must be deleted first, and created again after it when
+    /// the configuration still has them.
+    static func reattachAddresses(of planned: [ManagementRequest], running: [String: [String: [String: AMQPValue]]], config: RouterConfig,
+                                  deletes: inout [ManagementRequest], creates: inout [ManagementRequest]) {
+        let type = "io.skupper.router.listenerAddress"
+        let dropped = Set(planned.filter { $0.entityType == "io.skupper.router.tcpListener" }.compactMap(\.name))
+        guard !dropped.isEmpty else { return }
+        let deleting = Set(planned.filter { $0.entityType == type }.compactMap(\.name))
+        let creating = Set(creates.filter { $0.entityType == type }.compactMap(\.name))
+        for (name, entity) in (running["listenerAddress"] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let listener = entity["listener"]?.text, dropped.contains(listener), !deleting.contains(name) else { continue }
+            deletes.append(.delete(type, name: name))
+            if !creating.contains(name), let wanted = config.entity("listenerAddress", named: name) {
+                creates.append(.create(type, name: name, attributes: attributes(wanted)))
+            }
+        }
     }
 
     static func order(_ entityType: String) -> Int {

@@ -13,9 +13,14 @@ public struct RouterObservation: Sendable, Hashable {
 
     public var isReachable: Bool { unreachable == nil }
 
-    /// Whether some site of the network has a tcpListener for `routingKey`.
+    /// Whether some site of the network has a tcpListener (or a multi-address one's listenerAddress) for `routingKey`.
     public func networkHasListener(routingKey: String) -> Bool? {
         network.map { $0.contains { $0.listenerAddresses.contains(routingKey) } }
+    }
+
+    /// Whether some site of the network has a tcpConnector for `routingKey`.
+    public func networkHasConnector(routingKey: String) -> Bool? {
+        network.map { $0.contains { $0.connectorAddresses.contains(routingKey) } }
     }
 }
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// Asks a router how its links, listeners and network are: its own entities, then (when asked for the network) the
 /// interior routers it knows (`router.node`, asked at an interior: this router, or the one an edge is attached to),
-/// the edge routers attached to each, and every router's site metadata and TCP listeners and connectors, through
+/// the edge routers attached to each, and every router's site metadata, TCP listeners (with the addresses of
+/// multi-address ones, their listenerAddresses) and connectors, through
 /// their management nodes (`_topo/0/<id>/$management`, `_edge/<id>/$management`). Every site of a network sees
 /// the same network this way.
 public struct RouterObserver: Sendable {
@@ -19,6 +20,7 @@ public struct RouterObserver: Sendable {
     static let connector = "io.skupper.router.connector"
     static let tcpListener = "io.skupper.router.tcpListener"
     static let tcpConnector = "io.skupper.router.tcpConnector"
+    static let listenerAddress = "io.skupper.router.listenerAddress"
     static let router = "io.skupper.router.router"
     static let routerNode = "io.skupper.router.router.node"
     static let connection = "io.skupper.router.connection"
@@ -32,6 +34,7 @@ public struct RouterObserver: Sendable {
                 .query(Self.tcpListener, attributes: ["name", "operStatus", "address"]),
                 .query(Self.tcpConnector, attributes: ["address"]),
                 .query(Self.connection, attributes: ["role", "dir", "container", "opened"]),
+                .query(Self.listenerAddress, attributes: ["address"]),
             ], timeout: timeout)
         } catch {
             return RouterObservation(unreachable: "\(error)")
@@ -53,7 +56,8 @@ public struct RouterObserver: Sendable {
 
         let mode = router["mode"]?.text ?? "interior"
         let connections = Self.entities(local[4])
-        var sites: [String: NetworkSite] = [ownId: Self.site(ownId, router: router, listeners: listeners, connectors: Self.entities(local[3]))]
+        var sites: [String: NetworkSite] = [ownId: Self.site(ownId, router: router, listeners: listeners + Self.entities(local[5]),
+                                                             connectors: Self.entities(local[3]))]
         // The interior routers, as an interior sees them.
         let interior: ManagementNode
         if mode == "edge" {
@@ -87,13 +91,15 @@ public struct RouterObserver: Sendable {
         for (_, node) in others {
             requests += [.query(Self.router, attributes: ["id", "mode", "metadata"], at: node),
                          .query(Self.tcpListener, attributes: ["address"], at: node),
-                         .query(Self.tcpConnector, attributes: ["address"], at: node)]
+                         .query(Self.tcpConnector, attributes: ["address"], at: node),
+                         .query(Self.listenerAddress, attributes: ["address"], at: node)]
         }
         if !requests.isEmpty, let answers = try? await client.perform(requests, timeout: remoteTimeout) {
             for (index, (id, _)) in others.enumerated() {
-                let base = index * 3
+                let base = index * 4
                 let router = Self.entities(answers[base]).first ?? ["id": .string(id)]
-                sites[id] = Self.site(id, router: router, listeners: Self.entities(answers[base + 1]), connectors: Self.entities(answers[base + 2]))
+                sites[id] = Self.site(id, router: router, listeners: Self.entities(answers[base + 1]) + Self.entities(answers[base + 3]),
+                                      connectors: Self.entities(answers[base + 2]))
             }
         }
         observation.network = sites.values.sorted { $0.routerId < $1.routerId }

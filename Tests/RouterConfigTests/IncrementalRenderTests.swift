@@ -21,13 +21,25 @@ struct IncrementalRenderTests {
         return Resource(metadata: ObjectMeta(name: name), spec: .connector(spec))
     }
 
-    /// Facts a status depends on, for every listener and connector: its problem, or whether the other side matches.
+    static func multiKeyListener(_ name: String, port: Int, keys: [String], weighted: Bool, tls: String? = nil) -> Resource {
+        let strategy: MultiKeyListenerSpec.Strategy = weighted
+            ? .weighted(Dictionary(keys.enumerated().map { ($0.element, $0.offset + 1) }, uniquingKeysWith: { first, _ in first }))
+            : .priority(keys.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } })
+        return Resource(metadata: ObjectMeta(name: name), spec: .multiKeyListener(MultiKeyListenerSpec(host: "0.0.0.0", port: port, strategy: strategy,
+                                                                                                        tlsCredentials: tls)))
+    }
+
+    /// Facts a status depends on, for every service: its problem, or whether the other side matches (for a
+    /// multi-key listener, which of its keys have a connector).
     static func facts(_ plan: SitePlan, _ resources: [ResourceID: Resource]) -> [String] {
-        resources.values.sorted { $0.name < $1.name }.map { resource in
+        resources.values.sorted { ($0.name, $0.kind) < ($1.name, $1.kind) }.map { resource in
             if let problem = plan.problem(for: resource.id) { return "\(resource.id) problem=\(problem)" }
-            let matching = resource.listener.map { plan.services.hasConnector(routingKey: $0.routingKey) }
-                ?? plan.services.hasListener(routingKey: resource.connector!.routingKey)
-            return "\(resource.id) matching=\(matching)"
+            switch resource.spec {
+            case .listener(let spec): return "\(resource.id) matching=\(plan.services.hasConnector(routingKey: spec.routingKey))"
+            case .multiKeyListener(let spec): return "\(resource.id) reachable=\(spec.strategy.routingKeys.filter(plan.services.hasConnector))"
+            case .connector(let spec): return "\(resource.id) matching=\(plan.services.hasListener(routingKey: spec.routingKey))"
+            default: return "\(resource.id)"
+            }
         }
     }
 
@@ -43,11 +55,18 @@ struct IncrementalRenderTests {
         for step in 0..<400 {
             // Few ports, keys and TLS names, so conflicts and routing-key matches come and go.
             let name = "s\(random.next() % 24)"
-            let id = ResourceID(random.next() % 2 == 0 ? .listener : .connector, name)
+            let id = ResourceID([.listener, .connector, .multiKeyListener][Int(random.next() % 3)], name)
             let key = "k\(random.next() % 5)"
             let tls = random.next() % 4 == 0 ? "tls\(random.next() % 3)" : nil
-            let new: Resource? = random.next() % 4 == 0 ? nil
-                : id.kind == .listener ? Self.listener(name, port: 8000 + Int(random.next() % 6), key: key, tls: tls) : Self.connector(name, key: key, tls: tls)
+            let port = 8000 + Int(random.next() % 6)
+            let keys = (0...(random.next() % 3)).map { _ in "k\(random.next() % 5)" }
+            let new: Resource?
+            switch id.kind {
+            case _ where random.next() % 4 == 0: new = nil
+            case .listener: new = Self.listener(name, port: port, key: key, tls: tls)
+            case .multiKeyListener: new = Self.multiKeyListener(name, port: port, keys: keys, weighted: random.next() % 2 == 0, tls: tls)
+            default: new = Self.connector(name, key: key, tls: tls)
+            }
             let before = Self.facts(plan, resources)
             resources[id] = new
             let update = plan.updateServices([id: new])
@@ -61,7 +80,7 @@ struct IncrementalRenderTests {
             let after = Self.facts(fresh, resources)
             #expect(Self.facts(plan, resources) == after, "step \(step)")
             // Every resource whose facts changed was reported as affected.
-            let beforeByID = Dictionary(uniqueKeysWithValues: before.map { (String($0.split(separator: " ")[0]), $0) })
+            let beforeByID = Dictionary(before.map { (String($0.split(separator: " ")[0]), $0) }, uniquingKeysWith: { first, _ in first })
             for line in after {
                 let idText = String(line.split(separator: " ")[0])
                 if beforeByID[idText] != line {

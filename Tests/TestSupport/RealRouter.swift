@@ -40,20 +40,23 @@ public final class RealRouter: @unchecked Sendable {
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 }
 
-/// A TCP echo server on loopback (Python's asyncio), the far end of a connector.
+/// A TCP echo server on loopback (Python's asyncio), the far end of a connector. With a `tag` (ASCII), each
+/// connection's first answer starts with it, so a test can tell which of several servers answered.
 public final class EchoServer: @unchecked Sendable {
     public let process = Process()
     public let port: Int
 
-    public init() throws {
+    public init(tag: String = "") throws {
         port = freePort()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = ["-c", """
             import asyncio, signal
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             async def echo(reader, writer):
+                tag = b"\(tag.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "!") })"
                 while data := await reader.read(65536):
-                    writer.write(data)
+                    writer.write(tag + data)
+                    tag = b""
                     await writer.drain()
                 writer.close()
             async def main():

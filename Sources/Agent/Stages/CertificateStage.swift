@@ -15,6 +15,8 @@ struct CertificateStage {
     private var lastLinkSecrets: [String: SecretSpec] = [:]
     /// Input Secrets whose credentials cannot be used, by Secret name, with why.
     private(set) var problems: [String: String] = [:]
+    /// When each certificate last ensured expires.
+    private(set) var expirations: [CertificateRequest.Location: Date] = [:]
 
     init(layout: SiteLayout, logger: Logger) {
         self.layout = layout
@@ -35,6 +37,7 @@ struct CertificateStage {
         lastRequests = plan.certificates
         lastUserCertificates = user.found
         problems = outcome.problems.merging(user.problems) { first, _ in first }
+        expirations = outcome.expirations
         for (name, problem) in outcome.problems.sorted(by: { $0.key < $1.key }) {
             logger.error("Secret cannot be used: its last good credentials stay in force", metadata: ["secret": "\(name)", "problem": "\(problem)"])
         }

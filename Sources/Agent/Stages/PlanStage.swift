@@ -4,7 +4,8 @@ import RouterConfig
 import SiteFiles
 
 /// The site as the router should see it: the site's identity (ids and ports, kept across restarts), the plan,
-/// and the router entities of the listeners and connectors, updated one by one as they change.
+/// and the router entities of the services (listeners, multi-key listeners, connectors), updated one by one as they
+/// change.
 struct PlanStage {
     let layout: SiteLayout
     let renderer: RouterConfigRenderer
@@ -19,9 +20,9 @@ struct PlanStage {
         var site: TypedResource<SiteSpec>?
         /// The site's identity; empty without a Site.
         var identity: SiteIdentity
-        /// A site-wide kind (Site, RouterAccess, Link, Secret) changed, or everything was read again.
+        /// A site-wide kind (Site, RouterAccess, Link, Certificate, Secret) changed, or everything was read again.
         var siteWide: Bool
-        /// Listeners and connectors whose status may have changed (those changed and those matching them).
+        /// Services whose status may have changed (those changed and those matching them).
         var affected: Set<ResourceID>
     }
 
@@ -30,8 +31,7 @@ struct PlanStage {
         self.renderer = renderer
     }
 
-    /// Re-plans what `change` touches: listeners and connectors one by one; the whole site when a site-wide kind
-    /// changed or `full`.
+    /// Re-plans what `change` touches: services one by one; the whole site when a site-wide kind changed or `full`.
     mutating func update(_ change: ResourceStore.Change, full: Bool, store: ResourceStore) throws -> Update {
         let siteWideResources = store.resources(of: SitePlan.siteWideKinds)
         let siteWide = full || change.all.contains { SitePlan.siteWideKinds.contains($0.kind) }
@@ -45,11 +45,11 @@ struct PlanStage {
         var changedServices: [ResourceID: Resource?] = [:]
         if full {
             plan = SitePlan()
-            for kind in [ResourceKind.listener, .connector] { for resource in store.resources(of: kind) { changedServices[resource.id] = resource } }
+            for resource in store.resources(of: SitePlan.serviceKinds) { changedServices[resource.id] = resource }
             _ = plan.updateServices(changedServices)
             services.rebuild(plan: plan, renderer: renderer)
         } else {
-            for id in change.all where id.kind == .listener || id.kind == .connector { changedServices[id] = store.resources[id] }
+            for id in change.all where SitePlan.serviceKinds.contains(id.kind) { changedServices[id] = store.resources[id] }
             if !changedServices.isEmpty {
                 let update = plan.updateServices(changedServices)
                 services.update(update.rerender, plan: plan, renderer: renderer)

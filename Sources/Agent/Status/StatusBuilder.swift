@@ -1,3 +1,4 @@
+import Foundation
 import Platforms
 import Resources
 import RouterManagement
@@ -13,6 +14,8 @@ struct StatusBuilder {
     var inputWarnings = 0
     /// Input Secrets whose credentials cannot be used, by name, with why.
     var credentialProblems: [String: String] = [:]
+    /// When the certificates on disk expire.
+    var expirations: [CertificateRequest.Location: Date] = [:]
 
     /// The status of each of `resources` that has one (Secrets have none), by id.
     func statuses(for resources: some Collection<Resource>, external: [ResourceID: ResourceStatus]) -> [ResourceID: ResourceStatus] {
@@ -41,6 +44,12 @@ struct StatusBuilder {
                 let matching = router.flatMap { $0.isReachable ? $0.networkHasListener(routingKey: spec.routingKey) : nil }
                 status.set(StatusKey.hasMatchingListener, .bool(matching ?? plan.services.hasListener(routingKey: spec.routingKey)))
                 result[id] = status
+            case .multiKeyListener(let spec):
+                result[id] = multiKeyListenerStatus(spec)
+            case .certificate(let spec):
+                result[id] = certificateStatus(resource.name, spec)
+            case .securedAccess:
+                result[id] = Self.securedAccessStatus()
             case .link:
                 result[id] = linkStatus(resource.name)
             case .routerAccess:
@@ -54,6 +63,48 @@ struct StatusBuilder {
         }
         return result
     }
+
+    /// A MultiKeyListener is Ready once configured, as a Listener is; `hasDestination` and the strategy's
+    /// `routingKeysReachable` say which of its routing keys have a connector in the network (as the router reports
+    /// the network; this site's own connectors until it has).
+    func multiKeyListenerStatus(_ spec: MultiKeyListenerSpec) -> ResourceStatus {
+        let network = router.flatMap { $0.isReachable ? $0.network : nil }
+        let reachable = spec.strategy.routingKeys.filter { key in
+            network.map { $0.contains { $0.connectorAddresses.contains(key) } } ?? plan.services.hasConnector(routingKey: key)
+        }
+        let keys: StatusValue
+        switch spec.strategy {
+        case .priority: keys = .list(reachable.map { .string($0) })
+        case .weighted(let weights): keys = .map(reachable.map { StatusField($0, .int(weights[$0] ?? 0)) })
+        }
+        var status = routed(.ready())
+        status.set(StatusKey.hasDestination, .bool(!reachable.isEmpty))
+        status.set(StatusKey.strategy, .map([StatusField(spec.strategy.name, .map([StatusField(StatusKey.routingKeysReachable, keys)]))]))
+        return status
+    }
+
+    /// A Certificate is Ready once its files are on disk (`expiration` says until when); a Secret of the same name,
+    /// or of its CA's, that cannot be used is its error.
+    func certificateStatus(_ name: String, _ spec: CertificateSpec) -> ResourceStatus {
+        let location = CertificateRequest.Location(kind: spec.signing ? .authority : .leaf, name: name)
+        if let problem = credentialProblems[name] {
+            return .error("Secret \"\(name)\" cannot be used: \(problem)")
+        }
+        if !spec.signing, let ca = spec.ca, let problem = credentialProblems[ca] {
+            return .error("CA \"\(ca)\" (spec.ca) cannot be used: Secret \"\(ca)\": \(problem)")
+        }
+        guard let expiration = expirations[location] else { return .pending("not generated yet") }
+        return .ready(fields: [StatusField(StatusKey.expiration, .string(StatusDocument.timestamp(expiration)))])
+    }
+
+    /// What a SecuredAccess says on this site: nothing acts on it here.
+    static func securedAccessStatus() -> ResourceStatus {
+        ResourceStatus(phase: .pending, message: securedAccessMessage,
+                       conditions: [.init(type: "Ready", status: "False", reason: StatusReason.notSupported, message: securedAccessMessage)])
+    }
+
+    static let securedAccessMessage = "SecuredAccess has no effect on a non-Kubernetes site: it exposes pods through a Service, Route or "
+        + "Ingress and issues their certificate on Kubernetes only; it is kept as written"
 
     /// A Link is Ready while the router's connection for it is up; otherwise the router's own words say why.
     func linkStatus(_ name: String) -> ResourceStatus {

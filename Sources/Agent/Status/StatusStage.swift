@@ -33,6 +33,8 @@ struct StatusStage {
         /// What the router says about its links, listeners and network; nil where no router is asked.
         var router: RouterObservation?
         var credentialProblems: [String: String]
+        /// When the certificates on disk expire.
+        var expirations: [CertificateRequest.Location: Date] = [:]
         /// How many warnings the input files gave (unknown fields, skipped documents).
         var warnings: Int
         var access: [ResourceID: ResourceStatus]
@@ -46,7 +48,8 @@ struct StatusStage {
     /// state changed, else the changed ids, the site-wide kinds and the access controller's.
     mutating func write(_ inputs: Inputs) throws {
         let builder = StatusBuilder(plan: inputs.plan, platform: inputs.platform, router: inputs.router, fileErrors: inputs.store.errors.count,
-                                    inputWarnings: inputs.warnings, credentialProblems: inputs.credentialProblems)
+                                    inputWarnings: inputs.warnings, credentialProblems: inputs.credentialProblems,
+                                    expirations: inputs.expirations)
         let result: (written: Int, removed: Int)
         if inputs.everything || platformState != inputs.platform {
             result = try writer.update(builder.statuses(for: inputs.store.resources.values, external: inputs.access),

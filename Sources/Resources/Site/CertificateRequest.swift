@@ -27,3 +27,20 @@ public struct CertificateRequest: Sendable, Hashable {
         CertificateRequest(name: name, kind: .authority, commonName: name)
     }
 }
+
+extension CertificateRequest {
+    /// Where a certificate is kept: `runtime/issuers/<name>` for a CA, `runtime/certs/<name>` for a leaf (a CA and a
+    /// leaf may share a name).
+    public struct Location: Sendable, Hashable {
+        public var kind: Kind
+        public var name: String
+
+        public init(kind: Kind, name: String) {
+            self.kind = kind
+            self.name = name
+        }
+    }
+
+    /// Where this certificate is kept.
+    public var location: Location { Location(kind: kind, name: name) }
+}

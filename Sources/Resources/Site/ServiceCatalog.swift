@@ -1,40 +1,44 @@
-/// The site's listeners and connectors, indexed so that one change costs the same however many are loaded:
-/// which listener holds each host:port (the first by name; the others are rejected), which routing keys have
-/// a listener or a connector, and which resources a change affects.
+/// The site's listeners, multi-key listeners and connectors, indexed so that one change costs the same however many
+/// are loaded: which listener holds each host:port (Listeners before MultiKeyListeners, then by name, as Skupper v2
+/// checks them; the others are rejected), which routing keys have a listener or a connector, and which resources a
+/// change affects.
 public struct ServiceCatalog: Sendable {
     /// What applying changes did.
     public struct Update: Sendable, Hashable {
-        /// Listeners and connectors whose status may differ (the changed ones and those that depend on them).
+        /// Services whose status may differ (the changed ones and those that depend on them).
         public var affected: Set<ResourceID> = []
-        /// Listeners and connectors whose router entity may differ (changed, or a listener that gained or lost
-        /// its host:port).
+        /// Services whose router entities may differ (changed, or a listener that gained or lost its host:port).
         public var rerender: Set<ResourceID> = []
     }
 
     /// Every listener by name, active or not.
     public private(set) var listeners: [String: Resource] = [:]
+    /// Every multi-key listener by name, active or not.
+    public private(set) var multiKeyListeners: [String: Resource] = [:]
     /// Every connector by name.
     public private(set) var connectors: [String: Resource] = [:]
     /// The listeners in force (each holding its host:port), in name order.
     public private(set) var activeListenerNames = SortedNames()
+    /// The multi-key listeners in force, in name order.
+    public private(set) var activeMultiKeyListenerNames = SortedNames()
     /// The connectors, in name order.
     public private(set) var connectorNames = SortedNames()
-    /// Listeners and connectors that name `tlsCredentials`.
+    /// Services that name `tlsCredentials`.
     public private(set) var tlsUsers: [ResourceID: Resource] = [:]
 
-    /// Listener names by "host:port", in name order: the first holds the endpoint.
-    private var endpoints: [String: SortedNames] = [:]
-    /// Active listener names by routing key.
-    private var listenersByKey: [String: Set<String>] = [:]
+    /// Listener and multi-key listener ids by "host:port", in order: the first holds the endpoint.
+    private var endpoints: [String: [ResourceID]] = [:]
+    /// Active listeners and multi-key listeners by routing key.
+    private var listenersByKey: [String: Set<ResourceID>] = [:]
     /// Connector names by routing key.
     private var connectorsByKey: [String: Set<String>] = [:]
 
     public init() {}
 
-    /// The number of listeners and connectors.
-    public var count: Int { listeners.count + connectors.count }
+    /// The number of services.
+    public var count: Int { listeners.count + multiKeyListeners.count + connectors.count }
 
-    /// Whether a listener in force carries this routing key.
+    /// Whether a listener or multi-key listener in force carries this routing key.
     public func hasListener(routingKey: String) -> Bool { !(listenersByKey[routingKey]?.isEmpty ?? true) }
 
     /// Whether a connector carries this routing key.
@@ -43,13 +47,34 @@ public struct ServiceCatalog: Sendable {
     /// Whether the listener holds its host:port (and so is rendered).
     public func isActive(listener name: String) -> Bool { activeListenerNames.contains(name) }
 
-    /// Why a listener is not in force, if it is not.
-    public func conflict(listener name: String) -> String? {
-        guard let spec = listeners[name]?.listener, let holder = endpoints[Self.endpoint(spec)]?.first, holder != name else { return nil }
-        return "host and port \(Self.endpoint(spec)) are already used by Listener \"\(holder)\""
+    /// Whether the listener or multi-key listener holds its host:port.
+    public func isActive(_ id: ResourceID) -> Bool {
+        switch id.kind {
+        case .listener: activeListenerNames.contains(id.name)
+        case .multiKeyListener: activeMultiKeyListenerNames.contains(id.name)
+        default: false
+        }
     }
 
-    /// Applies new versions (or removals, `nil`) of listeners and connectors; other kinds are ignored.
+    /// Why a listener is not in force, if it is not.
+    public func conflict(listener name: String) -> String? { conflict(ResourceID(.listener, name)) }
+
+    /// Why a listener or multi-key listener is not in force, if it is not.
+    public func conflict(_ id: ResourceID) -> String? {
+        guard let resource = front(id), let endpoint = Self.endpoint(resource), let holder = endpoints[endpoint]?.first, holder != id else { return nil }
+        return "host and port \(endpoint) are already used by \(holder.kind.rawValue) \"\(holder.name)\""
+    }
+
+    /// A listener or multi-key listener by id.
+    public func front(_ id: ResourceID) -> Resource? {
+        switch id.kind {
+        case .listener: listeners[id.name]
+        case .multiKeyListener: multiKeyListeners[id.name]
+        default: nil
+        }
+    }
+
+    /// Applies new versions (or removals, `nil`) of services; other kinds are ignored.
     public mutating func apply(_ changes: [ResourceID: Resource?]) -> Update {
         var update = Update()
         var listenerKeysBefore: [String: Bool] = [:]
@@ -58,18 +83,18 @@ public struct ServiceCatalog: Sendable {
 
         for (id, resource) in changes {
             switch id.kind {
-            case .listener:
-                if let old = listeners[id.name]?.listener {
-                    if activeListenerNames.contains(id.name) { deactivate(id.name, old, &listenerKeysBefore) }
-                    let endpoint = Self.endpoint(old)
-                    endpoints[endpoint]?.remove(id.name)
+            case .listener, .multiKeyListener:
+                if let old = front(id), let endpoint = Self.endpoint(old) {
+                    if isActive(id) { deactivate(id, old, &listenerKeysBefore) }
+                    endpoints[endpoint]?.removeAll { $0 == id }
                     if endpoints[endpoint]?.isEmpty == true { endpoints[endpoint] = nil }
                     touchedEndpoints.insert(endpoint)
                 }
-                listeners[id.name] = resource
-                if let spec = resource?.listener {
-                    let endpoint = Self.endpoint(spec)
-                    endpoints[endpoint, default: SortedNames()].insert(id.name)
+                if id.kind == .listener { listeners[id.name] = resource } else { multiKeyListeners[id.name] = resource }
+                if let resource, let endpoint = Self.endpoint(resource) {
+                    var members = endpoints[endpoint] ?? []
+                    members.insert(id, at: members.firstIndex { id < $0 } ?? members.endIndex)
+                    endpoints[endpoint] = members
                     touchedEndpoints.insert(endpoint)
                 }
             case .connector:
@@ -88,28 +113,28 @@ public struct ServiceCatalog: Sendable {
             default:
                 continue
             }
-            let tls = resource?.listener?.tlsCredentials ?? resource?.connector?.tlsCredentials
-            if let tls, !tls.isEmpty, let resource { tlsUsers[id] = resource } else { tlsUsers[id] = nil }
+            if let resource, let tls = Self.tlsCredentials(resource), !tls.isEmpty { tlsUsers[id] = resource } else { tlsUsers[id] = nil }
             update.affected.insert(id)
             update.rerender.insert(id)
         }
 
-        // Each touched host:port goes to its first listener by name; the others wait.
+        // Each touched host:port goes to its first listener; the others wait.
         for endpoint in touchedEndpoints {
-            let members = endpoints[endpoint] ?? SortedNames()
-            for (index, name) in members.enumerated() {
-                guard let spec = listeners[name]?.listener else { continue }
-                let active = activeListenerNames.contains(name)
+            for (index, id) in (endpoints[endpoint] ?? []).enumerated() {
+                guard let resource = front(id) else { continue }
+                let active = isActive(id)
                 if index == 0 && !active {
-                    record(spec.routingKey, &listenerKeysBefore, listenersByKey)
-                    listenersByKey[spec.routingKey, default: []].insert(name)
-                    activeListenerNames.insert(name)
-                    update.rerender.insert(ResourceID(.listener, name))
+                    for key in Self.routingKeys(resource) {
+                        record(key, &listenerKeysBefore, listenersByKey)
+                        listenersByKey[key, default: []].insert(id)
+                    }
+                    if id.kind == .listener { activeListenerNames.insert(id.name) } else { activeMultiKeyListenerNames.insert(id.name) }
+                    update.rerender.insert(id)
                 } else if index > 0 && active {
-                    deactivate(name, spec, &listenerKeysBefore)
-                    update.rerender.insert(ResourceID(.listener, name))
+                    deactivate(id, resource, &listenerKeysBefore)
+                    update.rerender.insert(id)
                 }
-                update.affected.insert(ResourceID(.listener, name))
+                update.affected.insert(id)
             }
         }
 
@@ -118,22 +143,50 @@ public struct ServiceCatalog: Sendable {
             for name in connectorsByKey[key] ?? [] { update.affected.insert(ResourceID(.connector, name)) }
         }
         for (key, before) in connectorKeysBefore where before != hasConnector(routingKey: key) {
-            for name in listenersByKey[key] ?? [] { update.affected.insert(ResourceID(.listener, name)) }
+            update.affected.formUnion(listenersByKey[key] ?? [])
         }
         return update
     }
 
-    private mutating func deactivate(_ name: String, _ spec: ListenerSpec, _ before: inout [String: Bool]) {
-        record(spec.routingKey, &before, listenersByKey)
-        listenersByKey[spec.routingKey]?.remove(name)
-        if listenersByKey[spec.routingKey]?.isEmpty == true { listenersByKey[spec.routingKey] = nil }
-        activeListenerNames.remove(name)
+    private mutating func deactivate(_ id: ResourceID, _ resource: Resource, _ before: inout [String: Bool]) {
+        for key in Self.routingKeys(resource) {
+            record(key, &before, listenersByKey)
+            listenersByKey[key]?.remove(id)
+            if listenersByKey[key]?.isEmpty == true { listenersByKey[key] = nil }
+        }
+        if id.kind == .listener { activeListenerNames.remove(id.name) } else { activeMultiKeyListenerNames.remove(id.name) }
     }
 
     /// Remembers whether a routing key had members before this update first touched it.
-    private func record(_ key: String, _ before: inout [String: Bool], _ index: [String: Set<String>]) {
+    private func record<Member>(_ key: String, _ before: inout [String: Bool], _ index: [String: Set<Member>]) {
         if before[key] == nil { before[key] = !(index[key]?.isEmpty ?? true) }
     }
 
-    static func endpoint(_ spec: ListenerSpec) -> String { "\(spec.host):\(spec.port)" }
+    /// The "host:port" a listener or multi-key listener binds.
+    static func endpoint(_ resource: Resource) -> String? {
+        switch resource.spec {
+        case .listener(let spec): "\(spec.host):\(spec.port)"
+        case .multiKeyListener(let spec): "\(spec.host):\(spec.port)"
+        default: nil
+        }
+    }
+
+    /// The routing keys a listener or multi-key listener sends to.
+    static func routingKeys(_ resource: Resource) -> [String] {
+        switch resource.spec {
+        case .listener(let spec): [spec.routingKey]
+        case .multiKeyListener(let spec): spec.strategy.routingKeys
+        default: []
+        }
+    }
+
+    /// The `tlsCredentials` a service names, if any.
+    public static func tlsCredentials(_ resource: Resource) -> String? {
+        switch resource.spec {
+        case .listener(let spec): spec.tlsCredentials
+        case .multiKeyListener(let spec): spec.tlsCredentials
+        case .connector(let spec): spec.tlsCredentials
+        default: nil
+        }
+    }
 }

@@ -1,18 +1,19 @@
 /// What a namespace's resources mean taken together: the active site, the router accesses (user-written and
-/// implied), the listeners and connectors in force, the certificates to have, and the problems that keep a
-/// resource out of the router. The few site-wide kinds (Site, RouterAccess, Link, Secret) are re-planned
-/// together (`replan`); listeners and connectors, which can be thousands, are updated one by one (`services`).
+/// implied), the listeners, multi-key listeners and connectors in force, the certificates to have, and the problems
+/// that keep a resource out of the router. The few site-wide kinds (Site, RouterAccess, Link, Certificate, Secret)
+/// are re-planned together (`replan`); services, which can be thousands, are updated one by one (`services`).
 public struct SitePlan: Sendable {
     /// The active Site, nil when none is defined.
     public var site: Resource?
-    /// The listeners and connectors, indexed.
+    /// The listeners, multi-key listeners and connectors, indexed.
     public private(set) var services = ServiceCatalog()
     /// Links whose credentials (and proxy profile, if they name one) are present, with the Secret that holds them.
     public var links: [(link: TypedResource<LinkSpec>, secret: TypedResource<SecretSpec>)] = []
     /// The proxy profiles the planned Links go through, by name.
     public var proxyProfiles: [String: ProxyProfile] = [:]
     public var routerAccesses: [EffectiveRouterAccess] = []
-    /// The certificates of the site itself (CAs, router access and local access), without the services' ones.
+    /// The certificates of the site itself (CAs, router access and local access) and the user's Certificates, without
+    /// those the services' `tlsCredentials` imply.
     public var siteCertificates: [CertificateRequest] = []
     /// Problems of the site-wide kinds (listener conflicts are the catalog's).
     var siteProblems: [ResourceID: String] = [:]
@@ -42,23 +43,27 @@ public struct SitePlan: Sendable {
     /// Builds the plan from all resources of a namespace.
     public init(resources: some Collection<Resource>, identity: SiteIdentity) {
         var changes: [ResourceID: Resource?] = [:]
-        for resource in resources where resource.kind == .listener || resource.kind == .connector { changes[resource.id] = resource }
+        for resource in resources where Self.serviceKinds.contains(resource.kind) { changes[resource.id] = resource }
         _ = services.apply(changes)
         replan(resources.filter { Self.siteWideKinds.contains($0.kind) }, identity: identity)
     }
 
     /// The kinds planned together by `replan`.
-    public static let siteWideKinds: Set<ResourceKind> = [.site, .routerAccess, .link, .secret]
+    public static let siteWideKinds: Set<ResourceKind> = [.site, .routerAccess, .link, .certificate, .secret]
+
+    /// The kinds kept in the service catalog and updated one by one.
+    public static let serviceKinds: Set<ResourceKind> = [.listener, .multiKeyListener, .connector]
 
     /// The message every resource gets while no Site is defined.
     public static let noSite = "no Site is defined in this namespace"
 
-    /// Applies new versions (or removals) of listeners and connectors.
+    /// Applies new versions (or removals) of services.
     public mutating func updateServices(_ changes: [ResourceID: Resource?]) -> ServiceCatalog.Update {
         services.apply(changes)
     }
 
-    /// Plans the site-wide kinds again from all Sites, RouterAccesses, Links and Secrets (other kinds are ignored).
+    /// Plans the site-wide kinds again from all Sites, RouterAccesses, Links, Certificates and Secrets (other kinds are
+    /// ignored).
     public mutating func replan(_ resources: some Collection<Resource>, identity: SiteIdentity) {
         site = nil
         links = []
@@ -70,12 +75,14 @@ public struct SitePlan: Sendable {
         var sites: [Resource] = []
         var userAccesses: [TypedResource<RouterAccessSpec>] = []
         var userLinks: [TypedResource<LinkSpec>] = []
+        var userCertificates: [TypedResource<CertificateSpec>] = []
         for resource in resources {
             switch resource.kind {
             case .site: sites.append(resource)
             case .secret: secrets[resource.name] = TypedResource(resource)
             case .routerAccess: userAccesses.append(contentsOf: TypedResource(resource).map { [$0] } ?? [])
             case .link: userLinks.append(contentsOf: TypedResource(resource).map { [$0] } ?? [])
+            case .certificate: userCertificates.append(contentsOf: TypedResource(resource).map { [$0] } ?? [])
             default: break
             }
         }
@@ -156,40 +163,101 @@ public struct SitePlan: Sendable {
             siteCertificates.append(CertificateRequest(name: "client-\(access.tlsCredentials)", kind: .leaf,
                                                        commonName: "client-\(access.tlsCredentials)", issuer: access.issuer))
         }
+        planUserCertificates(userCertificates.sorted { $0.name < $1.name })
+    }
+
+    /// The site's CAs no Certificate may replace (a Secret of the same name may).
+    public static let fixedAuthorities: Set<String> = [localCA, siteCA, serviceCA]
+
+    /// Adds the user's Certificates to `siteCertificates`: a signing one takes the place of a CA the site would
+    /// generate under that name (a RouterAccess's issuer), a leaf the place of a user RouterAccess's server
+    /// certificate; the site's own fixed credentials are never replaced. A leaf's `ca` must be a CA the site has.
+    mutating func planUserCertificates(_ certificates: [TypedResource<CertificateSpec>]) {
+        var replaceable = Set(siteCertificates.filter { $0.kind == .authority && !Self.fixedAuthorities.contains($0.name) }.map(\.location))
+        for access in routerAccesses where !access.generated && access.acceptsLinks {
+            replaceable.insert(CertificateRequest.Location(kind: .leaf, name: access.tlsCredentials))
+        }
+        let taken = Set(siteCertificates.map(\.location)).subtracting(replaceable)
+        let signing = Dictionary(certificates.map { ($0.name, $0.spec.signing) }, uniquingKeysWith: { first, _ in first })
+        var accepted: [CertificateRequest] = []
+        // CAs first: leaves name them.
+        for certificate in certificates.sorted(by: { ($0.spec.signing ? 0 : 1, $0.name) < ($1.spec.signing ? 0 : 1, $1.name) }) {
+            let spec = certificate.spec
+            let request = spec.signing
+                ? CertificateRequest(name: certificate.name, kind: .authority, commonName: spec.subject)
+                : CertificateRequest(name: certificate.name, kind: .leaf, commonName: spec.subject, hosts: spec.hosts, issuer: spec.ca)
+            if taken.contains(request.location) {
+                siteProblems[certificate.id] = "\"\(certificate.name)\" is one of the site's own credentials, which the site generates itself (a Secret of that name supplies your own)"
+                continue
+            }
+            if let ca = request.issuer {
+                let authorities = Set((siteCertificates + accepted).filter { $0.kind == .authority }.map(\.name))
+                if let caIsSigning = signing[ca], !authorities.contains(ca) {
+                    siteProblems[certificate.id] = caIsSigning
+                        ? "CA \"\(ca)\" (spec.ca) cannot be used: its Certificate has an error"
+                        : "Certificate \"\(ca)\" (spec.ca) is not a signing certificate"
+                    continue
+                }
+                if !authorities.contains(ca) {
+                    guard secretNames.contains(ca) else {
+                        siteProblems[certificate.id] = "CA \"\(ca)\" (spec.ca) not found: name a signing Certificate, one of the site's CAs (\(Self.siteCA), \(Self.serviceCA)) or a Secret holding a CA"
+                        continue
+                    }
+                    // A Secret holding a CA: copied to runtime/issuers/ like any CA a Secret supplies.
+                    accepted.append(.authority(ca))
+                }
+            }
+            accepted.append(request)
+        }
+        for request in accepted {
+            if let index = siteCertificates.firstIndex(where: { $0.location == request.location }) {
+                siteCertificates[index] = request
+            } else {
+                siteCertificates.append(request)
+            }
+        }
     }
 
     /// Why a resource cannot be applied, if it cannot (shown in its status).
     public func problem(for id: ResourceID) -> String? {
         if let problem = siteProblems[id] { return problem }
         if site == nil { return id.kind == .site || id.kind == .secret ? nil : Self.noSite }
-        return id.kind == .listener ? services.conflict(listener: id.name) : nil
+        return id.kind == .listener || id.kind == .multiKeyListener ? services.conflict(id) : nil
     }
 
     /// The listeners in force, in name order.
     public var listeners: [Resource] { services.activeListenerNames.map { services.listeners[$0]! } }
 
+    /// The multi-key listeners in force, in name order.
+    public var multiKeyListeners: [Resource] { services.activeMultiKeyListenerNames.map { services.multiKeyListeners[$0]! } }
+
     /// The connectors, in name order.
     public var connectors: [Resource] { services.connectorNames.map { services.connectors[$0]! } }
 
-    /// The listeners in force and the connectors that name `tlsCredentials`, listeners first, each in name order.
+    /// The listeners and multi-key listeners in force and the connectors that name `tlsCredentials`: listeners,
+    /// then multi-key listeners, then connectors, each in name order.
     public var tlsServices: [Resource] {
-        let users = services.tlsUsers.values.filter { $0.kind == .connector || services.isActive(listener: $0.name) }
-        return users.sorted { ($0.kind == .listener ? 0 : 1, $0.name) < ($1.kind == .listener ? 0 : 1, $1.name) }
+        let users = services.tlsUsers.filter { $0.key.kind == .connector || services.isActive($0.key) }.values
+        let rank: (Resource) -> Int = { $0.kind == .listener ? 0 : $0.kind == .multiKeyListener ? 1 : 2 }
+        return users.sorted { (rank($0), $0.name) < (rank($1), $1.name) }
     }
 
-    /// Every certificate the site needs: its own, then one per services' `tlsCredentials` not given as a Secret.
+    /// Every certificate the site needs: its own and the user's Certificates, then a leaf signed by the service CA
+    /// for each services' `tlsCredentials` no Certificate provides (a Secret of that name, when there is one, takes
+    /// its place on disk).
     public var certificates: [CertificateRequest] {
         guard site != nil else { return [] }
         var result = siteCertificates
-        var seen = Set(result.map(\.name))
+        var leaves = Set(result.filter { $0.kind == .leaf }.map(\.name))
         for resource in tlsServices {
             let tls: String?, host: String
             switch resource.spec {
             case .listener(let spec): (tls, host) = (spec.tlsCredentials, spec.host)
+            case .multiKeyListener(let spec): (tls, host) = (spec.tlsCredentials, spec.host)
             case .connector(let spec): (tls, host) = (spec.tlsCredentials, spec.host)
             default: continue
             }
-            guard let tls, !tls.isEmpty, !secretNames.contains(tls), seen.insert(tls).inserted else { continue }
+            guard let tls, !tls.isEmpty, leaves.insert(tls).inserted else { continue }
             result.append(CertificateRequest(name: tls, kind: .leaf, commonName: host, hosts: [host], issuer: Self.serviceCA))
         }
         return result

@@ -10,12 +10,18 @@ public enum StatusKey {
     public static let hasMatchingListener = "hasMatchingListener"
     public static let sitesInNetwork = "sitesInNetwork"
     public static let endpoints = "endpoints"
+    public static let hasDestination = "hasDestination"
+    public static let strategy = "strategy"
+    public static let routingKeysReachable = "routingKeysReachable"
+    public static let expiration = "expiration"
 }
 
 /// Reasons (of the Ready condition) that programs act on.
 public enum StatusReason {
     /// A grant cannot be served because the site does not accept links.
     public static let linkAccessDisabled = "LinkAccessDisabled"
+    /// The kind does nothing on a site outside Kubernetes (SecuredAccess).
+    public static let notSupported = "NotSupported"
 }
 
 /// An AccessGrant's status: what a token is made of.
@@ -52,6 +58,23 @@ public struct ServiceStatusView: Sendable, Hashable {
     public init(_ status: ResourceStatus, kind: ResourceKind) {
         let key = kind == .listener ? StatusKey.hasMatchingConnector : StatusKey.hasMatchingListener
         hasMatch = status.field(key) == .bool(true)
+    }
+}
+
+/// A MultiKeyListener's status: whether some routing key of its strategy has a reachable connector, and which.
+public struct MultiKeyListenerStatusView: Sendable, Hashable {
+    public var hasDestination: Bool
+    /// The reachable routing keys: in priority order, or by name for weights.
+    public var routingKeysReachable: [String]
+
+    public init(_ status: ResourceStatus) {
+        hasDestination = status.field(StatusKey.hasDestination) == .bool(true)
+        let strategy = status.field(StatusKey.strategy)
+        switch strategy?["priority"]?[StatusKey.routingKeysReachable] ?? strategy?["weighted"]?[StatusKey.routingKeysReachable] {
+        case .list(let keys)?: routingKeysReachable = keys.compactMap(\.text)
+        case .map(let weights)?: routingKeysReachable = weights.map(\.key)
+        default: routingKeysReachable = []
+        }
     }
 }
 
