@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `--metrics-address`: Prometheus metrics and readiness over a real socket from a running agent.
+@Suite("Metrics endpoint")
+struct MetricsEndpointTests {
+    /// The value of the sample whose line starts with `prefix` (a name and its labels), if there is one.
+    static func sample(_ metrics: String, _ prefix: String) -> Double? {
+        for line in metrics.split(separator: "\n") where line.hasPrefix(prefix + " ") {
+            return Double(line.split(separator: " ").last ?? "")
+        }
+        return nil
+    }
+
+    /// The sum of `skupperd_resources` over the states of `kind`.
+    static func resources(_ metrics: String, kind: String) -> Double {
+        metrics.split(separator: "\n").filter { $0.hasPrefix("skupperd_resources{kind=\"\(kind)\",") }
+            .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
+    }
+
+    @Test func metricsAndHealthOverHTTP() throws {
+        let site = try TemporarySite()
+        try site.write("site.yaml", ResourceYAML.site("west"))
+        try site.write("db.yaml", ResourceYAML.listener("db", port: freePort(), host: "127.0.0.1"))
+        try site.write("web.yaml", ResourceYAML.listener("web", port: freePort(), host: "127.0.0.1"))
+        try site.write("broken.yaml", "kind: Listener\nmetadata: [unclosed\n")
+        let port = freePort()
+        let agent = try AgentProcess(site: site, arguments: ["--metrics-address", "127.0.0.1:\(port)"])
+        defer { agent.stop() }
+        var health = (status: 0, body: "")
+        #expect(site.eventually {
+            health = (try? PlainHTTP.get("/healthz", port: port)) ?? (0, "")
+            return health.status == 200
+        }, "\(health)\nlog:\n\(agent.log)")
+        #expect(health.body == "ok\n")
+
+        var metrics = ""
+        #expect(site.eventually {
+            metrics = (try? PlainHTTP.get("/metrics", port: port).body) ?? ""
+            return Self.resources(metrics, kind: "Listener") == 2
+        }, "\(metrics)")
+        let reconciles = try #require(Self.sample(metrics, "skupperd_reconciles_total"), "\(metrics)")
+        #expect(reconciles >= 1)
+        #expect((Self.sample(metrics, "skupperd_reconcile_duration_seconds_count") ?? 0) >= 1, "\(metrics)")
+        #expect(Self.sample(metrics, "skupperd_router_state{state=\"rendered\"}") == 1, "\(metrics)")
+        #expect(Self.sample(metrics, "skupperd_router_state{state=\"failed\"}") == 0, "\(metrics)")
+        #expect(Self.sample(metrics, "skupperd_input_errors") == 1, "\(metrics)")
+        #expect(Self.resources(metrics, kind: "Site") == 1, "\(metrics)")
+
+        // Dropping a Listener and fixing the broken file shows in the next scrape.
+        try site.remove("web.yaml")
+        try site.remove("broken.yaml")
+        #expect(site.eventually {
+            metrics = (try? PlainHTTP.get("/metrics", port: port).body) ?? ""
+            return Self.resources(metrics, kind: "Listener") == 1 && Self.sample(metrics, "skupperd_input_errors") == 0
+        }, "\(metrics)")
+        #expect((Self.sample(metrics, "skupperd_reconciles_total") ?? 0) > reconciles)
+
+        #expect(try PlainHTTP.get("/other", port: port).status == 404)
+        #expect(try PlainHTTP.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi", port: port).status == 405)
+        let large = String(repeating: "a", count: 9000)
+        #expect(try PlainHTTP.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n\r\n\(large)", port: port).status == 413)
+        #expect(agent.stop() == 0)
+    }
+
+    @Test func invalidAddressIsAUsageError() throws {
+        let skupperd = try BuiltProducts.executable("skupperd").path
+        for (value, reason) in [("9464", "expected HOST:PORT"), ("127.0.0.1:99999", "the port must be a number"), ("::1:9464", "an IPv6 address goes in brackets"),
+                                (":9464", "the host must be")] {
+            let result = try run([skupperd, "--metrics-address", value, "--config-dir", "/nonexistent"])
+            #expect(result.status == 64, "\(result)")
+            #expect(result.output.contains("--metrics-address: \"\(value)\" is not a valid address: \(reason)"), "\(result.output)")
+        }
+    }
+}
