@@ -113,6 +113,9 @@ let package = Package(
         .testTarget(name: "AgentTests", dependencies: [
             "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterConfig", "Certificates", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "RouterManagementTests", dependencies: ["RouterManagement", "SiteFiles", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "RouterConfig", "SiteFiles", "TestSupport"]),

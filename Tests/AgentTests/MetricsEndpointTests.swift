@@ -74,3 +74,35 @@ struct MetricsEndpointTests {
         }
     }
 }
+
+/// Redemptions counted on both sides: the grant server's answers and the AccessTokens' attempts.
+@Suite("Metrics endpoint: redemptions")
+struct RedemptionMetricsTests {
+    @Test func grantAndTokenRedemptionsAreCounted() throws {
+        let a = try TemporarySite(), b = try TemporarySite()
+        try a.write("site.yaml", GrantFlowTests.east)
+        try a.write("grant.yaml", GrantFlowTests.grant("g1", allowed: 2))
+        try b.write("site.yaml", GrantFlowTests.west)
+        let portA = freePort(), portB = freePort()
+        let agentA = try AgentProcess(site: a, arguments: ["--grant-server-port", String(freePort()), "--grant-server-bind", "127.0.0.1",
+                                                           "--grant-server-host", "127.0.0.1", "--metrics-address", "127.0.0.1:\(portA)"])
+        defer { agentA.stop() }
+        let agentB = try AgentProcess(site: b, arguments: ["--metrics-address", "127.0.0.1:\(portB)"])
+        defer { agentB.stop() }
+        #expect(a.eventually { a.status(.accessGrant, "g1")?.status.phase == .ready }, "log:\n\(agentA.log)")
+        let grant = try #require(a.status(.accessGrant, "g1")?.status)
+        try b.write("good.yaml", try GrantFlowTests.token("good", from: grant))
+        try b.write("bad.yaml", try GrantFlowTests.token("bad", from: grant, code: "not-the-code"))
+        var metricsA = "", metricsB = ""
+        #expect(b.eventually {
+            metricsA = (try? PlainHTTP.get("/metrics", port: portA).body) ?? ""
+            metricsB = (try? PlainHTTP.get("/metrics", port: portB).body) ?? ""
+            return MetricsEndpointTests.sample(metricsB, "skupperd_token_redemptions_total{outcome=\"redeemed\"}") == 1
+                && MetricsEndpointTests.sample(metricsB, "skupperd_token_redemptions_total{outcome=\"rejected\"}") == 1
+                && MetricsEndpointTests.sample(metricsA, "skupperd_grant_redemptions_total{outcome=\"redeemed\",code=\"200\"}") == 1
+                && MetricsEndpointTests.sample(metricsA, "skupperd_grant_redemptions_total{outcome=\"refused\",code=\"403\"}") == 1
+        }, "A:\n\(metricsA)\nB:\n\(metricsB)")
+        #expect(MetricsEndpointTests.resources(metricsB, kind: "AccessToken") == 2, "\(metricsB)")
+        #expect(MetricsEndpointTests.sample(metricsB, "skupperd_resources{kind=\"AccessToken\",state=\"Error\"}") == 1, "\(metricsB)")
+    }
+}

@@ -15,7 +15,7 @@ public final class MetricsServer: Service, Sendable {
     let health: AgentHealth
     let logger: Logger
     /// A connection that sends nothing for this long is closed.
-    static let idleTimeout = TimeAmount.seconds(10)
+    let idleTimeout: TimeAmount
     /// The largest request line plus body accepted (headers are bounded by the HTTP parser).
     static let maximumRequestSize = 8192
 
@@ -26,8 +26,9 @@ public final class MetricsServer: Service, Sendable {
         return MetricsServer(address: address, registry: registry, health: health, logger: logger)
     }
 
-    init(address: MetricsAddress, registry: PrometheusCollectorRegistry, health: AgentHealth, logger: Logger) {
+    init(address: MetricsAddress, registry: PrometheusCollectorRegistry, health: AgentHealth, idleTimeout: TimeAmount = .seconds(10), logger: Logger) {
         self.address = address
+        self.idleTimeout = idleTimeout
         self.registry = registry
         self.health = health
         self.logger = logger
@@ -35,7 +36,7 @@ public final class MetricsServer: Service, Sendable {
 
     /// Binds, serves until the service group shuts down, then closes the listener.
     public func run() async throws {
-        let registry = registry, health = health
+        let registry = registry, health = health, idleTimeout = idleTimeout
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -44,7 +45,7 @@ public final class MetricsServer: Service, Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let pipeline = channel.pipeline.syncOperations
-                        try pipeline.addHandler(IdleStateHandler(allTimeout: Self.idleTimeout))
+                        try pipeline.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                         try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
                         try pipeline.addHandler(MetricsRequestHandler(registry: registry, health: health))
                     }
