@@ -23,18 +23,23 @@ public struct JournalLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-                    file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
-        if let explicit { all.merge(explicit) { $1 } }
-        let fields = JournalFields.entry(message: message.description, level: level, identifier: identifier, label: label,
-                                         metadata: all, file: file, function: function, line: line)
-        Self.send(fields)
+        if let explicit = event.metadata { all.merge(explicit) { $1 } }
+        if let error = event.error, all["error"] == nil { all["error"] = "\(error)" }
+        let fields = JournalFields.entry(message: event.message.description, level: event.level, identifier: identifier, label: label,
+                                         metadata: all, file: event.file, function: event.function, line: event.line)
+        if Self.send(fields) < 0 {
+            // The journal's socket is gone (journald restarting): the text still reaches stderr, which systemd keeps.
+            FileHandle.standardError.write(Data("<\(JournalFields.priority(event.level))>\(fields[0].dropFirst("MESSAGE=".count))\n".utf8))
+        }
     }
 
     /// Sends one entry: all fields in one buffer, an iovec for each; the journal copies them before the call returns.
-    static func send(_ fields: [String]) {
+    /// Returns sd_journal_sendv's result (negative errno on failure).
+    @discardableResult
+    static func send(_ fields: [String]) -> Int32 {
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
         for field in fields {
@@ -42,10 +47,10 @@ public struct JournalLogHandler: LogHandler {
             bytes += field.utf8
             ranges.append(start..<bytes.count)
         }
-        bytes.withUnsafeMutableBytes { buffer in
+        return bytes.withUnsafeMutableBytes { buffer in
             let base = buffer.baseAddress
             let vectors = ranges.map { range in iovec(iov_base: base.map { $0 + range.lowerBound }, iov_len: range.count) }
-            _ = vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
+            return vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
         }
     }
 }
