@@ -251,7 +251,12 @@ final class SiteAgent {
             let count = store.count(of: kind)
             if count > 0 { parts.append("\(count) \(kind.lowercased)\(count == 1 ? "" : "s")") }
         }
-        parts.append("router \(platform.state.phase.rawValue)")
+        var router = "router \(platform.state.phase.rawValue)"
+        // A failed router says why, in one short line (systemctl status shows it).
+        if platform.state.phase == .failed, let reason = platform.state.message.split(separator: "\n").first, !reason.isEmpty {
+            router += " (\(reason.count > 120 ? String(reason.prefix(117)) + "..." : String(reason)))"
+        }
+        parts.append(router)
         let errors = store.errors.count
         if errors > 0 { parts.append("\(errors) input file\(errors == 1 ? "" : "s") rejected") }
         return parts.joined(separator: ", ")

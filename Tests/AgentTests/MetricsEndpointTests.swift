@@ -57,6 +57,12 @@ struct MetricsEndpointTests {
         }, "\(metrics)")
         #expect((Self.sample(metrics, "skupperd_reconciles_total") ?? 0) > reconciles)
 
+        // A second agent cannot have the same address: it exits at once and says why.
+        let other = try TemporarySite()
+        let taken = try run([BuiltProducts.executable("skupperd").path, "--config-dir", other.layout.root.path, "--platform", "render",
+                             "--disable-grants", "--metrics-address", "127.0.0.1:\(port)"])
+        #expect(taken.status == 1 && taken.output.contains("Error: --metrics-address 127.0.0.1:\(port): cannot listen: Address already in use"), "\(taken)")
+
         #expect(try PlainHTTP.get("/other", port: port).status == 404)
         #expect(try PlainHTTP.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi", port: port).status == 405)
         let large = String(repeating: "a", count: 9000)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Metrics
 import NIOCore
@@ -52,8 +53,9 @@ public final class MetricsServer: Service, Sendable {
                 }
                 .bind(host: address.host, port: address.port).get()
         } catch {
-            logger.critical("cannot listen for metrics", metadata: ["address": "\(address)", "error": "\(error)"])
-            throw error
+            let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+            logger.critical("cannot listen for metrics", metadata: ["address": "\(address)", "error": "\(reason)"])
+            throw MetricsListenError(address: address, reason: reason)
         }
         logger.info("metrics listening", metadata: ["address": "\(address)"])
         try await withGracefulShutdownHandler {
@@ -62,4 +64,11 @@ public final class MetricsServer: Service, Sendable {
             channel.close(promise: nil)
         }
     }
+}
+
+/// The metrics address could not be bound (in use, not an address of this host).
+public struct MetricsListenError: Error, CustomStringConvertible, Sendable {
+    public var address: MetricsAddress
+    public var reason: String
+    public var description: String { "--metrics-address \(address): cannot listen: \(reason)" }
 }
