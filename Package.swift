@@ -9,6 +9,7 @@ let grantsDependencies: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOPosix", package: "swift-nio"),
     .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "Metrics", package: "swift-metrics"),
 ]
 
 let package = Package(
@@ -29,10 +30,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         /// libsystemd's sd-daemon API (sd_notify, watchdog).
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        /// swift-log handler that writes structured entries to the systemd journal when stderr is the journal.
+        .target(name: "Journal", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         /// Qpid Proton's C library (Debian's libqpid-proton11-dev): the AMQP implementation skupper-router is built on.
         .systemLibrary(name: "CProton", pkgConfig: "libqpid-proton", providers: [.apt(["libqpid-proton11-dev"])]),
         /// What the agent and the CLI both read and write: the namespace's directory layout, atomic and private
@@ -74,6 +79,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         /// The `skupper` command tree.
         .target(name: "CLI", dependencies: [
@@ -82,7 +92,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "skupperd", dependencies: [
-            "Agent", "SiteFiles",
+            "Agent", "SiteFiles", "Journal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,12 +113,18 @@ let package = Package(
         .testTarget(name: "AgentTests", dependencies: [
             "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterConfig", "Certificates", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "RouterManagementTests", dependencies: ["RouterManagement", "SiteFiles", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "RouterConfig", "SiteFiles", "TestSupport"]),
         .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "SiteFiles", "TestSupport"]),
         /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.
-        .testTarget(name: "SystemdTests", dependencies: ["Platforms", "Agent", "CLI", "Resources", "SiteFiles", "TestSupport"]),
+        .testTarget(name: "SystemdTests", dependencies: [
+            "Platforms", "Agent", "CLI", "Resources", "SiteFiles", "TestSupport", "Journal",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "GrantsTests", dependencies: [
             "Grants", "TokenRedemption", "Certificates", "Resources", "SiteFiles", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

@@ -19,19 +19,22 @@ public struct AgentService: Service {
     /// The namespace's lock, held for the agent's life.
     let lock: AgentLock
     let notifier: SystemdNotifier
+    /// Ready from the first reconcile until the agent stops (`/healthz`).
+    public let health: AgentHealth
     let logger: Logger
     /// How long a stop may take before the process exits anyway (every write is atomic, so nothing tears).
     public static let shutdownDeadline = Duration.milliseconds(1800)
 
     /// - Parameter grantServer: the grant server, run by the same service group; the agent tells it when to listen.
     public init(options: AgentOptions, platform: any RouterPlatform, grantServer: GrantServer, ledger: GrantLedger, lock: AgentLock,
-                notifier: SystemdNotifier = SystemdNotifier(), logger: Logger) {
+                notifier: SystemdNotifier = SystemdNotifier(), health: AgentHealth = AgentHealth(), logger: Logger) {
         self.options = options
         self.platform = platform
         self.grantServer = grantServer
         self.ledger = ledger
         self.lock = lock
         self.notifier = notifier
+        self.health = health
         self.logger = logger
     }
 
@@ -48,9 +51,11 @@ public struct AgentService: Service {
         try await withGracefulShutdownHandler {
             let served: Result<Void, any Error>
             do { served = .success(try await serve()) } catch { served = .failure(error) }
+            health.set(ready: false)
             await platform.agentStopping(layout: options.layout)
             try served.get()
         } onGracefulShutdown: {
+            health.set(ready: false)
             notifier.stopping()
             logger.info("stopping")
             ShutdownDeadline.arm(after: Self.shutdownDeadline, notifier: notifier, logger: logger)
@@ -115,6 +120,7 @@ public struct AgentService: Service {
                     }
                     let summary = agent.summary()
                     notifier.ready(status: summary)
+                    health.set(ready: true)
                     logger.info("ready", metadata: ["site": "\(summary)", "directory": "\(layout.inputResources.path)"])
                 case .ready:
                     notifier.ready(status: agent.summary())

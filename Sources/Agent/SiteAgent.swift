@@ -28,6 +28,8 @@ final class SiteAgent {
     private var reloadSerial: Int?
     /// Reconciles done, for logs and tests.
     private(set) var reconcileCount = 0
+    /// Reconciles, resources by state, the router's state, input errors, token redemptions.
+    private var metrics = AgentMetrics()
 
     var layout: SiteLayout { options.layout }
 
@@ -83,6 +85,7 @@ final class SiteAgent {
         case .grantRedeemed(let grant):
             let (id, status) = access.redeemed(grant)
             try statuses.write(id, status, store: input.store, siteId: planner.identity?.siteId)
+            metrics.resources(statuses.tally)
             return .none
         case .tokenRedeemed(let attempt):
             return try await redeemed(attempt)
@@ -140,6 +143,7 @@ final class SiteAgent {
         case .failure(let failure):
             access.record(attempt.name, spec: attempt.spec, result: .failure(failure))
         }
+        metrics.tokenRedemption(attempt.outcome)
         change.updated.insert(ResourceID(.accessToken, attempt.name))
         return try await reconcile(change, full: false)
     }
@@ -193,6 +197,10 @@ final class SiteAgent {
         try statuses.write(statusInputs(warnings: warnings, access: accessStatuses, everything: update.siteWide,
                                         changed: update.affected.union(change.all)))
         try statuses.writeInputErrors(input.store, credentialErrors: certificates.errors(in: input.store), warnings: warnings)
+        metrics.reconciled(ContinuousClock.now - started)
+        metrics.input(errors: input.store.errors.count, warnings: warnings.values.reduce(0) { $0 + $1.count })
+        metrics.router(platform.state.phase)
+        metrics.resources(statuses.tally)
         logger.debug("reconciled", metadata: ["changed": "\(change.all.count)", "affected": "\(update.affected.count)", "full": "\(update.siteWide)",
                                               "elapsed": "\(ContinuousClock.now - started)"])
         return reaction
@@ -210,6 +218,7 @@ final class SiteAgent {
         var ids: Set<ResourceID> = []
         for resource in input.store.resources(of: SitePlan.serviceKinds.union([.site, .link])) { ids.insert(resource.id) }
         try statuses.write(statusInputs(warnings: input.warnings, access: [:], everything: false, changed: ids))
+        metrics.resources(statuses.tally)
     }
 
     /// What the status stage decides from: the store, the plan, the router's state and word, and the given changes.
@@ -242,7 +251,12 @@ final class SiteAgent {
             let count = store.count(of: kind)
             if count > 0 { parts.append("\(count) \(kind.lowercased)\(count == 1 ? "" : "s")") }
         }
-        parts.append("router \(platform.state.phase.rawValue)")
+        var router = "router \(platform.state.phase.rawValue)"
+        // A failed router says why, in one short line (systemctl status shows it).
+        if platform.state.phase == .failed, let reason = platform.state.message.split(separator: "\n").first, !reason.isEmpty {
+            router += " (\(reason.count > 120 ? String(reason.prefix(117)) + "..." : String(reason)))"
+        }
+        parts.append(router)
         let errors = store.errors.count
         if errors > 0 { parts.append("\(errors) input file\(errors == 1 ? "" : "s") rejected") }
         return parts.joined(separator: ", ")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
@@ -113,6 +114,7 @@ public final class GrantServer: Service, Sendable {
             case .refuse(let failure): result = .failure(failure)
             case .request(let head, let body): result = await answer(head, body: body, from: address)
             }
+            Self.countRedemption(result)
             for responsePart in GrantResponse.parts(for: result) { try await write(responsePart) }
             return
         }
@@ -137,5 +139,16 @@ extension GrantServer {
         } catch {
             logger.debug("grant listener closed", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+extension GrantServer {
+    /// Counts an answered redemption request in `skupperd_grant_redemptions_total` by outcome and HTTP status.
+    static func countRedemption(_ result: Result<String, RedemptionFailure>) {
+        let dimensions: [(String, String)] = switch result {
+        case .success: [("outcome", "redeemed"), ("code", "200")]
+        case .failure(let failure): [("outcome", "refused"), ("code", "\(failure.status)")]
+        }
+        Counter(label: "skupperd_grant_redemptions_total", dimensions: dimensions).increment()
     }
 }

@@ -29,7 +29,7 @@ extension RouterPlatform {
 
 /// The router's state as a platform sees it.
 public struct PlatformState: Sendable, Hashable {
-    public enum Phase: String, Sendable, Hashable {
+    public enum Phase: String, Sendable, Hashable, CaseIterable {
         /// The configuration is rendered; nothing runs it (render-only platform).
         case rendered
         case running

@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import Foundation
+import Journal
 import Logging
 import Platforms
 import Resources
@@ -63,6 +64,11 @@ struct Skupperd: AsyncParsableCommand {
     @Option(name: .customLong("grant-server-host"), help: "Host name or address written into grant URLs and link endpoints (default: this machine's first non-loopback address).")
     var grantServerHost: String?
 
+    @Option(name: .customLong("metrics-address"), help: ArgumentHelp(
+        "Serve Prometheus metrics (/metrics) and readiness (/healthz) over HTTP at HOST:PORT, e.g. 127.0.0.1:9464 (off by default).",
+        valueName: "host:port"))
+    var metricsAddress: String?
+
     @Flag(name: .customLong("disable-grants"), help: "Do not serve access grants.")
     var disableGrants = false
 
@@ -82,13 +88,18 @@ struct Skupperd: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: unknown level \"\(logLevel)\" (expected trace, debug, info, notice, warning, error or critical)")
         }
+        if let metricsAddress {
+            do { _ = try MetricsAddress(parsing: metricsAddress) } catch { throw ValidationError("--metrics-address: \(error)") }
+        }
         guard ObjectMeta.isValidName(namespace) else { throw ValidationError("--namespace: invalid name \"\(namespace)\"") }
     }
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        // Under systemd with stderr going to the journal: structured entries (priority, fields), no second timestamp.
+        let journal = JournalStream.isStandardError()
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler = journal ? JournalLogHandler(label: label, identifier: "skupperd") : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
@@ -140,8 +151,13 @@ struct Skupperd: AsyncParsableCommand {
         agentOptions.restartRouterOnEveryChange = restartRouterOnEveryChange
         let (grants, ledger) = AgentService.grantServer(agentOptions, logger: logger)
         let agent = AgentService(options: agentOptions, platform: routerPlatform, grantServer: grants, ledger: ledger, lock: lock, logger: logger)
-        // The grant server is listed first, so it is stopped after the agent (services stop in reverse order).
-        let group = ServiceGroup(configuration: .init(services: [grants, agent], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // The grant and metrics servers are listed first, so they are stopped after the agent (services stop in reverse order).
+        var services: [any Service] = [grants]
+        if let address = try metricsAddress.map(MetricsAddress.init(parsing:)) {
+            services.append(MetricsServer.bootstrap(address: address, health: agent.health, logger: logger))
+        }
+        services.append(agent)
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -5,6 +5,22 @@ import TestSupport
 
 @Suite("sd_notify over a real socket", .serialized)
 struct NotifyTests {
+    /// STATUS= (systemctl status) says why the router failed, in one line.
+    @Test func aFailedRouterSaysWhyInStatus() throws {
+        let site = try TemporarySite()
+        try site.write("site.yaml", Fixtures.site)
+        let socket = try NotifySocket()
+        let agent = try AgentProcess(site: site, arguments: ["--platform", "process", "--router-path", "/nonexistent/skrouterd", "--platform-check-interval", "0.2"],
+                                     environment: ["NOTIFY_SOCKET": socket.path])
+        defer { agent.stop() }
+        var seen: [String] = []
+        let expected = "STATUS=Site west, router failed (cannot start /nonexistent/skrouterd: No such file or directory)"
+        let status = socket.waitFor(timeout: 10, seen: &seen) { $0.contains("STATUS=") }
+        #expect(status?.split(separator: "\n").last.map(String.init) == expected, "\(seen)\nlog:\n\(agent.log)")
+        // The same failure again is not a new status.
+        #expect(socket.waitFor(timeout: 1.5, seen: &seen) { $0.contains("STATUS=") } == nil, "\(seen)")
+    }
+
     @Test func readyStatusReloadingWatchdogStopping() throws {
         let site = try TemporarySite()
         try site.write("site.yaml", Fixtures.site)

@@ -22,6 +22,11 @@ struct ManagementStage {
     /// What the router is known to have: the last configuration synced on this connection (nil: read it first).
     private var known: RouterConfig?
     private var syncing = false
+    /// Syncs that failed in a row, and when the next may start: an unreachable router is not asked in a tight loop
+    /// (a journal full of the same warning), but again after 0.25 s, 0.5 s, ... up to 5 s, or at once when it answers.
+    private var failedSyncs = 0
+    private var retryAt = Date.distantPast
+    private var lastFailure = ""
     private var polling = false
     private var lastPoll = Date.distantPast
     private var lastNetworkPoll = Date.distantPast
@@ -49,6 +54,7 @@ struct ManagementStage {
         observation = endpoint == nil ? nil : RouterObservation(unreachable: "not asked yet")
         known = nil
         pending = desired != nil
+        retryAt = .distantPast
         lastPoll = .distantPast
         lastNetworkPoll = .distantPast
     }
@@ -71,7 +77,7 @@ struct ManagementStage {
     mutating func work(now: Date) -> [AgentWork] {
         guard let client else { return [] }
         var work: [AgentWork] = []
-        if pending, !syncing, let desired {
+        if pending, !syncing, now >= retryAt, let desired {
             syncing = true
             pending = false
             let known = known
@@ -103,10 +109,24 @@ struct ManagementStage {
             }
             known = synced
             if synced == nil {
-                // Tried again at the next round, reading the router's entities first.
-                logger.warning("router change not applied: will retry", metadata: ["failures": "\(outcome.failures.joined(separator: "; "))"])
+                // Tried again later, reading the router's entities first. Said once per kind of failure.
+                let failure = outcome.failures.joined(separator: "; ")
+                failedSyncs += 1
+                retryAt = Date().addingTimeInterval(min(0.25 * Double(1 << min(failedSyncs - 1, 5)), 5))
+                if failure != lastFailure {
+                    logger.warning("router change not applied: will retry", metadata: ["failures": "\(failure)"])
+                } else {
+                    logger.debug("router change not applied again", metadata: ["tries": "\(failedSyncs)", "failures": "\(failure)"])
+                }
+                lastFailure = failure
                 pending = true
-            } else if synced != desired {
+            } else {
+                if failedSyncs > 0 { logger.info("router change applied", metadata: ["tries": "\(failedSyncs + 1)"]) }
+                failedSyncs = 0
+                lastFailure = ""
+                retryAt = .distantPast
+            }
+            if synced != nil, synced != desired {
                 pending = true
             }
             return false
@@ -119,9 +139,10 @@ struct ManagementStage {
             if wasReachable != observed.isReachable {
                 if observed.isReachable {
                     logger.info("router management connected")
-                    // Maybe a router started afresh: what it has is read again and brought in line.
+                    // Maybe a router started afresh: what it has is read again and brought in line, at once.
                     known = nil
                     pending = desired != nil
+                    retryAt = .distantPast
                 } else {
                     logger.notice("router management unreachable", metadata: ["reason": "\(observed.unreachable ?? "")"])
                 }

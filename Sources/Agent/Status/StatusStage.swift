@@ -20,6 +20,9 @@ struct StatusStage {
         writer = StatusWriter(layout: layout)
     }
 
+    /// How many statuses each kind has in each phase.
+    var tally: [ResourceCountKey: Int] { writer.tally }
+
     /// Loads the status files an earlier run left, so unchanged statuses keep their timestamps.
     mutating func loadExisting() { writer.loadExisting() }
 

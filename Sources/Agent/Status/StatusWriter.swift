@@ -7,6 +7,8 @@ struct StatusWriter {
     let layout: SiteLayout
     /// What is on disk, by id.
     private(set) var written: [ResourceID: ResourceStatus] = [:]
+    /// How many statuses on disk each kind has in each phase (kept with `written`, for the metrics).
+    private(set) var tally: [ResourceCountKey: Int] = [:]
     /// The body (spec) text on disk, by id, and the spec it was written from (unknown for files an earlier run wrote).
     private var writtenBodies: [ResourceID: String] = [:]
     private var writtenSpecs: [ResourceID: ResourceSpec] = [:]
@@ -25,7 +27,7 @@ struct StatusWriter {
             return try? StatusDocument.parse(text)
         }
         for case let document?? in documents {
-            written[document.id] = document.status
+            record(document.id, document.status)
             writtenBodies[document.id] = document.body
         }
     }
@@ -63,7 +65,7 @@ struct StatusWriter {
             // Owner-only: grant and token request statuses hold codes and tokens.
             let document = StatusDocument(id: id, namespace: layout.namespace, status: status, body: body, uid: id.kind == .site ? siteId : nil)
             try AtomicFile.write(document.yaml(), to: layout.statusFile(id), mode: 0o600, skipIfUnchanged: false, durable: false)
-            written[id] = status
+            record(id, status)
             writtenBodies[id] = body
             writtenSpecs[id] = resource?.spec
             writes += 1
@@ -71,11 +73,21 @@ struct StatusWriter {
         let stale = ids.map { $0.filter { statuses[$0] == nil && written[$0] != nil } } ?? written.keys.filter { statuses[$0] == nil }
         for id in stale {
             try? FileManager.default.removeItem(at: layout.statusFile(id))
-            written[id] = nil
+            record(id, nil)
             writtenBodies[id] = nil
             writtenSpecs[id] = nil
             removals += 1
         }
         return (writes, removals)
+    }
+
+    /// Sets the status on disk of `id`, and counts it.
+    private mutating func record(_ id: ResourceID, _ status: ResourceStatus?) {
+        if let old = written[id] {
+            let key = ResourceCountKey(kind: id.kind.rawValue, state: old.phase.rawValue)
+            tally[key] = (tally[key] ?? 1) > 1 ? tally[key]! - 1 : nil
+        }
+        written[id] = status
+        if let status { tally[ResourceCountKey(kind: id.kind.rawValue, state: status.phase.rawValue), default: 0] += 1 }
     }
 }

@@ -88,7 +88,7 @@ public final class ProcessPlatform: RouterPlatform {
             defer { try? handle.close() }
             try process.run()
         } catch {
-            return .failure(PlatformError("cannot start \(executable.path): \(error)"))
+            return .failure(PlatformError("cannot start \(executable.path): \(Self.reason(error))"))
         }
         try? AtomicFile.write("\(process.processIdentifier)\n", to: Self.pidFile(layout))
         child.withLock { $0 = Child(process: process, siteId: siteId) }
@@ -137,5 +137,18 @@ public final class ProcessPlatform: RouterPlatform {
         try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
         let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
         return text.split(separator: "\n").last.map { QuotedText.excerpt(String($0)) }
+    }
+}
+
+extension ProcessPlatform {
+    /// A stable one-line reason for a failed start (the POSIX error when there is one; an NSError's description
+    /// lists its user info in no fixed order, which would change the status at every try).
+    static func reason(_ error: any Error) -> String {
+        let error = error as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+        return error.localizedDescription
     }
 }
