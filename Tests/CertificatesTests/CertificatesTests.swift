@@ -7,13 +7,10 @@ import SiteFiles
 
 @Suite("Certificates")
 struct CertificatesTests {
-    let layout: SiteLayout
+    let scratch: ScratchNamespace
+    var layout: SiteLayout { scratch.layout }
 
-    init() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("certs-\(UUID().uuidString)")
-        layout = SiteLayout(root: root, namespace: "default")
-        try layout.createDirectories()
-    }
+    init() throws { scratch = try ScratchNamespace("certs") }
 
     static let requests: [CertificateRequest] = [
         .authority("skupper-site-ca"),

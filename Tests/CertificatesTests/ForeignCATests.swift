@@ -27,10 +27,8 @@ struct ForeignCATests {
         (["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"], "id-ecPublicKey", "ecdsa-with-SHA384"),
     ])
     func siteCertificatesAreIssuedUnderAnOpenSSLCASuppliedAsASecret(_ keyArguments: [String], _ keyType: String, _ signature: String) throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("foreign-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let layout = SiteLayout(root: root, namespace: "default")
-        try layout.createDirectories()
+        let scratch = try ScratchNamespace("foreign")
+        let (root, layout) = (scratch.root, scratch.layout)
         let ca = try Self.openSSLCA(keyArguments, in: root)
         let requests: [CertificateRequest] = [
             .authority("skupper-site-ca"),

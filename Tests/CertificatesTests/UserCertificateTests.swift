@@ -9,17 +9,11 @@ import TestSupport
 /// `runtime/certs/` signed by the CA its `ca` names, usable as any service's or router access's `tlsCredentials`;
 /// a Secret of the same name takes its place.
 @Suite("User-declared Certificates")
-final class UserCertificateTests {
-    let root: URL
-    let layout: SiteLayout
+struct UserCertificateTests {
+    let scratch: ScratchNamespace
+    var layout: SiteLayout { scratch.layout }
 
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("usercerts-\(UUID().uuidString)")
-        layout = SiteLayout(root: root, namespace: "default")
-        try layout.createDirectories()
-    }
-
-    deinit { try? FileManager.default.removeItem(at: root) }
+    init() throws { scratch = try ScratchNamespace("usercerts") }
 
     static let site = "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: west}\nspec: {linkAccess: default}\n"
 
