@@ -68,6 +68,27 @@ import SiteFiles
         }
     }
 
+    /// `systemd-analyze security` scores the agent's system units and the router unit it writes 3.5 or less
+    /// (6.2 before the hardening; systemd's own timesyncd scores 2.3).
+    @Test func systemUnitsAreHardened() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let layout = SiteLayout(root: URL(fileURLWithPath: "/var/lib/skupper/namespaces/west"), namespace: "west")
+        let router = dir.appendingPathComponent("skupper-west.service")
+        try RouterUnit(layout: layout, siteId: Self.siteId, runner: .skrouterd()).text.write(to: router, atomically: true, encoding: .utf8)
+        let single = dir.appendingPathComponent("skupperd.service")
+        try String(contentsOf: root.appendingPathComponent("units/skupperd.service"), encoding: .utf8).write(to: single, atomically: true, encoding: .utf8)
+        let instance = dir.appendingPathComponent("skupperd@west.service")
+        try AgentUnit.text(.system).write(to: instance, atomically: true, encoding: .utf8)
+        for unit in [single, instance, router] {
+            let result = try run(["systemd-analyze", "security", "--offline=yes", "--no-pager", unit.path])
+            let score = result.output.split(separator: "\n").first { $0.contains("Overall exposure level") }
+                .flatMap { line in line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) } }
+            #expect(score.map { $0 <= 3.5 } == true, "\(unit.lastPathComponent): \(score.map { "\($0)" } ?? result.output)")
+        }
+    }
+
     /// `skupper system install` writes the repository's units/ texts.
     @Test func embeddedAgentUnitsAreTheRepositorysUnits() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

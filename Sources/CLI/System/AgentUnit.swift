@@ -54,13 +54,13 @@ public enum AgentUnit {
 [Unit]
 Description=Skupper site agent (namespace %i)
 Documentation=file:///usr/share/doc/skupper-local/README.md
-After=network-online.target docker.service podman.socket
+After=network-online.target docker.service docker.socket podman.socket
 Wants=network-online.target
 
 [Service]
 Type=notify
 NotifyAccess=main
-Environment=SKUPPER_PLATFORM=\(PlatformKind.installDefault(systemScope: true).rawValue)
+Environment=SKUPPER_PLATFORM=linux
 EnvironmentFile=-/etc/default/skupperd
 EnvironmentFile=-/etc/default/skupperd-%i
 ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS
@@ -70,25 +70,47 @@ WatchdogSec=30s
 TimeoutStartSec=90s
 Restart=on-failure
 RestartSec=2s
+# 64: a usage error (fix the options first); 75: another agent holds the namespace. Neither is retried.
+RestartPreventExitStatus=64 75
 StateDirectory=skupper
 StateDirectoryMode=0755
 NoNewPrivileges=yes
-ProtectSystem=full
+# Hardening (systemd-analyze security: 6.2 before, see README). The agent runs as root because the linux/systemd
+# platform asks PID 1 to manage the router's unit, which only root may do without a polkit rule; it needs no
+# capability beyond root's ownership of its files, the engines' sockets (root:docker 0660) and /etc/systemd/system,
+# except binding ports below 1024 (a Listener may ask for one when the router is the agent's child).
+# For the docker or podman platform it can run as a system user instead: see
+# /usr/share/doc/skupper-local/examples/skupperd-unprivileged.conf (a drop-in).
+CapabilityBoundingSet=CAP_NET_BIND_SERVICE
+AmbientCapabilities=
+ProtectSystem=strict
 # The systemd/linux platform writes the router unit skupper-<namespace>.service here.
 ReadWritePaths=-/etc/systemd/system
 ProtectHome=yes
 PrivateTmp=yes
+PrivateDevices=yes
+DevicePolicy=closed
+PrivateMounts=yes
 ProtectKernelTunables=yes
 ProtectKernelModules=yes
+ProtectKernelLogs=yes
 ProtectControlGroups=yes
 ProtectClock=yes
 ProtectHostname=yes
+ProtectProc=invisible
+ProcSubset=pid
 RestrictSUIDSGID=yes
 RestrictRealtime=yes
 RestrictNamespaces=yes
 LockPersonality=yes
+MemoryDenyWriteExecute=yes
+RemoveIPC=yes
+# AF_NETLINK: the network interfaces' addresses (the grant server's default host).
 RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
 SystemCallArchitectures=native
+SystemCallFilter=@system-service
+SystemCallFilter=~@privileged @resources
+SystemCallErrorNumber=EPERM
 UMask=0022
 
 [Install]
@@ -102,11 +124,13 @@ WantedBy=multi-user.target
 [Unit]
 Description=Skupper site agent (namespace %i, user)
 Documentation=file:///usr/share/doc/skupper-local/README.md
+# The default platform is podman: its API socket first.
+After=podman.socket
 
 [Service]
 Type=notify
 NotifyAccess=main
-Environment=SKUPPER_PLATFORM=\(PlatformKind.installDefault(systemScope: false).rawValue)
+Environment=SKUPPER_PLATFORM=podman
 EnvironmentFile=-%h/.config/skupperd.env
 EnvironmentFile=-%h/.config/skupperd-%i.env
 ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS
@@ -116,6 +140,8 @@ WatchdogSec=30s
 TimeoutStartSec=90s
 Restart=on-failure
 RestartSec=2s
+# 64: a usage error (fix the options first); 75: another agent holds the namespace. Neither is retried.
+RestartPreventExitStatus=64 75
 NoNewPrivileges=yes
 LockPersonality=yes
 RestrictRealtime=yes
