@@ -39,21 +39,62 @@ done
 UPSTREAM=$(sed -n 's/.*static let current = "\(.*\)".*/\1/p' "$ROOT/Sources/SiteFiles/SkupperVersion.swift")
 [ -n "$UPSTREAM" ] || { echo "error: cannot read the version from Sources/SiteFiles/SkupperVersion.swift" >&2; exit 1; }
 VERSION="${UPSTREAM//-/+}"          # 2.1.0-local.0.1.0 -> 2.1.0+local.0.1.0 (a native Debian version)
+CHANGELOG_VERSION=$(dpkg-parsechangelog -l "$ROOT/packaging/changelog" -S Version)
+[ "$CHANGELOG_VERSION" = "$VERSION" ] || { echo "error: packaging/changelog's newest entry is $CHANGELOG_VERSION, the version is $VERSION" >&2; exit 1; }
+# Reproducible dates (man pages, gzip): the changelog's.
+export SOURCE_DATE_EPOCH=$(dpkg-parsechangelog -l "$ROOT/packaging/changelog" -S Timestamp)
 ARCH=$(dpkg --print-architecture)
 STAGE="$OUT/stage"
+DOC="$STAGE/usr/share/doc/skupper-local"
 rm -rf "$STAGE"
 mkdir -p "$STAGE/DEBIAN" "$STAGE/usr/bin" "$STAGE/lib/systemd/system" "$STAGE/usr/lib/systemd/user" \
-         "$STAGE/etc/default" "$STAGE/var/lib/skupper" "$STAGE/usr/share/doc/skupper-local"
+         "$STAGE/etc/default" "$DOC/examples" "$STAGE/usr/share/man/man1" "$STAGE/usr/lib/sysusers.d" \
+         "$STAGE/usr/share/bash-completion/completions" "$STAGE/usr/share/zsh/vendor-completions" \
+         "$STAGE/usr/share/fish/vendor_completions.d" "$STAGE/usr/share/lintian/overrides"
 
 install -m 0755 "$BIN_DIR/skupperd" "$BIN_DIR/skupper" "$STAGE/usr/bin/"
-strip --strip-unneeded "$STAGE/usr/bin/skupperd" "$STAGE/usr/bin/skupper"
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$STAGE/usr/bin/skupperd" "$STAGE/usr/bin/skupper"
 install -m 0644 "$ROOT/units/skupperd.service" "$ROOT/units/skupperd@.service" "$STAGE/lib/systemd/system/"
 install -m 0644 "$ROOT/units/user/skupperd.service" "$ROOT/units/user/skupperd@.service" "$STAGE/usr/lib/systemd/user/"
 install -m 0644 "$ROOT/packaging/skupperd.default" "$STAGE/etc/default/skupperd"
-install -m 0644 "$ROOT/README.md" "$STAGE/usr/share/doc/skupper-local/README.md"
-install -m 0644 "$ROOT/packaging/copyright" "$STAGE/usr/share/doc/skupper-local/copyright"
-install -m 0755 "$ROOT/packaging/postinst" "$ROOT/packaging/postrm" "$STAGE/DEBIAN/"
+install -m 0644 "$ROOT/packaging/sysusers.conf" "$STAGE/usr/lib/sysusers.d/skupper-local.conf"
+install -m 0644 "$ROOT/README.md" "$ROOT/packaging/copyright" "$DOC/"
+install -m 0644 "$ROOT/packaging/examples/skupperd-unprivileged.conf" "$DOC/examples/"
+gzip -9n "$DOC/README.md"
+gzip -9nc "$ROOT/packaging/changelog" > "$DOC/changelog.gz"
+install -m 0644 "$ROOT/packaging/lintian-overrides" "$STAGE/usr/share/lintian/overrides/skupper-local"
+
+# Man pages from the commands' own argument parsers (swift-argument-parser's generate-manual), and completions.
+TOOLS="${SKUPPER_TOOLS_SCRATCH:-$ROOT/.build-deb-tools}"
+PARSER=$(ls -d "${SCRATCH:-$ROOT/.build-deb}/checkouts/swift-argument-parser" "$ROOT/.build/checkouts/swift-argument-parser" 2>/dev/null | head -n 1)
+[ -n "$PARSER" ] || { echo "error: no swift-argument-parser checkout to build generate-manual from (build the package first)" >&2; exit 1; }
+swift build -c release --package-path "$PARSER" --scratch-path "$TOOLS" --product generate-manual >&2
+MANUAL_DATE=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
+for b in skupperd skupper; do
+    "$TOOLS/release/generate-manual" "$STAGE/usr/bin/$b" --date "$MANUAL_DATE" --section 1 \
+        --authors "skupper-local developers" --output-directory "$STAGE/usr/share/man/man1" >&2
+    # mdoc has no empty lines (groff warns on each).
+    sed -i '/^[[:space:]]*$/d' "$STAGE/usr/share/man/man1/$b.1"
+    gzip -9n "$STAGE/usr/share/man/man1/$b.1"
+done
+# bash-completion sources the file: no interpreter line.
+"$STAGE/usr/bin/skupper" --generate-completion-script bash | sed '1{/^#!/d}' > "$STAGE/usr/share/bash-completion/completions/skupper"
+"$STAGE/usr/bin/skupper" --generate-completion-script zsh > "$STAGE/usr/share/zsh/vendor-completions/_skupper"
+"$STAGE/usr/bin/skupper" --generate-completion-script fish > "$STAGE/usr/share/fish/vendor_completions.d/skupper.fish"
+
+install -m 0755 "$ROOT/packaging/postinst" "$ROOT/packaging/prerm" "$ROOT/packaging/postrm" "$STAGE/DEBIAN/"
 echo "/etc/default/skupperd" > "$STAGE/DEBIAN/conffiles"
+
+# Depends: what the binaries link, as dpkg-shlibdeps finds it (a debian/control is all it asks for).
+SHLIBS=$(mktemp -d)
+trap 'rm -rf "$SHLIBS"' EXIT
+mkdir -p "$SHLIBS/debian"
+printf 'Source: skupper-local\n\nPackage: skupper-local\nArchitecture: any\n' > "$SHLIBS/debian/control"
+DEPENDS=$(cd "$SHLIBS" && dpkg-shlibdeps -O "$STAGE/usr/bin/skupperd" "$STAGE/usr/bin/skupper" | sed -n 's/^shlibs:Depends=//p')
+[ -n "$DEPENDS" ] || { echo "error: dpkg-shlibdeps found no dependency" >&2; exit 1; }
+
+(cd "$STAGE" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum > DEBIAN/md5sums)
+find "$STAGE" -newermt "@$SOURCE_DATE_EPOCH" -exec touch --no-dereference -d "@$SOURCE_DATE_EPOCH" {} +
 SIZE=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
 cat > "$STAGE/DEBIAN/control" <<CONTROL
 Package: skupper-local
@@ -61,8 +102,9 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: skupper-local developers <skupper-local@localhost>
 Installed-Size: $SIZE
-Depends: libsystemd0, libssl3, libcurl4, libqpid-proton11, libc6, libstdc++6, libgcc-s1, zlib1g
+Depends: $DEPENDS, systemd
 Recommends: skupper-router (>= 3.5.1)
+Suggests: docker.io | podman
 Section: net
 Priority: optional
 Homepage: https://skupper.io
@@ -77,4 +119,10 @@ CONTROL
 mkdir -p "$OUT"
 DEB="$OUT/skupper-local_${VERSION}_${ARCH}.deb"
 dpkg-deb --root-owner-group -Zxz -z1 --build "$STAGE" "$DEB" >&2
+# Debian's own checks: no error and no warning (each override in packaging/lintian-overrides says why).
+if command -v lintian >/dev/null 2>&1; then
+    lintian --fail-on error,warning "$DEB" >&2
+else
+    echo "warning: lintian is not installed; the package is not checked" >&2
+fi
 echo "$DEB"

@@ -8,7 +8,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     pkg-config libsystemd-dev libssl-dev libcurl4-openssl-dev \
     openssl systemd inotify-tools \
-    docker.io busybox-static dpkg-dev debootstrap >/dev/null
+    docker.io busybox-static dpkg-dev debootstrap lintian >/dev/null
 # What scripts/build-router.sh needs to build skupper-router and Qpid Proton from source (Debian has no
 # skupper-router package), what skrouterd loads at run time, and Proton's C library for the agent's AMQP client.
 $SUDO apt-get install -y -qq --no-install-recommends \

@@ -212,34 +212,103 @@ import SiteFiles
         let contents = try run(["dpkg-deb", "-c", deb]).output
         for path in ["./usr/bin/skupperd", "./usr/bin/skupper", "./lib/systemd/system/skupperd.service", "./lib/systemd/system/skupperd@.service",
                      "./usr/lib/systemd/user/skupperd.service", "./usr/lib/systemd/user/skupperd@.service", "./etc/default/skupperd",
-                     "./var/lib/skupper/", "./usr/share/doc/skupper-local/README.md"] {
+                     "./usr/share/doc/skupper-local/README.md.gz", "./usr/share/doc/skupper-local/changelog.gz",
+                     "./usr/share/man/man1/skupper.1.gz", "./usr/share/man/man1/skupperd.1.gz",
+                     "./usr/share/bash-completion/completions/skupper", "./usr/share/zsh/vendor-completions/_skupper",
+                     "./usr/share/fish/vendor_completions.d/skupper.fish", "./usr/lib/sysusers.d/skupper-local.conf"] {
             #expect(contents.contains(" \(path)\n"), "\(path) is not in the package")
         }
+        // Depends as dpkg-shlibdeps computed it: what the binaries link, nothing they do not.
         let depends = try run(["dpkg-deb", "-f", deb, "Depends"]).output
-        for package in ["libsystemd0", "libssl3", "libcurl4"] { #expect(depends.contains(package), "\(depends)") }
+        for package in ["libsystemd0", "libqpid-proton11", "libc6"] { #expect(depends.contains(package), "\(depends)") }
+        for package in ["libssl3", "libcurl4"] { #expect(!depends.contains(package), "\(depends)") }
+        #expect(try run(["dpkg-deb", "-I", deb, "md5sums"]).output.contains("usr/bin/skupperd"))
+        // build-deb.sh fails on a lintian error or warning; the test says so again where lintian is installed.
+        if (try? run(["sh", "-c", "command -v lintian"]))?.status == 0 {
+            let lintian = try run(["lintian", "--fail-on", "error,warning", deb])
+            #expect(lintian.status == 0, "\(lintian.output)")
+        }
 
-        let install = try container.exec(["dpkg", "-i", deb])
-        try #require(install.status == 0, "dpkg -i: \(install.output)")
+        // The previous release's package: the same files with its version and its maintainer scripts, which
+        // neither stopped agents on removal nor restarted them on upgrade.
+        let previous = try Self.previousPackage(of: deb, in: container.shared.appendingPathComponent("deb-previous"))
+        try container.installRouterPackage()
+        var result = try container.exec(["dpkg", "-i", previous])
+        try #require(result.status == 0, "dpkg -i (previous): \(result.output)")
+        try container.write("/var/lib/skupper/namespaces/pkg/input/resources/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: pkg-site\n")
+        try container.write("/etc/default/skupperd-pkg", "SKUPPER_PLATFORM=linux\n")
+        try container.checked(["systemctl", "start", "skupperd@pkg.service"])
+        try container.checked(["systemctl", "enable", "skupperd.service"])
+        let before = try container.show("skupperd@pkg.service", ["ActiveState", "MainPID"])
+        #expect(before["ActiveState"] == "active", "\(before)")
+
+        // Upgrade: the running agent is restarted on the new binary; the administrator's enablement is kept.
+        result = try container.exec(["dpkg", "-i", deb])
+        try #require(result.status == 0, "dpkg -i (upgrade): \(result.output)")
         #expect(try container.checked(["/usr/bin/skupperd", "--version"]).trimmingCharacters(in: .whitespacesAndNewlines) == SkupperVersion.description)
         #expect(try container.checked(["/usr/bin/skupper", "--help"]).contains("system"))
         // No Swift runtime from the toolchain (which the container happens to see at /opt/swift).
         let libraries = try container.checked(["ldd", "/usr/bin/skupperd", "/usr/bin/skupper"])
         #expect(!libraries.contains("swift") && !libraries.contains("not found"), "\(libraries)")
-
-        // The packaged unit runs the packaged agent (platform linux by default) under systemd.
-        try container.installRouterPackage()
-        try container.write("/var/lib/skupper/namespaces/pkg/input/resources/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: pkg-site\n")
-        try container.checked(["systemctl", "start", "skupperd@pkg.service"])
-        let agent = try container.show("skupperd@pkg.service", ["ActiveState", "StatusText", "FragmentPath"])
-        #expect(agent["ActiveState"] == "active", "\(agent)")
+        let agent = try waitForActive(container, "skupperd@pkg.service")
+        #expect(agent["MainPID"] != before["MainPID"], "not restarted on upgrade: \(before) -> \(agent)")
         #expect(agent["FragmentPath"] == "/lib/systemd/system/skupperd@.service", "\(agent)")
         #expect(agent["StatusText"] == "Site pkg-site, router running", "\(agent)")
         #expect(try container.show("skupper-pkg.service", ["ActiveState"])["ActiveState"] == "active")
-        try container.checked(["systemctl", "stop", "skupperd@pkg.service", "skupper-pkg.service"])
+        #expect(try container.exec(["systemctl", "is-enabled", "skupperd.service"]).output.hasPrefix("enabled"))
+        #expect(try container.exec(["getent", "passwd", "skupper"]).status == 0, "the system user was not created")
 
-        let remove = try container.exec(["dpkg", "-r", "skupper-local"])
-        #expect(remove.status == 0, "dpkg -r: \(remove.output)")
+        // Remove: the agents stop; state, keys and settings stay for a later install.
+        result = try container.exec(["dpkg", "-r", "skupper-local"])
+        #expect(result.status == 0, "dpkg -r: \(result.output)")
+        #expect(try container.show("skupperd@pkg.service", ["ActiveState"])["ActiveState"] != "active")
         #expect(try container.exec(["test", "-e", "/usr/bin/skupperd"]).status != 0)
         #expect(try container.exec(["test", "-e", "/lib/systemd/system/skupperd@.service"]).status != 0)
+        #expect(try container.exec(["test", "-e", "/var/lib/skupper/namespaces/pkg/runtime/certs"]).status == 0)
+        #expect(try container.exec(["test", "-e", "/etc/default/skupperd"]).status == 0)
+
+        // Purge: the sites' state and keys, the generated settings and router units, the enablement go.
+        result = try container.exec(["dpkg", "-P", "skupper-local"])
+        #expect(result.status == 0, "dpkg -P: \(result.output)")
+        for path in ["/var/lib/skupper", "/etc/default/skupperd", "/etc/default/skupperd-pkg", "/etc/systemd/system/skupper-pkg.service",
+                     "/etc/systemd/system/default.target.wants/skupper-pkg.service", "/etc/systemd/system/multi-user.target.wants/skupperd.service"] {
+            #expect(try container.exec(["test", "-e", path]).status != 0, "\(path) is left after purge")
+        }
+        #expect(try container.show("skupper-pkg.service", ["ActiveState"])["ActiveState"] != "active")
+        print("package: build, lintian, install, upgrade, remove, purge in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
+
+    /// Waits (10 s at most) for a unit to be active again and returns its state.
+    private func waitForActive(_ container: SystemdContainer, _ unit: String) throws -> [String: String] {
+        let deadline = Date().addingTimeInterval(10)
+        var state = try container.show(unit, ["ActiveState", "MainPID", "StatusText", "FragmentPath"])
+        while (state["ActiveState"] != "active" || state["StatusText"]?.hasSuffix("router running") != true) && Date() < deadline {
+            usleep(100_000)
+            state = try container.show(unit, ["ActiveState", "MainPID", "StatusText", "FragmentPath"])
+        }
+        return state
+    }
+
+    /// The package as the previous release (2.1.0+local.0.0.9) shipped it: these files, its two maintainer scripts.
+    static func previousPackage(of deb: String, in directory: URL) throws -> String {
+        let tree = directory.appendingPathComponent("tree")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try #require(try run(["dpkg-deb", "-R", deb, tree.path]).status == 0)
+        let debian = tree.appendingPathComponent("DEBIAN")
+        let control = try String(contentsOf: debian.appendingPathComponent("control"), encoding: .utf8)
+            .replacingOccurrences(of: "\nVersion: \(SkupperVersion.current.replacingOccurrences(of: "-", with: "+"))\n", with: "\nVersion: 2.1.0+local.0.0.9\n")
+        try control.write(to: debian.appendingPathComponent("control"), atomically: true, encoding: .utf8)
+        try? FileManager.default.removeItem(at: debian.appendingPathComponent("prerm"))
+        let reload = "#!/bin/sh\nset -e\nif [ -d /run/systemd/system ]; then\n    systemctl --system daemon-reload >/dev/null || true\nfi\nexit 0\n"
+        for script in ["postinst", "postrm"] {
+            let file = debian.appendingPathComponent(script)
+            try reload.write(to: file, atomically: true, encoding: .utf8)
+            chmod(file.path, 0o755)
+        }
+        let previous = directory.appendingPathComponent("skupper-local_2.1.0+local.0.0.9.deb").path
+        let build = try run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z1", "--build", tree.path, previous])
+        try #require(build.status == 0, "\(build.output)")
+        return previous
     }
 }
