@@ -1,3 +1,4 @@
+import CProton
 import SiteFiles
 import Synchronization
 
@@ -6,17 +7,26 @@ import Synchronization
 public final class ManagementClient: Sendable {
     public let endpoint: ManagementEndpoint
     private let session: Mutex<ProtonSession>
+    /// The session's proactor, to interrupt a call from another thread (its caller cancelled).
+    nonisolated(unsafe) private let proactor: OpaquePointer
 
     public init(endpoint: ManagementEndpoint) {
         self.endpoint = endpoint
-        session = Mutex(ProtonSession(endpoint: endpoint))
+        let session = ProtonSession(endpoint: endpoint)
+        proactor = session.proactor
+        self.session = Mutex(session)
     }
 
     /// Sends the requests in order and returns each one's answer (or why it got none).
+    /// A cancelled caller interrupts the call and waits for it to end (at once): Proton and OpenSSL must not be
+    /// left running on a thread of their own while the process exits, which tears OpenSSL down under them.
     public func perform(_ requests: [ManagementRequest], timeout: Duration = .seconds(2)) async throws -> [Result<ManagementResponse, ManagementError>] {
-        try await Offload.run { [self] in
-            self.session.withLock { $0.perform(requests, timeout: timeout) }
-        }
+        let interrupt = ProactorInterrupt(proactor: proactor)
+        let results = await Offload.runToEnd({ [self] in
+            self.session.withLock { $0.perform(requests, timeout: timeout, interrupt: interrupt) }
+        }, onCancel: { interrupt.fire() })
+        try Task.checkCancellation()
+        return results
     }
 
     /// One request's answer; a failed one (no answer, or a status outside 2xx) throws.
@@ -33,6 +43,6 @@ public final class ManagementClient: Sendable {
 
     /// Closes the connection (the next call opens it again).
     public func disconnect() async {
-        _ = try? await Offload.run { [self] in self.session.withLock { $0.disconnect() } }
+        await Offload.runToEnd { [self] in self.session.withLock { $0.disconnect() } }
     }
 }

@@ -6,7 +6,8 @@ import Foundation
 /// time (`ManagementClient` holds it under a lock); it runs Proton's events only while a caller waits in `perform`.
 final class ProtonSession {
     private let endpoint: ManagementEndpoint
-    private let proactor: OpaquePointer
+    /// Shared with `ManagementClient`, which may interrupt a `perform` from another thread.
+    let proactor: OpaquePointer
     private var connection: OpaquePointer?
     private var sender: OpaquePointer?
     private var receiver: OpaquePointer?
@@ -36,7 +37,8 @@ final class ProtonSession {
 
     /// Sends the requests and waits for their answers until `timeout`; connects first when no connection is open.
     /// Each request gets its answer, or the error that kept it from one (connection lost, timed out).
-    func perform(_ requests: [ManagementRequest], timeout: Duration) -> [Result<ManagementResponse, ManagementError>] {
+    /// `interrupt`, once fired, ends the wait early: the requests not answered yet fail.
+    func perform(_ requests: [ManagementRequest], timeout: Duration, interrupt: ProactorInterrupt? = nil) -> [Result<ManagementResponse, ManagementError>] {
         let deadline = ContinuousClock.now + timeout
         queue = requests.map { request -> (UInt64, ManagementRequest) in defer { nextId += 1 }; return (nextId, request) }
         let ids = queue.map(\.0)
@@ -45,6 +47,10 @@ final class ProtonSession {
         if let connection { pn_connection_wake(connection) } else { connect() }
         var failure: String?
         while failure == nil, ids.contains(where: { answers[$0] == nil }) {
+            if interrupt?.isRequested == true {
+                failure = "interrupted: the agent is stopping"
+                break
+            }
             let remaining = deadline - ContinuousClock.now
             if remaining <= .zero {
                 failure = connection == nil ? (lastError ?? "not connected") : (isOpen ? "the router did not answer within \(timeout)" : "the router did not open the management link within \(timeout)")

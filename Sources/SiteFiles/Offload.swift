@@ -3,7 +3,8 @@ import Synchronization
 
 /// Runs blocking work (reading and parsing input files, flushing files to disk) on threads of its own, off the
 /// cooperative pool and Dispatch's global queues: signal handlers, new files and the watchdog are served meanwhile,
-/// even on a machine with one or two cores. A cancelled caller stops waiting at once; the work's result is then dropped.
+/// even on a machine with one or two cores. A cancelled caller of `run` stops waiting at once (the work's result is
+/// then dropped); `runToEnd` waits for work that must end before its caller does.
 public enum Offload {
     /// Runs `work` on a new thread and waits for its result without blocking a cooperative thread.
     public static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
@@ -21,6 +22,21 @@ public enum Offload {
             }
         } onCancel: {
             waiting.withLock { $0.take() }?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Runs `work` on a new thread and waits for it to end, even when the caller is cancelled: then `onCancel` is
+    /// called (from any thread) to make the work end early. For work that must not outlive its caller: a C library
+    /// call that the process's exit would tear down under it (OpenSSL's cleanup), a child process being stopped.
+    public static func runToEnd<T: Sendable>(_ work: @escaping @Sendable () -> T, onCancel: @escaping @Sendable () -> Void = {}) async -> T {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let thread = Thread { continuation.resume(returning: work()) }
+                thread.name = "offload"
+                thread.start()
+            }
+        } onCancel: {
+            onCancel()
         }
     }
 

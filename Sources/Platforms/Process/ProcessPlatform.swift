@@ -39,12 +39,13 @@ public final class ProcessPlatform: RouterPlatform {
         guard let executable else { throw PlatformError(RouterExecutable.missing) }
         let running = child.withLock { $0.map { $0.process.isRunning && $0.siteId == siteId } ?? false }
         if running && !configChanged { return await state(layout: layout) }
-        try await Offload.run { [self] in restart(executable: executable, layout: layout, siteId: siteId) }.get()
+        // To its end: a child started while the agent is cancelled must still be known to the agent that stops it.
+        try await Offload.runToEnd { [self] in restart(executable: executable, layout: layout, siteId: siteId) }.get()
         return PlatformState(.running, "skrouterd runs as the agent's child process")
     }
 
     public func teardown(layout: SiteLayout) async throws {
-        _ = try? await Offload.run { [self] in stop(layout: layout) }
+        await Offload.runToEnd { [self] in stop(layout: layout) }
     }
 
     public func state(layout: SiteLayout) async -> PlatformState {
@@ -59,7 +60,8 @@ public final class ProcessPlatform: RouterPlatform {
     }
 
     public func agentStopping(layout: SiteLayout) async {
-        _ = try? await Offload.run { [self] in stop(layout: layout) }
+        // The router is stopped before the agent exits, even when the agent's task is cancelled: no orphan.
+        await Offload.runToEnd { [self] in stop(layout: layout) }
     }
 
     // MARK: - The child
