@@ -1,4 +1,5 @@
 import Agent
+import CLI
 import Foundation
 import Platforms
 import Resources
@@ -192,6 +193,62 @@ import SiteFiles
         #expect(try container.exec(["test", "-e", "/var/lib/skupper/namespaces/default/input"]).status != 0)
         #expect(try container.exec(["test", "-e", "/var/lib/skupper/namespaces/default/runtime"]).status != 0)
         print("agent under systemd: install, start, restart, reload, teardown, stop, uninstall in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
+
+    /// The container platforms under the hardened agent unit: the agent, in the systemd container, drives a
+    /// private dockerd (and a podman service, where podman is installed) through its socket and runs the real
+    /// router image there. Its namespace directory is a path the engine sees too, so the unit gets the drop-in a
+    /// directory outside /var/lib/skupper needs (`ReadWritePaths=`, as ProtectSystem=strict makes the rest read-only).
+    @Test func containerPlatformsUnderTheHardenedUnit() throws {
+        let container = try SystemdContainer.shared()
+        let skupperd = BuiltProducts.directory.resolvingSymlinksInPath().path + "/skupperd"
+        try container.write("/etc/systemd/system/skupperd@.service", AgentUnit.text(.system, skupperd: skupperd))
+        var engines: [(name: String, socket: String, image: String, inspect: (String) throws -> [String: Any]?, remove: (String) -> Void)] = []
+        let docker = container.engine
+        let dockerImage = try docker.loadRouterImage()
+        engines.append(("docker", docker.socketPath, dockerImage, { try docker.inspect($0) }, { _ = try? docker.docker(["rm", "-f", $0]) }))
+        var podmanEngine: PodmanEngine?
+        if PodmanEngine.isInstalled {
+            let podman = try PodmanEngine()
+            podmanEngine = podman
+            let image = try podman.loadRouterImage()
+            engines.append(("podman", podman.socketPath, image, { name in
+                let output = try podman.podman(["inspect", name])
+                guard output.status == 0, let data = output.output.data(using: .utf8),
+                      let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return nil }
+                return list.first
+            }, { _ = try? podman.podman(["rm", "-f", $0]) }))
+        }
+        defer { podmanEngine?.shutdown() }
+        for engine in engines {
+            let namespace = "hard\(engine.name)"
+            let directory = container.shared.appendingPathComponent(namespace).path
+            // The engine's socket, seen from inside the container (a hard link in the shared directory).
+            let socket = container.shared.appendingPathComponent("\(engine.name).sock").path
+            unlink(socket)
+            try #require(link(engine.socket, socket) == 0, "cannot link \(engine.socket): errno \(errno)")
+            try container.write("/etc/systemd/system/skupperd@\(namespace).service.d/directory.conf", "[Service]\nReadWritePaths=\(directory)\n")
+            try container.write("/etc/default/skupperd-\(namespace)", "SKUPPER_PLATFORM=\(engine.name)\n"
+                + "SKUPPERD_OPTIONS=--config-dir \(directory) --container-socket \(socket) --router-image \(engine.image)\n")
+            try container.write("\(directory)/input/resources/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: \(namespace)\n")
+            try container.checked(["systemctl", "daemon-reload"])
+            try container.checked(["systemctl", "start", "skupperd@\(namespace).service"])
+            let routerContainer = "\(namespace)-skupper-router"
+            var state: [String: String] = [:]
+            let deadline = Date().addingTimeInterval(60)
+            repeat {
+                usleep(200_000)
+                state = try container.show("skupperd@\(namespace).service", ["ActiveState", "StatusText"])
+            } while state["StatusText"]?.contains("router running") != true && state["ActiveState"] == "active" && Date() < deadline
+            let journal = (try? container.exec(["journalctl", "-u", "skupperd@\(namespace).service", "-n", "30", "--no-pager"]).output) ?? ""
+            #expect(state["ActiveState"] == "active" && state["StatusText"]?.contains("router running") == true, "\(engine.name): \(state)\n\(journal)")
+            #expect(((try engine.inspect(routerContainer))?["State"] as? [String: Any])?["Running"] as? Bool == true, "\(engine.name): no running router container")
+            try container.checked(["systemctl", "stop", "skupperd@\(namespace).service"])
+            #expect(try container.show("skupperd@\(namespace).service", ["Result"])["Result"] == "success")
+            engine.remove(routerContainer)
+            unlink(socket)
+        }
+        print("container platforms under the hardened unit: \(engines.map(\.name).joined(separator: ", "))")
     }
 
     /// packaging/build-deb.sh (a release build with the Swift runtime linked statically, reused when nothing
