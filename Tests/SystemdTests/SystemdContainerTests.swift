@@ -195,11 +195,11 @@ import SiteFiles
         print("agent under systemd: install, start, restart, reload, teardown, stop, uninstall in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 
-    /// The container platforms under the hardened agent unit: the agent, in the systemd container, drives a
+    /// The docker, podman and render platforms under the hardened agent unit (linux: the tests above): the agent, in the systemd container, drives a
     /// private dockerd (and a podman service, where podman is installed) through its socket and runs the real
     /// router image there. Its namespace directory is a path the engine sees too, so the unit gets the drop-in a
     /// directory outside /var/lib/skupper needs (`ReadWritePaths=`, as ProtectSystem=strict makes the rest read-only).
-    @Test func containerPlatformsUnderTheHardenedUnit() throws {
+    @Test func platformsUnderTheHardenedUnit() throws {
         let container = try SystemdContainer.shared()
         let skupperd = BuiltProducts.directory.resolvingSymlinksInPath().path + "/skupperd"
         try container.write("/etc/systemd/system/skupperd@.service", AgentUnit.text(.system, skupperd: skupperd))
@@ -248,7 +248,18 @@ import SiteFiles
             engine.remove(routerContainer)
             unlink(socket)
         }
-        print("container platforms under the hardened unit: \(engines.map(\.name).joined(separator: ", "))")
+        // And the render platform (the configuration only, no router).
+        let directory = container.shared.appendingPathComponent("hardrender").path
+        try container.write("/etc/systemd/system/skupperd@hardrender.service.d/directory.conf", "[Service]\nReadWritePaths=\(directory)\n")
+        try container.write("/etc/default/skupperd-hardrender", "SKUPPER_PLATFORM=render\nSKUPPERD_OPTIONS=--config-dir \(directory)\n")
+        try container.write("\(directory)/input/resources/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: hardrender\n")
+        try container.checked(["systemctl", "daemon-reload"])
+        try container.checked(["systemctl", "start", "skupperd@hardrender.service"])
+        let rendered = try container.show("skupperd@hardrender.service", ["ActiveState", "StatusText"])
+        #expect(rendered["ActiveState"] == "active" && rendered["StatusText"] == "Site hardrender, router rendered", "\(rendered)")
+        #expect(try container.exec(["test", "-s", "\(directory)/runtime/router/skrouterd.json"]).status == 0)
+        try container.checked(["systemctl", "stop", "skupperd@hardrender.service"])
+        print("platforms under the hardened unit: \(engines.map(\.name).joined(separator: ", ")), render")
     }
 
     /// packaging/build-deb.sh (a release build with the Swift runtime linked statically, reused when nothing
