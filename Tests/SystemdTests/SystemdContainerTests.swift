@@ -231,6 +231,14 @@ import SiteFiles
             try container.write("/etc/default/skupperd-\(namespace)", "SKUPPER_PLATFORM=\(engine.name)\n"
                 + "SKUPPERD_OPTIONS=--config-dir \(directory) --container-socket \(socket) --router-image \(engine.image)\n")
             try container.write("\(directory)/input/resources/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: \(namespace)\n")
+            if engine.name == "docker" {
+                // Not root: the system user `skupper` in the docker group, with the package's example drop-in.
+                try container.checked(["sh", "-c", "getent group docker >/dev/null || groupadd --system docker; "
+                    + "getent passwd skupper >/dev/null || useradd --system --no-create-home --home-dir /var/lib/skupper skupper"])
+                try container.checked(["sh", "-c", "chgrp docker \(socket) && chmod 0660 \(socket) && chown -R skupper:skupper \(directory)"])
+                try container.write("/etc/systemd/system/skupperd@\(namespace).service.d/unprivileged.conf",
+                                    try String(contentsOf: Self.repository.appendingPathComponent("packaging/examples/skupperd-unprivileged.conf"), encoding: .utf8))
+            }
             try container.checked(["systemctl", "daemon-reload"])
             try container.checked(["systemctl", "start", "skupperd@\(namespace).service"])
             let routerContainer = "\(namespace)-skupper-router"
@@ -243,6 +251,10 @@ import SiteFiles
             let journal = (try? container.exec(["journalctl", "-u", "skupperd@\(namespace).service", "-n", "30", "--no-pager"]).output) ?? ""
             #expect(state["ActiveState"] == "active" && state["StatusText"]?.contains("router running") == true, "\(engine.name): \(state)\n\(journal)")
             #expect(((try engine.inspect(routerContainer))?["State"] as? [String: Any])?["Running"] as? Bool == true, "\(engine.name): no running router container")
+            if engine.name == "docker" {
+                let pid = try container.show("skupperd@\(namespace).service", ["MainPID"])["MainPID"] ?? ""
+                #expect(try container.checked(["stat", "-c", "%U", "/proc/\(pid)"]).trimmingCharacters(in: .whitespacesAndNewlines) == "skupper")
+            }
             try container.checked(["systemctl", "stop", "skupperd@\(namespace).service"])
             #expect(try container.show("skupperd@\(namespace).service", ["Result"])["Result"] == "success")
             engine.remove(routerContainer)
@@ -345,6 +357,9 @@ import SiteFiles
         #expect(try container.show("skupper-pkg.service", ["ActiveState"])["ActiveState"] != "active")
         print("package: build, lintian, install, upgrade, remove, purge in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
+
+    /// The repository's root directory.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Waits (10 s at most) for a unit to be active again and returns its state.
     private func waitForActive(_ container: SystemdContainer, _ unit: String) throws -> [String: String] {
