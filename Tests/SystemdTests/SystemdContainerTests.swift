@@ -203,6 +203,11 @@ import SiteFiles
         let container = try SystemdContainer.shared()
         let skupperd = BuiltProducts.directory.resolvingSymlinksInPath().path + "/skupperd"
         try container.write("/etc/systemd/system/skupperd@.service", AgentUnit.text(.system, skupperd: skupperd))
+        // The container is shared: the unit, its drop-ins and settings go, so a package's unit is the one loaded later.
+        defer {
+            _ = try? container.exec(["sh", "-c", "rm -rf /etc/systemd/system/skupperd@.service /etc/systemd/system/skupperd@hard*.service.d "
+                + "/etc/default/skupperd-hard* && systemctl daemon-reload"])
+        }
         var engines: [(name: String, socket: String, image: String, inspect: (String) throws -> [String: Any]?, remove: (String) -> Void)] = []
         let docker = container.engine
         let dockerImage = try docker.loadRouterImage()
