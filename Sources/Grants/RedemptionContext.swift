@@ -45,6 +45,6 @@ public struct RedemptionContext: Sendable {
             let spec = LinkSpec(endpoints: endpoints.filter { ($0.group ?? "") == group }, tlsCredentials: name)
             resources.append(Resource(metadata: ObjectMeta(name: linkName), spec: .link(spec)))
         }
-        return ResourceEncoder.yaml(resources)
+        return ResourceEncoder.fastYAML(resources)
     }
 }

@@ -65,5 +65,36 @@ struct ResourceEncoderTests {
         let again = try ResourceLoader.parse(text, file: "out.yaml").resources
         #expect(again == original, "\(text)")
         #expect(text.contains("port: \"55671\""))
+        // The writer used for grant answers reads back to the same resources.
+        let fast = ResourceEncoder.fastYAML(original)
+        #expect(try ResourceLoader.parse(fast, file: "fast.yaml").resources == original, "\(fast)")
+    }
+
+    /// Strings that YAML would take for something else, or that need escapes, read back as themselves. (U+FEFF is
+    /// left out: libyaml's reader drops it wherever it stands, however it is written.)
+    static let hostile = ["", " leading", "trailing ", "yes", "No", "ON", "null", "~", "true", "123", "-1", "1e3", "0x1F", ".5", "-",
+                          "a: b", "#comment", "a #b", "- x", "[x]", "{x}", "*alias", "&anchor", "!tag", "%x", "@x", "`x", "|", ">",
+                          "quote\"d", "back\\slash", "line\nbreak", "tab\there", "cr\r", "nul\u{0}", "del\u{7F}", "\u{85}nel",
+                          "\u{2028}\u{2029}", "é ü 日本 🙂", "10.1.2.3", "::1", "host.example.com", "a'b", "'", "\"",
+                          "---", "...", "? x", "x,y", "https://h:8081/abc?x=1&y=2"]
+
+    @Test(arguments: hostile)
+    func theAnswerWriterQuotesWhatNeedsIt(_ value: String) throws {
+        let link = Resource(metadata: ObjectMeta(name: "l"), spec: .link(LinkSpec(
+            endpoints: [.init(name: "inter-router", host: value.isEmpty ? "h" : value, port: "55671", group: value.isEmpty ? nil : value)], tlsCredentials: "t", settings: [value.isEmpty ? "k" : value: value])))
+        let secret = Resource(metadata: ObjectMeta(name: "s", annotations: ["note": value]), spec: .secret(SecretSpec(data: ["tls.crt": Data(value.utf8)])))
+        let text = ResourceEncoder.fastYAML([secret, link])
+        let again = try ResourceLoader.parse(text, file: "fast.yaml").resources
+        #expect(again == [secret, link], "\(text)")
+        #expect(text == ResourceEncoder.fastYAML(again))
+    }
+
+    @Test func plainOnlyWhereNothingElseIsMeant() {
+        for plain in ["inter-router", "skupper.io/v2alpha1", "kubernetes.io/tls", "tls.crt", "a_b", "west"] {
+            #expect(BlockYAMLWriter.isPlainString(plain), "\(plain)")
+        }
+        for quoted in ["yes", "Null", "1", "-x", ".x", "a b", "a:b", "", "x#"] {
+            #expect(!BlockYAMLWriter.isPlainString(quoted), "\(quoted)")
+        }
     }
 }
