@@ -26,17 +26,19 @@ extension GrantServer {
         case .failure(let failure): return refuse(failure, from: address)
         case .success(let record): found = record
         }
+        // The code is right: no guess. Taken back at once, not after the certificate and the ledger's write, so
+        // concurrent redemptions from one address (sites behind one NAT) never count against each other.
+        limiter.forgive(address)
         let response: String
         do {
             response = try context.response(name: requestedName ?? found.name, subject: head.headers.first(name: "subject"))
         } catch {
-            return refuse(error, from: address)
+            return refuse(error, from: address, counted: false)
         }
         switch await ledger.redeem(key: key, code: code) {
         case .failure(let failure):
-            return refuse(failure, from: address)
+            return refuse(failure, from: address, counted: false)
         case .success(let record):
-            limiter.forgive(address)
             logger.info("grant redeemed", metadata: ["grant": "\(record.name)", "from": "\(address)", "redemptions": "\(record.redemptions)/\(record.redemptionsAllowed)"])
             redemptionNotices.yield(record.name)
             return .success(response)
@@ -44,8 +46,9 @@ extension GrantServer {
     }
 
     /// Logs a refusal; only a wrong code or an unknown grant keeps counting against the client's limits.
-    private func refuse(_ failure: RedemptionFailure, from address: String) -> Result<String, RedemptionFailure> {
-        if failure != .refused && failure != .noSuchClaim { limiter.forgive(address) }
+    /// `counted` is false once the attempt's count was taken back already (the code was right).
+    private func refuse(_ failure: RedemptionFailure, from address: String, counted: Bool = true) -> Result<String, RedemptionFailure> {
+        if counted && failure != .refused && failure != .noSuchClaim { limiter.forgive(address) }
         logger.notice("redemption refused", metadata: ["from": "\(address)", "status": "\(failure.status)", "reason": "\(failure.message)"])
         return .failure(failure)
     }

@@ -149,4 +149,27 @@ struct GrantServerLimitsTests {
             #expect(fixture.ledger.record(named: "g")?.redemptions == 1)
         }
     }
+
+    /// Many sites behind one address redeeming at once: a right code never counts against the others, however
+    /// many are in flight (with the default limit of 10 refusals per address, 64 concurrent redemptions all succeed);
+    /// wrong codes still do.
+    @Test func concurrentRightCodesFromOneAddressAreNotLimited() async throws {
+        try await Self.withServer(limiter: FailureLimiter()) { fixture in
+            let record = try fixture.grant("many", allowed: 1000)
+            let token = fixture.token(record)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<64 {
+                    group.addTask { (try? await TokenRedeemer.redeem(token, name: "site-\(index)", subject: "w", timeout: .seconds(30))) != nil }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 64, "\(outcomes.filter { !$0 }.count) of 64 refused")
+            #expect(fixture.ledger.record(named: "many")?.redemptions == 64)
+            // Ten wrong codes from the same address: the eleventh attempt, even with the right code, is refused.
+            for _ in 0..<10 { _ = try? await TokenRedeemer.redeem(fixture.token(record, code: "wrong-code-wrong-code-00"), name: "x", subject: "w") }
+            await #expect(throws: TokenRedeemer.Failure.self) {
+                try await TokenRedeemer.redeem(token, name: "late", subject: "w")
+            }
+        }
+    }
 }
