@@ -1,3 +1,4 @@
+import SiteFiles
 import Yams
 
 /// Writes a YAML node tree as block-style text without libyaml's emitter: plain scalars only where they can mean
@@ -100,35 +101,6 @@ public enum BlockYAMLWriter {
         return !reserved.contains(text.lowercased())
     }
 
-    /// A double-quoted scalar: `\` and `"` escaped, control characters and line breaks as escapes.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\u{85}": out += "\\N"
-            case "\u{2028}": out += "\\L"
-            case "\u{2029}": out += "\\P"
-            case "\u{FEFF}": out += "\\uFEFF"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
-                    out += "\\u" + hex4(scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
-
-/// Four hexadecimal digits.
-private func hex4(_ value: UInt32) -> String {
-    let hex = String(value, radix: 16, uppercase: true)
-    return String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    /// A double-quoted scalar, escaped as every YAML file the agent writes (`QuotedText`).
+    static func quoted(_ text: String) -> String { QuotedText.quoted(text, .yaml) }
 }

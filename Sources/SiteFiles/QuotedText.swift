@@ -7,7 +7,7 @@ public enum QuotedText {
         case goJSON
         /// Plain JSON: control characters as \u escapes.
         case json
-        /// A YAML double-quoted scalar: control characters and DEL as \x escapes.
+        /// A YAML double-quoted scalar: control characters, DEL and C1 controls as \x escapes, U+2028/U+2029 as \L/\P.
         case yaml
     }
 
@@ -32,8 +32,12 @@ public enum QuotedText {
             case ">" where style == .goJSON: out += "\\u003e"
             case "&" where style == .goJSON: out += "\\u0026"
             default:
-                if style == .yaml, scalar.value < 0x20 || scalar.value == 0x7F {
+                if style == .yaml, scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                    // C1 controls too: U+0085 is a line break to YAML 1.1 readers (libyaml), which would fold it.
                     out += "\\x" + hex(scalar.value, digits: 2)
+                } else if style == .yaml, scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    // Line and paragraph separators: line breaks to YAML 1.1 readers as well.
+                    out += scalar.value == 0x2028 ? "\\L" : "\\P"
                 } else if style != .yaml, scalar.value < 0x20 {
                     out += "\\u" + hex(scalar.value, digits: 4)
                 } else {
