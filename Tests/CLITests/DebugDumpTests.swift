@@ -49,7 +49,8 @@ struct DebugDumpTests {
         #expect(site.eventually(timeout: 20) { site.status(.listener, "backend") != nil })
         defer { agent.stop() }
         let inputErrors = site.layout.status.appendingPathComponent("input-errors.yaml")
-        #expect(FileManager.default.fileExists(atPath: inputErrors.path))
+        // Written after the statuses, in the same reconcile.
+        #expect(site.eventually(timeout: 10) { FileManager.default.fileExists(atPath: inputErrors.path) })
         let runtimeKeys = try Self.files(under: site.layout.certificates).filter { $0.lastPathComponent == "tls.key" }
         #expect(!runtimeKeys.isEmpty, "the agent wrote no certificate")
         // A router log over 1 MiB: its end goes in.
