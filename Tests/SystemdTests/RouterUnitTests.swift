@@ -73,12 +73,11 @@ import SiteFiles
     @Test func systemUnitsAreHardened() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let layout = SiteLayout(root: URL(fileURLWithPath: "/var/lib/skupper/namespaces/west"), namespace: "west")
         let router = dir.appendingPathComponent("skupper-west.service")
         try RouterUnit(layout: layout, siteId: Self.siteId, runner: .skrouterd()).text.write(to: router, atomically: true, encoding: .utf8)
         let single = dir.appendingPathComponent("skupperd.service")
-        try String(contentsOf: root.appendingPathComponent("units/skupperd.service"), encoding: .utf8).write(to: single, atomically: true, encoding: .utf8)
+        try String(contentsOf: Repository.root.appendingPathComponent("units/skupperd.service"), encoding: .utf8).write(to: single, atomically: true, encoding: .utf8)
         let instance = dir.appendingPathComponent("skupperd@west.service")
         try AgentUnit.text(.system).write(to: instance, atomically: true, encoding: .utf8)
         for unit in [single, instance, router] {
@@ -91,9 +90,8 @@ import SiteFiles
 
     /// `skupper system install` writes the repository's units/ texts.
     @Test func embeddedAgentUnitsAreTheRepositorysUnits() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let system = try String(contentsOf: root.appendingPathComponent("units/skupperd@.service"), encoding: .utf8)
-        let user = try String(contentsOf: root.appendingPathComponent("units/user/skupperd@.service"), encoding: .utf8)
+        let system = try String(contentsOf: Repository.root.appendingPathComponent("units/skupperd@.service"), encoding: .utf8)
+        let user = try String(contentsOf: Repository.root.appendingPathComponent("units/user/skupperd@.service"), encoding: .utf8)
         #expect(AgentUnit.text(.system) == system)
         #expect(AgentUnit.text(.user) == user)
         #expect(AgentUnit.text(.system, skupperd: "/opt/x/skupperd").contains("ExecStart=/opt/x/skupperd --namespace %i "))

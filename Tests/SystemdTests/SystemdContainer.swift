@@ -91,8 +91,7 @@ final class SystemdContainer: @unchecked Sendable {
     func installRouterPackage() throws {
         _ = try exec(["rm", "-f", "/usr/local/bin/skrouterd"])
         if try exec(["test", "-x", "/usr/sbin/skrouterd"]).status == 0 { return }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let build = try run(["bash", root.appendingPathComponent("packaging/build-router-deb.sh").path, "--out", shared.appendingPathComponent("router-deb").path])
+        let build = try run(["bash", Repository.path("packaging/build-router-deb.sh"), "--out", shared.appendingPathComponent("router-deb").path])
         guard build.status == 0, let deb = build.output.split(separator: "\n").last.map(String.init), deb.hasSuffix(".deb") else {
             throw TestFailure("build-router-deb.sh failed: \(build.output.suffix(3000))")
         }

@@ -242,7 +242,7 @@ import SiteFiles
                     + "getent passwd skupper >/dev/null || useradd --system --no-create-home --home-dir /var/lib/skupper skupper"])
                 try container.checked(["sh", "-c", "chgrp docker \(socket) && chmod 0660 \(socket) && chown -R skupper:skupper \(directory)"])
                 try container.write("/etc/systemd/system/skupperd@\(namespace).service.d/unprivileged.conf",
-                                    try String(contentsOf: Self.repository.appendingPathComponent("packaging/examples/skupperd-unprivileged.conf"), encoding: .utf8))
+                                    try String(contentsOf: Repository.root.appendingPathComponent("packaging/examples/skupperd-unprivileged.conf"), encoding: .utf8))
             }
             try container.checked(["systemctl", "daemon-reload"])
             try container.checked(["systemctl", "start", "skupperd@\(namespace).service"])
@@ -285,10 +285,9 @@ import SiteFiles
     @Test(.enabled(if: ProcessInfo.processInfo.environment["SKUPPER_SKIP_DEB_TEST"] == nil))
     func debianPackageInstallsAndRuns() throws {
         let container = try SystemdContainer.shared()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let started = Date()
         // Niced: the release build must not starve the tests running beside it.
-        let build = try run(["nice", "-n", "19", "bash", root.appendingPathComponent("packaging/build-deb.sh").path, "--out", container.shared.appendingPathComponent("deb").path])
+        let build = try run(["nice", "-n", "19", "bash", Repository.path("packaging/build-deb.sh"), "--out", container.shared.appendingPathComponent("deb").path])
         try #require(build.status == 0, "build-deb.sh failed: \(build.output.suffix(4000))")
         let deb = build.output.split(separator: "\n").last.map(String.init) ?? ""
         print("packaging/build-deb.sh: \(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(deb)")
@@ -362,9 +361,6 @@ import SiteFiles
         #expect(try container.show("skupper-pkg.service", ["ActiveState"])["ActiveState"] != "active")
         print("package: build, lintian, install, upgrade, remove, purge in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
-
-    /// The repository's root directory.
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Waits (10 s at most) for a unit to be active again and returns its state.
     private func waitForActive(_ container: SystemdContainer, _ unit: String) throws -> [String: String] {

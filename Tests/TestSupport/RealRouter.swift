@@ -12,8 +12,7 @@ public final class RealRouter: @unchecked Sendable {
 
     /// The install prefix, building the router first when it is not built yet (a few minutes on 2 cores).
     public static func prefix() throws -> URL {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let result = try run(["bash", root.appendingPathComponent("scripts/build-router.sh").path])
+        let result = try run(["bash", Repository.path("scripts/build-router.sh")])
         guard result.status == 0, let path = result.output.split(separator: "\n").last.map(String.init), path.hasPrefix("/") else {
             throw TestFailure("scripts/build-router.sh failed: \(result.output.suffix(4000))")
         }

@@ -8,8 +8,7 @@ public enum RouterImage {
 
     /// Builds (or finds) the image in an engine; returns its name.
     public static func build(engine: String, arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let script = root.appendingPathComponent("scripts/build-router-image.sh").path
+        let script = Repository.path("scripts/build-router-image.sh")
         let env = environment.map { "\($0.key)=\($0.value)" }
         let result = try run(["env"] + env + ["bash", script, "--engine", engine, "--tag", name, "--"] + arguments)
         guard result.status == 0 else { throw TestFailure("scripts/build-router-image.sh failed: \(result.output.suffix(4000))") }
