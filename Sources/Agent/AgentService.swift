@@ -134,6 +134,7 @@ public struct AgentService: Service {
             }
             sink.finish()
             group.cancelAll()
+            agent.stopped()
         }
     }
 
@@ -184,6 +185,7 @@ extension AgentEvent {
         case .routerManaged: "router asked"
         case .grantRedeemed: "grant redeemed"
         case .tokenRedeemed: "token redeemed"
+        case .routerConfigWritten: "router configuration written"
         }
     }
 

@@ -89,7 +89,14 @@ final class SiteAgent {
             return .none
         case .tokenRedeemed(let attempt):
             return try await redeemed(attempt)
+        case .routerConfigWritten(let failure):
+            return Reaction(work: routerConfig.written(failure: failure).map { [$0] } ?? [])
         }
+    }
+
+    /// The loop ended: what is still waiting to be written is written now.
+    func stopped() {
+        routerConfig.flush()
     }
 
     /// Parses a read beside the loop.
@@ -104,6 +111,8 @@ final class SiteAgent {
         // What a deleted AccessToken's redemption created (its Link and Secret) goes with it.
         for id in change.removed where id.kind == .accessToken { change.merge(input.forgetRedemption(of: id.name)) }
         var reaction = try await reconcile(change, full: read.full)
+        // A whole directory's parse trees are gone: the heap they took goes back to the system, not kept idle.
+        if read.full { Heap.releaseFreeMemory() }
         if !started || read.serial == reloadSerial {
             started = true
             reloadSerial = nil
@@ -166,9 +175,11 @@ final class SiteAgent {
             // The names of the sslProfiles and proxyProfiles whose files changed.
             let credentials = try certificates.apply(plan, secrets: secrets, force: full || change.touches(.secret))
                 .union(proxyProfiles.apply(plan))
-            let written = try routerConfig.write(plan, identity: update.identity, services: planner.services, changedCredentials: credentials)
             // A router the agent can reach takes what management can change while it runs; it restarts only for the rest.
             let live = platform.platform.runsRouter && !options.restartRouterOnEveryChange
+            let written = try routerConfig.write(plan, identity: update.identity, services: planner.services, changedCredentials: credentials,
+                                                 deferrable: live || !platform.platform.runsRouter)
+            if let write = routerConfig.work() { lateWork.append(write) }
             await platform.apply(site: site, identity: update.identity, configChanged: live ? written.restart : (written.changed || !credentials.isEmpty), force: full)
             management.connect(to: platform.platform.runsRouter ? managementEndpoint(update.identity) : nil)
             if live, written.restart { management.routerRestarted() }

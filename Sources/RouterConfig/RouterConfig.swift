@@ -83,7 +83,7 @@ public struct RouterConfig: Sendable, Hashable {
     }
 
     /// The file's text from its entities' fragments (`Entity.fragment()`), in order.
-    static func json(fragments: [String]) -> String {
+    public static func json(fragments: [String]) -> String {
         if fragments.isEmpty { return "[]\n" }
         var out = "[\n"
         out.reserveCapacity(fragments.reduce(4) { $0 + $1.utf8.count + 2 })
@@ -92,5 +92,17 @@ public struct RouterConfig: Sendable, Hashable {
             out += index == fragments.count - 1 ? "\n" : ",\n"
         }
         return out + "]\n"
+    }
+
+    /// The same text as `json(fragments:)`, as parts to write one after another without joining them first.
+    public static func fileParts(fragments: [String]) -> [String] {
+        if fragments.isEmpty { return ["[]\n"] }
+        var parts = ["[\n"]
+        parts.reserveCapacity(fragments.count * 2 + 1)
+        for (index, fragment) in fragments.enumerated() {
+            parts.append(fragment)
+            parts.append(index == fragments.count - 1 ? "\n]\n" : ",\n")
+        }
+        return parts
     }
 }

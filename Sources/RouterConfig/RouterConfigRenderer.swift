@@ -34,16 +34,23 @@ public struct RouterConfigRenderer: Sendable {
     /// `RenderedServices.update`), so a change to one service re-renders only that one.
     /// The same text as `render(...)?.json()`; nil when the namespace has no Site.
     public func renderText(_ plan: SitePlan, identity: SiteIdentity, namespace: String, services: RenderedServices) -> String? {
+        renderPieces(plan, identity: identity, namespace: namespace, services: services).map { RouterConfig.json(fragments: $0.fragments) }
+    }
+
+    /// The text of `skrouterd.json` as pieces to write one after another (each a run of entities, the file's list
+    /// without its brackets and separators, see `RouterConfig.json(fragments:)`); nil when the namespace has no Site.
+    public func renderPieces(_ plan: SitePlan, identity: SiteIdentity, namespace: String, services: RenderedServices) -> RenderedText? {
         guard let parts = siteEntities(plan, identity: identity, namespace: namespace) else { return nil }
-        var fragments = parts.head.map { $0.fragment() }
-        fragments.reserveCapacity(parts.head.count + plan.services.count + plan.services.activeMultiKeyListenerNames.count + parts.tail.count)
-        for name in plan.services.connectorNames { fragments.append(services.fragment(ResourceID(.connector, name))) }
-        for name in plan.services.activeListenerNames { fragments.append(services.fragment(ResourceID(.listener, name))) }
-        let multiKey = plan.services.activeMultiKeyListenerNames.map { ResourceID(.multiKeyListener, $0) }
-        for id in multiKey { fragments.append(services.fragment(id)) }
-        for id in multiKey { fragments.append(services.addressFragment(id)) }
-        fragments += parts.tail.map { $0.fragment() }
-        return RouterConfig.json(fragments: fragments)
+        let head = parts.head.map { $0.fragment() }, tail = parts.tail.map { $0.fragment() }
+        return RenderedText(site: head + tail, fragments: head + services.pieces + tail)
+    }
+
+    /// A configuration's text in pieces, and the site's own entities apart (what a change of services leaves alone).
+    public struct RenderedText: Sendable {
+        /// The fragments of the entities that are not services, in order.
+        public var site: [String]
+        /// The whole list's pieces, in order (see `RouterConfig.json(fragments:)`).
+        public var fragments: [String]
     }
 
     /// The configuration without its TCP listeners and connectors (what a change of services leaves as it is).
@@ -202,45 +209,60 @@ public struct RouterConfigRenderer: Sendable {
     }
 }
 
-/// The serialized tcpListener, tcpConnector and listenerAddress entities of a site, by resource, so that a change
-/// to one service re-renders only its entities (see `RouterConfigRenderer.renderText`).
+/// The serialized tcpListener, tcpConnector and listenerAddress entities of a site, by resource and in file order, so
+/// that a change to one service re-renders only its entities and the file's text is joined again only around them
+/// (see `RouterConfigRenderer.renderText`).
 public struct RenderedServices: Sendable {
-    /// Each service's tcpListener or tcpConnector.
-    private var fragments: [ResourceID: String] = [:]
-    /// Each MultiKeyListener's listenerAddress entities, one fragment.
-    private var addressFragments: [ResourceID: String] = [:]
+    /// Connectors' tcpConnectors, listeners' tcpListeners (those holding their host:port), multi-key listeners'
+    /// tcpListeners and their listenerAddress entities, each by resource name.
+    private var connectors = FragmentList()
+    private var listeners = FragmentList()
+    private var multiKeyListeners = FragmentList()
+    private var addresses = FragmentList()
+    /// Goes up whenever a rendered entity changes: an unchanged generation means an unchanged text.
+    public private(set) var generation = 0
 
     public init() {}
 
     /// Renders again the entities of `ids` (listeners in force and connectors), and drops those no longer rendered.
     public mutating func update(_ ids: some Sequence<ResourceID>, plan: SitePlan, renderer: RouterConfigRenderer) {
+        var changed = false
         for id in ids {
-            addressFragments[id] = nil
-            if id.kind == .listener, plan.services.isActive(id),
-               let listener = plan.services.listeners[id.name].flatMap(TypedResource<ListenerSpec>.init) {
-                fragments[id] = renderer.tcpListener(listener).fragment()
-            } else if id.kind == .multiKeyListener, plan.services.isActive(id),
-                      let listener = plan.services.multiKeyListeners[id.name].flatMap(TypedResource<MultiKeyListenerSpec>.init) {
-                fragments[id] = renderer.multiAddressListener(listener).fragment()
-                addressFragments[id] = renderer.listenerAddresses(listener).map { $0.fragment() }.joined(separator: ",\n")
-            } else if id.kind == .connector, let connector = plan.services.connectors[id.name].flatMap(TypedResource<ConnectorSpec>.init) {
-                fragments[id] = renderer.tcpConnector(connector).fragment()
-            } else {
-                fragments[id] = nil
+            switch id.kind {
+            case .listener:
+                let listener = plan.services.isActive(id) ? plan.services.listeners[id.name].flatMap(TypedResource<ListenerSpec>.init) : nil
+                changed = listeners.set(id.name, listener.map { renderer.tcpListener($0).fragment() }) || changed
+            case .multiKeyListener:
+                let listener = plan.services.isActive(id) ? plan.services.multiKeyListeners[id.name].flatMap(TypedResource<MultiKeyListenerSpec>.init) : nil
+                changed = multiKeyListeners.set(id.name, listener.map { renderer.multiAddressListener($0).fragment() }) || changed
+                let entities = listener.map { renderer.listenerAddresses($0).map { $0.fragment() }.joined(separator: ",\n") }
+                changed = addresses.set(id.name, entities?.isEmpty == false ? entities : nil) || changed
+            case .connector:
+                let connector = plan.services.connectors[id.name].flatMap(TypedResource<ConnectorSpec>.init)
+                changed = connectors.set(id.name, connector.map { renderer.tcpConnector($0).fragment() }) || changed
+            default:
+                continue
             }
         }
+        connectors.finishChanges()
+        listeners.finishChanges()
+        multiKeyListeners.finishChanges()
+        addresses.finishChanges()
+        if changed { generation += 1 }
     }
 
     /// Renders every service of the plan anew.
     public mutating func rebuild(plan: SitePlan, renderer: RouterConfigRenderer) {
-        fragments = [:]
-        addressFragments = [:]
+        connectors = FragmentList()
+        listeners = FragmentList()
+        multiKeyListeners = FragmentList()
+        addresses = FragmentList()
+        generation += 1
         let services = plan.services
         update(services.listeners.keys.map { ResourceID(.listener, $0) } + services.multiKeyListeners.keys.map { ResourceID(.multiKeyListener, $0) }
                + services.connectors.keys.map { ResourceID(.connector, $0) }, plan: plan, renderer: renderer)
     }
 
-    func fragment(_ id: ResourceID) -> String { fragments[id] ?? "" }
-
-    func addressFragment(_ id: ResourceID) -> String { addressFragments[id] ?? "" }
+    /// The services' part of the file in order, as runs of entities each joined by ",\n".
+    public var pieces: [String] { connectors.pieces + listeners.pieces + multiKeyListeners.pieces + addresses.pieces }
 }

@@ -21,19 +21,29 @@ public enum AtomicFile {
         if skipIfUnchanged, let existing = try? Data(contentsOf: url), existing == data {
             return false
         }
+        try replace(url, mode: mode, durable: durable) { fd in data.withUnsafeBytes { writeAll($0, to: fd) } }
+        return true
+    }
+
+    /// Atomically replaces `url` with the UTF-8 text of `parts` one after another, never joined into one string
+    /// (a router configuration of tens of megabytes is written from its pieces).
+    public static func write(parts: [String], to url: URL, mode: mode_t = 0o644, durable: Bool = true) throws {
+        try replace(url, mode: mode, durable: durable) { fd in
+            for var part in parts {
+                let ok = part.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: fd) }
+                if !ok { return false }
+            }
+            return true
+        }
+    }
+
+    /// Writes `body`'s bytes to a temporary file beside `url`, then renames it over `url`.
+    private static func replace(_ url: URL, mode: mode_t, durable: Bool, _ body: (Int32) -> Bool) throws {
         let directory = url.deletingLastPathComponent().path
         let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw WriteError(path: url.path, reason: String(cString: strerror(errno))) }
-        var ok = true
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 { if errno == EINTR { continue }; ok = false; return }
-                offset += written
-            }
-        }
+        var ok = body(fd)
         let reason = ok ? nil : String(cString: strerror(errno))
         fchmod(fd, mode)
         if ok && durable && fsync(fd) != 0 { ok = false }
@@ -43,13 +53,25 @@ public enum AtomicFile {
             unlink(temporary)
             throw WriteError(path: url.path, reason: message)
         }
+    }
+
+    /// Writes a whole buffer, resuming after interrupted and partial writes; false on an error (errno says which).
+    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 { if errno == EINTR { continue }; return false }
+            offset += written
+        }
         return true
     }
 
     /// Atomically writes UTF-8 text.
     @discardableResult
     public static func write(_ text: String, to url: URL, mode: mode_t = 0o644, skipIfUnchanged: Bool = true, durable: Bool = true) throws -> Bool {
-        try write(Data(text.utf8), to: url, mode: mode, skipIfUnchanged: skipIfUnchanged, durable: durable)
+        if skipIfUnchanged { return try write(Data(text.utf8), to: url, mode: mode, skipIfUnchanged: true, durable: durable) }
+        try write(parts: [text], to: url, mode: mode, durable: durable)
+        return true
     }
 
     /// Removes leftover temporary files (from a crash mid-write) in a directory and all directories below it.

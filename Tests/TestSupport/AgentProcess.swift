@@ -103,7 +103,9 @@ public final class AgentProcess: @unchecked Sendable {
     public let logFile: URL
 
     /// Starts skupperd on the site's directory; `umask`, when given, is the file-creation mask it runs under.
-    public init(site: TemporarySite, arguments: [String] = [], environment: [String: String] = [:], umask: String? = nil) throws {
+    /// `inheritEnvironment: false` starts it with only `environment` and the PATH systemd gives services, as a unit runs it.
+    public init(site: TemporarySite, arguments: [String] = [], environment: [String: String] = [:], umask: String? = nil,
+                inheritEnvironment: Bool = true) throws {
         let skupperd = try BuiltProducts.executable("skupperd")
         var defaults = ["--config-dir", site.layout.root.path]
         if !arguments.contains("--grant-server-port") {
@@ -122,7 +124,8 @@ public final class AgentProcess: @unchecked Sendable {
             process.executableURL = skupperd
             process.arguments = defaults + arguments
         }
-        var env = ProcessInfo.processInfo.environment
+        var env = inheritEnvironment ? ProcessInfo.processInfo.environment
+            : ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
         env["NOTIFY_SOCKET"] = nil
         env["WATCHDOG_USEC"] = nil
         env["WATCHDOG_PID"] = nil

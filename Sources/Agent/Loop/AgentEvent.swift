@@ -28,6 +28,8 @@ enum AgentEvent: Sendable {
     case grantRedeemed(String)
     /// Sending one of this site's AccessTokens to its grant server ended.
     case tokenRedeemed(TokenAttempt)
+    /// A write of the router configuration beside the loop ended (with why it failed, if it did).
+    case routerConfigWritten(failure: String?)
 }
 
 /// Work the loop runs beside itself (a read, a redemption, a platform check), in a child task; its result comes

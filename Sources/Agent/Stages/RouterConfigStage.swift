@@ -5,65 +5,136 @@ import RouterConfig
 import RouterManagement
 import SiteFiles
 
-/// `runtime/router/skrouterd.json`: rendered from the plan and written only when its text changed.
+/// `runtime/router/skrouterd.json`: rendered from the plan and written only when its text changed. Whether it
+/// changed is known without comparing texts: the site's own entities are compared (a few), the services by the
+/// generation of their rendered entities. A large file whose change the router does not need from the file (the
+/// render-only platform, or a running router that takes it through management) is written beside the loop, so a
+/// change's cost does not grow with the number of services; any other is written before the router is asked.
 struct RouterConfigStage {
     let layout: SiteLayout
     let renderer: RouterConfigRenderer
     let logger: Logger
-    /// The text on disk.
-    private var written: String?
+    /// Files above this size may be written beside the loop; smaller ones are written at once, in order with
+    /// the statuses (writing them costs less than a millisecond).
+    let deferAbove: Int
+    private let writer: RouterConfigWriter
+    /// What the last text decided was made of: the site's entities and the services' generation.
+    private var decided: (site: [String], services: Int)?
+    /// The text an earlier run left, compared once with the first text this run renders, then dropped.
+    private var leftOnDisk: String?
     /// The configuration on disk but its TCP services (what the router was started with or was changed to); the
     /// file an earlier run left is parsed only when a change needs it, never at a start that changes nothing.
     private var siteConfig: SiteConfig = .onDisk
+    /// Generations of texts decided; the newest not yet written, and whether a write is under way beside the loop.
+    private var generation = 0
+    private var pending: (parts: [String], generation: Int)?
+    private var writing = false
 
     private enum SiteConfig {
         case onDisk
         case known(RouterConfig?)
     }
 
-    init(layout: SiteLayout, renderer: RouterConfigRenderer, logger: Logger) {
+    init(layout: SiteLayout, renderer: RouterConfigRenderer, logger: Logger, deferAbove: Int = 1 << 20) {
         self.layout = layout
         self.renderer = renderer
         self.logger = logger
-        written = try? String(contentsOf: layout.routerConfig, encoding: .utf8)
+        self.deferAbove = deferAbove
+        writer = RouterConfigWriter(url: layout.routerConfig)
+        leftOnDisk = try? String(contentsOf: layout.routerConfig, encoding: .utf8)
     }
 
     /// The site configuration last written, read back from the file the first time.
     private mutating func previousSiteConfig() -> RouterConfig? {
         if case .known(let config) = siteConfig { return config }
-        let config = written.flatMap(RouterConfig.parse).map { RouterConfig(entities: $0.entities.filter { !RouterConfig.serviceTypes.contains($0.type) }) }
+        let config = leftOnDisk.flatMap(RouterConfig.parse).map { RouterConfig(entities: $0.entities.filter { !RouterConfig.serviceTypes.contains($0.type) }) }
         siteConfig = .known(config)
         return config
     }
 
     /// Renders and writes the configuration; returns whether the file changed and whether the running router must
     /// restart to take the change (what management cannot change, or new files for an sslProfile or a proxyProfile
-    /// it has loaded: `changedCredentials` names them).
+    /// it has loaded: `changedCredentials` names them). `deferrable`: nothing reads the file before the next
+    /// restart (no router runs from it, or the running one takes live changes through management).
     mutating func write(_ plan: SitePlan, identity: SiteIdentity, services: RenderedServices,
-                        changedCredentials: Set<String>) throws -> (changed: Bool, restart: Bool) {
+                        changedCredentials: Set<String>, deferrable: Bool) throws -> (changed: Bool, restart: Bool) {
         var reloadCredentials = false
         if !changedCredentials.isEmpty {
             let loaded = previousSiteConfig()?.entities.filter { $0.type == "sslProfile" || $0.type == "proxyProfile" }
             let loadedProfiles = loaded?.compactMap { $0.text("name") } ?? []
             reloadCredentials = loadedProfiles.contains(where: changedCredentials.contains)
         }
-        guard let text = renderer.renderText(plan, identity: identity, namespace: layout.namespace, services: services), text != written else {
+        guard let text = renderer.renderPieces(plan, identity: identity, namespace: layout.namespace, services: services) else {
+            return (false, reloadCredentials)
+        }
+        if let decided, decided.site == text.site, decided.services == services.generation { return (false, reloadCredentials) }
+        decided = (text.site, services.generation)
+        let parts = RouterConfig.fileParts(fragments: text.fragments)
+        let current = renderer.siteConfig(plan, identity: identity, namespace: layout.namespace)
+        if let left = leftOnDisk, parts.joined() == left {
+            // The first text of this run is the one an earlier run left: nothing is written.
+            leftOnDisk = nil
+            siteConfig = .known(current)
             return (false, reloadCredentials)
         }
         let previous = previousSiteConfig()
-        let current = renderer.siteConfig(plan, identity: identity, namespace: layout.namespace)
+        leftOnDisk = nil
         siteConfig = .known(current)
-        // Derived from the input at every start: replaced atomically, not flushed to disk each time.
-        try AtomicFile.write(text, to: layout.routerConfig, skipIfUnchanged: false, durable: false)
-        written = text
-        logger.info("router configuration written", metadata: ["path": "\(layout.routerConfig.path)", "services": "\(plan.services.count)"])
-        return (true, reloadCredentials || current.map { EntitySync.needsRestart(from: previous, to: $0) } ?? true)
+        let restart = reloadCredentials || current.map { EntitySync.needsRestart(from: previous, to: $0) } ?? true
+        generation += 1
+        let size = parts.reduce(0) { $0 + $1.utf8.count }
+        if deferrable && !restart && size > deferAbove {
+            pending = (parts, generation)
+        } else {
+            pending = nil
+            try writer.write(parts, generation: generation)
+        }
+        logger.info("router configuration written", metadata: ["path": "\(layout.routerConfig.path)", "services": "\(plan.services.count)",
+                                                              "bytes": "\(size)", "deferred": "\(pending != nil)"])
+        return (true, restart)
+    }
+
+    /// The write of the newest text, to run beside the loop, when one is due and none is under way.
+    mutating func work() -> AgentWork? {
+        guard !writing, let pending else { return nil }
+        self.pending = nil
+        writing = true
+        let writer = writer
+        return {
+            // Run to its end even when the agent stops meanwhile: the process never exits under a half-written file.
+            let failure = await Offload.runToEnd { () -> String? in
+                do { try writer.write(pending.parts, generation: pending.generation); return nil } catch { return "\(error)" }
+            }
+            return .routerConfigWritten(failure: failure)
+        }
+    }
+
+    /// A write beside the loop ended; returns the next one when a newer text is waiting.
+    mutating func written(failure: String?) -> AgentWork? {
+        writing = false
+        if let failure {
+            logger.error("router configuration not written: written again at the next change", metadata: ["error": "\(failure)"])
+            decided = nil
+        }
+        return work()
+    }
+
+    /// Writes the newest text now if it is still waiting (the agent is stopping).
+    mutating func flush() {
+        guard let pending else { return }
+        self.pending = nil
+        do { try writer.write(pending.parts, generation: pending.generation) } catch {
+            logger.error("router configuration not written", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Removes the configuration (the Site was deleted).
     mutating func remove() {
-        try? FileManager.default.removeItem(at: layout.routerConfig)
-        written = nil
+        generation += 1
+        pending = nil
+        writer.remove(generation: generation)
+        decided = nil
+        leftOnDisk = nil
         siteConfig = .known(nil)
     }
 }

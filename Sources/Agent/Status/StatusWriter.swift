@@ -3,32 +3,45 @@ import Foundation
 import Resources
 
 /// Writes status files atomically, only when a status really changed, and removes those of deleted resources.
+/// What it keeps of each file is small (its status, and hashes of its spec and body text), and a batch of many files
+/// (a cold start) is rendered and written on every core.
 struct StatusWriter {
     let layout: SiteLayout
+    /// `runtime/resources`, as text: file URLs are made from it without asking the file system.
+    private let directory: String
     /// What is on disk, by id.
     private(set) var written: [ResourceID: ResourceStatus] = [:]
     /// How many statuses on disk each kind has in each phase (kept with `written`, for the metrics).
     private(set) var tally: [ResourceCountKey: Int] = [:]
-    /// The body (spec) text on disk, by id, and the spec it was written from (unknown for files an earlier run wrote).
-    private var writtenBodies: [ResourceID: String] = [:]
-    private var writtenSpecs: [ResourceID: ResourceSpec] = [:]
+    /// The hash of the body (spec) text on disk, by id, and of the spec it was written from (unknown for files an
+    /// earlier run wrote): an unchanged spec needs no body rendered to know the file's body is current.
+    private var writtenBodies: [ResourceID: Int] = [:]
+    private var writtenSpecs: [ResourceID: Int] = [:]
+
+    /// Batches at least this large are rendered and written on every core.
+    static let parallelBatch = 128
 
     init(layout: SiteLayout) {
         self.layout = layout
+        directory = layout.status.path
+    }
+
+    private func fileURL(_ id: ResourceID) -> URL {
+        URL(fileURLWithPath: "\(directory)/\(StatusDocument.fileName(for: id))", isDirectory: false)
     }
 
     /// Loads the status files present at start, so unchanged statuses keep their timestamps.
     mutating func loadExisting() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.status.path) else { return }
-        let urls = names.filter { $0.hasSuffix(".yaml") && $0 != InputErrors.fileName }.map { layout.status.appendingPathComponent($0) }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        let paths = names.filter { $0.hasSuffix(".yaml") && $0 != InputErrors.fileName }.map { "\(directory)/\($0)" }
         // Parsed on all cores: a restart with thousands of resources reads as many status files.
-        let documents = Offload.map(urls.count) { index -> StatusDocument? in
-            guard let text = try? String(contentsOf: urls[index], encoding: .utf8) else { return nil }
+        let documents = Offload.map(paths.count) { index -> StatusDocument? in
+            guard let text = try? String(contentsOfFile: paths[index], encoding: .utf8) else { return nil }
             return try? StatusDocument.parse(text)
         }
         for case let document?? in documents {
             record(document.id, document.status)
-            writtenBodies[document.id] = document.body
+            writtenBodies[document.id] = document.body.hashValue
         }
     }
 
@@ -36,21 +49,22 @@ struct StatusWriter {
     /// `resources` gives each resource's spec; `siteId` is written as the Site's uid.
     mutating func update(_ statuses: [ResourceID: ResourceStatus], resources: [ResourceID: Resource], siteId: String?,
                          only ids: Set<ResourceID>? = nil) throws -> (written: Int, removed: Int) {
-        var writes = 0
-        var removals = 0
-        let candidates: [ResourceID] = ids.map(Array.init) ?? Array(statuses.keys)
+        let candidates: [ResourceID] = (ids.map(Array.init) ?? Array(statuses.keys)).filter { statuses[$0] != nil }
+        // The body text of each candidate whose spec is not known to be the one on disk.
+        let unknownSpecs = candidates.filter { id in resources[id].map { writtenSpecs[id] != $0.spec.hashValue } ?? true }
+        let bodies = Self.map(unknownSpecs.count) { index in resources[unknownSpecs[index]].map(StatusDocument.body(of:)) ?? "" }
+        var bodyOf: [ResourceID: String] = [:]
+        bodyOf.reserveCapacity(unknownSpecs.count)
+        for (id, body) in zip(unknownSpecs, bodies) { bodyOf[id] = body }
+
+        var documents: [StatusDocument] = []
         for id in candidates {
             guard var status = statuses[id] else { continue }
             let resource = resources[id]
-            let body: String
-            if let resource, let spec = writtenSpecs[id], spec == resource.spec, let text = writtenBodies[id] {
-                body = text
-            } else {
-                body = resource.map(StatusDocument.body(of:)) ?? ""
-            }
+            let body = bodyOf[id]
             if let old = written[id] {
-                if old.isEquivalent(to: status), writtenBodies[id] == body {
-                    if let resource { writtenSpecs[id] = resource.spec }
+                if old.isEquivalent(to: status), body.map({ writtenBodies[id] == $0.hashValue }) ?? true {
+                    if let resource { writtenSpecs[id] = resource.spec.hashValue }
                     continue
                 }
                 // Keep the transition time of conditions whose state did not change.
@@ -61,24 +75,53 @@ struct StatusWriter {
                     }
                 }
             }
-            // Status is derived from the input again at every start: atomic, but not flushed one file at a time.
-            // Owner-only: grant and token request statuses hold codes and tokens.
-            let document = StatusDocument(id: id, namespace: layout.namespace, status: status, body: body, uid: id.kind == .site ? siteId : nil)
-            try AtomicFile.write(document.yaml(), to: layout.statusFile(id), mode: 0o600, skipIfUnchanged: false, durable: false)
+            let text = body ?? resource.map(StatusDocument.body(of:)) ?? ""
+            documents.append(StatusDocument(id: id, namespace: layout.namespace, status: status, body: text, uid: id.kind == .site ? siteId : nil))
             record(id, status)
-            writtenBodies[id] = body
-            writtenSpecs[id] = resource?.spec
-            writes += 1
+            writtenBodies[id] = text.hashValue
+            writtenSpecs[id] = resource?.spec.hashValue
         }
+        // Status is derived from the input again at every start: atomic, but not flushed one file at a time.
+        // Owner-only: grant and token request statuses hold codes and tokens.
+        let urls = documents.map { fileURL($0.id) }
+        let batch = documents
+        let failures = Self.map(documents.count) { index -> String? in
+            do { try AtomicFile.write(batch[index].yaml(), to: urls[index], mode: 0o600, skipIfUnchanged: false, durable: false) } catch {
+                return "\(error)"
+            }
+            return nil
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first {
+            // Written again at the next reconcile: what failed is not recorded as on disk.
+            for (document, failed) in zip(documents, failures) where failed != nil {
+                record(document.id, nil)
+                writtenBodies[document.id] = nil
+                writtenSpecs[document.id] = nil
+            }
+            throw StatusWriteError(description: failure)
+        }
+        var removals = 0
         let stale = ids.map { $0.filter { statuses[$0] == nil && written[$0] != nil } } ?? written.keys.filter { statuses[$0] == nil }
         for id in stale {
-            try? FileManager.default.removeItem(at: layout.statusFile(id))
+            try? FileManager.default.removeItem(at: fileURL(id))
             record(id, nil)
             writtenBodies[id] = nil
             writtenSpecs[id] = nil
             removals += 1
         }
-        return (writes, removals)
+        return (documents.count, removals)
+    }
+
+    /// `body` for every index, on every core for a large batch (the loop's thread among them; the helpers are threads
+    /// of their own, never the cooperative pool's), in order on this thread for a small one.
+    private static func map<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        if count < parallelBatch { return (0..<count).map(body) }
+        return Offload.map(count, body).map { $0! }
+    }
+
+    /// A status file that could not be written (the first of a batch), as the file system said.
+    struct StatusWriteError: Error, CustomStringConvertible {
+        var description: String
     }
 
     /// Sets the status on disk of `id`, and counts it.

@@ -9,7 +9,10 @@ public struct SortedNames: Sendable, Hashable, RandomAccessCollection {
     public subscript(position: Int) -> String { names[position] }
 
     /// Where `name` is, or would be inserted.
-    func index(of name: String) -> (index: Int, found: Bool) {
+    func index(of name: String) -> (index: Int, found: Bool) { Self.position(of: name, in: names) }
+
+    /// Binary search in names sorted by `<`: where `name` is, or would be inserted.
+    public static func position(of name: String, in names: [String]) -> (index: Int, found: Bool) {
         var low = 0
         var high = names.count
         while low < high {

@@ -24,7 +24,8 @@ public struct StatusDocument: Sendable, Hashable {
     public static func body(of resource: Resource) -> String {
         let pairs = resource.spec.kindSpec.encodedBody()
         guard resource.kind != .secret, !pairs.isEmpty else { return "" }
-        return (try? Yams.serialize(node: .mapping(.init(pairs)))) ?? ""
+        // Written without libyaml's emitter, whose tag resolution by regular expressions was most of a cold start's cost.
+        return BlockYAMLWriter.document(.mapping(.init(pairs)))
     }
 
     /// The status file name for a resource.
