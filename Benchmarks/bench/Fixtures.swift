@@ -29,13 +29,13 @@ enum BenchFixtures {
         apiVersion: skupper.io/v2alpha1
         kind: Connector
         metadata: {name: c\(index)}
-        spec: {host: 10.0.\(index / 250 % 250).\(index % 250 + 1), port: 8080, routingKey: k\(index)}
+        spec: {host: 10.0.\(index / 250 % 250).\(index % 250 + 1), port: 8080, routingKey: k\(index - index % 2)}
 
         """
     }
 
-    /// Writes `count` resources (half listeners, half connectors, listener host:port pairs unique) into `files`
-    /// files, plus the Site.
+    /// Writes `count` resources (half listeners, half connectors, listener host:port pairs unique, each connector
+    /// matching the listener before it, as a real site's services are paired) into `files` files, plus the Site.
     static func populate(_ layout: SiteLayout, resources count: Int, files: Int) throws {
         try FileManager.default.createDirectory(at: layout.inputResources, withIntermediateDirectories: true)
         try site.write(to: layout.inputResources.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
