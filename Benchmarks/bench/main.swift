@@ -31,13 +31,15 @@ func baselineReady() throws -> Double {
     return elapsed
 }
 
-/// Starts skupperd on `site` and returns the time to READY=1 with the running agent.
-func startAgent(_ site: TemporarySite) throws -> (Double, AgentProcess) {
+/// Starts skupperd on `site` and returns the time to READY=1 with the running agent. `asUnit`: as a systemd unit
+/// runs it, with only NOTIFY_SOCKET and systemd's PATH in its environment (and `--log-level warning`).
+func startAgent(_ site: TemporarySite, asUnit: Bool = false) throws -> (Double, AgentProcess) {
     let socket = try NotifySocket()
     let start = Measure.now()
-    let agent = try AgentProcess(site: site, environment: ["NOTIFY_SOCKET": socket.path])
+    let agent = try AgentProcess(site: site, arguments: asUnit ? ["--log-level", "warning"] : [], environment: ["NOTIFY_SOCKET": socket.path],
+                                 inheritEnvironment: !asUnit)
     var seen: [String] = []
-    guard socket.waitFor(timeout: 120, seen: &seen, { $0.contains("READY=1") }) != nil else {
+    guard socket.waitFor(timeout: 300, seen: &seen, { $0.contains("READY=1") }) != nil else {
         throw TestFailure("skupperd did not become ready: \(agent.log.suffix(2000))")
     }
     return (Measure.milliseconds(since: start), agent)
@@ -91,17 +93,6 @@ for (label, count, files, target) in [("empty directory", 0, 0, 100.0), ("1,000 
 
 // MARK: Scale: the same measures at 1,000, 10,000 and 50,000 resources
 
-/// Starts skupperd as a systemd unit runs it: only NOTIFY_SOCKET and systemd's PATH in its environment.
-func startAgentAsAUnit(_ site: TemporarySite) throws -> (Double, AgentProcess) {
-    let socket = try NotifySocket()
-    let start = Measure.now()
-    let agent = try AgentProcess(site: site, arguments: ["--log-level", "warning"], environment: ["NOTIFY_SOCKET": socket.path], inheritEnvironment: false)
-    var seen: [String] = []
-    guard socket.waitFor(timeout: 300, seen: &seen, { $0.contains("READY=1") }) != nil else {
-        throw TestFailure("skupperd did not become ready: \(agent.log.suffix(2000))")
-    }
-    return (Measure.milliseconds(since: start), agent)
-}
 
 /// Whether a file holds `text`, found with memchr and memcmp (a 10 MB configuration is searched in a millisecond or
 /// two, so the search does not stand in the figure it measures).
@@ -125,7 +116,7 @@ if selected("scale") {
     var emptyAnonymous = Double.nan
     do {
         let site = try populated(0, files: 0)
-        let (_, agent) = try startAgentAsAUnit(site)
+        let (_, agent) = try startAgent(site, asUnit: true)
         sleep(1)
         emptyAnonymous = Measure.memory(pid: agent.pid).anonymous
         let rss = Measure.memory(pid: agent.pid).rss
@@ -143,7 +134,7 @@ if selected("scale") {
             // The floor paired with this cold start: as many files created atomically, on the same file system, just before.
             let floor = try fileSystemFloor(count: count + 1)
             let site = try populated(count, files: max(1, count / 100))
-            let (elapsed, agent) = try startAgentAsAUnit(site)
+            let (elapsed, agent) = try startAgent(site, asUnit: true)
             cold.append(elapsed)
             floors.append(floor)
             ratios.append(elapsed / floor)
@@ -182,7 +173,7 @@ if selected("scale") {
             agent.stop()
             if run == 0 {
                 // A restart on the same directory: status files and router configuration on disk are current.
-                let (again, restarted) = try startAgentAsAUnit(site)
+                let (again, restarted) = try startAgent(site, asUnit: true)
                 restarted.stop()
                 warm.append(again)
             }

@@ -23,8 +23,6 @@ public struct FragmentList: Sendable {
     /// The number of entities.
     public private(set) var count = 0
 
-    public var isEmpty: Bool { count == 0 }
-
     /// The chunk that holds `name` or would: the first whose last name is not below it, else the last.
     private func chunkIndex(for name: String) -> Int {
         var low = 0

@@ -42,20 +42,17 @@ public struct RouterConfigRenderer: Sendable {
     public func renderPieces(_ plan: SitePlan, identity: SiteIdentity, namespace: String, services: RenderedServices) -> RenderedText? {
         guard let parts = siteEntities(plan, identity: identity, namespace: namespace) else { return nil }
         let head = parts.head.map { $0.fragment() }, tail = parts.tail.map { $0.fragment() }
-        return RenderedText(site: head + tail, fragments: head + services.pieces + tail)
+        return RenderedText(siteConfig: RouterConfig(entities: parts.head + parts.tail), site: head + tail, fragments: head + services.pieces + tail)
     }
 
     /// A configuration's text in pieces, and the site's own entities apart (what a change of services leaves alone).
     public struct RenderedText: Sendable {
-        /// The fragments of the entities that are not services, in order.
+        /// The configuration without its TCP listeners and connectors.
+        public var siteConfig: RouterConfig
+        /// The fragments of `siteConfig`'s entities, in order.
         public var site: [String]
         /// The whole list's pieces, in order (see `RouterConfig.json(fragments:)`).
         public var fragments: [String]
-    }
-
-    /// The configuration without its TCP listeners and connectors (what a change of services leaves as it is).
-    public func siteConfig(_ plan: SitePlan, identity: SiteIdentity, namespace: String) -> RouterConfig? {
-        siteEntities(plan, identity: identity, namespace: namespace).map { RouterConfig(entities: $0.head + $0.tail) }
     }
 
     /// The entities before the services (router, sslProfiles, proxyProfiles, connectors, listeners, the multicast

@@ -70,7 +70,7 @@ struct RouterConfigStage {
         if let decided, decided.site == text.site, decided.services == services.generation { return (false, reloadCredentials) }
         decided = (text.site, services.generation)
         let parts = RouterConfig.fileParts(fragments: text.fragments)
-        let current = renderer.siteConfig(plan, identity: identity, namespace: layout.namespace)
+        let current = text.siteConfig
         if let left = leftOnDisk, parts.joined() == left {
             // The first text of this run is the one an earlier run left: nothing is written.
             leftOnDisk = nil
@@ -80,7 +80,7 @@ struct RouterConfigStage {
         let previous = previousSiteConfig()
         leftOnDisk = nil
         siteConfig = .known(current)
-        let restart = reloadCredentials || current.map { EntitySync.needsRestart(from: previous, to: $0) } ?? true
+        let restart = reloadCredentials || EntitySync.needsRestart(from: previous, to: current)
         generation += 1
         let size = parts.reduce(0) { $0 + $1.utf8.count }
         if deferrable && !restart && size > deferAbove {
