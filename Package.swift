@@ -105,7 +105,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Benchmarks/bench"),
-        .testTarget(name: "ResourcesTests", dependencies: ["Resources", "SiteFiles", "TestSupport"]),
+        .testTarget(name: "ResourcesTests", dependencies: ["Resources", "SiteFiles", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources", "SiteFiles", "TestSupport"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "SiteFiles", "TestSupport"]),
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.

@@ -1,29 +1,28 @@
 import SiteFiles
-import Yams
 
 /// Writes a YAML node tree as block-style text without libyaml's emitter: plain scalars only where they can mean
 /// nothing but themselves, double quotes otherwise. Used where one answer is written per request (a grant
 /// redemption), where Yams' emitter (tag resolution by regular expressions for every scalar) was the largest cost.
 public enum BlockYAMLWriter {
     /// One document (no leading `---`), ending with a newline.
-    public static func document(_ node: Node) -> String {
+    public static func document(_ node: YAMLNode) -> String {
         var out = ""
         switch node {
-        case .mapping(let mapping) where !mapping.isEmpty: writeMapping(mapping, indent: 0, into: &out)
-        case .sequence(let sequence) where !sequence.isEmpty: writeSequence(sequence, indent: 0, into: &out)
+        case .mapping(let mapping) where !mapping.pairs.isEmpty: writeMapping(mapping, indent: 0, into: &out)
+        case .sequence(let sequence) where !sequence.items.isEmpty: writeSequence(sequence, indent: 0, into: &out)
         default: out += inline(node) + "\n"
         }
         return out
     }
 
     /// Several documents, each starting with `---`.
-    public static func stream(_ nodes: [Node]) -> String {
+    public static func stream(_ nodes: [YAMLNode]) -> String {
         nodes.map { "---\n" + document($0) }.joined()
     }
 
-    private static func writeMapping(_ mapping: Node.Mapping, indent: Int, into out: inout String, firstLinePrefix: String? = nil) {
+    private static func writeMapping(_ mapping: YAMLNode.Mapping, indent: Int, into out: inout String, firstLinePrefix: String? = nil) {
         var first = true
-        for (key, value) in mapping {
+        for (key, value) in mapping.pairs {
             if first, let prefix = firstLinePrefix { out += prefix } else { out += String(repeating: " ", count: indent) }
             first = false
             out += inline(key) + ":"
@@ -31,13 +30,13 @@ public enum BlockYAMLWriter {
         }
     }
 
-    private static func writeSequence(_ sequence: Node.Sequence, indent: Int, into out: inout String) {
+    private static func writeSequence(_ sequence: YAMLNode.Sequence, indent: Int, into out: inout String) {
         let pad = String(repeating: " ", count: indent)
-        for item in sequence {
+        for item in sequence.items {
             switch item {
-            case .mapping(let mapping) where !mapping.isEmpty:
+            case .mapping(let mapping) where !mapping.pairs.isEmpty:
                 writeMapping(mapping, indent: indent + 2, into: &out, firstLinePrefix: pad + "- ")
-            case .sequence(let inner) where !inner.isEmpty:
+            case .sequence(let inner) where !inner.items.isEmpty:
                 out += pad + "-\n"
                 writeSequence(inner, indent: indent + 2, into: &out)
             default:
@@ -47,12 +46,12 @@ public enum BlockYAMLWriter {
     }
 
     /// After `key:`: a scalar or an empty collection on the same line, a collection on the next lines.
-    private static func writeValue(_ value: Node, indent: Int, into out: inout String) {
+    private static func writeValue(_ value: YAMLNode, indent: Int, into out: inout String) {
         switch value {
-        case .mapping(let mapping) where !mapping.isEmpty:
+        case .mapping(let mapping) where !mapping.pairs.isEmpty:
             out += "\n"
             writeMapping(mapping, indent: indent + 2, into: &out)
-        case .sequence(let sequence) where !sequence.isEmpty:
+        case .sequence(let sequence) where !sequence.items.isEmpty:
             out += "\n"
             writeSequence(sequence, indent: indent + 2, into: &out)
         default:
@@ -61,23 +60,18 @@ public enum BlockYAMLWriter {
     }
 
     /// A scalar, or an empty collection, on one line.
-    private static func inline(_ node: Node) -> String {
+    private static func inline(_ node: YAMLNode) -> String {
         switch node {
         case .scalar(let scalar): return scalarText(scalar)
         case .mapping: return "{}"
         case .sequence: return "[]"
-        case .alias: return "null"
         }
     }
 
-    private static let intTag = Tag(.int).description
-    private static let boolTag = Tag(.bool).description
-
-    static func scalarText(_ scalar: Node.Scalar) -> String {
+    static func scalarText(_ scalar: YAMLNode.Scalar) -> String {
         let text = scalar.string
-        let tag = scalar.tag.description
-        if tag == intTag, isInteger(text) { return text }
-        if tag == boolTag, text == "true" || text == "false" { return text }
+        if scalar.tag == YAMLNode.intTag, isInteger(text) { return text }
+        if scalar.tag == YAMLNode.boolTag, text == "true" || text == "false" { return text }
         if scalar.style != .doubleQuoted && scalar.style != .singleQuoted && isPlainString(text) { return text }
         return quoted(text)
     }

@@ -1,11 +1,10 @@
 import SiteFiles
-import Yams
 
 /// Reads typed fields out of a YAML mapping, turning every mismatch into a `ResourceError`
 /// that names the file, document, line and dotted field path.
 public struct FieldReader {
     /// The mapping being read.
-    public let node: Node
+    public let node: YAMLNode
     /// The dotted path of this mapping ("" for the document root, "spec", "spec.roles[0]").
     public let path: String
     /// The document this mapping belongs to.
@@ -13,11 +12,11 @@ public struct FieldReader {
     /// Where the fields read are noted, when the loader checks for unknown fields.
     let log: FieldLog?
 
-    public init(node: Node, path: String, origin: SourceLocation) {
+    public init(node: YAMLNode, path: String, origin: SourceLocation) {
         self.init(node: node, path: path, origin: origin, log: nil)
     }
 
-    init(node: Node, path: String, origin: SourceLocation, log: FieldLog?) {
+    init(node: YAMLNode, path: String, origin: SourceLocation, log: FieldLog?) {
         self.node = node
         self.path = path
         self.origin = origin
@@ -30,10 +29,10 @@ public struct FieldReader {
     /// An error about this mapping or one of its keys, located at the key's line when it exists.
     public func error(_ key: String?, _ message: String) -> ResourceError {
         var location = origin
-        if let key, let child = value(key), let mark = child.mark {
-            location.line = mark.line
-        } else if let mark = node.mark {
-            location.line = mark.line
+        if let key, let child = value(key) {
+            location.line = child.line
+        } else {
+            location.line = node.line
         }
         return ResourceError(location, field: key.map(fieldPath) ?? (path.isEmpty ? nil : path), message)
     }
@@ -41,27 +40,20 @@ public struct FieldReader {
     /// An error about one item of a list field, located at the item's line (`spec.keys[2]`).
     public func error(_ key: String, index: Int, _ message: String) -> ResourceError {
         var location = origin
-        if case .sequence(let items)? = value(key), index < items.count, let mark = items[index].mark {
-            location.line = mark.line
-        } else if let mark = value(key)?.mark ?? node.mark {
-            location.line = mark.line
+        if let items = value(key)?.items, index < items.count {
+            location.line = items[index].line
+        } else {
+            location.line = value(key)?.line ?? node.line
         }
         return ResourceError(location, field: "\(fieldPath(key))[\(index)]", message)
     }
 
     /// The raw child node for a key, nil when absent or explicitly null.
-    public func value(_ key: String) -> Node? {
-        log?.noteRead(fieldPath(key))
-        // Compare key text directly: Yams' subscript builds and resolves a Node per lookup, which is slow.
-        guard case .mapping(let mapping) = node,
-              let child = mapping.first(where: { if case .scalar(let k) = $0.key { k.string == key } else { false } })?.value else { return nil }
-        return Self.isNull(child) ? nil : child
-    }
-
-    /// Whether a node is YAML's null (empty, `~`, `null`, or tagged !!null).
-    public static func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node else { return false }
-        return scalar.tag.rawValue == Tag.Name.null.rawValue || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string))
+    public func value(_ key: String) -> YAMLNode? {
+        guard case .mapping(let mapping) = node, let index = mapping.index(of: key) else { return nil }
+        log?.noteRead(mapping, index)
+        let child = mapping.pairs[index].1
+        return child.isNull ? nil : child
     }
 
     /// Whether the key is present with a non-null value.
@@ -130,10 +122,10 @@ public struct FieldReader {
         guard case .sequence(let sequence) = child else {
             throw error(key, "expected a list, found \(Self.describe(child))")
         }
-        return try sequence.enumerated().map { index, item in
+        return try sequence.items.enumerated().map { index, item in
             guard case .mapping = item else {
                 var location = origin
-                location.line = item.mark?.line ?? location.line
+                location.line = item.line
                 throw ResourceError(location, field: "\(fieldPath(key))[\(index)]", "expected a mapping, found \(Self.describe(item))")
             }
             return FieldReader(node: item, path: "\(fieldPath(key))[\(index)]", origin: origin, log: log)
@@ -146,10 +138,10 @@ public struct FieldReader {
         guard case .sequence(let sequence) = child else {
             throw error(key, "expected a list of strings, found \(Self.describe(child))")
         }
-        return try sequence.enumerated().map { index, item in
+        return try sequence.items.enumerated().map { index, item in
             guard case .scalar(let scalar) = item else {
                 var location = origin
-                location.line = item.mark?.line ?? location.line
+                location.line = item.line
                 throw ResourceError(location, field: "\(fieldPath(key))[\(index)]", "expected a string, found \(Self.describe(item))")
             }
             return scalar.string
@@ -158,19 +150,19 @@ public struct FieldReader {
 
     /// A map of string to string (labels, settings, selectors); scalar values are read as text.
     public func stringMap(_ key: String) throws -> [String: String] {
-        log?.noteWhole(fieldPath(key))
+        if case .mapping(let mapping) = node, let index = mapping.index(of: key) { log?.noteWhole(mapping, index) }
         guard let child = value(key) else { return [:] }
         guard case .mapping(let mapping) = child else {
             throw error(key, "expected a mapping of strings, found \(Self.describe(child))")
         }
         var result: [String: String] = [:]
-        for (k, v) in mapping {
+        for (k, v) in mapping.pairs {
             guard case .scalar(let name) = k else { throw error(key, "expected string keys") }
             switch v {
             case .scalar(let scalar): result[name.string] = scalar.string
             default:
                 var location = origin
-                location.line = v.mark?.line ?? location.line
+                location.line = v.line
                 throw ResourceError(location, field: "\(fieldPath(key)).\(name.string)", "expected a string, found \(Self.describe(v))")
             }
         }
@@ -198,13 +190,12 @@ public struct FieldReader {
         return duration
     }
 
-    static func describe(_ node: Node) -> String {
+    static func describe(_ node: YAMLNode) -> String {
         switch node {
         // Never more than the start of the value's first line: errors are logged and written to input-errors.yaml.
         case .scalar(let scalar): return QuotedText.excerpt(scalar.string)
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         }
     }
 }

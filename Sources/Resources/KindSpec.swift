@@ -1,12 +1,10 @@
-import Yams
-
 /// The spec type of one kind: how it is found in a `ResourceSpec` and how it is written back, beside how it is
 /// read (each kind's `init(from:)` in its own file).
 public protocol KindSpec: Sendable, Hashable {
     /// The kind whose spec this is.
     static var kind: ResourceKind { get }
     /// The document after `metadata`, as Skupper v2 writes it.
-    func encodedBody() -> [(Node, Node)]
+    func encodedBody() -> [(YAMLNode, YAMLNode)]
 }
 
 extension KindSpec {

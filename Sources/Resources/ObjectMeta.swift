@@ -21,7 +21,7 @@ public struct ObjectMeta: Sendable, Hashable {
     /// as Skupper v2 requires of its resource names.
     public static func isValidLabel(_ name: String) -> Bool {
         guard isValidName(name), name.count <= 63 else { return false }
-        return !name.contains(".")
+        return !name.utf8.contains(UInt8(ascii: "."))
     }
 
     /// Skupper v2's words for a name that is not a lowercase RFC 1123 label.

@@ -32,19 +32,56 @@ public enum ResourceSpec: Sendable, Hashable {
     }
 }
 
-/// One resource read from the resource directory.
+/// One resource read from the resource directory. A value, held in one shared box: the store, the plan's service
+/// catalog and the statuses all hold the same resource, and a copy costs a pointer, not the whole spec.
 public struct Resource: Sendable, Hashable {
-    public var apiVersion: String
-    public var metadata: ObjectMeta
-    public var spec: ResourceSpec
-    /// Where it was read from (not part of its identity or equality).
-    public var source: SourceLocation?
+    /// The fields, shared between copies until one of them changes (copy on write).
+    private final class Storage: @unchecked Sendable {
+        var apiVersion: String
+        var metadata: ObjectMeta
+        var spec: ResourceSpec
+        var source: SourceLocation?
+
+        init(apiVersion: String, metadata: ObjectMeta, spec: ResourceSpec, source: SourceLocation?) {
+            self.apiVersion = apiVersion
+            self.metadata = metadata
+            self.spec = spec
+            self.source = source
+        }
+
+        func copy() -> Storage { Storage(apiVersion: apiVersion, metadata: metadata, spec: spec, source: source) }
+    }
+
+    private var storage: Storage
 
     public init(apiVersion: String? = nil, metadata: ObjectMeta, spec: ResourceSpec, source: SourceLocation? = nil) {
-        self.apiVersion = apiVersion ?? spec.kind.apiVersion
-        self.metadata = metadata
-        self.spec = spec
-        self.source = source
+        storage = Storage(apiVersion: apiVersion ?? spec.kind.apiVersion, metadata: metadata, spec: spec, source: source)
+    }
+
+    /// The storage, made this value's own before a change.
+    private var unique: Storage {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            return storage
+        }
+    }
+
+    public var apiVersion: String {
+        get { storage.apiVersion }
+        set { unique.apiVersion = newValue }
+    }
+    public var metadata: ObjectMeta {
+        get { storage.metadata }
+        set { unique.metadata = newValue }
+    }
+    public var spec: ResourceSpec {
+        get { storage.spec }
+        set { unique.spec = newValue }
+    }
+    /// Where it was read from (not part of its identity or equality).
+    public var source: SourceLocation? {
+        get { storage.source }
+        set { unique.source = newValue }
     }
 
     public var kind: ResourceKind { spec.kind }
@@ -53,7 +90,7 @@ public struct Resource: Sendable, Hashable {
 
     /// Equality ignores `source`, so moving a resource between files is not a change.
     public static func == (lhs: Resource, rhs: Resource) -> Bool {
-        lhs.apiVersion == rhs.apiVersion && lhs.metadata == rhs.metadata && lhs.spec == rhs.spec
+        lhs.storage === rhs.storage || (lhs.apiVersion == rhs.apiVersion && lhs.metadata == rhs.metadata && lhs.spec == rhs.spec)
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -6,7 +6,7 @@ import Yams
 public enum ResourceEncoder {
     /// One resource as a YAML document (without the leading `---`).
     public static func yaml(_ resource: Resource) -> String {
-        (try? Yams.serialize(node: node(resource))) ?? ""
+        (try? Yams.serialize(node: yamsNode(node(resource)))) ?? ""
     }
 
     /// Several resources as a multi-document YAML stream, each document starting with `---`.
@@ -21,45 +21,63 @@ public enum ResourceEncoder {
     }
 
     /// The YAML node of a resource.
-    public static func node(_ resource: Resource) -> Node {
-        var metadata: [(Node, Node)] = [(Node("name"), Node(resource.name))]
-        if let namespace = resource.metadata.namespace { metadata.append((Node("namespace"), Node(namespace))) }
-        if !resource.metadata.labels.isEmpty { metadata.append((Node("labels"), map(resource.metadata.labels))) }
-        if !resource.metadata.annotations.isEmpty { metadata.append((Node("annotations"), map(resource.metadata.annotations))) }
-        var root: [(Node, Node)] = [
-            (Node("apiVersion"), Node(resource.apiVersion)),
-            (Node("kind"), Node(resource.kind.rawValue)),
-            (Node("metadata"), .mapping(.init(metadata))),
+    public static func node(_ resource: Resource) -> YAMLNode {
+        var metadata: [(YAMLNode, YAMLNode)] = [(YAMLNode("name"), YAMLNode(resource.name))]
+        if let namespace = resource.metadata.namespace { metadata.append((YAMLNode("namespace"), YAMLNode(namespace))) }
+        if !resource.metadata.labels.isEmpty { metadata.append((YAMLNode("labels"), map(resource.metadata.labels))) }
+        if !resource.metadata.annotations.isEmpty { metadata.append((YAMLNode("annotations"), map(resource.metadata.annotations))) }
+        var root: [(YAMLNode, YAMLNode)] = [
+            (YAMLNode("apiVersion"), YAMLNode(resource.apiVersion)),
+            (YAMLNode("kind"), YAMLNode(resource.kind.rawValue)),
+            (YAMLNode("metadata"), .map(metadata)),
         ]
         root += resource.spec.kindSpec.encodedBody()
-        return .mapping(.init(root))
+        return .map(root)
     }
 
-    public static func map(_ values: [String: String]) -> Node {
-        .mapping(.init(values.sorted { $0.key < $1.key }.map { (Node($0.key), Node($0.value, Tag(.str), .doubleQuoted)) }))
+    public static func map(_ values: [String: String]) -> YAMLNode {
+        .map(values.sorted { $0.key < $1.key }.map { (YAMLNode($0.key), YAMLNode($0.value, style: .doubleQuoted)) })
+    }
+
+    /// The same tree as Yams' nodes, for libyaml's emitter (styles kept, the tags of integers and booleans too).
+    static func yamsNode(_ node: YAMLNode) -> Node {
+        switch node {
+        case .scalar(let scalar):
+            let tag = scalar.tag == YAMLNode.intTag ? Tag(.int) : scalar.tag == YAMLNode.boolTag ? Tag(.bool) : scalar.style == .plain ? Tag(.implicit) : Tag(.str)
+            let style: Node.Scalar.Style = switch scalar.style {
+            case .plain: .any
+            case .singleQuoted: .singleQuoted
+            case .doubleQuoted: .doubleQuoted
+            case .literal: .literal
+            case .folded: .folded
+            }
+            return Node(scalar.string, tag, style)
+        case .mapping(let mapping): return .mapping(.init(mapping.pairs.map { (yamsNode($0.0), yamsNode($0.1)) }))
+        case .sequence(let sequence): return .sequence(.init(sequence.items.map(yamsNode)))
+        }
     }
 
     /// Collects fields in order, leaving out absent and default values.
     public struct Fields {
-        public var pairs: [(Node, Node)] = []
+        public var pairs: [(YAMLNode, YAMLNode)] = []
 
         public init() {}
 
-        public mutating func add(_ key: String, _ value: Node) { pairs.append((Node(key), value)) }
+        public mutating func add(_ key: String, _ value: YAMLNode) { pairs.append((YAMLNode(key), value)) }
         public mutating func add(_ key: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
-            pairs.append((Node(key), Node(value)))
+            pairs.append((YAMLNode(key), YAMLNode(value)))
         }
         public mutating func add(_ key: String, _ value: String, unless fallback: String) {
             if value != fallback { add(key, value) }
         }
-        public mutating func add(_ key: String, _ value: Int) { pairs.append((Node(key), Node(String(value), Tag(.int)))) }
+        public mutating func add(_ key: String, _ value: Int) { pairs.append((YAMLNode(key), .int(value))) }
         public mutating func add(_ key: String, _ value: Int, unless fallback: Int) { if value != fallback { add(key, value) } }
         public mutating func add(_ key: String, _ value: Bool, unless fallback: Bool) {
-            if value != fallback { pairs.append((Node(key), Node(value ? "true" : "false", Tag(.bool)))) }
+            if value != fallback { pairs.append((YAMLNode(key), .bool(value))) }
         }
         public mutating func add(_ key: String, _ value: [String: String]) {
-            if !value.isEmpty { pairs.append((Node(key), ResourceEncoder.map(value))) }
+            if !value.isEmpty { pairs.append((YAMLNode(key), ResourceEncoder.map(value))) }
         }
     }
 }

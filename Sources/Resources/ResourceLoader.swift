@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Turns the text of a resource file into resources, or into errors that name file, document, line and field.
 public enum ResourceLoader {
@@ -52,7 +51,8 @@ public enum ResourceLoader {
         guard data.count <= maximumFileSize else {
             throw ResourceError(SourceLocation(file: file, document: 1), "file is \(data.count) bytes, larger than the \(maximumFileSize) byte limit")
         }
-        guard let text = String(data: data, encoding: .utf8), !text.contains("\u{0}") else {
+        // A byte scan for NUL: Foundation's `String.contains` goes through NSString.
+        guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
             throw ResourceError(SourceLocation(file: file, document: 1), "not a text file (invalid UTF-8 or binary content)")
         }
         return try parse(text, file: file)
@@ -62,24 +62,18 @@ public enum ResourceLoader {
     public static func parse(_ text: String, file: String) throws(ResourceError) -> FileContents {
         var contents = FileContents()
         var names: [ResourceID: Int] = [:]
-        // Aliases are bounded before the text is composed: composing (and hashing keys) walks what they expand to.
+        // Aliases are bounded before the text is read: reading (and comparing keys) walks what they expand to.
         if let error = AliasBudget.check(text, file: file) { throw error }
-        var documents: YamlSequence<Node>
-        do {
-            // Plain scalars stay strings here (no regex-based tag resolution): FieldReader reads numbers and booleans itself.
-            documents = try Yams.compose_all(yaml: text, .basic)
-        } catch {
-            throw syntaxError(error, file: file, document: 1)
-        }
-        var index = 0
+        let reader = YAMLReader(text, maximumDepth: maximumDepth, maximumNodes: AliasBudget.maximumNodesPerDocument)
         while true {
-            let origin = SourceLocation(file: file, document: index + 1)
-            guard let node = documents.next() else {
-                if let error = documents.error { throw syntaxError(error, file: file, document: index + 1) }
-                break
+            let node: YAMLNode
+            do {
+                guard let next = try reader.next() else { break }
+                node = next
+            } catch {
+                throw syntaxError(error, file: file)
             }
-            index += 1
-            if let depthError = checkDepth(node, origin: origin) { throw depthError }
+            let origin = SourceLocation(file: file, document: reader.document)
             do {
                 let log = FieldLog()
                 guard let resource = try decode(node, origin: origin, log: log) else { continue }
@@ -104,14 +98,14 @@ public enum ResourceLoader {
     struct UnknownKind: Error { let warning: ResourceError }
 
     /// Decodes one document; nil for an empty document.
-    static func decode(_ node: Node, origin: SourceLocation, log: FieldLog? = nil) throws -> Resource? {
-        if FieldReader.isNull(node) { return nil }
+    static func decode(_ node: YAMLNode, origin: SourceLocation, log: FieldLog? = nil) throws -> Resource? {
+        if node.isNull { return nil }
         guard case .mapping = node else {
-            throw ResourceError(SourceLocation(file: origin.file, document: origin.document, line: node.mark?.line),
+            throw ResourceError(SourceLocation(file: origin.file, document: origin.document, line: node.line),
                                 "expected a resource (a mapping with apiVersion, kind, metadata), found \(FieldReader.describe(node))")
         }
         var origin = origin
-        origin.line = node.mark?.line
+        origin.line = node.line
         let root = FieldReader(node: node, path: "", origin: origin, log: log)
         let kindName = try root.requiredString("kind")
         guard let kind = ResourceKind(rawValue: kindName) else {
@@ -138,7 +132,7 @@ public enum ResourceLoader {
         case .secret: spec = .secret(try SecretSpec(reading: root))
         case .tokenRequest: spec = .tokenRequest(try TokenRequestSpec(reading: root))
         default:
-            let specReader = try root.mapping("spec") ?? FieldReader(node: .mapping([:]), path: "spec", origin: origin, log: log)
+            let specReader = try root.mapping("spec") ?? FieldReader(node: .mapping(.init()), path: "spec", origin: origin, log: log)
             switch kind {
             case .site: spec = .site(try SiteSpec(reading: specReader))
             case .listener: spec = .listener(try ListenerSpec(reading: specReader))
@@ -156,40 +150,10 @@ public enum ResourceLoader {
         return Resource(apiVersion: apiVersion, metadata: metadata, spec: spec, source: origin)
     }
 
-    /// Checks a document's nesting depth and size in nodes.
-    static func checkDepth(_ node: Node, origin: SourceLocation) -> ResourceError? {
-        var stack: [(Node, Int)] = [(node, 1)]
-        var visited = 0
-        while let (current, depth) = stack.popLast() {
-            visited += 1
-            if visited > AliasBudget.maximumNodesPerDocument {
-                return ResourceError(origin, "the document has more than \(AliasBudget.maximumNodesPerDocument) nodes")
-            }
-            if depth > maximumDepth {
-                var location = origin
-                location.line = current.mark?.line
-                return ResourceError(location, "nesting deeper than \(maximumDepth) levels")
-            }
-            switch current {
-            case .mapping(let mapping): stack.append(contentsOf: mapping.values.map { ($0, depth + 1) })
-            case .sequence(let sequence): stack.append(contentsOf: sequence.map { ($0, depth + 1) })
-            default: break
-            }
-        }
-        return nil
-    }
-
-    static func syntaxError(_ error: Error, file: String, document: Int) -> ResourceError {
-        if let yaml = error as? YamlError {
-            switch yaml {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                return ResourceError(SourceLocation(file: file, document: document, line: mark.line), "invalid YAML: \(problem) (column \(mark.column))")
-            case .duplicatedKeysInMapping(let duplicates, _):
-                return ResourceError(SourceLocation(file: file, document: document), "invalid YAML: duplicated keys \(duplicates.joined(separator: ", "))")
-            default:
-                break
-            }
-        }
-        return ResourceError(SourceLocation(file: file, document: document), "invalid YAML: \(error)")
+    /// A syntax error, or a document too deep or too large, located.
+    static func syntaxError(_ failure: YAMLReader.Failure, file: String) -> ResourceError {
+        let location = SourceLocation(file: file, document: failure.document, line: failure.line > 0 ? failure.line : nil)
+        let column = failure.column > 0 ? " (column \(failure.column))" : ""
+        return ResourceError(location, failure.overLimit ? failure.problem : "invalid YAML: \(failure.problem)\(column)")
     }
 }

@@ -4,11 +4,69 @@ import Resources
 /// among tens of thousands joins again only its chunk, and the whole list's text is a few hundred pieces to write one
 /// after another (`pieces`), never one string of every entity.
 public struct FragmentList: Sendable {
-    /// Names in order with their fragments, and the fragments joined by ",\n".
+    /// Names in order with their fragments. A joined chunk holds its fragments only in its joined text (with where
+    /// each ends), so every entity's text is held once; a change joins the chunk again.
     struct Chunk: Sendable {
         var names: [String] = []
-        var fragments: [String] = []
+        /// The fragments joined by ",\n", as last joined.
         var text = ""
+        /// Where each fragment ends in `text` (UTF-8 offsets), as last joined.
+        var ends: [Int] = []
+        /// Every fragment in order, once names were inserted or removed since the last join.
+        var unpacked: [String]?
+        /// Fragments replaced in place since the last join, by index.
+        var replaced: [Int: String] = [:]
+
+        init(names: [String] = [], fragments: [String] = []) {
+            self.names = names
+            unpacked = fragments
+        }
+
+        /// The fragment at `index`, as last set.
+        func fragment(_ index: Int) -> String {
+            if let unpacked { return unpacked[index] }
+            if let fragment = replaced[index] { return fragment }
+            let utf8 = text.utf8
+            let start = utf8.index(utf8.startIndex, offsetBy: index == 0 ? 0 : ends[index - 1] + 2)
+            return String(decoding: utf8[start..<utf8.index(utf8.startIndex, offsetBy: ends[index])], as: UTF8.self)
+        }
+
+        /// Every fragment in order.
+        func fragments() -> [String] { unpacked ?? names.indices.map(fragment) }
+
+        mutating func replace(_ index: Int, with fragment: String) {
+            if unpacked != nil { unpacked![index] = fragment } else { replaced[index] = fragment }
+        }
+
+        mutating func insert(_ name: String, _ fragment: String, at index: Int) {
+            if unpacked == nil { unpacked = fragments() }
+            unpacked!.insert(fragment, at: index)
+            names.insert(name, at: index)
+        }
+
+        mutating func remove(at index: Int) {
+            if unpacked == nil { unpacked = fragments() }
+            unpacked!.remove(at: index)
+            names.remove(at: index)
+        }
+
+        /// Joins the fragments again.
+        mutating func join() {
+            let fragments = fragments()
+            var text = ""
+            text.reserveCapacity(fragments.reduce(0) { $0 + $1.utf8.count + 2 })
+            var ends: [Int] = []
+            ends.reserveCapacity(fragments.count)
+            for (offset, fragment) in fragments.enumerated() {
+                if offset > 0 { text += ",\n" }
+                text += fragment
+                ends.append(text.utf8.count)
+            }
+            self.text = text
+            self.ends = ends
+            unpacked = nil
+            replaced = [:]
+        }
     }
 
     /// A chunk splits in two above this many entities (about 50 KiB of text for TCP listeners).
@@ -39,7 +97,7 @@ public struct FragmentList: Sendable {
         guard !chunks.isEmpty else { return nil }
         let chunk = chunks[chunkIndex(for: name)]
         let (index, found) = SortedNames.position(of: name, in: chunk.names)
-        return found ? chunk.fragments[index] : nil
+        return found ? chunk.fragment(index) : nil
     }
 
     /// Sets (or with nil removes) the fragment of `name`; returns whether the list's text changed. Call
@@ -57,12 +115,11 @@ public struct FragmentList: Sendable {
         let (index, found) = SortedNames.position(of: name, in: chunks[chunkIndex].names)
         switch (found, fragment) {
         case (true, let fragment?):
-            guard chunks[chunkIndex].fragments[index] != fragment else { return false }
-            chunks[chunkIndex].fragments[index] = fragment
+            guard chunks[chunkIndex].fragment(index) != fragment else { return false }
+            chunks[chunkIndex].replace(index, with: fragment)
             stale.insert(chunkIndex)
         case (true, nil):
-            chunks[chunkIndex].names.remove(at: index)
-            chunks[chunkIndex].fragments.remove(at: index)
+            chunks[chunkIndex].remove(at: index)
             count -= 1
             if chunks[chunkIndex].names.isEmpty {
                 chunks.remove(at: chunkIndex)
@@ -71,8 +128,7 @@ public struct FragmentList: Sendable {
                 stale.insert(chunkIndex)
             }
         case (false, let fragment?):
-            chunks[chunkIndex].names.insert(name, at: index)
-            chunks[chunkIndex].fragments.insert(fragment, at: index)
+            chunks[chunkIndex].insert(name, fragment, at: index)
             count += 1
             stale.insert(chunkIndex)
             if chunks[chunkIndex].names.count > Self.maximumChunk { split(chunkIndex) }
@@ -85,9 +141,9 @@ public struct FragmentList: Sendable {
     /// Splits a full chunk into two halves.
     private mutating func split(_ index: Int) {
         let half = chunks[index].names.count / 2
-        let upper = Chunk(names: Array(chunks[index].names[half...]), fragments: Array(chunks[index].fragments[half...]))
-        chunks[index].names.removeSubrange(half...)
-        chunks[index].fragments.removeSubrange(half...)
+        let fragments = chunks[index].fragments()
+        let upper = Chunk(names: Array(chunks[index].names[half...]), fragments: Array(fragments[half...]))
+        chunks[index] = Chunk(names: Array(chunks[index].names[..<half]), fragments: Array(fragments[..<half]))
         chunks.insert(upper, at: index + 1)
         stale = Set(stale.map { $0 > index ? $0 + 1 : $0 })
         stale.insert(index)
@@ -96,15 +152,7 @@ public struct FragmentList: Sendable {
 
     /// Joins again the chunks changed since the last call.
     public mutating func finishChanges() {
-        for index in stale {
-            var text = ""
-            text.reserveCapacity(chunks[index].fragments.reduce(0) { $0 + $1.utf8.count + 2 })
-            for (offset, fragment) in chunks[index].fragments.enumerated() {
-                if offset > 0 { text += ",\n" }
-                text += fragment
-            }
-            chunks[index].text = text
-        }
+        for index in stale { chunks[index].join() }
         stale = []
     }
 

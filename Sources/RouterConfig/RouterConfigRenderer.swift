@@ -221,24 +221,24 @@ public struct RenderedServices: Sendable {
 
     public init() {}
 
+    /// Batches at least this large are rendered on every core.
+    static let parallelBatch = 256
+
     /// Renders again the entities of `ids` (listeners in force and connectors), and drops those no longer rendered.
     public mutating func update(_ ids: some Sequence<ResourceID>, plan: SitePlan, renderer: RouterConfigRenderer) {
+        let ids = Array(ids)
+        // Rendering is a pure function of the plan: a large batch (a cold start) is rendered on every core.
+        let rendered = ids.count < Self.parallelBatch ? ids.map { Self.render($0, plan: plan, renderer: renderer) }
+            : Offload.map(ids.count) { Self.render(ids[$0], plan: plan, renderer: renderer) }.map { $0! }
         var changed = false
-        for id in ids {
+        for (id, fragments) in zip(ids, rendered) {
             switch id.kind {
-            case .listener:
-                let listener = plan.services.isActive(id) ? plan.services.listeners[id.name].flatMap(TypedResource<ListenerSpec>.init) : nil
-                changed = listeners.set(id.name, listener.map { renderer.tcpListener($0).fragment() }) || changed
+            case .listener: changed = listeners.set(id.name, fragments.entity) || changed
             case .multiKeyListener:
-                let listener = plan.services.isActive(id) ? plan.services.multiKeyListeners[id.name].flatMap(TypedResource<MultiKeyListenerSpec>.init) : nil
-                changed = multiKeyListeners.set(id.name, listener.map { renderer.multiAddressListener($0).fragment() }) || changed
-                let entities = listener.map { renderer.listenerAddresses($0).map { $0.fragment() }.joined(separator: ",\n") }
-                changed = addresses.set(id.name, entities?.isEmpty == false ? entities : nil) || changed
-            case .connector:
-                let connector = plan.services.connectors[id.name].flatMap(TypedResource<ConnectorSpec>.init)
-                changed = connectors.set(id.name, connector.map { renderer.tcpConnector($0).fragment() }) || changed
-            default:
-                continue
+                changed = multiKeyListeners.set(id.name, fragments.entity) || changed
+                changed = addresses.set(id.name, fragments.addresses) || changed
+            case .connector: changed = connectors.set(id.name, fragments.entity) || changed
+            default: continue
             }
         }
         connectors.finishChanges()
@@ -246,6 +246,24 @@ public struct RenderedServices: Sendable {
         multiKeyListeners.finishChanges()
         addresses.finishChanges()
         if changed { generation += 1 }
+    }
+
+    /// A service's entity as it is in force (nil when it is not), and a multi-key listener's listenerAddress entities.
+    private static func render(_ id: ResourceID, plan: SitePlan, renderer: RouterConfigRenderer) -> (entity: String?, addresses: String?) {
+        switch id.kind {
+        case .listener:
+            let listener = plan.services.isActive(id) ? plan.services.listeners[id.name].flatMap(TypedResource<ListenerSpec>.init) : nil
+            return (listener.map { renderer.tcpListener($0).fragment() }, nil)
+        case .multiKeyListener:
+            let listener = plan.services.isActive(id) ? plan.services.multiKeyListeners[id.name].flatMap(TypedResource<MultiKeyListenerSpec>.init) : nil
+            let entities = listener.map { renderer.listenerAddresses($0).map { $0.fragment() }.joined(separator: ",\n") }
+            return (listener.map { renderer.multiAddressListener($0).fragment() }, entities?.isEmpty == false ? entities : nil)
+        case .connector:
+            let connector = plan.services.connectors[id.name].flatMap(TypedResource<ConnectorSpec>.init)
+            return (connector.map { renderer.tcpConnector($0).fragment() }, nil)
+        default:
+            return (nil, nil)
+        }
     }
 
     /// Renders every service of the plan anew.

@@ -21,6 +21,12 @@ public enum QuotedText {
     /// Appends `text`, quoted and escaped in `style`, to `out` (no intermediate string: the router file is large).
     public static func append(_ text: String, _ style: Style, to out: inout String) {
         out += "\""
+        // Most text (names, hosts, ports) needs no escape at all: appended whole, not scalar by scalar.
+        if text.utf8.allSatisfy({ needsNoEscape($0, style) }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -46,6 +52,12 @@ public enum QuotedText {
             }
         }
         out += "\""
+    }
+
+    /// Whether a byte stands for itself in `style`: printable ASCII but the quote, the backslash, and for Go's JSON `<>&`.
+    private static func needsNoEscape(_ byte: UInt8, _ style: Style) -> Bool {
+        guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { return false }
+        return style != .goJSON || (byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "&"))
     }
 
     /// A value from user input as it appears in a message: quoted, its first line only, at most 60 characters, so

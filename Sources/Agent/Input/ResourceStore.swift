@@ -35,8 +35,9 @@ public struct ResourceStore: Sendable {
 
     public private(set) var files: [String: FileState] = [:]
     public private(set) var resources: [ResourceID: Resource] = [:]
-    /// The same resources by kind, so the few site-wide ones are found without looking at thousands of others.
-    private var byKind: [ResourceKind: [String: Resource]] = [:]
+    /// The resources' names by kind, so the few site-wide ones are found without looking at thousands of others
+    /// (names only: each resource is held once, in `resources`).
+    private var byKind: [ResourceKind: Set<String>] = [:]
     /// Which file each resource in force comes from.
     public private(set) var owners: [ResourceID: String] = [:]
     /// Files rejected only because a resource they define is already defined elsewhere: retried when that changes.
@@ -45,7 +46,9 @@ public struct ResourceStore: Sendable {
     public init() {}
 
     /// The resources of a kind, in no particular order.
-    public func resources(of kind: ResourceKind) -> [Resource] { byKind[kind].map { Array($0.values) } ?? [] }
+    public func resources(of kind: ResourceKind) -> [Resource] {
+        byKind[kind].map { $0.compactMap { resources[ResourceID(kind, $0)] } } ?? []
+    }
 
     /// The resources of several kinds.
     public func resources(of kinds: Set<ResourceKind>) -> [Resource] { kinds.flatMap { resources(of: $0) } }
@@ -55,7 +58,7 @@ public struct ResourceStore: Sendable {
 
     private mutating func set(_ id: ResourceID, _ resource: Resource?) {
         resources[id] = resource
-        byKind[id.kind, default: [:]][id.name] = resource
+        if resource != nil { byKind[id.kind, default: []].insert(id.name) } else { byKind[id.kind]?.remove(id.name) }
     }
 
     /// Files whose current contents are rejected, with why.

@@ -13,10 +13,10 @@ struct StatusWriter {
     private(set) var written: [ResourceID: ResourceStatus] = [:]
     /// How many statuses on disk each kind has in each phase (kept with `written`, for the metrics).
     private(set) var tally: [ResourceCountKey: Int] = [:]
-    /// The hash of the body (spec) text on disk, by id, and of the spec it was written from (unknown for files an
-    /// earlier run wrote): an unchanged spec needs no body rendered to know the file's body is current.
-    private var writtenBodies: [ResourceID: Int] = [:]
-    private var writtenSpecs: [ResourceID: Int] = [:]
+    /// The hash of the body (spec) text on disk, by id, and of the spec it was written from (nil for files an
+    /// earlier run wrote): an unchanged spec needs no body rendered to know the file's body is current. One table
+    /// for both: a resource's entry is one key, not two.
+    private var writtenTexts: [ResourceID: (body: Int, spec: Int?)] = [:]
 
     /// Batches at least this large are rendered and written on every core.
     static let parallelBatch = 128
@@ -41,7 +41,7 @@ struct StatusWriter {
         }
         for case let document?? in documents {
             record(document.id, document.status)
-            writtenBodies[document.id] = document.body.hashValue
+            writtenTexts[document.id] = (document.body.hashValue, nil)
         }
     }
 
@@ -51,7 +51,7 @@ struct StatusWriter {
                          only ids: Set<ResourceID>? = nil) throws -> (written: Int, removed: Int) {
         let candidates: [ResourceID] = (ids.map(Array.init) ?? Array(statuses.keys)).filter { statuses[$0] != nil }
         // The body text of each candidate whose spec is not known to be the one on disk.
-        let unknownSpecs = candidates.filter { id in resources[id].map { writtenSpecs[id] != $0.spec.hashValue } ?? true }
+        let unknownSpecs = candidates.filter { id in resources[id].map { writtenTexts[id]?.spec != $0.spec.hashValue } ?? true }
         let bodies = Self.map(unknownSpecs.count) { index in resources[unknownSpecs[index]].map(StatusDocument.body(of:)) ?? "" }
         var bodyOf: [ResourceID: String] = [:]
         bodyOf.reserveCapacity(unknownSpecs.count)
@@ -63,8 +63,8 @@ struct StatusWriter {
             let resource = resources[id]
             let body = bodyOf[id]
             if let old = written[id] {
-                if old.isEquivalent(to: status), body.map({ writtenBodies[id] == $0.hashValue }) ?? true {
-                    if let resource { writtenSpecs[id] = resource.spec.hashValue }
+                if old.isEquivalent(to: status), body.map({ writtenTexts[id]?.body == $0.hashValue }) ?? true {
+                    if let resource { writtenTexts[id]?.spec = resource.spec.hashValue }
                     continue
                 }
                 // Keep the transition time of conditions whose state did not change.
@@ -78,8 +78,7 @@ struct StatusWriter {
             let text = body ?? resource.map(StatusDocument.body(of:)) ?? ""
             documents.append(StatusDocument(id: id, namespace: layout.namespace, status: status, body: text, uid: id.kind == .site ? siteId : nil))
             record(id, status)
-            writtenBodies[id] = text.hashValue
-            writtenSpecs[id] = resource?.spec.hashValue
+            writtenTexts[id] = (text.hashValue, resource?.spec.hashValue)
         }
         // Status is derived from the input again at every start: atomic, but not flushed one file at a time.
         // Owner-only: grant and token request statuses hold codes and tokens.
@@ -95,8 +94,7 @@ struct StatusWriter {
             // Written again at the next reconcile: what failed is not recorded as on disk.
             for (document, failed) in zip(documents, failures) where failed != nil {
                 record(document.id, nil)
-                writtenBodies[document.id] = nil
-                writtenSpecs[document.id] = nil
+                writtenTexts[document.id] = nil
             }
             throw StatusWriteError(description: failure)
         }
@@ -105,8 +103,7 @@ struct StatusWriter {
         for id in stale {
             try? FileManager.default.removeItem(at: fileURL(id))
             record(id, nil)
-            writtenBodies[id] = nil
-            writtenSpecs[id] = nil
+            writtenTexts[id] = nil
             removals += 1
         }
         return (documents.count, removals)

@@ -1,4 +1,3 @@
-import Yams
 
 /// An AccessGrant: permission for remote sites to redeem tokens for links to this site.
 public struct AccessGrantSpec: Sendable, Hashable {
@@ -41,13 +40,13 @@ extension AccessGrantSpec: KindSpec {
     public static let kind = ResourceKind.accessGrant
 
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
-    public func encodedBody() -> [(Node, Node)] {
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
         var fields = ResourceEncoder.Fields()
         fields.add("redemptionsAllowed", self.redemptionsAllowed)
         fields.add("expirationWindow", self.expirationWindow.description)
         fields.add("code", self.code)
         fields.add("issuer", self.issuer)
         fields.add("settings", self.settings)
-        return [(Node("spec"), .mapping(.init(fields.pairs)))]
+        return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }
 }

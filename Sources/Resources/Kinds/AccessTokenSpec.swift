@@ -1,4 +1,3 @@
-import Yams
 
 /// An AccessToken: a grant's URL, CA and code, redeemable here for a link to the granting site.
 public struct AccessTokenSpec: Sendable, Hashable {
@@ -39,14 +38,14 @@ extension AccessTokenSpec: KindSpec {
     public static let kind = ResourceKind.accessToken
 
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
-    public func encodedBody() -> [(Node, Node)] {
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
         var fields = ResourceEncoder.Fields()
         fields.add("url", self.url)
         fields.add("code", self.code)
-        fields.add("ca", Node(self.ca, Tag(.str), .literal))
+        fields.add("ca", YAMLNode(self.ca, style: .literal))
         if let cost = self.linkCost { fields.add("linkCost", cost) }
         fields.add("linkName", self.linkName)
         fields.add("settings", self.settings)
-        return [(Node("spec"), .mapping(.init(fields.pairs)))]
+        return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }
 }

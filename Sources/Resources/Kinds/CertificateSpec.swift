@@ -1,4 +1,3 @@
-import Yams
 
 /// A Certificate: credentials the site generates on request. A signing certificate is a CA, kept under
 /// `runtime/issuers/<name>/`; any other is a leaf signed by the CA `ca` names, kept under `runtime/certs/<name>/`,
@@ -59,15 +58,15 @@ extension CertificateSpec: KindSpec {
     public static let kind = ResourceKind.certificate
 
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
-    public func encodedBody() -> [(Node, Node)] {
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
         var fields = ResourceEncoder.Fields()
         fields.add("ca", self.ca)
         fields.add("subject", self.subject)
-        if !hosts.isEmpty { fields.add("hosts", Node.sequence(.init(hosts.map { Node($0) }))) }
+        if !hosts.isEmpty { fields.add("hosts", YAMLNode.list(hosts.map { YAMLNode($0) })) }
         fields.add("client", self.client, unless: false)
         fields.add("server", self.server, unless: false)
         fields.add("signing", self.signing, unless: false)
         fields.add("settings", self.settings)
-        return [(Node("spec"), .mapping(.init(fields.pairs)))]
+        return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }
 }

@@ -1,4 +1,3 @@
-import Yams
 
 /// A Connector: where connections for a routing key are delivered (a host and port reachable from the router).
 public struct ConnectorSpec: Sendable, Hashable {
@@ -60,7 +59,7 @@ extension ConnectorSpec: KindSpec {
     public static let kind = ResourceKind.connector
 
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
-    public func encodedBody() -> [(Node, Node)] {
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
         var fields = ResourceEncoder.Fields()
         fields.add("routingKey", self.routingKey)
         fields.add("host", self.host)
@@ -73,6 +72,6 @@ extension ConnectorSpec: KindSpec {
         fields.add("includeNotReadyPods", self.includeNotReadyPods, unless: false)
         fields.add("exposePodsByName", self.exposePodsByName, unless: false)
         fields.add("settings", self.settings)
-        return [(Node("spec"), .mapping(.init(fields.pairs)))]
+        return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }
 }

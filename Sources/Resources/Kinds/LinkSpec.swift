@@ -1,4 +1,3 @@
-import Yams
 
 /// A Link: an outgoing connection from this site's router to a remote site's router access.
 public struct LinkSpec: Sendable, Hashable {
@@ -57,21 +56,21 @@ extension LinkSpec: KindSpec {
     public static let kind = ResourceKind.link
 
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
-    public func encodedBody() -> [(Node, Node)] {
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
         var fields = ResourceEncoder.Fields()
-        let endpoints = self.endpoints.map { endpoint -> Node in
+        let endpoints = self.endpoints.map { endpoint -> YAMLNode in
             var e = ResourceEncoder.Fields()
             e.add("name", endpoint.name)
             e.add("host", endpoint.host)
-            e.add("port", Node(endpoint.port, Tag(.str), .doubleQuoted))
+            e.add("port", YAMLNode(endpoint.port, style: .doubleQuoted))
             e.add("group", endpoint.group)
-            return .mapping(.init(e.pairs))
+            return .map(e.pairs)
         }
-        fields.add("endpoints", Node.sequence(.init(endpoints)))
+        fields.add("endpoints", YAMLNode.list(endpoints))
         fields.add("tlsCredentials", self.tlsCredentials)
         fields.add("cost", self.cost, unless: 1)
         fields.add("noClientAuth", self.noClientAuth, unless: false)
         fields.add("settings", self.settings)
-        return [(Node("spec"), .mapping(.init(fields.pairs)))]
+        return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }
 }

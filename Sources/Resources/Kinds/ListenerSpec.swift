@@ -1,4 +1,3 @@
-import Yams
 
 /// A Listener: a local TCP endpoint whose connections are routed to connectors with the same routing key.
 public struct ListenerSpec: Sendable, Hashable {
@@ -47,7 +46,7 @@ extension ListenerSpec: KindSpec {
     public static let kind = ResourceKind.listener
 
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
-    public func encodedBody() -> [(Node, Node)] {
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
         var fields = ResourceEncoder.Fields()
         fields.add("routingKey", self.routingKey)
         fields.add("host", self.host)
@@ -57,6 +56,6 @@ extension ListenerSpec: KindSpec {
         fields.add("observer", self.observer)
         fields.add("exposePodsByName", self.exposePodsByName, unless: false)
         fields.add("settings", self.settings)
-        return [(Node("spec"), .mapping(.init(fields.pairs)))]
+        return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }
 }

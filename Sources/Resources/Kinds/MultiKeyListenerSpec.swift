@@ -1,5 +1,4 @@
 import SiteFiles
-import Yams
 
 /// A MultiKeyListener: a local TCP endpoint whose connections go to connectors of several routing keys, chosen by a
 /// strategy (the first reachable key by priority, or reachable keys in proportion to their weights).
@@ -121,21 +120,21 @@ extension MultiKeyListenerSpec: KindSpec {
     public static let kind = ResourceKind.multiKeyListener
 
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
-    public func encodedBody() -> [(Node, Node)] {
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
         var fields = ResourceEncoder.Fields()
         fields.add("host", self.host)
         fields.add("port", self.port)
         fields.add("tlsCredentials", self.tlsCredentials)
         fields.add("requireClientCert", self.requireClientCert, unless: false)
         fields.add("settings", self.settings)
-        let keys: Node
+        let keys: YAMLNode
         switch strategy {
-        case .priority(let list): keys = .sequence(.init(list.map { Node($0, Tag(.str), .doubleQuoted) }))
+        case .priority(let list): keys = YAMLNode.list(list.map { YAMLNode($0, style: .doubleQuoted) })
         case .weighted(let weights):
-            keys = .mapping(.init(weights.sorted { $0.key < $1.key }.map { (Node($0.key, Tag(.str), .doubleQuoted), Node(String($0.value), Tag(.int))) }))
+            keys = YAMLNode.map(weights.sorted { $0.key < $1.key }.map { (YAMLNode($0.key, style: .doubleQuoted), .int($0.value)) })
         }
-        fields.add("strategy", Node.mapping(.init([(Node(strategy.name), .mapping(.init([(Node("routingKeys"), keys)])))])))
+        fields.add("strategy", YAMLNode.map([(YAMLNode(strategy.name), YAMLNode.map([(YAMLNode("routingKeys"), keys)]))]))
         fields.add("observer", self.observer)
-        return [(Node("spec"), .mapping(.init(fields.pairs)))]
+        return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }
 }

@@ -1,4 +1,3 @@
-import Yams
 
 /// A RouterAccess: the listeners through which remote sites link to this site's router.
 public struct RouterAccessSpec: Sendable, Hashable {
@@ -70,17 +69,17 @@ extension RouterAccessSpec: KindSpec {
     public static let kind = ResourceKind.routerAccess
 
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
-    public func encodedBody() -> [(Node, Node)] {
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
         var fields = ResourceEncoder.Fields()
-        let roles = self.roles.map { role -> Node in .mapping(.init([(Node("name"), Node(role.name)), (Node("port"), Node(String(role.port), Tag(.int)))])) }
-        fields.add("roles", Node.sequence(.init(roles)))
+        let roles = self.roles.map { role -> YAMLNode in YAMLNode.map([(YAMLNode("name"), YAMLNode(role.name)), (YAMLNode("port"), .int(role.port))]) }
+        fields.add("roles", YAMLNode.list(roles))
         fields.add("tlsCredentials", self.tlsCredentials)
         fields.add("issuer", self.issuer)
         fields.add("accessType", self.accessType)
         fields.add("generateTlsCredentials", self.generateTlsCredentials, unless: true)
         fields.add("bindHost", self.bindHost)
-        if !self.subjectAlternativeNames.isEmpty { fields.add("subjectAlternativeNames", Node.sequence(.init(self.subjectAlternativeNames.map { Node($0) }))) }
+        if !self.subjectAlternativeNames.isEmpty { fields.add("subjectAlternativeNames", YAMLNode.list(self.subjectAlternativeNames.map { YAMLNode($0) })) }
         fields.add("settings", self.settings)
-        return [(Node("spec"), .mapping(.init(fields.pairs)))]
+        return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }
 }

@@ -1,4 +1,3 @@
-import Yams
 import Foundation
 
 /// A Kubernetes-style Secret: binary data by key (tls.crt, tls.key, ca.crt for TLS credentials).
@@ -36,11 +35,11 @@ extension SecretSpec: KindSpec {
     public static let kind = ResourceKind.secret
 
     /// The document's body as Kubernetes writes a Secret: `type` and base64 `data`.
-    public func encodedBody() -> [(Node, Node)] {
-        var body: [(Node, Node)] = []
-        if let type = self.type { body.append((Node("type"), Node(type))) }
-        let data = self.data.sorted { $0.key < $1.key }.map { (Node($0.key), Node($0.value.base64EncodedString())) }
-        body.append((Node("data"), .mapping(.init(data))))
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
+        var body: [(YAMLNode, YAMLNode)] = []
+        if let type = self.type { body.append((YAMLNode("type"), YAMLNode(type))) }
+        let data = self.data.sorted { $0.key < $1.key }.map { (YAMLNode($0.key), YAMLNode($0.value.base64EncodedString())) }
+        body.append((YAMLNode("data"), YAMLNode.map(data)))
         return body
     }
 }

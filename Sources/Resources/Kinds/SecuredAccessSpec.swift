@@ -1,4 +1,3 @@
-import Yams
 
 /// A SecuredAccess: on Kubernetes, a Service (with a Route or Ingress) in front of the pods `selector` picks, and a
 /// certificate for it. Skupper v2's non-Kubernetes site reads and keeps it but nothing acts on it; so does this one.
@@ -60,20 +59,20 @@ extension SecuredAccessSpec: KindSpec {
     public static let kind = ResourceKind.securedAccess
 
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
-    public func encodedBody() -> [(Node, Node)] {
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
         var fields = ResourceEncoder.Fields()
         fields.add("accessType", self.accessType)
         fields.add("selector", ResourceEncoder.map(self.selector))
-        let ports = self.ports.map { port -> Node in
-            var pairs: [(Node, Node)] = [(Node("name"), Node(port.name)), (Node("port"), Node(String(port.port), Tag(.int)))]
-            if let target = port.targetPort { pairs.append((Node("targetPort"), Node(String(target), Tag(.int)))) }
-            if let proto = port.protocol, !proto.isEmpty { pairs.append((Node("protocol"), Node(proto))) }
-            return .mapping(.init(pairs))
+        let ports = self.ports.map { port -> YAMLNode in
+            var pairs: [(YAMLNode, YAMLNode)] = [(YAMLNode("name"), YAMLNode(port.name)), (YAMLNode("port"), .int(port.port))]
+            if let target = port.targetPort { pairs.append((YAMLNode("targetPort"), .int(target))) }
+            if let proto = port.protocol, !proto.isEmpty { pairs.append((YAMLNode("protocol"), YAMLNode(proto))) }
+            return .map(pairs)
         }
-        fields.add("ports", Node.sequence(.init(ports)))
+        fields.add("ports", YAMLNode.list(ports))
         fields.add("certificate", self.certificate)
         fields.add("issuer", self.issuer)
         fields.add("settings", self.settings)
-        return [(Node("spec"), .mapping(.init(fields.pairs)))]
+        return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }
 }

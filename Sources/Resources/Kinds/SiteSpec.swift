@@ -1,4 +1,3 @@
-import Yams
 
 /// A Site: the router and its settings for one namespace.
 public struct SiteSpec: Sendable, Hashable {
@@ -61,7 +60,7 @@ extension SiteSpec: KindSpec {
     public static let kind = ResourceKind.site
 
     /// The document's body as Skupper v2 writes it: `spec`, leaving out fields that hold their defaults.
-    public func encodedBody() -> [(Node, Node)] {
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
         var fields = ResourceEncoder.Fields()
         fields.add("linkAccess", self.linkAccess)
         fields.add("edge", self.edge, unless: false)
@@ -69,6 +68,6 @@ extension SiteSpec: KindSpec {
         fields.add("defaultIssuer", self.defaultIssuer)
         fields.add("serviceAccount", self.serviceAccount)
         fields.add("settings", self.settings)
-        return [(Node("spec"), .mapping(.init(fields.pairs)))]
+        return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }
 }

@@ -1,4 +1,3 @@
-import Yams
 
 /// A TokenRequest: a declarative request for a one-time token (the Kyma Application Connector's resource).
 public struct TokenRequestSpec: Sendable, Hashable {
@@ -27,14 +26,14 @@ extension TokenRequestSpec: KindSpec {
     public static let kind = ResourceKind.tokenRequest
 
     /// The document's body as the Kyma controller reads it: `context` and, when not the default, `spec`.
-    public func encodedBody() -> [(Node, Node)] {
-        var body: [(Node, Node)] = []
-        var context: [(Node, Node)] = []
-        if let tenant = self.tenant { context.append((Node("tenant"), Node(tenant))) }
-        if let group = self.group { context.append((Node("group"), Node(group))) }
-        if !context.isEmpty { body.append((Node("context"), .mapping(.init(context)))) }
+    public func encodedBody() -> [(YAMLNode, YAMLNode)] {
+        var body: [(YAMLNode, YAMLNode)] = []
+        var context: [(YAMLNode, YAMLNode)] = []
+        if let tenant = self.tenant { context.append((YAMLNode("tenant"), YAMLNode(tenant))) }
+        if let group = self.group { context.append((YAMLNode("group"), YAMLNode(group))) }
+        if !context.isEmpty { body.append((YAMLNode("context"), YAMLNode.map(context))) }
         if self.expirationWindow != AccessGrantSpec.defaultExpirationWindow {
-            body.append((Node("spec"), .mapping(.init([(Node("expirationWindow"), Node(self.expirationWindow.description))]))))
+            body.append((YAMLNode("spec"), YAMLNode.map([(YAMLNode("expirationWindow"), YAMLNode(self.expirationWindow.description))])))
         }
         return body
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// The status file of one resource (`runtime/resources/<Kind>-<name>.yaml`): the resource as in force (identity and
 /// spec) with its status, as YAML: what Skupper v2 keeps there, so v2's CLI reads it.
@@ -25,7 +24,7 @@ public struct StatusDocument: Sendable, Hashable {
         let pairs = resource.spec.kindSpec.encodedBody()
         guard resource.kind != .secret, !pairs.isEmpty else { return "" }
         // Written without libyaml's emitter, whose tag resolution by regular expressions was most of a cold start's cost.
-        return BlockYAMLWriter.document(.mapping(.init(pairs)))
+        return BlockYAMLWriter.document(.map(pairs))
     }
 
     /// The status file name for a resource.
@@ -69,16 +68,6 @@ public struct StatusDocument: Sendable, Hashable {
         return header + status.text
     }
 
-    static func node(_ value: StatusValue) -> Node {
-        switch value {
-        case .string(let s): return Node(s, Tag(.str), s.utf8.contains(UInt8(ascii: "\n")) ? .literal : (looksTyped(s) ? .doubleQuoted : .any))
-        case .int(let i): return Node(String(i), Tag(.int))
-        case .bool(let b): return Node(b ? "true" : "false", Tag(.bool))
-        case .list(let items): return .sequence(.init(items.map(node)))
-        case .map(let fields): return .mapping(.init(fields.map { (Node($0.key), node($0.value)) }))
-        }
-    }
-
     /// Whether a plain scalar would read back as something other than a string (number, bool, timestamp).
     static func looksTyped(_ text: String) -> Bool {
         if text.isEmpty || Int(text) != nil || Double(text) != nil { return true }
@@ -89,24 +78,25 @@ public struct StatusDocument: Sendable, Hashable {
 
     /// Reads a status file back (for the CLI and for restarts).
     public static func parse(_ text: String) throws -> StatusDocument {
-        // Plain scalars stay strings (no regex tag resolution); statusValue reads numbers and booleans by style.
-        guard let root = try Yams.compose(yaml: text, .basic), case .mapping(let mapping) = root else {
+        // Plain scalars stay strings (no tag resolution); statusValue reads numbers and booleans by style.
+        guard let root = try YAMLReader.documents(text).first, case .mapping(let mapping) = root else {
             throw ResourceError(SourceLocation(file: "status", document: 1), "not a status document")
         }
+        let metadata = mapping["metadata"]?.mapping
         guard let kindName = mapping["kind"]?.string, let kind = ResourceKind(rawValue: kindName),
-              let name = mapping["metadata"]?.mapping?["name"]?.string else {
+              let name = metadata?["name"]?.string else {
             throw ResourceError(SourceLocation(file: "status", document: 1), "status document lacks kind or metadata.name")
         }
-        let namespace = mapping["metadata"]?.mapping?["namespace"]?.string ?? "default"
+        let namespace = metadata?["namespace"]?.string ?? "default"
         var status = ResourceStatus(phase: .pending, message: "")
         if let body = mapping["status"]?.mapping {
-            for (key, value) in body {
+            for (key, value) in body.pairs {
                 guard let key = key.string else { continue }
                 switch key {
                 case "status": status.phase = value.string.flatMap(ResourceStatus.Phase.init(rawValue:)) ?? .pending
                 case "message": status.message = value.string ?? ""
                 case "conditions":
-                    status.conditions = (value.sequence ?? []).compactMap { item in
+                    status.conditions = (value.items ?? []).compactMap { item in
                         guard let m = item.mapping else { return nil }
                         return ResourceStatus.Condition(
                             type: m["type"]?.string ?? "", status: m["status"]?.string ?? "Unknown",
@@ -118,35 +108,39 @@ public struct StatusDocument: Sendable, Hashable {
             }
         }
         return StatusDocument(id: ResourceID(kind, name), namespace: namespace, status: status, body: Self.bodyText(of: text),
-                              uid: mapping["metadata"]?.mapping?["uid"]?.string)
+                              uid: metadata?["uid"]?.string)
     }
 
-    /// The text from the line `spec:` to the next top-level key: the body exactly as `yaml()` wrote it.
+    /// The text from the line `spec:` to the next top-level key: the body exactly as `yaml()` wrote it. A byte scan:
+    /// Foundation's `range(of:)` goes through NSString, and a restart reads thousands of these files.
     static func bodyText(of text: String) -> String {
-        guard let start = text.range(of: "\nspec:\n") else { return "" }
-        let from = text.index(after: start.lowerBound)
-        var end = text.endIndex
-        var cursor = start.upperBound
-        while cursor < text.endIndex {
-            let lineEnd = text[cursor...].firstIndex(of: "\n").map { text.index(after: $0) } ?? text.endIndex
-            if let first = text[cursor..<lineEnd].first, first != " ", first != "-", first != "\n" { end = cursor; break }
-            cursor = lineEnd
+        let bytes = Array(text.utf8)
+        let marker = Array("\nspec:\n".utf8)
+        guard bytes.count >= marker.count,
+              let at = (0...(bytes.count - marker.count)).first(where: { bytes[$0] == marker[0] && bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
+        else { return "" }
+        let start = at + 1
+        var end = bytes.count
+        var cursor = at + marker.count
+        while cursor < bytes.count {
+            let first = bytes[cursor]
+            if first != UInt8(ascii: " "), first != UInt8(ascii: "-"), first != UInt8(ascii: "\n") { end = cursor; break }
+            cursor = (bytes[cursor...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 1) + 1
         }
-        return String(text[from..<end])
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
-    static func statusValue(_ node: Node) -> StatusValue {
+    static func statusValue(_ node: YAMLNode) -> StatusValue {
         switch node {
         case .scalar(let scalar):
-            if scalar.style == .plain || scalar.tag.rawValue == Tag.Name.int.rawValue || scalar.tag.rawValue == Tag.Name.bool.rawValue {
+            if scalar.style == .plain || scalar.tag == "tag:yaml.org,2002:int" || scalar.tag == "tag:yaml.org,2002:bool" {
                 if let i = Int(scalar.string) { return .int(i) }
                 if scalar.string == "true" { return .bool(true) }
                 if scalar.string == "false" { return .bool(false) }
             }
             return .string(scalar.string)
-        case .sequence(let items): return .list(items.map(statusValue))
-        case .mapping(let mapping): return .map(mapping.compactMap { k, v in k.string.map { StatusField($0, statusValue(v)) } })
-        case .alias: return .string("")
+        case .sequence(let sequence): return .list(sequence.items.map(statusValue))
+        case .mapping(let mapping): return .map(mapping.pairs.compactMap { k, v in k.string.map { StatusField($0, statusValue(v)) } })
         }
     }
 }

@@ -1,5 +1,5 @@
 /// A value in a resource's status: what YAML can hold, keeping key order for maps.
-public indirect enum StatusValue: Sendable, Hashable {
+public enum StatusValue: Sendable, Hashable {
     case string(String)
     case int(Int)
     case bool(Bool)
