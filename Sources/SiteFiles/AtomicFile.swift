@@ -76,10 +76,29 @@ public enum AtomicFile {
 
     /// Removes leftover temporary files (from a crash mid-write) in a directory and all directories below it.
     public static func removeTemporaries(under directory: URL) {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return }
-        while let path = enumerator.nextObject() as? String {
-            let name = (path as NSString).lastPathComponent
-            if name.hasPrefix(".") && name.hasSuffix(".tmp") { unlink(directory.appendingPathComponent(path).path) }
+        removeTemporaries(underPath: directory.path, depth: 0)
+    }
+
+    /// The walk of `removeTemporaries(under:)`: readdir's entry types, no stat per file (runtime/ holds a status file
+    /// per resource), symbolic links never followed, at most 16 levels down.
+    private static func removeTemporaries(underPath path: String, depth: Int) {
+        guard depth < 16, let stream = opendir(path) else { return }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name != ".", name != ".." else { continue }
+            let full = "\(path)/\(name)"
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                guard lstat(full, &info) == 0 else { continue }
+                type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+            }
+            if type == UInt8(DT_DIR) {
+                removeTemporaries(underPath: full, depth: depth + 1)
+            } else if name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                unlink(full)
+            }
         }
     }
 

@@ -18,6 +18,11 @@ struct StatusWriter {
     /// for both: a resource's entry is one key, not two.
     private var writtenTexts: [ResourceID: (body: Int, spec: Int?)] = [:]
 
+    /// Statuses on disk that are alike share one copy (thousands of listeners say the same): the distinct ones seen
+    /// lately, at most `maximumInterned` of them.
+    private var interned: [ResourceStatus: ResourceStatus] = [:]
+    static let maximumInterned = 4096
+
     /// Batches at least this large are rendered and written on every core.
     static let parallelBatch = 128
 
@@ -121,13 +126,26 @@ struct StatusWriter {
         var description: String
     }
 
+    /// The status as on disk (timestamps in whole seconds, as written), in the copy shared by those alike.
+    private mutating func shared(_ status: ResourceStatus) -> ResourceStatus {
+        var status = status
+        for index in status.conditions.indices {
+            let time = status.conditions[index].lastTransitionTime.timeIntervalSince1970
+            status.conditions[index].lastTransitionTime = Date(timeIntervalSince1970: time.rounded(.down))
+        }
+        if let existing = interned[status] { return existing }
+        if interned.count >= Self.maximumInterned { interned = [:] }
+        interned[status] = status
+        return status
+    }
+
     /// Sets the status on disk of `id`, and counts it.
     private mutating func record(_ id: ResourceID, _ status: ResourceStatus?) {
         if let old = written[id] {
             let key = ResourceCountKey(kind: id.kind.rawValue, state: old.phase.rawValue)
             tally[key] = (tally[key] ?? 1) > 1 ? tally[key]! - 1 : nil
         }
-        written[id] = status
+        written[id] = if let status { shared(status) } else { nil }
         if let status { tally[ResourceCountKey(kind: id.kind.rawValue, state: status.phase.rawValue), default: 0] += 1 }
     }
 }

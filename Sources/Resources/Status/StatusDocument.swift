@@ -78,8 +78,14 @@ public struct StatusDocument: Sendable, Hashable {
 
     /// Reads a status file back (for the CLI and for restarts).
     public static func parse(_ text: String) throws -> StatusDocument {
-        // Plain scalars stay strings (no tag resolution); statusValue reads numbers and booleans by style.
-        guard let root = try YAMLReader.documents(text).first, case .mapping(let mapping) = root else {
+        // The body is kept as text, so only what is around it is read as YAML (a restart reads thousands of these).
+        let bytes = Array(text.utf8)
+        let body = bodyRange(of: bytes)
+        let rest = body.map { Array(bytes[..<$0.lowerBound] + bytes[$0.upperBound...]) } ?? bytes
+        // The agent's own files are read by a reader of their shape; others (v2's, hand-edited) by libyaml. Plain
+        // scalars stay strings either way (no tag resolution); statusValue reads numbers and booleans by style.
+        let document = try StatusFileReader.read(rest[...]) ?? YAMLReader.documents(String(decoding: rest, as: UTF8.self)).first
+        guard let root = document, case .mapping(let mapping) = root else {
             throw ResourceError(SourceLocation(file: "status", document: 1), "not a status document")
         }
         let metadata = mapping["metadata"]?.mapping
@@ -107,19 +113,19 @@ public struct StatusDocument: Sendable, Hashable {
                 }
             }
         }
-        return StatusDocument(id: ResourceID(kind, name), namespace: namespace, status: status, body: Self.bodyText(of: text),
+        return StatusDocument(id: ResourceID(kind, name), namespace: namespace, status: status,
+                              body: body.map { String(decoding: bytes[$0], as: UTF8.self) } ?? "",
                               uid: metadata?["uid"]?.string)
     }
 
-    /// The text from the line `spec:` to the next top-level key: the body exactly as `yaml()` wrote it. A byte scan:
-    /// Foundation's `range(of:)` goes through NSString, and a restart reads thousands of these files.
-    static func bodyText(of text: String) -> String {
-        let bytes = Array(text.utf8)
+    /// Where the body is in a status file's bytes: from the line `spec:` to the next top-level key, exactly as `yaml()`
+    /// wrote it. A byte scan:
+    /// Foundation's `range(of:)` goes through NSString.
+    static func bodyRange(of bytes: [UInt8]) -> Range<Int>? {
         let marker = Array("\nspec:\n".utf8)
         guard bytes.count >= marker.count,
               let at = (0...(bytes.count - marker.count)).first(where: { bytes[$0] == marker[0] && bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
-        else { return "" }
-        let start = at + 1
+        else { return nil }
         var end = bytes.count
         var cursor = at + marker.count
         while cursor < bytes.count {
@@ -127,7 +133,7 @@ public struct StatusDocument: Sendable, Hashable {
             if first != UInt8(ascii: " "), first != UInt8(ascii: "-"), first != UInt8(ascii: "\n") { end = cursor; break }
             cursor = (bytes[cursor...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 1) + 1
         }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        return (at + 1)..<end
     }
 
     static func statusValue(_ node: YAMLNode) -> StatusValue {
