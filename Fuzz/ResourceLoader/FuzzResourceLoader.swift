@@ -2,7 +2,8 @@ import Foundation
 import Resources
 
 /// libFuzzer's entry: `ResourceLoader.parse` must answer any bytes with resources or a located error, never
-/// crash or hang (libFuzzer's `-timeout` turns a hang into a failure).
+/// crash or hang (libFuzzer's `-timeout` turns a hang into a failure); so must `StatusDocument.parse` (the CLI and a
+/// restart read status files, which another program may have written), whose own reader takes the agent's files.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzResourceLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Data(bytes: data, count: size)
@@ -12,6 +13,7 @@ public func fuzzResourceLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
     } catch {
         check(error)
     }
+    _ = try? StatusDocument.parse(String(decoding: bytes, as: UTF8.self))
     return 0
 }
 

@@ -52,7 +52,7 @@ public enum ResourceLoader {
             throw ResourceError(SourceLocation(file: file, document: 1), "file is \(data.count) bytes, larger than the \(maximumFileSize) byte limit")
         }
         // A byte scan for NUL: Foundation's `String.contains` goes through NSString.
-        guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
+        guard !data.withUnsafeBytes({ $0.baseAddress.map { memchr($0, 0, data.count) != nil } ?? false }), let text = String(data: data, encoding: .utf8) else {
             throw ResourceError(SourceLocation(file: file, document: 1), "not a text file (invalid UTF-8 or binary content)")
         }
         return try parse(text, file: file)
@@ -111,7 +111,9 @@ public enum ResourceLoader {
         guard let kind = ResourceKind(rawValue: kindName) else {
             throw UnknownKind(warning: root.error("kind", "unknown kind \"\(kindName)\"; document skipped (known kinds: \(ResourceKind.allCases.map(\.rawValue).joined(separator: ", ")))"))
         }
-        let apiVersion = try root.string("apiVersion") ?? kind.apiVersion
+        // The kind's own apiVersion is its constant, not a copy per resource (thousands of resources carry it).
+        let written = try root.string("apiVersion")
+        let apiVersion = written == nil || written == kind.apiVersion ? kind.apiVersion : written!
         guard kind.acceptedAPIVersions.contains(apiVersion) else {
             throw root.error("apiVersion", "unsupported apiVersion \"\(apiVersion)\" for \(kind.rawValue) (expected \(kind.apiVersion))")
         }

@@ -9,14 +9,20 @@ struct StatusWriter {
     let layout: SiteLayout
     /// `runtime/resources`, as text: file URLs are made from it without asking the file system.
     private let directory: String
-    /// What is on disk, by id.
-    private(set) var written: [ResourceID: ResourceStatus] = [:]
-    /// How many statuses on disk each kind has in each phase (kept with `written`, for the metrics).
+    /// What is on disk of one resource's file.
+    struct WrittenFile {
+        var status: ResourceStatus
+        /// The hash of the body (spec) text on disk.
+        var body: Int
+        /// The hash of the spec it was written from (nil for files an earlier run wrote): an unchanged spec needs no
+        /// body rendered to know the file's body is current.
+        var spec: Int?
+    }
+
+    /// What is on disk, by id (one table: a resource's entry is one key).
+    private var files: [ResourceID: WrittenFile] = [:]
+    /// How many statuses on disk each kind has in each phase (kept with `files`, for the metrics).
     private(set) var tally: [ResourceCountKey: Int] = [:]
-    /// The hash of the body (spec) text on disk, by id, and of the spec it was written from (nil for files an
-    /// earlier run wrote): an unchanged spec needs no body rendered to know the file's body is current. One table
-    /// for both: a resource's entry is one key, not two.
-    private var writtenTexts: [ResourceID: (body: Int, spec: Int?)] = [:]
 
     /// Statuses on disk that are alike share one copy (thousands of listeners say the same): the distinct ones seen
     /// lately, at most `maximumInterned` of them.
@@ -45,8 +51,7 @@ struct StatusWriter {
             return try? StatusDocument.parse(text)
         }
         for case let document?? in documents {
-            record(document.id, document.status)
-            writtenTexts[document.id] = (document.body.hashValue, nil)
+            record(document.id, WrittenFile(status: document.status, body: document.body.hashValue))
         }
     }
 
@@ -56,7 +61,7 @@ struct StatusWriter {
                          only ids: Set<ResourceID>? = nil) throws -> (written: Int, removed: Int) {
         let candidates: [ResourceID] = (ids.map(Array.init) ?? Array(statuses.keys)).filter { statuses[$0] != nil }
         // The body text of each candidate whose spec is not known to be the one on disk.
-        let unknownSpecs = candidates.filter { id in resources[id].map { writtenTexts[id]?.spec != $0.spec.hashValue } ?? true }
+        let unknownSpecs = candidates.filter { id in resources[id].map { files[id]?.spec != $0.spec.hashValue } ?? true }
         let bodies = Self.map(unknownSpecs.count) { index in resources[unknownSpecs[index]].map(StatusDocument.body(of:)) ?? "" }
         var bodyOf: [ResourceID: String] = [:]
         bodyOf.reserveCapacity(unknownSpecs.count)
@@ -67,9 +72,9 @@ struct StatusWriter {
             guard var status = statuses[id] else { continue }
             let resource = resources[id]
             let body = bodyOf[id]
-            if let old = written[id] {
-                if old.isEquivalent(to: status), body.map({ writtenTexts[id]?.body == $0.hashValue }) ?? true {
-                    if let resource { writtenTexts[id]?.spec = resource.spec.hashValue }
+            if let old = files[id]?.status {
+                if old.isEquivalent(to: status), body.map({ files[id]?.body == $0.hashValue }) ?? true {
+                    if let resource { files[id]?.spec = resource.spec.hashValue }
                     continue
                 }
                 // Keep the transition time of conditions whose state did not change.
@@ -82,15 +87,15 @@ struct StatusWriter {
             }
             let text = body ?? resource.map(StatusDocument.body(of:)) ?? ""
             documents.append(StatusDocument(id: id, namespace: layout.namespace, status: status, body: text, uid: id.kind == .site ? siteId : nil))
-            record(id, status)
-            writtenTexts[id] = (text.hashValue, resource?.spec.hashValue)
+            record(id, WrittenFile(status: status, body: text.hashValue, spec: resource?.spec.hashValue))
         }
         // Status is derived from the input again at every start: atomic, but not flushed one file at a time.
         // Owner-only: grant and token request statuses hold codes and tokens.
-        let urls = documents.map { fileURL($0.id) }
         let batch = documents
+        let directory = directory
         let failures = Self.map(documents.count) { index -> String? in
-            do { try AtomicFile.write(batch[index].yaml(), to: urls[index], mode: 0o600, skipIfUnchanged: false, durable: false) } catch {
+            let name = StatusDocument.fileName(for: batch[index].id)
+            do { try AtomicFile.write(parts: [batch[index].yaml()], named: name, in: directory, mode: 0o600, durable: false) } catch {
                 return "\(error)"
             }
             return nil
@@ -99,16 +104,14 @@ struct StatusWriter {
             // Written again at the next reconcile: what failed is not recorded as on disk.
             for (document, failed) in zip(documents, failures) where failed != nil {
                 record(document.id, nil)
-                writtenTexts[document.id] = nil
             }
             throw StatusWriteError(description: failure)
         }
         var removals = 0
-        let stale = ids.map { $0.filter { statuses[$0] == nil && written[$0] != nil } } ?? written.keys.filter { statuses[$0] == nil }
+        let stale = ids.map { $0.filter { statuses[$0] == nil && files[$0] != nil } } ?? files.keys.filter { statuses[$0] == nil }
         for id in stale {
             try? FileManager.default.removeItem(at: fileURL(id))
             record(id, nil)
-            writtenTexts[id] = nil
             removals += 1
         }
         return (documents.count, removals)
@@ -139,13 +142,15 @@ struct StatusWriter {
         return status
     }
 
-    /// Sets the status on disk of `id`, and counts it.
-    private mutating func record(_ id: ResourceID, _ status: ResourceStatus?) {
-        if let old = written[id] {
+    /// Sets what is on disk of `id` (nil: nothing), and counts its status.
+    private mutating func record(_ id: ResourceID, _ file: WrittenFile?) {
+        if let old = files[id]?.status {
             let key = ResourceCountKey(kind: id.kind.rawValue, state: old.phase.rawValue)
             tally[key] = (tally[key] ?? 1) > 1 ? tally[key]! - 1 : nil
         }
-        written[id] = if let status { shared(status) } else { nil }
-        if let status { tally[ResourceCountKey(kind: id.kind.rawValue, state: status.phase.rawValue), default: 0] += 1 }
+        var file = file
+        if let status = file?.status { file?.status = shared(status) }
+        files[id] = file
+        if let status = file?.status { tally[ResourceCountKey(kind: id.kind.rawValue, state: status.phase.rawValue), default: 0] += 1 }
     }
 }

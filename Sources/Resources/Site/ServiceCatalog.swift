@@ -29,9 +29,9 @@ public struct ServiceCatalog: Sendable {
     /// Listener and multi-key listener ids by "host:port", in order: the first holds the endpoint.
     private var endpoints: [String: [ResourceID]] = [:]
     /// Active listeners and multi-key listeners by routing key.
-    private var listenersByKey: [String: Set<ResourceID>] = [:]
+    private var listenersByKey: [String: KeyMembers<ResourceID>] = [:]
     /// Connector names by routing key.
-    private var connectorsByKey: [String: Set<String>] = [:]
+    private var connectorsByKey: [String: KeyMembers<String>] = [:]
 
     public init() {}
 
@@ -107,7 +107,7 @@ public struct ServiceCatalog: Sendable {
                 connectors[id.name] = resource
                 if let spec = resource?.connector {
                     record(spec.routingKey, &connectorKeysBefore, connectorsByKey)
-                    connectorsByKey[spec.routingKey, default: []].insert(id.name)
+                    connectorsByKey[spec.routingKey, default: KeyMembers()].insert(id.name)
                     connectorNames.insert(id.name)
                 }
             default:
@@ -126,7 +126,7 @@ public struct ServiceCatalog: Sendable {
                 if index == 0 && !active {
                     for key in Self.routingKeys(resource) {
                         record(key, &listenerKeysBefore, listenersByKey)
-                        listenersByKey[key, default: []].insert(id)
+                        listenersByKey[key, default: KeyMembers()].insert(id)
                     }
                     if id.kind == .listener { activeListenerNames.insert(id.name) } else { activeMultiKeyListenerNames.insert(id.name) }
                     update.rerender.insert(id)
@@ -140,10 +140,10 @@ public struct ServiceCatalog: Sendable {
 
         // A routing key that gained its first, or lost its last, listener or connector changes the other side's status.
         for (key, before) in listenerKeysBefore where before != hasListener(routingKey: key) {
-            for name in connectorsByKey[key] ?? [] { update.affected.insert(ResourceID(.connector, name)) }
+            for name in connectorsByKey[key] ?? KeyMembers() { update.affected.insert(ResourceID(.connector, name)) }
         }
         for (key, before) in connectorKeysBefore where before != hasConnector(routingKey: key) {
-            update.affected.formUnion(listenersByKey[key] ?? [])
+            update.affected.formUnion(listenersByKey[key] ?? KeyMembers())
         }
         return update
     }
@@ -158,7 +158,7 @@ public struct ServiceCatalog: Sendable {
     }
 
     /// Remembers whether a routing key had members before this update first touched it.
-    private func record<Member>(_ key: String, _ before: inout [String: Bool], _ index: [String: Set<Member>]) {
+    private func record<Member>(_ key: String, _ before: inout [String: Bool], _ index: [String: KeyMembers<Member>]) {
         if before[key] == nil { before[key] = !(index[key]?.isEmpty ?? true) }
     }
 

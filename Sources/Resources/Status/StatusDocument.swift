@@ -68,12 +68,19 @@ public struct StatusDocument: Sendable, Hashable {
         return header + status.text
     }
 
-    /// Whether a plain scalar would read back as something other than a string (number, bool, timestamp).
+    /// Whether a plain scalar would read back as something other than a string (number, bool, timestamp). Bytes are
+    /// looked at first: this runs for every string of every status file written.
     static func looksTyped(_ text: String) -> Bool {
-        if text.isEmpty || Int(text) != nil || Double(text) != nil { return true }
-        if ["true", "false", "yes", "no", "on", "off", "null", "~"].contains(text.lowercased()) { return true }
-        let digits = text.prefix(10)
-        return digits.count == 10 && digits.enumerated().allSatisfy { index, c in index == 4 || index == 7 ? c == "-" : c.isNumber }
+        guard let first = text.utf8.first else { return true }
+        let digit = first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")
+        // Only these can begin a number (Double also reads inf, infinity and nan).
+        if digit || "+-.iInN".utf8.contains(first), Int(text) != nil || Double(text) != nil { return true }
+        if text.utf8.count <= 5, ["true", "false", "yes", "no", "on", "off", "null", "~"].contains(text.lowercased()) { return true }
+        guard digit else { return false }
+        let head = Array(text.utf8.prefix(10))
+        return head.count == 10 && head.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+        }
     }
 
     /// Reads a status file back (for the CLI and for restarts).

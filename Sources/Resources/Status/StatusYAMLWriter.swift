@@ -66,25 +66,34 @@ struct StatusYAMLWriter {
         }
     }
 
-    /// Whether a string can be written unquoted and read back as the same string.
+    /// Whether a string can be written unquoted and read back as the same string: printable ASCII beginning with a
+    /// letter, a digit or `/`, none of YAML's indicators, no `: ` or ` #`, no trailing space or colon, nothing typed.
     static func isPlain(_ string: String) -> Bool {
-        guard let first = string.unicodeScalars.first, !StatusDocument.looksTyped(string),
-              first.properties.isAlphabetic || ("0"..."9").contains(first) || first == "/" else { return false }
-        if string.hasSuffix(" ") || string.hasSuffix(":") || contains(string, UInt8(ascii: ":"), UInt8(ascii: " "))
-            || contains(string, UInt8(ascii: " "), UInt8(ascii: "#")) { return false }
-        return string.unicodeScalars.allSatisfy { scalar in
-            scalar.value >= 0x20 && scalar.value < 0x7F && !"{}[],&*!|>'\"%@`#".unicodeScalars.contains(scalar)
-        }
-    }
-
-    /// Whether two bytes follow each other in the text (a byte scan: Foundation's `contains` bridges to NSString).
-    static func contains(_ string: String, _ first: UInt8, _ second: UInt8) -> Bool {
+        let bytes = string.utf8
+        guard let first = bytes.first, isLetterOrDigit(first) || first == UInt8(ascii: "/"),
+              bytes.last != UInt8(ascii: " "), bytes.last != UInt8(ascii: ":") else { return false }
         var previous: UInt8 = 0
-        for byte in string.utf8 {
-            if previous == first && byte == second { return true }
+        for byte in bytes {
+            guard byte >= 0x20, byte < 0x7F, !isIndicator(byte) else { return false }
+            if (previous == UInt8(ascii: ":") && byte == UInt8(ascii: " ")) { return false }
             previous = byte
         }
-        return false
+        return !StatusDocument.looksTyped(string)
     }
 
+    private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || ((byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z"))
+    }
+
+    /// `{}[],&*!|>'"%@` and `#` (a `#` anywhere is left quoted, not only after a space).
+    private static func isIndicator(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: "&"),
+             UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""),
+             UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "#"):
+            return true
+        default:
+            return false
+        }
+    }
 }
