@@ -171,12 +171,11 @@ if selected("scale") {
                 peaks.append(Measure.memory(pid: agent.pid).peak)
             }
             agent.stop()
-            if run == 0 {
-                // A restart on the same directory: status files and router configuration on disk are current.
-                let (again, restarted) = try startAgent(site, asUnit: true)
-                restarted.stop()
-                warm.append(again)
-            }
+            // A restart on the same directory, in every run (the first run's site has the drops' 100 listeners more):
+            // status files and router configuration on disk are current.
+            let (again, restarted) = try startAgent(site, asUnit: true)
+            restarted.stop()
+            warm.append(again)
         }
         let label = "\(count.formatted()) resources (\(count / 2) matched listener/connector pairs)"
         let coldValue = Measure.median(cold)
@@ -186,8 +185,8 @@ if selected("scale") {
                         target: coldTarget.map { "< \(Int($0)) ms" }, met: coldTarget.map { coldValue < $0 }))
         rows.append(Row(benchmark: "cold start / paired floor (median of the runs' ratios)", case_: label, value: Measure.median(ratios), unit: "x",
                         baseline: nil, baselineName: nil, target: "<= 1.5x", met: Measure.median(ratios) <= 1.5))
-        rows.append(Row(benchmark: "restart to READY=1 (runtime/ kept)", case_: label, value: Measure.median(warm), unit: "ms", baseline: coldValue,
-                        baselineName: "the cold start", target: "< cold start", met: Measure.median(warm) < coldValue))
+        rows.append(Row(benchmark: "restart to READY=1 (runtime/ kept, median of the runs)", case_: label, value: Measure.median(warm), unit: "ms",
+                        baseline: coldValue, baselineName: "the cold start (median of the runs)", target: "< cold start", met: Measure.median(warm) < coldValue))
         let p99 = Measure.quantile(dropTimes, 0.99)
         perDrop[count] = p99
         rows.append(Row(benchmark: "drop to status p50", case_: label, value: Measure.median(dropTimes), unit: "ms",

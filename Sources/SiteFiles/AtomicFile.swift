@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,13 +55,29 @@ public enum AtomicFile {
         try replace(path: url.path, name: url.lastPathComponent, directory: url.deletingLastPathComponent().path, mode: mode, durable: durable, body)
     }
 
+    /// This process's id, asked once: a cold start writes a file per resource, and each ask is a system call.
+    private static let processID = getpid()
+    /// Numbers this process's temporaries (the process id tells processes apart, O_EXCL catches the rest): a random
+    /// number was a system call (getrandom) per file.
+    private static let temporaryCount = Atomic<UInt64>(0)
+    /// The process's umask as the kernel reports it (it is never changed here), read once; nil where not reported,
+    /// and every file's mode is then set explicitly.
+    private static let processUmask: mode_t? = {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+              let value = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8) else { return nil }
+        return value
+    }()
+
     private static func replace(path: String, name: String, directory: String, mode: mode_t, durable: Bool, _ body: (Int32) -> Bool) throws {
-        let temporary = "\(directory)/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let number = temporaryCount.wrappingAdd(1, ordering: .relaxed).newValue
+        let temporary = "\(directory)/.\(name).\(processID).\(number).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
         var ok = body(fd)
         let reason = ok ? nil : String(cString: strerror(errno))
-        fchmod(fd, mode)
+        // The umask can only take bits away from `mode`: set them again only where it took some.
+        if processUmask.map({ $0 & mode != 0 }) ?? true { fchmod(fd, mode) }
         if ok && durable && fsync(fd) != 0 { ok = false }
         close(fd)
         guard ok, rename(temporary, path) == 0 else {
