@@ -28,24 +28,22 @@ public struct FieldReader {
 
     /// An error about this mapping or one of its keys, located at the key's line when it exists.
     public func error(_ key: String?, _ message: String) -> ResourceError {
-        var location = origin
-        if let key, let child = value(key) {
-            location.line = child.line
-        } else {
-            location.line = node.line
-        }
-        return ResourceError(location, field: key.map(fieldPath) ?? (path.isEmpty ? nil : path), message)
+        let line = key.flatMap(value)?.line ?? node.line
+        return ResourceError(located(line), field: key.map(fieldPath) ?? (path.isEmpty ? nil : path), message)
     }
 
     /// An error about one item of a list field, located at the item's line (`spec.keys[2]`).
     public func error(_ key: String, index: Int, _ message: String) -> ResourceError {
+        let line = value(key)?.items.flatMap { index < $0.count ? $0[index].line : nil } ?? value(key)?.line ?? node.line
+        return ResourceError(located(line), field: "\(fieldPath(key))[\(index)]", message)
+    }
+
+    /// The document's location at `line`; a node the loader made rather than read (an absent `spec` read as empty)
+    /// has line 0, and then the document's own line stands.
+    private func located(_ line: Int) -> SourceLocation {
         var location = origin
-        if let items = value(key)?.items, index < items.count {
-            location.line = items[index].line
-        } else {
-            location.line = value(key)?.line ?? node.line
-        }
-        return ResourceError(location, field: "\(fieldPath(key))[\(index)]", message)
+        if line > 0 { location.line = line }
+        return location
     }
 
     /// The raw child node for a key, nil when absent or explicitly null.
@@ -124,9 +122,7 @@ public struct FieldReader {
         }
         return try sequence.items.enumerated().map { index, item in
             guard case .mapping = item else {
-                var location = origin
-                location.line = item.line
-                throw ResourceError(location, field: "\(fieldPath(key))[\(index)]", "expected a mapping, found \(Self.describe(item))")
+                throw ResourceError(located(item.line), field: "\(fieldPath(key))[\(index)]", "expected a mapping, found \(Self.describe(item))")
             }
             return FieldReader(node: item, path: "\(fieldPath(key))[\(index)]", origin: origin, log: log)
         }
@@ -140,9 +136,7 @@ public struct FieldReader {
         }
         return try sequence.items.enumerated().map { index, item in
             guard case .scalar(let scalar) = item else {
-                var location = origin
-                location.line = item.line
-                throw ResourceError(location, field: "\(fieldPath(key))[\(index)]", "expected a string, found \(Self.describe(item))")
+                throw ResourceError(located(item.line), field: "\(fieldPath(key))[\(index)]", "expected a string, found \(Self.describe(item))")
             }
             return scalar.string
         }
@@ -161,9 +155,7 @@ public struct FieldReader {
             switch v {
             case .scalar(let scalar): result[name.string] = scalar.string
             default:
-                var location = origin
-                location.line = v.line
-                throw ResourceError(location, field: "\(fieldPath(key)).\(name.string)", "expected a string, found \(Self.describe(v))")
+                throw ResourceError(located(v.line), field: "\(fieldPath(key)).\(name.string)", "expected a string, found \(Self.describe(v))")
             }
         }
         return result

@@ -192,6 +192,13 @@ struct ResourceLoaderTests {
         #expect(error.description.hasPrefix("test.yaml: document \(document), line \(line): \(field): "))
     }
 
+    /// A kind whose spec is missing is read as an empty spec: its errors name the document's own line.
+    @Test func aMissingSpecIsLocatedAtItsDocument() throws {
+        let error = try #require(failure("apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: a}\n---\napiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: l}\n"))
+        #expect(error.location.document == 2 && error.location.line == 5, "\(error)")
+        #expect(error.field == "spec.routingKey" && error.message.contains("is required"), "\(error)")
+    }
+
     @Test func syntaxErrorsNameTheLine() throws {
         let error = try #require(failure("kind: Site\nmetadata:\n  name: [unclosed\n"))
         #expect(error.location.line != nil)
