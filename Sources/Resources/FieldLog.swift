@@ -30,13 +30,14 @@ final class FieldLog {
                 guard case .scalar(let name) = key else { continue }
                 if path.isEmpty && Self.unchecked.contains(name.string) { continue }
                 let field = Self.key(mapping.id, index)
+                let child = path.isEmpty ? name.string : "\(path).\(name.string)"
                 guard read.contains(field) else {
                     var location = origin
                     location.line = key.line
-                    warnings.append(ResourceError(location, field: path.isEmpty ? name.string : "\(path).\(name.string)", "unknown field (ignored)"))
+                    warnings.append(ResourceError(location, field: child, "unknown field (ignored)"))
                     continue
                 }
-                if !whole.contains(field) { walk(value, path: path.isEmpty ? name.string : "\(path).\(name.string)", origin: origin, into: &warnings) }
+                if !whole.contains(field) { walk(value, path: child, origin: origin, into: &warnings) }
             }
         case .sequence(let sequence):
             for (index, item) in sequence.items.enumerated() { walk(item, path: "\(path)[\(index)]", origin: origin, into: &warnings) }

@@ -29,25 +29,13 @@ public enum AtomicFile {
     /// Atomically replaces `url` with the UTF-8 text of `parts` one after another, never joined into one string
     /// (a router configuration of tens of megabytes is written from its pieces).
     public static func write(parts: [String], to url: URL, mode: mode_t = 0o644, durable: Bool = true) throws {
-        try replace(url, mode: mode, durable: durable) { fd in
-            for var part in parts {
-                let ok = part.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: fd) }
-                if !ok { return false }
-            }
-            return true
-        }
+        try replace(url, mode: mode, durable: durable) { fd in writeAll(parts, to: fd) }
     }
 
     /// Atomically replaces the file `name` in `directory` (given as text: no URL is made, for writers of thousands of
     /// files) with the UTF-8 text of `parts`.
     public static func write(parts: [String], named name: String, in directory: String, mode: mode_t = 0o644, durable: Bool = true) throws {
-        try replace(path: "\(directory)/\(name)", name: name, directory: directory, mode: mode, durable: durable) { fd in
-            for var part in parts {
-                let ok = part.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: fd) }
-                if !ok { return false }
-            }
-            return true
-        }
+        try replace(path: "\(directory)/\(name)", name: name, directory: directory, mode: mode, durable: durable) { fd in writeAll(parts, to: fd) }
     }
 
     /// Writes `body`'s bytes to a temporary file beside `url`, then renames it over `url`.
@@ -85,6 +73,14 @@ public enum AtomicFile {
             unlink(temporary)
             throw WriteError(path: path, reason: message)
         }
+    }
+
+    /// Writes the UTF-8 text of `parts` one after another; false on an error (errno says which).
+    private static func writeAll(_ parts: [String], to fd: Int32) -> Bool {
+        for var part in parts {
+            guard part.withUTF8({ writeAll(UnsafeRawBufferPointer($0), to: fd) }) else { return false }
+        }
+        return true
     }
 
     /// Writes a whole buffer, resuming after interrupted and partial writes; false on an error (errno says which).

@@ -1,4 +1,3 @@
-
 /// An AccessGrant: permission for remote sites to redeem tokens for links to this site.
 public struct AccessGrantSpec: Sendable, Hashable {
     public var redemptionsAllowed: Int

@@ -1,4 +1,3 @@
-
 /// An AccessToken: a grant's URL, CA and code, redeemable here for a link to the granting site.
 public struct AccessTokenSpec: Sendable, Hashable {
     public var url: String

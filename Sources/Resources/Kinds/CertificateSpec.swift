@@ -1,4 +1,3 @@
-
 /// A Certificate: credentials the site generates on request. A signing certificate is a CA, kept under
 /// `runtime/issuers/<name>/`; any other is a leaf signed by the CA `ca` names, kept under `runtime/certs/<name>/`,
 /// where listeners, connectors and router accesses find it by naming it as their `tlsCredentials`.

@@ -1,4 +1,3 @@
-
 /// A Connector: where connections for a routing key are delivered (a host and port reachable from the router).
 public struct ConnectorSpec: Sendable, Hashable {
     public var routingKey: String

@@ -1,4 +1,3 @@
-
 /// A Link: an outgoing connection from this site's router to a remote site's router access.
 public struct LinkSpec: Sendable, Hashable {
     /// One endpoint of the remote site (role name "inter-router" or "edge").

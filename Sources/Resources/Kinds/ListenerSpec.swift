@@ -1,4 +1,3 @@
-
 /// A Listener: a local TCP endpoint whose connections are routed to connectors with the same routing key.
 public struct ListenerSpec: Sendable, Hashable {
     public var routingKey: String

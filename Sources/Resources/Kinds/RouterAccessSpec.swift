@@ -1,4 +1,3 @@
-
 /// A RouterAccess: the listeners through which remote sites link to this site's router.
 public struct RouterAccessSpec: Sendable, Hashable {
     /// A role ("inter-router" or "edge") and the port it listens on (Skupper v2's defaults: 55671 for inter-router,

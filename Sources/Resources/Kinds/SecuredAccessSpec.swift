@@ -1,4 +1,3 @@
-
 /// A SecuredAccess: on Kubernetes, a Service (with a Route or Ingress) in front of the pods `selector` picks, and a
 /// certificate for it. Skupper v2's non-Kubernetes site reads and keeps it but nothing acts on it; so does this one.
 public struct SecuredAccessSpec: Sendable, Hashable {

@@ -1,4 +1,3 @@
-
 /// A Site: the router and its settings for one namespace.
 public struct SiteSpec: Sendable, Hashable {
     /// Link access ("default", "none", ...); anything but empty/"none" enables link access.

@@ -1,4 +1,3 @@
-
 /// A TokenRequest: a declarative request for a one-time token (the Kyma Application Connector's resource).
 public struct TokenRequestSpec: Sendable, Hashable {
     public var tenant: String?

@@ -126,8 +126,7 @@ public struct StatusDocument: Sendable, Hashable {
     }
 
     /// Where the body is in a status file's bytes: from the line `spec:` to the next top-level key, exactly as `yaml()`
-    /// wrote it. A byte scan:
-    /// Foundation's `range(of:)` goes through NSString.
+    /// wrote it (a byte scan: Foundation's `range(of:)` goes through NSString).
     static func bodyRange(of bytes: [UInt8]) -> Range<Int>? {
         let marker = Array("\nspec:\n".utf8)
         guard bytes.count >= marker.count,
@@ -146,7 +145,7 @@ public struct StatusDocument: Sendable, Hashable {
     static func statusValue(_ node: YAMLNode) -> StatusValue {
         switch node {
         case .scalar(let scalar):
-            if scalar.style == .plain || scalar.tag == "tag:yaml.org,2002:int" || scalar.tag == "tag:yaml.org,2002:bool" {
+            if scalar.style == .plain || scalar.tag == YAMLNode.intTag || scalar.tag == YAMLNode.boolTag {
                 if let i = Int(scalar.string) { return .int(i) }
                 if scalar.string == "true" { return .bool(true) }
                 if scalar.string == "false" { return .bool(false) }
