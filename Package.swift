@@ -40,13 +40,15 @@ let package = Package(
         .target(name: "Journal", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         /// Qpid Proton's C library (Debian's libqpid-proton11-dev): the AMQP implementation skupper-router is built on.
         .systemLibrary(name: "CProton", pkgConfig: "libqpid-proton", providers: [.apt(["libqpid-proton11-dev"])]),
+        /// liblz4 (Debian's liblz4-dev; libsystemd already loads it): keeps the router configuration's text compressed in memory.
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         /// What the agent and the CLI both read and write: the namespace's directory layout, atomic and private
         /// files, the agent's lock and info file, the version, the platform names, text quoting, blocking work.
         .target(name: "SiteFiles"),
         /// Resource model, YAML loading and validation.
         .target(name: "Resources", dependencies: ["SiteFiles", .product(name: "Yams", package: "Yams")]),
         /// skupper-router configuration rendering.
-        .target(name: "RouterConfig", dependencies: ["Resources", "SiteFiles"]),
+        .target(name: "RouterConfig", dependencies: ["Resources", "SiteFiles", "CLZ4"]),
         /// Site CA, server and client certificates.
         .target(name: "Certificates", dependencies: [
             "Resources", "SiteFiles",

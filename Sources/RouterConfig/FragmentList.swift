@@ -1,71 +1,94 @@
 import Resources
+import SiteFiles
 
-/// Serialized entities kept in name order, in chunks whose joined text is kept with them, so that changing one entity
-/// among tens of thousands joins again only its chunk, and the whole list's text is a few hundred pieces to write one
-/// after another (`pieces`), never one string of every entity.
+/// Serialized entities kept in name order, in chunks whose joined text is kept with them, packed (`PackedText`, about
+/// a tenth of its size), so that changing one entity among tens of thousands unpacks and joins again only its chunk,
+/// and the whole list's text is a few hundred pieces to write one after another (`pieces`), never one string of
+/// every entity.
 public struct FragmentList: Sendable {
-    /// Names in order with their fragments. A joined chunk holds its fragments only in its joined text (with where
-    /// each ends), so every entity's text is held once; a change joins the chunk again.
+    /// Names in order with their fragments. A chunk at rest holds its fragments only in its packed joined text (with
+    /// where each ends); reading or changing one unpacks the chunk's fragments until `finishChanges`.
     struct Chunk: Sendable {
         var names: [String] = []
-        /// The fragments joined by ",\n", as last joined.
-        var text = ""
-        /// Where each fragment ends in `text` (UTF-8 offsets), as last joined.
-        var ends: [Int] = []
-        /// Every fragment in order, once names were inserted or removed since the last join.
+        /// The fragments joined by ",\n", packed, as last joined.
+        var packed = PackedText("")
+        /// Where each fragment ends in the joined text (UTF-8 offsets), as last joined.
+        var ends: [UInt32] = []
+        /// Every fragment in order, while the chunk is read or changed.
         var unpacked: [String]?
-        /// Fragments replaced in place since the last join, by index.
-        var replaced: [Int: String] = [:]
+        /// Whether `unpacked` differs from the packed text.
+        var changed = false
 
         init(names: [String] = [], fragments: [String] = []) {
             self.names = names
             unpacked = fragments
+            changed = true
         }
 
-        /// The fragment at `index`, as last set.
-        func fragment(_ index: Int) -> String {
-            if let unpacked { return unpacked[index] }
-            if let fragment = replaced[index] { return fragment }
+        /// Every fragment in order, as last set.
+        func fragments() -> [String] {
+            if let unpacked { return unpacked }
+            let text = packed.text
+            var fragments: [String] = []
+            fragments.reserveCapacity(ends.count)
             let utf8 = text.utf8
-            let start = utf8.index(utf8.startIndex, offsetBy: index == 0 ? 0 : ends[index - 1] + 2)
-            return String(decoding: utf8[start..<utf8.index(utf8.startIndex, offsetBy: ends[index])], as: UTF8.self)
+            var start = utf8.startIndex
+            for (index, end) in ends.enumerated() {
+                let stop = utf8.index(utf8.startIndex, offsetBy: Int(end))
+                fragments.append(String(decoding: utf8[start..<stop], as: UTF8.self))
+                if index + 1 < ends.count { start = utf8.index(stop, offsetBy: 2) }
+            }
+            return fragments
         }
 
-        /// Every fragment in order.
-        func fragments() -> [String] { unpacked ?? names.indices.map(fragment) }
+        /// Unpacks the fragments (once) to read or change them.
+        mutating func unpack() {
+            if unpacked == nil { unpacked = fragments() }
+        }
+
+        /// The fragment at `index`, unpacking the chunk.
+        mutating func fragment(_ index: Int) -> String {
+            unpack()
+            return unpacked![index]
+        }
 
         mutating func replace(_ index: Int, with fragment: String) {
-            if unpacked != nil { unpacked![index] = fragment } else { replaced[index] = fragment }
+            unpack()
+            unpacked![index] = fragment
+            changed = true
         }
 
         mutating func insert(_ name: String, _ fragment: String, at index: Int) {
-            if unpacked == nil { unpacked = fragments() }
+            unpack()
             unpacked!.insert(fragment, at: index)
             names.insert(name, at: index)
+            changed = true
         }
 
         mutating func remove(at index: Int) {
-            if unpacked == nil { unpacked = fragments() }
+            unpack()
             unpacked!.remove(at: index)
             names.remove(at: index)
+            changed = true
         }
 
-        /// Joins the fragments again.
-        mutating func join() {
-            let fragments = fragments()
+        /// Joins and packs the fragments again if they changed, and lets the unpacked ones go.
+        mutating func settle() {
+            guard let fragments = unpacked else { return }
+            unpacked = nil
+            guard changed else { return }
+            changed = false
             var text = ""
             text.reserveCapacity(fragments.reduce(0) { $0 + $1.utf8.count + 2 })
-            var ends: [Int] = []
+            var ends: [UInt32] = []
             ends.reserveCapacity(fragments.count)
             for (offset, fragment) in fragments.enumerated() {
                 if offset > 0 { text += ",\n" }
                 text += fragment
-                ends.append(text.utf8.count)
+                ends.append(UInt32(text.utf8.count))
             }
-            self.text = text
+            packed = PackedText(text)
             self.ends = ends
-            unpacked = nil
-            replaced = [:]
         }
     }
 
@@ -73,7 +96,7 @@ public struct FragmentList: Sendable {
     static let maximumChunk = 256
 
     private var chunks: [Chunk] = []
-    /// Chunks whose `text` no longer matches their fragments, joined again by `finishChanges`.
+    /// Chunks unpacked since the last `finishChanges` (changed, or read to compare), settled by it.
     private var stale: Set<Int> = []
 
     public init() {}
@@ -97,7 +120,7 @@ public struct FragmentList: Sendable {
         guard !chunks.isEmpty else { return nil }
         let chunk = chunks[chunkIndex(for: name)]
         let (index, found) = SortedNames.position(of: name, in: chunk.names)
-        return found ? chunk.fragment(index) : nil
+        return found ? chunk.fragments()[index] : nil
     }
 
     /// Sets (or with nil removes) the fragment of `name`; returns whether the list's text changed. Call
@@ -115,9 +138,10 @@ public struct FragmentList: Sendable {
         let (index, found) = SortedNames.position(of: name, in: chunks[chunkIndex].names)
         switch (found, fragment) {
         case (true, let fragment?):
+            // Unpacked to compare: packed again (or let go, if unchanged) by `finishChanges`.
+            stale.insert(chunkIndex)
             guard chunks[chunkIndex].fragment(index) != fragment else { return false }
             chunks[chunkIndex].replace(index, with: fragment)
-            stale.insert(chunkIndex)
         case (true, nil):
             chunks[chunkIndex].remove(at: index)
             count -= 1
@@ -150,15 +174,30 @@ public struct FragmentList: Sendable {
         stale.insert(index + 1)
     }
 
-    /// Joins again the chunks changed since the last call.
+    /// Joins and packs again the chunks changed since the last call (on every core when there are many: a cold
+    /// start packs them all), and lets go of those only read.
     public mutating func finishChanges() {
-        for index in stale { chunks[index].join() }
+        let indices = Array(stale)
         stale = []
+        if indices.count < Self.parallelChunks {
+            for index in indices { chunks[index].settle() }
+            return
+        }
+        let chunks = chunks
+        let settled = Offload.map(indices.count) { offset -> Chunk in
+            var chunk = chunks[indices[offset]]
+            chunk.settle()
+            return chunk
+        }
+        for (index, chunk) in zip(indices, settled) { self.chunks[index] = chunk! }
     }
 
+    /// At least this many chunks to settle are packed on every core.
+    static let parallelChunks = 8
+
     /// The list's text as pieces, each a run of entities joined by ",\n", in name order.
-    public var pieces: [String] {
+    public var pieces: [TextPiece] {
         precondition(stale.isEmpty, "FragmentList read before finishChanges")
-        return chunks.map(\.text)
+        return chunks.map { .packed($0.packed) }
     }
 }

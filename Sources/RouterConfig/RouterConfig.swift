@@ -95,9 +95,9 @@ public struct RouterConfig: Sendable, Hashable {
     }
 
     /// The same text as `json(fragments:)`, as parts to write one after another without joining them first.
-    public static func fileParts(fragments: [String]) -> [String] {
+    public static func fileParts(fragments: [TextPiece]) -> [TextPiece] {
         if fragments.isEmpty { return ["[]\n"] }
-        var parts = ["[\n"]
+        var parts: [TextPiece] = ["[\n"]
         parts.reserveCapacity(fragments.count * 2 + 1)
         for (index, fragment) in fragments.enumerated() {
             parts.append(fragment)

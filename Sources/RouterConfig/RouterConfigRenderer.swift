@@ -34,7 +34,7 @@ public struct RouterConfigRenderer: Sendable {
     /// `RenderedServices.update`), so a change to one service re-renders only that one.
     /// The same text as `render(...)?.json()`; nil when the namespace has no Site.
     public func renderText(_ plan: SitePlan, identity: SiteIdentity, namespace: String, services: RenderedServices) -> String? {
-        renderPieces(plan, identity: identity, namespace: namespace, services: services).map { RouterConfig.json(fragments: $0.fragments) }
+        renderPieces(plan, identity: identity, namespace: namespace, services: services).map { RouterConfig.json(fragments: $0.fragments.map(\.string)) }
     }
 
     /// The text of `skrouterd.json` as pieces to write one after another (each a run of entities, the file's list
@@ -42,7 +42,7 @@ public struct RouterConfigRenderer: Sendable {
     public func renderPieces(_ plan: SitePlan, identity: SiteIdentity, namespace: String, services: RenderedServices) -> RenderedText? {
         guard let parts = siteEntities(plan, identity: identity, namespace: namespace) else { return nil }
         let head = parts.head.map { $0.fragment() }, tail = parts.tail.map { $0.fragment() }
-        return RenderedText(siteConfig: RouterConfig(entities: parts.head + parts.tail), site: head + tail, fragments: head + services.pieces + tail)
+        return RenderedText(siteConfig: RouterConfig(entities: parts.head + parts.tail), site: head + tail, fragments: head.map(TextPiece.text) + services.pieces + tail.map(TextPiece.text))
     }
 
     /// A configuration's text in pieces, and the site's own entities apart (what a change of services leaves alone).
@@ -51,8 +51,8 @@ public struct RouterConfigRenderer: Sendable {
         public var siteConfig: RouterConfig
         /// The fragments of `siteConfig`'s entities, in order.
         public var site: [String]
-        /// The whole list's pieces, in order (see `RouterConfig.json(fragments:)`).
-        public var fragments: [String]
+        /// The whole list's pieces, in order (see `RouterConfig.json(fragments:)`), the services' packed.
+        public var fragments: [TextPiece]
     }
 
     /// The entities before the services (router, sslProfiles, proxyProfiles, connectors, listeners, the multicast
@@ -279,5 +279,5 @@ public struct RenderedServices: Sendable {
     }
 
     /// The services' part of the file in order, as runs of entities each joined by ",\n".
-    public var pieces: [String] { connectors.pieces + listeners.pieces + multiKeyListeners.pieces + addresses.pieces }
+    public var pieces: [TextPiece] { connectors.pieces + listeners.pieces + multiKeyListeners.pieces + addresses.pieces }
 }

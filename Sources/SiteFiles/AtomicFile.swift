@@ -32,6 +32,13 @@ public enum AtomicFile {
         try replace(url, mode: mode, durable: durable) { fd in writeAll(parts, to: fd) }
     }
 
+    /// Atomically replaces `url` with the bytes `produce` hands to `emit` one buffer after another (made as they are
+    /// written: a packed text is unpacked a piece at a time). `produce` returns false when `emit` did (errno says why).
+    public static func write(to url: URL, mode: mode_t = 0o644, durable: Bool = true,
+                             _ produce: (_ emit: (UnsafeRawBufferPointer) -> Bool) -> Bool) throws {
+        try replace(url, mode: mode, durable: durable) { fd in produce { writeAll($0, to: fd) } }
+    }
+
     /// Atomically replaces the file `name` in `directory` (given as text: no URL is made, for writers of thousands of
     /// files) with the UTF-8 text of `parts`.
     public static func write(parts: [String], named name: String, in directory: String, mode: mode_t = 0o644, durable: Bool = true) throws {

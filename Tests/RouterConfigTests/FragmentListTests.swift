@@ -20,17 +20,37 @@ struct FragmentListTests {
             if step.isMultiple(of: 97) || step == 5999 {
                 list.finishChanges()
                 let expected = reference.keys.sorted().map { reference[$0]! }.joined(separator: ",\n")
-                #expect(list.pieces.joined(separator: ",\n") == expected, "step \(step)")
+                #expect(list.pieces.map(\.string).joined(separator: ",\n") == expected, "step \(step)")
                 #expect(list.count == reference.count)
                 #expect(list.fragment(name) == reference[name])
-                #expect(!list.pieces.contains(""), "no empty piece (it would read as an empty entity)")
+                #expect(!list.pieces.contains { $0.utf8Count == 0 }, "no empty piece (it would read as an empty entity)")
             }
         }
     }
 
     @Test func fileTextFromPartsIsTheJoinedText() {
         let fragments = ["    [\"router\", {}]", "a,\nb", "    [\"site\", {}]"]
-        #expect(RouterConfig.fileParts(fragments: fragments).joined() == RouterConfig.json(fragments: fragments))
-        #expect(RouterConfig.fileParts(fragments: []).joined() == RouterConfig.json(fragments: []))
+        let pieces: [TextPiece] = [.text(fragments[0]), .packed(PackedText(fragments[1])), .text(fragments[2])]
+        #expect(RouterConfig.fileParts(fragments: pieces).map(\.string).joined() == RouterConfig.json(fragments: fragments))
+        #expect(RouterConfig.fileParts(fragments: []).map(\.string).joined() == RouterConfig.json(fragments: []))
+    }
+
+    /// A chunk read (to compare an unchanged fragment) and one changed are both settled: the text stays right, and
+    /// the unchanged one is not packed again from a stale copy.
+    @Test func readingWithoutChangingKeepsTheText() {
+        var list = FragmentList()
+        for index in 0..<600 { list.set("n\(1000 + index)", "fragment \(index) é") }
+        list.finishChanges()
+        let before = list.pieces.map(\.string)
+        let same = list.set("n1300", "fragment 300 é")
+        #expect(!same, "the same fragment again is no change")
+        list.finishChanges()
+        #expect(list.pieces.map(\.string) == before)
+        let changed = list.set("n1300", "changed")
+        #expect(changed)
+        list.finishChanges()
+        #expect(list.fragment("n1300") == "changed")
+        #expect(list.fragment("n1299") == "fragment 299 é")
+        #expect(list.pieces.map(\.string).joined(separator: ",\n").contains(",\nchanged,\n"))
     }
 }

@@ -108,7 +108,7 @@ struct InputStage {
     /// Deletes the input file that holds only `request` (an expired TokenRequest), as the Kyma controller deletes
     /// the request; returns nil when the request shares its file or is not the user's.
     mutating func removeInputFile(holdingOnly id: ResourceID) -> ResourceStore.Change? {
-        guard let owner = store.owners[id], !owner.hasPrefix(Self.generatedPrefix), store.files[owner]?.resources == [id] else { return nil }
+        guard let owner = store.owner(of: id), !owner.hasPrefix(Self.generatedPrefix), store.files[owner]?.resources == [id] else { return nil }
         guard (try? FileManager.default.removeItem(at: layout.inputResources.appendingPathComponent(owner))) != nil else { return nil }
         logger.info("token request expired: removed", metadata: ["request": "\(id.name)", "file": "\(owner)"])
         return store.apply(file: owner, nil)
@@ -118,7 +118,7 @@ struct InputStage {
 
     /// Whether a resource comes from the input directory (not from a redemption the agent stored).
     func isInput(_ resource: Resource) -> Bool {
-        store.owners[resource.id].map { !$0.hasPrefix(Self.generatedPrefix) } ?? false
+        store.owner(of: resource.id).map { !$0.hasPrefix(Self.generatedPrefix) } ?? false
     }
 
     /// The input files' warnings, by file.

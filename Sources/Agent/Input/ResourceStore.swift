@@ -34,30 +34,65 @@ public struct ResourceStore: Sendable {
     }
 
     public private(set) var files: [String: FileState] = [:]
-    public private(set) var resources: [ResourceID: Resource] = [:]
-    /// The resources' names by kind, so the few site-wide ones are found without looking at thousands of others
-    /// (names only: each resource is held once, in `resources`).
+    /// Each resource in force with the file it comes from: one entry per resource (the agent's largest tables hold
+    /// one per resource, so this is one table, not two), read through `resources` and `owner(of:)`.
+    private var entries: [ResourceID: Entry] = [:]
+    struct Entry: Sendable {
+        var resource: Resource
+        var owner: String
+    }
+    /// The names of each kind's resources, for the kinds that are not services: the few site-wide ones are found
+    /// without looking at thousands of services. Services are found by one walk of `entries` (every one is wanted
+    /// then), so tens of thousands of them need no second table.
     private var byKind: [ResourceKind: Set<String>] = [:]
-    /// Which file each resource in force comes from.
-    public private(set) var owners: [ResourceID: String] = [:]
+    /// How many resources of each kind are in force.
+    private var counts: [ResourceKind: Int] = [:]
+    /// The kinds `byKind` leaves out.
+    static let unindexedKinds = SitePlan.serviceKinds
     /// Files rejected only because a resource they define is already defined elsewhere: retried when that changes.
     private var conflicted: [String: ResourceLoader.FileContents] = [:]
 
     public init() {}
 
-    /// The resources of a kind, in no particular order.
-    public func resources(of kind: ResourceKind) -> [Resource] {
-        byKind[kind].map { $0.compactMap { resources[ResourceID(kind, $0)] } } ?? []
+    /// The resources in force, by id.
+    public var resources: ResourceTable { ResourceTable(entries: entries) }
+
+    /// The resources in force, by id (a view of the store's table).
+    public struct ResourceTable: Sendable {
+        fileprivate let entries: [ResourceID: Entry]
+
+        public subscript(id: ResourceID) -> Resource? { entries[id]?.resource }
+        public var count: Int { entries.count }
+        public var values: some Collection<Resource> { entries.values.lazy.map(\.resource) }
     }
 
-    /// The resources of several kinds.
-    public func resources(of kinds: Set<ResourceKind>) -> [Resource] { kinds.flatMap { resources(of: $0) } }
+    /// The file a resource in force comes from.
+    public func owner(of id: ResourceID) -> String? { entries[id]?.owner }
+
+    /// The resources of a kind, in no particular order.
+    public func resources(of kind: ResourceKind) -> [Resource] { resources(of: [kind]) }
+
+    /// The resources of several kinds, in no particular order.
+    public func resources(of kinds: Set<ResourceKind>) -> [Resource] {
+        let indexed = kinds.subtracting(Self.unindexedKinds).flatMap { kind in
+            byKind[kind].map { $0.compactMap { entries[ResourceID(kind, $0)]?.resource } } ?? []
+        }
+        guard !kinds.isDisjoint(with: Self.unindexedKinds) else { return indexed }
+        return indexed + entries.values.lazy.map(\.resource).filter { Self.unindexedKinds.contains($0.kind) && kinds.contains($0.kind) }
+    }
 
     /// How many resources of a kind are in force.
-    public func count(of kind: ResourceKind) -> Int { byKind[kind]?.count ?? 0 }
+    public func count(of kind: ResourceKind) -> Int { counts[kind] ?? 0 }
 
-    private mutating func set(_ id: ResourceID, _ resource: Resource?) {
-        resources[id] = resource
+    private mutating func set(_ id: ResourceID, _ resource: Resource?, owner: String) {
+        let existed = if let resource { entries.updateValue(Entry(resource: resource, owner: owner), forKey: id) != nil }
+            else { entries.removeValue(forKey: id) != nil }
+        switch (existed, resource != nil) {
+        case (false, true): counts[id.kind, default: 0] += 1
+        case (true, false): counts[id.kind] = counts[id.kind] == 1 ? nil : counts[id.kind]! - 1
+        default: break
+        }
+        guard !Self.unindexedKinds.contains(id.kind) else { return }
         if resource != nil { byKind[id.kind, default: []].insert(id.name) } else { byKind[id.kind]?.remove(id.name) }
     }
 
@@ -90,10 +125,10 @@ public struct ResourceStore: Sendable {
     }
 
     private mutating func replace(file: String, with contents: ResourceLoader.FileContents) -> Change {
-        if let clash = contents.resources.first(where: { owners[$0.id].map { $0 != file } ?? false }) {
+        if let clash = contents.resources.first(where: { owner(of: $0.id).map { $0 != file } ?? false }) {
             let location = clash.source ?? SourceLocation(file: file, document: 1)
             files[file, default: FileState()].error = ResourceError(location, field: "metadata.name",
-                "\(clash.kind.rawValue) \"\(clash.name)\" is already defined in \(owners[clash.id]!)")
+                "\(clash.kind.rawValue) \"\(clash.name)\" is already defined in \(owner(of: clash.id)!)")
             files[file]!.warnings = contents.warnings
             conflicted[file] = contents
             return Change()
@@ -105,17 +140,15 @@ public struct ResourceStore: Sendable {
         for resource in contents.resources {
             let id = resource.id
             current.append(id)
-            if let old = resources[id] {
+            if let old = entries[id]?.resource {
                 if old != resource { change.updated.insert(id) }
             } else {
                 change.added.insert(id)
             }
-            set(id, resource)
-            owners[id] = file
+            set(id, resource, owner: file)
         }
         for id in previous.subtracting(current) {
-            set(id, nil)
-            owners[id] = nil
+            set(id, nil, owner: file)
             change.removed.insert(id)
         }
         files[file] = FileState(resources: current, error: nil, warnings: contents.warnings)
@@ -124,9 +157,8 @@ public struct ResourceStore: Sendable {
 
     private mutating func remove(file: String) -> Change {
         var change = Change()
-        for id in files[file]?.resources ?? [] where owners[id] == file {
-            set(id, nil)
-            owners[id] = nil
+        for id in files[file]?.resources ?? [] where owner(of: id) == file {
+            set(id, nil, owner: file)
             change.removed.insert(id)
         }
         return change

@@ -27,7 +27,7 @@ struct RouterConfigStage {
     private var siteConfig: SiteConfig = .onDisk
     /// Generations of texts decided; the newest not yet written, and whether a write is under way beside the loop.
     private var generation = 0
-    private var pending: (parts: [String], generation: Int)?
+    private var pending: (parts: [TextPiece], generation: Int)?
     private var writing = false
 
     private enum SiteConfig {
@@ -70,8 +70,9 @@ struct RouterConfigStage {
         if let decided, decided.site == text.site, decided.services == services.generation { return (false, reloadCredentials) }
         decided = (text.site, services.generation)
         let parts = RouterConfig.fileParts(fragments: text.fragments)
+        let size = parts.reduce(0) { $0 + $1.utf8Count }
         let current = text.siteConfig
-        if let left = leftOnDisk, parts.joined() == left {
+        if let left = leftOnDisk, left.utf8.count == size, parts.map(\.string).joined() == left {
             // The first text of this run is the one an earlier run left: nothing is written.
             leftOnDisk = nil
             siteConfig = .known(current)
@@ -82,7 +83,6 @@ struct RouterConfigStage {
         siteConfig = .known(current)
         let restart = reloadCredentials || EntitySync.needsRestart(from: previous, to: current)
         generation += 1
-        let size = parts.reduce(0) { $0 + $1.utf8.count }
         if deferrable && !restart && size > deferAbove {
             pending = (parts, generation)
         } else {

@@ -1,4 +1,5 @@
 import Foundation
+import RouterConfig
 import SiteFiles
 import Synchronization
 
@@ -16,11 +17,12 @@ final class RouterConfigWriter: Sendable {
 
     /// Writes the parts of generation `generation` unless a newer one is on disk; returns whether it wrote.
     @discardableResult
-    func write(_ parts: [String], generation: Int) throws -> Bool {
+    func write(_ parts: [TextPiece], generation: Int) throws -> Bool {
         try onDisk.withLock { current in
             guard generation > current else { return false }
-            // Derived from the input at every start: replaced atomically, not flushed to disk each time.
-            try AtomicFile.write(parts: parts, to: url, durable: false)
+            // Derived from the input at every start: replaced atomically, not flushed to disk each time. Packed
+            // pieces are unpacked one at a time as they are written.
+            try AtomicFile.write(to: url, durable: false) { emit in parts.allSatisfy { $0.withUTF8(emit) } }
             current = generation
             return true
         }

@@ -9,14 +9,25 @@ struct StatusWriter {
     let layout: SiteLayout
     /// `runtime/resources`, as text: file URLs are made from it without asking the file system.
     private let directory: String
-    /// What is on disk of one resource's file.
+    /// What is on disk of one resource's file: 24 bytes, one of the agent's largest tables holding one per resource.
     struct WrittenFile {
-        var status: ResourceStatus
+        /// The status, in the copy shared by the files that say the same.
+        var shared: SharedStatus
         /// The hash of the body (spec) text on disk.
         var body: Int
-        /// The hash of the spec it was written from (nil for files an earlier run wrote): an unchanged spec needs no
-        /// body rendered to know the file's body is current.
-        var spec: Int?
+        /// The hash of the spec it was written from (`unknownSpec` for files an earlier run wrote): an unchanged spec
+        /// needs no body rendered to know the file's body is current.
+        var spec: Int
+
+        var status: ResourceStatus { shared.status }
+        /// Marks a spec not known (a chance hash of 0 only costs rendering a body to compare).
+        static let unknownSpec = 0
+    }
+
+    /// A status as on disk, held once by all the files that say the same.
+    final class SharedStatus: Sendable {
+        let status: ResourceStatus
+        init(_ status: ResourceStatus) { self.status = status }
     }
 
     /// What is on disk, by id (one table: a resource's entry is one key).
@@ -26,7 +37,7 @@ struct StatusWriter {
 
     /// Statuses on disk that are alike share one copy (thousands of listeners say the same): the distinct ones seen
     /// lately, at most `maximumInterned` of them.
-    private var interned: [ResourceStatus: ResourceStatus] = [:]
+    private var interned: [ResourceStatus: SharedStatus] = [:]
     static let maximumInterned = 4096
 
     /// Batches at least this large are rendered and written on every core.
@@ -51,17 +62,17 @@ struct StatusWriter {
             return try? StatusDocument.parse(text)
         }
         for case let document?? in documents {
-            record(document.id, WrittenFile(status: document.status, body: document.body.hashValue))
+            record(document.id, document.status, body: document.body.hashValue, spec: WrittenFile.unknownSpec)
         }
     }
 
     /// Writes what changed (a status, or the resource's spec); returns the number of files written and removed.
     /// `resources` gives each resource's spec; `siteId` is written as the Site's uid.
-    mutating func update(_ statuses: [ResourceID: ResourceStatus], resources: [ResourceID: Resource], siteId: String?,
+    mutating func update(_ statuses: [ResourceID: ResourceStatus], resources: ResourceStore.ResourceTable, siteId: String?,
                          only ids: Set<ResourceID>? = nil) throws -> (written: Int, removed: Int) {
         let candidates: [ResourceID] = (ids.map(Array.init) ?? Array(statuses.keys)).filter { statuses[$0] != nil }
         // The body text of each candidate whose spec is not known to be the one on disk.
-        let unknownSpecs = candidates.filter { id in resources[id].map { files[id]?.spec != $0.spec.hashValue } ?? true }
+        let unknownSpecs = candidates.filter { id in resources[id].map { files[id]?.spec != Self.specHash($0) } ?? true }
         let bodies = Self.map(unknownSpecs.count) { index in resources[unknownSpecs[index]].map(StatusDocument.body(of:)) ?? "" }
         var bodyOf: [ResourceID: String] = [:]
         bodyOf.reserveCapacity(unknownSpecs.count)
@@ -74,7 +85,7 @@ struct StatusWriter {
             let body = bodyOf[id]
             if let old = files[id]?.status {
                 if old.isEquivalent(to: status), body.map({ files[id]?.body == $0.hashValue }) ?? true {
-                    if let resource { files[id]?.spec = resource.spec.hashValue }
+                    if let resource { files[id]?.spec = Self.specHash(resource) }
                     continue
                 }
                 // Keep the transition time of conditions whose state did not change.
@@ -87,7 +98,7 @@ struct StatusWriter {
             }
             let text = body ?? resource.map(StatusDocument.body(of:)) ?? ""
             documents.append(StatusDocument(id: id, namespace: layout.namespace, status: status, body: text, uid: id.kind == .site ? siteId : nil))
-            record(id, WrittenFile(status: status, body: text.hashValue, spec: resource?.spec.hashValue))
+            record(id, status, body: text.hashValue, spec: resource.map(Self.specHash) ?? WrittenFile.unknownSpec)
         }
         // Status is derived from the input again at every start: atomic, but not flushed one file at a time.
         // Owner-only: grant and token request statuses hold codes and tokens.
@@ -129,8 +140,14 @@ struct StatusWriter {
         var description: String
     }
 
+    /// A resource's spec hash as `WrittenFile.spec` keeps it.
+    private static func specHash(_ resource: Resource) -> Int {
+        let hash = resource.spec.hashValue
+        return hash == WrittenFile.unknownSpec ? 1 : hash
+    }
+
     /// The status as on disk (timestamps in whole seconds, as written), in the copy shared by those alike.
-    private mutating func shared(_ status: ResourceStatus) -> ResourceStatus {
+    private mutating func shared(_ status: ResourceStatus) -> SharedStatus {
         var status = status
         for index in status.conditions.indices {
             let time = status.conditions[index].lastTransitionTime.timeIntervalSince1970
@@ -138,8 +155,14 @@ struct StatusWriter {
         }
         if let existing = interned[status] { return existing }
         if interned.count >= Self.maximumInterned { interned = [:] }
-        interned[status] = status
-        return status
+        let shared = SharedStatus(status)
+        interned[status] = shared
+        return shared
+    }
+
+    /// Sets what is on disk of `id`: a file with this status and hashes.
+    private mutating func record(_ id: ResourceID, _ status: ResourceStatus, body: Int, spec: Int) {
+        record(id, WrittenFile(shared: shared(status), body: body, spec: spec))
     }
 
     /// Sets what is on disk of `id` (nil: nothing), and counts its status.
@@ -148,8 +171,6 @@ struct StatusWriter {
             let key = ResourceCountKey(kind: id.kind.rawValue, state: old.phase.rawValue)
             tally[key] = (tally[key] ?? 1) > 1 ? tally[key]! - 1 : nil
         }
-        var file = file
-        if let status = file?.status { file?.status = shared(status) }
         files[id] = file
         if let status = file?.status { tally[ResourceCountKey(kind: id.kind.rawValue, state: status.phase.rawValue), default: 0] += 1 }
     }
