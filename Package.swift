@@ -42,6 +42,8 @@ let package = Package(
         .systemLibrary(name: "CProton", pkgConfig: "libqpid-proton", providers: [.apt(["libqpid-proton11-dev"])]),
         /// liblz4 (Debian's liblz4-dev; libsystemd already loads it): keeps the router configuration's text compressed in memory.
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        /// glibc's malloc.h (mallopt): how the agent's heap is held.
+        .systemLibrary(name: "CMalloc"),
         /// What the agent and the CLI both read and write: the namespace's directory layout, atomic and private
         /// files, the agent's lock and info file, the version, the platform names, text quoting, blocking work.
         .target(name: "SiteFiles"),
@@ -94,7 +96,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "skupperd", dependencies: [
-            "Agent", "SiteFiles", "Journal",
+            "Agent", "SiteFiles", "Journal", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

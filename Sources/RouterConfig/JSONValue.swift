@@ -60,22 +60,32 @@ public indirect enum JSONValue: Sendable, Hashable {
             if items.isEmpty { out += "[]"; return }
             out += "[\n"
             for (index, item) in items.enumerated() {
-                out += String(repeating: " ", count: indent + 4)
+                Self.pad(indent + 4, &out)
                 item.write(to: &out, indent: indent + 4)
                 out += index == items.count - 1 ? "\n" : ",\n"
             }
-            out += String(repeating: " ", count: indent) + "]"
+            Self.pad(indent, &out)
+            out += "]"
         case .object(let pairs):
             if pairs.isEmpty { out += "{}"; return }
             out += "{\n"
             for (index, (key, value)) in pairs.enumerated() {
-                out += String(repeating: " ", count: indent + 4)
+                Self.pad(indent + 4, &out)
                 QuotedText.append(key, .goJSON, to: &out)
                 out += ": "
                 value.write(to: &out, indent: indent + 4)
                 out += index == pairs.count - 1 ? "\n" : ",\n"
             }
-            out += String(repeating: " ", count: indent) + "}"
+            Self.pad(indent, &out)
+            out += "}"
         }
+    }
+
+    /// Indentation made once: every line of a large configuration starts with some.
+    private static let pads: [String] = (0...24).map { String(repeating: " ", count: $0) }
+
+    /// Appends `count` spaces.
+    static func pad(_ count: Int, _ out: inout String) {
+        out += count < pads.count ? pads[count] : String(repeating: " ", count: count)
     }
 }

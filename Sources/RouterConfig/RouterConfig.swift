@@ -1,4 +1,5 @@
 import Foundation
+import SiteFiles
 /// The skupper-router configuration: the entities of `skrouterd.json`, in the order Skupper v2 writes them.
 public struct RouterConfig: Sendable, Hashable {
     /// One entity: its type ("router", "sslProfile", "listener", ...) and attributes in order.
@@ -26,8 +27,15 @@ public struct RouterConfig: Sendable, Hashable {
 
         /// The entity as it appears in the file's list: indented one level, without the separating comma.
         public func fragment() -> String {
-            var out = "    "
-            JSONValue.array([.string(type), .object(attributes)]).write(to: &out, indent: 4)
+            // What `JSONValue.array([.string(type), .object(attributes)])` writes at an indent of 4, without
+            // building that array (tens of thousands of services are rendered at a cold start).
+            var out = ""
+            out.reserveCapacity(40 + type.utf8.count + attributes.count * 48)
+            out += "    [\n        "
+            QuotedText.append(type, .goJSON, to: &out)
+            out += ",\n        "
+            JSONValue.object(attributes).write(to: &out, indent: 8)
+            out += "\n    ]"
             return out
         }
 

@@ -17,7 +17,8 @@ public struct AgentInfo: Sendable, Hashable {
         self.namespace = namespace
         self.platform = platform
         self.version = version
-        self.started = ISO8601DateFormatter().string(from: started)
+        // The same text ISO8601DateFormatter gave (UTC, whole seconds), without ICU (see UTCTimestamp).
+        self.started = UTCTimestamp.string(started)
     }
 
     /// The file's text (flat YAML).

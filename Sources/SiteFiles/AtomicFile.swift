@@ -65,9 +65,19 @@ public enum AtomicFile {
     }()
 
     private static func replace(path: String, name: String, directory: String, mode: mode_t, durable: Bool, _ body: (Int32) -> Bool) throws {
+        try replace(at: AT_FDCWD, path, temporary: "\(directory)/\(temporaryName(for: name))", shownAs: path, mode: mode, durable: durable, body)
+    }
+
+    /// A temporary's name beside the file `name`, never the same twice in this process.
+    private static func temporaryName(for name: String) -> String {
         let number = temporaryCount.wrappingAdd(1, ordering: .relaxed).newValue
-        let temporary = "\(directory)/.\(name).\(processID).\(number).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        return ".\(name).\(processID).\(number).tmp"
+    }
+
+    /// Replaces `target` (relative to `directory`, a descriptor or AT_FDCWD) by way of `temporary`, beside it.
+    private static func replace(at directory: Int32, _ target: String, temporary: String, shownAs path: String, mode: mode_t,
+                                durable: Bool, _ body: (Int32) -> Bool) throws {
+        let fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
         var ok = body(fd)
         let reason = ok ? nil : String(cString: strerror(errno))
@@ -75,11 +85,32 @@ public enum AtomicFile {
         if processUmask.map({ $0 & mode != 0 }) ?? true { fchmod(fd, mode) }
         if ok && durable && fsync(fd) != 0 { ok = false }
         close(fd)
-        guard ok, rename(temporary, path) == 0 else {
+        guard ok, renameat(directory, temporary, directory, target) == 0 else {
             let message = reason ?? String(cString: strerror(errno))
-            unlink(temporary)
+            unlinkat(directory, temporary, 0)
             throw WriteError(path: path, reason: message)
         }
+    }
+
+    /// A directory held open, so that a writer of thousands of files in it names them relative to it: the kernel then
+    /// walks no path per file (a cold start writes a status file per resource).
+    public final class OpenDirectory: Sendable {
+        public let path: String
+        fileprivate let descriptor: Int32
+
+        public init(_ path: String) throws {
+            descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            self.path = path
+            guard descriptor >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
+        }
+
+        deinit { close(descriptor) }
+    }
+
+    /// Atomically replaces the file `name` in an open directory with the UTF-8 text of `parts`.
+    public static func write(parts: [String], named name: String, in directory: OpenDirectory, mode: mode_t = 0o644, durable: Bool = true) throws {
+        try replace(at: directory.descriptor, name, temporary: temporaryName(for: name), shownAs: "\(directory.path)/\(name)", mode: mode,
+                    durable: durable) { fd in writeAll(parts, to: fd) }
     }
 
     /// Writes the UTF-8 text of `parts` one after another; false on an error (errno says which).

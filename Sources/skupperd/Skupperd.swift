@@ -95,6 +95,7 @@ struct Skupperd: AsyncParsableCommand {
     }
 
     func run() async throws {
+        HeapTuning.apply()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         // Under systemd with stderr going to the journal: structured entries (priority, fields), no second timestamp.
         let journal = JournalStream.isStandardError()

@@ -102,22 +102,7 @@ struct StatusWriter {
         }
         // Status is derived from the input again at every start: atomic, but not flushed one file at a time.
         // Owner-only: grant and token request statuses hold codes and tokens.
-        let batch = documents
-        let directory = directory
-        let failures = Self.map(documents.count) { index -> String? in
-            let name = StatusDocument.fileName(for: batch[index].id)
-            do { try AtomicFile.write(parts: [batch[index].yaml()], named: name, in: directory, mode: 0o600, durable: false) } catch {
-                return "\(error)"
-            }
-            return nil
-        }
-        if let failure = failures.lazy.compactMap({ $0 }).first {
-            // Written again at the next reconcile: what failed is not recorded as on disk.
-            for (document, failed) in zip(documents, failures) where failed != nil {
-                record(document.id, nil)
-            }
-            throw StatusWriteError(description: failure)
-        }
+        if !documents.isEmpty { try write(documents) }
         var removals = 0
         let stale = ids.map { $0.filter { statuses[$0] == nil && files[$0] != nil } } ?? files.keys.filter { statuses[$0] == nil }
         for id in stale {
@@ -126,6 +111,30 @@ struct StatusWriter {
             removals += 1
         }
         return (documents.count, removals)
+    }
+
+    /// Writes a batch of status files, on every core for a large one, in the status directory held open for it (each
+    /// file named relative to it). What could not be written is not recorded as on disk: it is written again at the
+    /// next reconcile.
+    private mutating func write(_ documents: [StatusDocument]) throws {
+        let directory: AtomicFile.OpenDirectory
+        do { directory = try AtomicFile.OpenDirectory(self.directory) } catch {
+            for document in documents { record(document.id, nil) }
+            throw StatusWriteError(description: "\(error)")
+        }
+        let failures = Self.map(documents.count) { index -> String? in
+            let name = StatusDocument.fileName(for: documents[index].id)
+            do { try AtomicFile.write(parts: [documents[index].yaml()], named: name, in: directory, mode: 0o600, durable: false) } catch {
+                return "\(error)"
+            }
+            return nil
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first {
+            for (document, failed) in zip(documents, failures) where failed != nil {
+                record(document.id, nil)
+            }
+            throw StatusWriteError(description: failure)
+        }
     }
 
     /// `body` for every index, on every core for a large batch (the loop's thread among them; the helpers are threads

@@ -80,12 +80,19 @@ public struct ServiceCatalog: Sendable {
         var listenerKeysBefore: [String: Bool] = [:]
         var connectorKeysBefore: [String: Bool] = [:]
         var touchedEndpoints = Set<String>()
+        // Who is in force changes here, and reaches the sorted name lists once at the end (one merge for a cold
+        // start's tens of thousands, not an array shift per name).
+        var activity = ActivityChanges()
+        if changes.count >= Self.largeBatch {
+            update.affected.reserveCapacity(changes.count)
+            update.rerender.reserveCapacity(changes.count)
+        }
 
         for (id, resource) in changes {
             switch id.kind {
             case .listener, .multiKeyListener:
                 if let old = front(id), let endpoint = Self.endpoint(old) {
-                    if isActive(id) { deactivate(id, old, &listenerKeysBefore) }
+                    if activity.isActive(id, in: self) { deactivate(id, old, &listenerKeysBefore, &activity) }
                     endpoints[endpoint]?.removeAll { $0 == id }
                     if endpoints[endpoint]?.isEmpty == true { endpoints[endpoint] = nil }
                     touchedEndpoints.insert(endpoint)
@@ -102,13 +109,13 @@ public struct ServiceCatalog: Sendable {
                     record(old.routingKey, &connectorKeysBefore, connectorsByKey)
                     connectorsByKey[old.routingKey]?.remove(id.name)
                     if connectorsByKey[old.routingKey]?.isEmpty == true { connectorsByKey[old.routingKey] = nil }
-                    connectorNames.remove(id.name)
+                    activity.set(id, false)
                 }
                 connectors[id.name] = resource
                 if let spec = resource?.connector {
                     record(spec.routingKey, &connectorKeysBefore, connectorsByKey)
                     connectorsByKey[spec.routingKey, default: KeyMembers()].insert(id.name)
-                    connectorNames.insert(id.name)
+                    activity.set(id, true)
                 }
             default:
                 continue
@@ -122,21 +129,22 @@ public struct ServiceCatalog: Sendable {
         for endpoint in touchedEndpoints {
             for (index, id) in (endpoints[endpoint] ?? []).enumerated() {
                 guard let resource = front(id) else { continue }
-                let active = isActive(id)
+                let active = activity.isActive(id, in: self)
                 if index == 0 && !active {
                     for key in Self.routingKeys(resource) {
                         record(key, &listenerKeysBefore, listenersByKey)
                         listenersByKey[key, default: KeyMembers()].insert(id)
                     }
-                    if id.kind == .listener { activeListenerNames.insert(id.name) } else { activeMultiKeyListenerNames.insert(id.name) }
+                    activity.set(id, true)
                     update.rerender.insert(id)
                 } else if index > 0 && active {
-                    deactivate(id, resource, &listenerKeysBefore)
+                    deactivate(id, resource, &listenerKeysBefore, &activity)
                     update.rerender.insert(id)
                 }
                 update.affected.insert(id)
             }
         }
+        activity.apply(to: &activeListenerNames, &activeMultiKeyListenerNames, &connectorNames)
 
         // A routing key that gained its first, or lost its last, listener or connector changes the other side's status.
         for (key, before) in listenerKeysBefore where before != hasListener(routingKey: key) {
@@ -148,13 +156,39 @@ public struct ServiceCatalog: Sendable {
         return update
     }
 
-    private mutating func deactivate(_ id: ResourceID, _ resource: Resource, _ before: inout [String: Bool]) {
+    /// Changes of this many services or more reserve their sets' room at once.
+    static let largeBatch = 256
+
+    private mutating func deactivate(_ id: ResourceID, _ resource: Resource, _ before: inout [String: Bool], _ activity: inout ActivityChanges) {
         for key in Self.routingKeys(resource) {
             record(key, &before, listenersByKey)
             listenersByKey[key]?.remove(id)
             if listenersByKey[key]?.isEmpty == true { listenersByKey[key] = nil }
         }
-        if id.kind == .listener { activeListenerNames.remove(id.name) } else { activeMultiKeyListenerNames.remove(id.name) }
+        activity.set(id, false)
+    }
+
+    /// Services that come into force or leave it during one `apply`, seen by its own reads, and put in the sorted
+    /// name lists together at its end.
+    private struct ActivityChanges {
+        private var changed: [ResourceID: Bool] = [:]
+
+        /// Whether `id` is in force as of this apply's changes so far.
+        func isActive(_ id: ResourceID, in catalog: ServiceCatalog) -> Bool { changed[id] ?? catalog.isActive(id) }
+
+        mutating func set(_ id: ResourceID, _ active: Bool) { changed[id] = active }
+
+        /// Puts the changes in the listeners', multi-key listeners' and connectors' sorted name lists.
+        func apply(to listeners: inout SortedNames, _ multiKeyListeners: inout SortedNames, _ connectors: inout SortedNames) {
+            var additions: [ResourceKind: [String]] = [:]
+            var removals: [ResourceKind: Set<String>] = [:]
+            for (id, active) in changed {
+                if active { additions[id.kind, default: []].append(id.name) } else { removals[id.kind, default: []].insert(id.name) }
+            }
+            listeners.update(adding: additions[.listener] ?? [], removing: removals[.listener] ?? [])
+            multiKeyListeners.update(adding: additions[.multiKeyListener] ?? [], removing: removals[.multiKeyListener] ?? [])
+            connectors.update(adding: additions[.connector] ?? [], removing: removals[.connector] ?? [])
+        }
     }
 
     /// Remembers whether a routing key had members before this update first touched it.

@@ -33,6 +33,36 @@ public struct SortedNames: Sendable, Hashable, RandomAccessCollection {
         return true
     }
 
+    /// Removes `removals`, then adds `additions` (those not present): one by one when they are few, else by one
+    /// sort of the additions and one merge (a cold start adds tens of thousands).
+    public mutating func update(adding additions: [String], removing removals: Set<String>) {
+        if additions.count + removals.count < Self.mergeAbove {
+            for name in removals { remove(name) }
+            for name in additions { insert(name) }
+            return
+        }
+        let kept = removals.isEmpty ? names : names.filter { !removals.contains($0) }
+        let added = additions.sorted()
+        var merged: [String] = []
+        merged.reserveCapacity(kept.count + added.count)
+        var left = 0, right = 0
+        while left < kept.count || right < added.count {
+            let next: String
+            if right == added.count || (left < kept.count && kept[left] <= added[right]) {
+                next = kept[left]
+                left += 1
+            } else {
+                next = added[right]
+                right += 1
+            }
+            if merged.last != next { merged.append(next) }
+        }
+        names = merged
+    }
+
+    /// Changes at least this many go by a merge.
+    static let mergeAbove = 64
+
     /// Removes `name` if present; returns whether it was there.
     @discardableResult
     public mutating func remove(_ name: String) -> Bool {

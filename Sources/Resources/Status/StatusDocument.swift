@@ -1,3 +1,4 @@
+import SiteFiles
 import Foundation
 
 /// The status file of one resource (`runtime/resources/<Kind>-<name>.yaml`): the resource as in force (identity and
@@ -31,14 +32,10 @@ public struct StatusDocument: Sendable, Hashable {
     public static func fileName(for id: ResourceID) -> String { "\(id.kind.rawValue)-\(id.name).yaml" }
 
     /// RFC 3339 timestamps as Kubernetes writes them.
-    public static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt))
-    }
+    public static func timestamp(_ date: Date) -> String { UTCTimestamp.string(date) }
 
     /// Parses an RFC 3339 timestamp.
-    public static func date(from text: String) -> Date? {
-        try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt))
-    }
+    public static func date(from text: String) -> Date? { UTCTimestamp.date(text) }
 
     /// The YAML text written to disk.
     public func yaml() -> String {
