@@ -42,11 +42,11 @@ let package = Package(
         .systemLibrary(name: "CProton", pkgConfig: "libqpid-proton", providers: [.apt(["libqpid-proton11-dev"])]),
         /// liblz4 (Debian's liblz4-dev; libsystemd already loads it): keeps the router configuration's text compressed in memory.
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
-        /// glibc's malloc.h (mallopt): how the agent's heap is held.
+        /// glibc's malloc.h (mallopt, malloc_trim), which the Glibc module does not bring in: how the agent's heap is held.
         .systemLibrary(name: "CMalloc"),
         /// What the agent and the CLI both read and write: the namespace's directory layout, atomic and private
         /// files, the agent's lock and info file, the version, the platform names, text quoting, blocking work.
-        .target(name: "SiteFiles"),
+        .target(name: "SiteFiles", dependencies: ["CMalloc"]),
         /// Resource model, YAML loading and validation.
         .target(name: "Resources", dependencies: ["SiteFiles", .product(name: "Yams", package: "Yams")]),
         /// skupper-router configuration rendering.
@@ -96,7 +96,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "skupperd", dependencies: [
-            "Agent", "SiteFiles", "Journal", "CMalloc",
+            "Agent", "SiteFiles", "Journal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -112,7 +112,20 @@ func fileContains(_ path: String, _ text: String) -> Bool {
     }
 }
 
+/// Whether the sites of this run live on tmpfs: the issue's 1.5x-the-floor target is for a disk, and on tmpfs the ratio
+/// is reported without it (the absolute cold-start targets are tmpfs's).
+func sitesOnTmpfs() -> Bool {
+    let directory = URL(fileURLWithPath: ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
+        .resolvingSymlinksInPath().path
+    // The mount holding the directory: the longest mount point it lies under (fields: device, mount point, type).
+    let mounts = ((try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? "").split(separator: "\n").map { $0.split(separator: " ") }
+    let holder = mounts.filter { $0.count > 2 && (directory == $0[1] || directory.hasPrefix($0[1] == "/" ? "/" : "\($0[1])/")) }
+        .max { $0[1].count < $1[1].count }
+    return holder?[2] == "tmpfs"
+}
+
 if selected("scale") {
+    let onTmpfs = sitesOnTmpfs()
     var emptyAnonymous = Double.nan
     do {
         let site = try populated(0, files: 0)
@@ -125,6 +138,9 @@ if selected("scale") {
                         target: "< 20 MiB", met: rss < 20))
     }
     var perDrop: [Int: Double] = [:]
+    // Idle anonymous RSS above the empty agent's, by size: the cost of one more resource is the slope between sizes
+    // (the target is 1 KiB per resource plus a fixed part).
+    var anonymousAbove: [(count: Int, mebibytes: Double)] = []
     for count in quick ? [1000, 10_000] : [1000, 10_000, 50_000] {
         let runs = count >= 50_000 || quick ? 1 : 3
         var cold: [Double] = [], warm: [Double] = [], floors: [Double] = [], ratios: [Double] = []
@@ -147,7 +163,7 @@ if selected("scale") {
                 let statusWaiter = InotifyWaiter(directory: site.layout.status.path)
                 let configWaiter = InotifyWaiter(directory: site.layout.routerDirectory.path)
                 let watcher = try InotifywaitProcess(directory: site.layout.inputResources.path)
-                for index in 0..<(quick ? 30 : 100) {
+                for index in 0..<(quick ? 30 : 200) {
                     let name = "drop\(index)"
                     let staging = site.layout.root.appendingPathComponent("\(name).yaml")
                     try BenchFixtures.listener(60_000 + index).replacingOccurrences(of: "name: l\(60_000 + index)", with: "name: \(name)")
@@ -184,7 +200,7 @@ if selected("scale") {
                         baselineName: "creating \((count + 1).formatted()) files atomically just before, same file system",
                         target: coldTarget.map { "< \(Int($0)) ms" }, met: coldTarget.map { coldValue < $0 }))
         rows.append(Row(benchmark: "cold start / paired floor (median of the runs' ratios)", case_: label, value: Measure.median(ratios), unit: "x",
-                        baseline: nil, baselineName: nil, target: "<= 1.5x", met: Measure.median(ratios) <= 1.5))
+                        baseline: nil, baselineName: nil, target: onTmpfs ? nil : "<= 1.5x (on disk)", met: onTmpfs ? nil : Measure.median(ratios) <= 1.5))
         rows.append(Row(benchmark: "restart to READY=1 (runtime/ kept, median of the runs)", case_: label, value: Measure.median(warm), unit: "ms",
                         baseline: coldValue, baselineName: "the cold start (median of the runs)", target: "< cold start", met: Measure.median(warm) < coldValue))
         let p99 = Measure.quantile(dropTimes, 0.99)
@@ -197,6 +213,7 @@ if selected("scale") {
                         met: count == 50_000 ? p99 < 20 && within : nil))
         rows.append(Row(benchmark: "drop to router configuration p99", case_: label, value: Measure.quantile(configTimes, 0.99), unit: "ms",
                         baseline: Measure.quantile(watcherTimes, 0.99), baselineName: "inotifywait sees the drop"))
+        anonymousAbove.append((count, Measure.median(anonymous) - emptyAnonymous))
         let perResource = (Measure.median(anonymous) - emptyAnonymous) * 1024 / Double(count)
         rows.append(Row(benchmark: "anonymous RSS per resource (idle, above the empty agent's)", case_: label, value: perResource, unit: "KiB",
                         baseline: emptyAnonymous, baselineName: "the empty agent's anonymous RSS, MiB", target: "<= 1 KiB", met: perResource <= 1))
@@ -205,6 +222,22 @@ if selected("scale") {
                             baselineName: "idle RSS before them", target: "<= 1.2x", met: peak <= 1.2 * idleRSS))
         }
         log("scale \(count): cold \(cold.map { String(format: "%.0f", $0) }) floors \(floors.map { String(format: "%.0f", $0) }) restart \(warm.map { String(format: "%.0f", $0) })")
+    }
+    for (smaller, larger) in zip(anonymousAbove, anonymousAbove.dropFirst()) {
+        let slope = (larger.mebibytes - smaller.mebibytes) * 1024 / Double(larger.count - smaller.count)
+        rows.append(Row(benchmark: "anonymous RSS per added resource (slope between sizes)", case_: "\(smaller.count.formatted()) to \(larger.count.formatted()) resources",
+                        value: slope, unit: "KiB", baseline: smaller.mebibytes, baselineName: "anonymous RSS above the empty agent's at the smaller size, MiB",
+                        target: "<= 1 KiB", met: slope <= 1))
+    }
+    if !quick {
+        // One file of 100,000 documents (13 MB, under the 16 MiB limit): the whole file is parsed at once.
+        let site = try populated(100_000, files: 1)
+        let (_, agent) = try startAgent(site, asUnit: true)
+        sleep(1)
+        let memory = Measure.memory(pid: agent.pid)
+        agent.stop()
+        rows.append(Row(benchmark: "peak RSS loading one file of 100,000 documents", case_: "100,000 resources in one file", value: memory.peak, unit: "MiB",
+                        baseline: memory.rss, baselineName: "idle RSS after it", target: "< 400 MiB", met: memory.peak < 400))
     }
 }
 

@@ -66,6 +66,29 @@ public enum Offload {
         return shared.results
     }
 
+    /// Work started at once on a thread of its own, its result taken later (`wait`), so that it runs beside what its
+    /// owner does meanwhile: a restart reads the status files an earlier run left while the input is parsed and
+    /// planned. The work ends on its own: an owner that never waits lets it end untaken (it must only read).
+    public final class Pending<T: Sendable>: Sendable {
+        private let result = Mutex<T?>(nil)
+        private let done = DispatchSemaphore(value: 0)
+
+        public init(name: String, _ work: @escaping @Sendable () -> T) {
+            Offload.start(name: name) { [self] in
+                let value = work()
+                result.withLock { $0 = value }
+                done.signal()
+            }
+        }
+
+        /// The work's result, blocking this thread until the work ended (at once after the first time).
+        public func wait() -> T {
+            done.wait()
+            done.signal()
+            return result.withLock { $0! }
+        }
+    }
+
     /// What the threads of one `map` share: the next index to take and the results so far.
     final class Shared<T: Sendable>: Sendable {
         private let next = Atomic<Int>(0)

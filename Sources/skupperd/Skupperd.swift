@@ -95,7 +95,8 @@ struct Skupperd: AsyncParsableCommand {
     }
 
     func run() async throws {
-        HeapTuning.apply()
+        // Before anything is allocated in earnest (see Heap).
+        Heap.holdLargeBlocksApart()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         // Under systemd with stderr going to the journal: structured entries (priority, fields), no second timestamp.
         let journal = JournalStream.isStandardError()

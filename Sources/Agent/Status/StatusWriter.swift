@@ -52,24 +52,44 @@ struct StatusWriter {
         URL(fileURLWithPath: "\(directory)/\(StatusDocument.fileName(for: id))", isDirectory: false)
     }
 
-    /// Loads the status files present at start, so unchanged statuses keep their timestamps.
+    /// Starts reading the status files present at start (so unchanged statuses keep their timestamps) beside what
+    /// the agent does until its first status write, which takes them in (`takeInExisting`): a restart over tens of
+    /// thousands of resources reads as many files while the input is parsed and planned.
     mutating func loadExisting() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        let directory = directory
+        // One core is the planning's; the read takes the others (and is alone on a machine of one or two).
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+        existing = Offload.Pending(name: "status-read") { Self.readExisting(in: directory, width: width) }
+    }
+
+    /// The status files read beside the loop, not yet taken in.
+    private var existing: Offload.Pending<[StatusDocument]>?
+
+    /// Takes in the status files read at start, waiting for the read to end if it has not.
+    private mutating func takeInExisting() {
+        guard let pending = existing else { return }
+        existing = nil
+        for document in pending.wait() {
+            record(document.id, document.status, body: document.body.hashValue, spec: WrittenFile.unknownSpec)
+        }
+    }
+
+    /// Parses the status files in `directory`, on `width` threads.
+    private static func readExisting(in directory: String, width: Int) -> [StatusDocument] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         let paths = names.filter { $0.hasSuffix(".yaml") && $0 != InputErrors.fileName }.map { "\(directory)/\($0)" }
-        // Parsed on all cores: a restart with thousands of resources reads as many status files.
-        let documents = Offload.map(paths.count) { index -> StatusDocument? in
+        let documents = Offload.map(paths.count, width: width) { index -> StatusDocument? in
             guard let text = try? String(contentsOfFile: paths[index], encoding: .utf8) else { return nil }
             return try? StatusDocument.parse(text)
         }
-        for case let document?? in documents {
-            record(document.id, document.status, body: document.body.hashValue, spec: WrittenFile.unknownSpec)
-        }
+        return documents.compactMap { $0 ?? nil }
     }
 
     /// Writes what changed (a status, or the resource's spec); returns the number of files written and removed.
     /// `resources` gives each resource's spec; `siteId` is written as the Site's uid.
     mutating func update(_ statuses: [ResourceID: ResourceStatus], resources: ResourceStore.ResourceTable, siteId: String?,
                          only ids: Set<ResourceID>? = nil) throws -> (written: Int, removed: Int) {
+        takeInExisting()
         let candidates: [ResourceID] = (ids.map(Array.init) ?? Array(statuses.keys)).filter { statuses[$0] != nil }
         // The body text of each candidate whose spec is not known to be the one on disk.
         let unknownSpecs = candidates.filter { id in resources[id].map { files[id]?.spec != Self.specHash($0) } ?? true }
