@@ -179,17 +179,13 @@ public struct FragmentList: Sendable {
     public mutating func finishChanges() {
         let indices = Array(stale)
         stale = []
-        if indices.count < Self.parallelChunks {
-            for index in indices { chunks[index].settle() }
-            return
-        }
         let chunks = chunks
-        let settled = Offload.map(indices.count) { offset -> Chunk in
+        let settled = Offload.map(indices.count, parallelFrom: Self.parallelChunks) { offset -> Chunk in
             var chunk = chunks[indices[offset]]
             chunk.settle()
             return chunk
         }
-        for (index, chunk) in zip(indices, settled) { self.chunks[index] = chunk! }
+        for (index, chunk) in zip(indices, settled) { self.chunks[index] = chunk }
     }
 
     /// At least this many chunks to settle are packed on every core.

@@ -228,8 +228,7 @@ public struct RenderedServices: Sendable {
     public mutating func update(_ ids: some Sequence<ResourceID>, plan: SitePlan, renderer: RouterConfigRenderer) {
         let ids = Array(ids)
         // Rendering is a pure function of the plan: a large batch (a cold start) is rendered on every core.
-        let rendered = ids.count < Self.parallelBatch ? ids.map { Self.render($0, plan: plan, renderer: renderer) }
-            : Offload.map(ids.count) { Self.render(ids[$0], plan: plan, renderer: renderer) }.map { $0! }
+        let rendered = Offload.map(ids.count, parallelFrom: Self.parallelBatch) { Self.render(ids[$0], plan: plan, renderer: renderer) }
         var changed = false
         for (id, fragments) in zip(ids, rendered) {
             switch id.kind {

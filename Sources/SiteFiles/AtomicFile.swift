@@ -39,15 +39,10 @@ public enum AtomicFile {
         try replace(url, mode: mode, durable: durable) { fd in produce { writeAll($0, to: fd) } }
     }
 
-    /// Atomically replaces the file `name` in `directory` (given as text: no URL is made, for writers of thousands of
-    /// files) with the UTF-8 text of `parts`.
-    public static func write(parts: [String], named name: String, in directory: String, mode: mode_t = 0o644, durable: Bool = true) throws {
-        try replace(path: "\(directory)/\(name)", name: name, directory: directory, mode: mode, durable: durable) { fd in writeAll(parts, to: fd) }
-    }
-
     /// Writes `body`'s bytes to a temporary file beside `url`, then renames it over `url`.
     private static func replace(_ url: URL, mode: mode_t, durable: Bool, _ body: (Int32) -> Bool) throws {
-        try replace(path: url.path, name: url.lastPathComponent, directory: url.deletingLastPathComponent().path, mode: mode, durable: durable, body)
+        let temporary = "\(url.deletingLastPathComponent().path)/\(temporaryName(for: url.lastPathComponent))"
+        try replace(at: AT_FDCWD, url.path, temporary: temporary, shownAs: url.path, mode: mode, durable: durable, body)
     }
 
     /// This process's id, asked once: a cold start writes a file per resource, and each ask is a system call.
@@ -63,10 +58,6 @@ public enum AtomicFile {
               let value = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8) else { return nil }
         return value
     }()
-
-    private static func replace(path: String, name: String, directory: String, mode: mode_t, durable: Bool, _ body: (Int32) -> Bool) throws {
-        try replace(at: AT_FDCWD, path, temporary: "\(directory)/\(temporaryName(for: name))", shownAs: path, mode: mode, durable: durable, body)
-    }
 
     /// A temporary's name beside the file `name`, never the same twice in this process.
     private static func temporaryName(for name: String) -> String {

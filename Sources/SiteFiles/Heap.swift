@@ -5,7 +5,7 @@ internal import CMalloc
 /// The process's heap (glibc's malloc): how it is held, and when its free memory goes back.
 public enum Heap {
     /// Blocks of this size or more get pages of their own, given back when freed.
-    public static let separateBlocksFrom: Int32 = 128 * 1024
+    static let separateBlocksFrom: Int32 = 128 * 1024
 
     /// Fixes the size above which glibc maps blocks of their own (`M_MMAP_THRESHOLD`). glibc otherwise raises it to
     /// the largest block freed so far: a cold start's large transient tables (tens of thousands of statuses, the

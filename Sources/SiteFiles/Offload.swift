@@ -66,6 +66,13 @@ public enum Offload {
         return shared.results
     }
 
+    /// The results of `body` for every index in `0..<count`: in order on this thread for fewer than `parallelFrom`
+    /// (a change's few), else as `map` computes them, on one thread per core (a cold start's thousands).
+    public static func map<T: Sendable>(_ count: Int, parallelFrom threshold: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        if count < threshold { return (0..<count).map(body) }
+        return map(count, body).map { $0! }
+    }
+
     /// Work started at once on a thread of its own, its result taken later (`wait`), so that it runs beside what its
     /// owner does meanwhile: a restart reads the status files an earlier run left while the input is parsed and
     /// planned. The work ends on its own: an owner that never waits lets it end untaken (it must only read).

@@ -12,9 +12,10 @@ struct AtomicFileTests {
         try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
         // Names of every length, so that some directory entries end right at the end of a buffer the kernel filled.
         var kept: [String] = []
+        let directory = try AtomicFile.OpenDirectory(nested.path)
         for index in 0..<3000 {
             let name = "Listener-" + String(repeating: "l", count: index % 200) + "\(index).yaml"
-            try AtomicFile.write(parts: ["status: Ready\n"], named: name, in: nested.path, mode: 0o600, durable: false)
+            try AtomicFile.write(parts: ["status: Ready\n"], named: name, in: directory, mode: 0o600, durable: false)
             kept.append(name)
         }
         let leftovers = [".Listener-a.yaml.123.456.tmp", ".x.tmp"]

@@ -93,7 +93,7 @@ struct StatusWriter {
         let candidates: [ResourceID] = (ids.map(Array.init) ?? Array(statuses.keys)).filter { statuses[$0] != nil }
         // The body text of each candidate whose spec is not known to be the one on disk.
         let unknownSpecs = candidates.filter { id in resources[id].map { files[id]?.spec != Self.specHash($0) } ?? true }
-        let bodies = Self.map(unknownSpecs.count) { index in resources[unknownSpecs[index]].map(StatusDocument.body(of:)) ?? "" }
+        let bodies = Offload.map(unknownSpecs.count, parallelFrom: Self.parallelBatch) { index in resources[unknownSpecs[index]].map(StatusDocument.body(of:)) ?? "" }
         var bodyOf: [ResourceID: String] = [:]
         bodyOf.reserveCapacity(unknownSpecs.count)
         for (id, body) in zip(unknownSpecs, bodies) { bodyOf[id] = body }
@@ -142,7 +142,7 @@ struct StatusWriter {
             for document in documents { record(document.id, nil) }
             throw StatusWriteError(description: "\(error)")
         }
-        let failures = Self.map(documents.count) { index -> String? in
+        let failures = Offload.map(documents.count, parallelFrom: Self.parallelBatch) { index -> String? in
             let name = StatusDocument.fileName(for: documents[index].id)
             do { try AtomicFile.write(parts: [documents[index].yaml()], named: name, in: directory, mode: 0o600, durable: false) } catch {
                 return "\(error)"
@@ -155,13 +155,6 @@ struct StatusWriter {
             }
             throw StatusWriteError(description: failure)
         }
-    }
-
-    /// `body` for every index, on every core for a large batch (the loop's thread among them; the helpers are threads
-    /// of their own, never the cooperative pool's), in order on this thread for a small one.
-    private static func map<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-        if count < parallelBatch { return (0..<count).map(body) }
-        return Offload.map(count, body).map { $0! }
     }
 
     /// A status file that could not be written (the first of a batch), as the file system said.
