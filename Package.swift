@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 /// What the Grants module needs but TLS (NIOSSL is for its listener, GrantServer+Listening.swift).
@@ -11,6 +12,21 @@ let grantsDependencies: [Target.Dependency] = [
     .product(name: "NIOHTTP1", package: "swift-nio"),
     .product(name: "Metrics", package: "swift-metrics"),
 ]
+
+/// How the release agent is linked, for an idle agent's resident memory (issue 13; BENCHMARKS.md). With the Swift runtime
+/// linked in (`--static-swift-stdlib`, as the Debian package and the bench build it: shared, its libraries' symbol tables
+/// and relocations were a third of the agent's memory): by lld with compact relative relocations (RELR: 3 MB of
+/// relocation records read at every start), no symbol table exported (the static runtime's flags export every symbol:
+/// 2.4 MB more read at start), and the functions an agent runs laid out first and together (`scripts/hot-symbols.sh`
+/// lists them; scattered, they kept 13 MB of code resident).
+let agentReleaseLinking: [LinkerSetting] = {
+    let hotSymbols = Context.packageDirectory + "/Sources/skupperd/Link/hot-symbols.txt"
+    var flags = ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"]
+    if FileManager.default.fileExists(atPath: hotSymbols) {
+        flags += ["-Xlinker", "--symbol-ordering-file=\(hotSymbols)", "-Xlinker", "--no-warn-symbol-ordering"]
+    }
+    return [.unsafeFlags(flags, .when(platforms: [.linux], configuration: .release))]
+}()
 
 let package = Package(
     name: "skupper-local",
@@ -42,13 +58,19 @@ let package = Package(
         .systemLibrary(name: "CProton", pkgConfig: "libqpid-proton", providers: [.apt(["libqpid-proton11-dev"])]),
         /// liblz4 (Debian's liblz4-dev; libsystemd already loads it): keeps the router configuration's text compressed in memory.
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        /// libyaml (Debian's libyaml-dev): the resource reader's parser (`YAMLReader`); the agent reads YAML with it
+        /// alone (Yams, which the command line writes YAML with, brings Foundation, which the agent does not link).
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         /// glibc's malloc.h (mallopt, malloc_trim), which the Glibc module does not bring in: how the agent's heap is held.
         .systemLibrary(name: "CMalloc"),
+        /// glibc's GNU extensions (pipe2, posix_spawn_file_actions_addclosefrom_np, pthread_setname_np), which the Glibc
+        /// module leaves out: how the agent starts its child processes and names its threads.
+        .systemLibrary(name: "CGlibcGNU"),
         /// What the agent and the CLI both read and write: the namespace's directory layout, atomic and private
         /// files, the agent's lock and info file, the version, the platform names, text quoting, blocking work.
-        .target(name: "SiteFiles", dependencies: ["CMalloc"]),
+        .target(name: "SiteFiles", dependencies: ["CMalloc", "CGlibcGNU"]),
         /// Resource model, YAML loading and validation.
-        .target(name: "Resources", dependencies: ["SiteFiles", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Resources", dependencies: ["SiteFiles", "CLibYAML"]),
         /// skupper-router configuration rendering.
         .target(name: "RouterConfig", dependencies: ["Resources", "SiteFiles", "CLZ4"]),
         /// Site CA, server and client certificates.
@@ -100,7 +122,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        ], exclude: ["Link"], linkerSettings: agentReleaseLinking),
         .executableTarget(name: "skupper", dependencies: ["CLI"]),
         /// Benchmarks: `swift build -c release && .build/release/bench` prints a table and JSON.
         .executableTarget(name: "bench", dependencies: [
@@ -109,13 +131,13 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Benchmarks/bench"),
-        .testTarget(name: "ResourcesTests", dependencies: ["Resources", "SiteFiles", "TestSupport", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ResourcesTests", dependencies: ["Resources", "SiteFiles", "TestSupport", "CLI", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources", "SiteFiles", "TestSupport"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "SiteFiles", "TestSupport"]),
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
         .target(name: "TestSupport", dependencies: ["Resources", "SiteFiles"], path: "Tests/TestSupport"),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterConfig", "Certificates", "TestSupport",
+            "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterConfig", "Certificates", "TestSupport", "CLI",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

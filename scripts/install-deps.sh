@@ -6,7 +6,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-    pkg-config libsystemd-dev liblz4-dev libssl-dev libcurl4-openssl-dev \
+    pkg-config libsystemd-dev liblz4-dev libyaml-dev libssl-dev libcurl4-openssl-dev \
     openssl systemd inotify-tools \
     docker.io busybox-static dpkg-dev debootstrap lintian >/dev/null
 # What scripts/build-router.sh needs to build skupper-router and Qpid Proton from source (Debian has no

@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+import SiteFiles
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
 /// Bounds how long a stop takes: once the service group begins shutting down, the process exits after the
@@ -7,13 +11,13 @@ import Logging
 /// loses and tears nothing (the kill -9 fault test holds the agent to that).
 enum ShutdownDeadline {
     static func arm(after deadline: Duration, notifier: SystemdNotifier, logger: Logger) {
-        let thread = Thread {
-            Thread.sleep(forTimeInterval: Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18)
+        OSThread.start(name: "shutdown-deadline") {
+            var wait = timespec(tv_sec: Int(deadline.components.seconds), tv_nsec: Int(deadline.components.attoseconds / 1_000_000_000))
+            var left = timespec()
+            while nanosleep(&wait, &left) != 0 && errno == EINTR { wait = left }
             logger.warning("stopping took too long: exiting now", metadata: ["deadline": "\(deadline)"])
             notifier.flush(timeout: 0.1)
             _exit(0)
         }
-        thread.name = "shutdown-deadline"
-        thread.start()
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Resources
 import SiteFiles
 
@@ -18,8 +18,8 @@ public enum UserCertificates {
             let base = request.kind == .authority ? layout.inputIssuers : layout.inputCertificates
             let shown = request.kind == .authority ? "input/issuers" : "input/certs"
             guard let directory = try? layout.child(base, request.name) else { continue }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            var isDirectory = false
+            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory else { continue }
             var data: [String: Data] = [:]
             var missing: [String] = []
             for file in files {

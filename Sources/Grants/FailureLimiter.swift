@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// Slows down code guessing: after `limit` refused redemptions from one address, or `networkLimit` from one

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A grant's redemption state, persisted so counts survive restarts (`runtime/state/grants/<name>.json`).
 public struct GrantRecord: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Refused attempts per key (an address or a network) within a sliding window, in bounded memory: a key keeps
 /// at most `limit` times (all that is needed to know whether the limit is reached), and at most `capacity`

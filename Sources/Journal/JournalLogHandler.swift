@@ -1,5 +1,8 @@
 import CSystemd
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
 /// A swift-log handler that sends each record to the systemd journal as a structured entry (`sd_journal_sendv`):
@@ -32,7 +35,8 @@ public struct JournalLogHandler: LogHandler {
                                          metadata: all, file: event.file, function: event.function, line: event.line)
         if Self.send(fields) < 0 {
             // The journal's socket is gone (journald restarting): the text still reaches stderr, which systemd keeps.
-            FileHandle.standardError.write(Data("<\(JournalFields.priority(event.level))>\(fields[0].dropFirst("MESSAGE=".count))\n".utf8))
+            let line = Array("<\(JournalFields.priority(event.level))>\(fields[0].dropFirst("MESSAGE=".count))\n".utf8)
+            _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         }
     }
 

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Whether standard error is connected to the journal: systemd sets `JOURNAL_STREAM=<device>:<inode>` for a
 /// service whose output goes to the journal, and a process checks it against fd 2 (a child whose stderr was

@@ -1,4 +1,4 @@
-internal import CYaml
+internal import CLibYAML
 
 /// Refuses YAML whose aliases expand beyond a budget ("billion laughs": 650 bytes of nested aliases that
 /// expand to billions of nodes), before the text is composed into nodes. Kubernetes' YAML reader refuses

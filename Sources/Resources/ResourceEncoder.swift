@@ -1,19 +1,8 @@
-import Foundation
-import Yams
+import FoundationEssentials
 
 /// Writes resources as the YAML Skupper v2 reads: apiVersion, kind, metadata, then spec (or data for
-/// Secrets), leaving out fields that hold their defaults.
+/// Secrets), leaving out fields that hold their defaults. (The command line's libyaml-emitted `yaml(_:)` is in CLI.)
 public enum ResourceEncoder {
-    /// One resource as a YAML document (without the leading `---`).
-    public static func yaml(_ resource: Resource) -> String {
-        (try? Yams.serialize(node: yamsNode(node(resource)))) ?? ""
-    }
-
-    /// Several resources as a multi-document YAML stream, each document starting with `---`.
-    public static func yaml(_ resources: [Resource]) -> String {
-        resources.map { "---\n" + yaml($0) }.joined()
-    }
-
     /// Several resources as a multi-document stream, written without libyaml's emitter (`BlockYAMLWriter`): for
     /// answers written once per request; it reads back to the same resources as `yaml(_:)`.
     public static func fastYAML(_ resources: [Resource]) -> String {
@@ -37,24 +26,6 @@ public enum ResourceEncoder {
 
     public static func map(_ values: [String: String]) -> YAMLNode {
         .map(values.sorted { $0.key < $1.key }.map { (YAMLNode($0.key), YAMLNode($0.value, style: .doubleQuoted)) })
-    }
-
-    /// The same tree as Yams' nodes, for libyaml's emitter (styles kept, the tags of integers and booleans too).
-    static func yamsNode(_ node: YAMLNode) -> Node {
-        switch node {
-        case .scalar(let scalar):
-            let tag = scalar.tag == YAMLNode.intTag ? Tag(.int) : scalar.tag == YAMLNode.boolTag ? Tag(.bool) : scalar.style == .plain ? Tag(.implicit) : Tag(.str)
-            let style: Node.Scalar.Style = switch scalar.style {
-            case .plain: .any
-            case .singleQuoted: .singleQuoted
-            case .doubleQuoted: .doubleQuoted
-            case .literal: .literal
-            case .folded: .folded
-            }
-            return Node(scalar.string, tag, style)
-        case .mapping(let mapping): return .mapping(.init(mapping.pairs.map { (yamsNode($0.0), yamsNode($0.1)) }))
-        case .sequence(let sequence): return .sequence(.init(sequence.items.map(yamsNode)))
-        }
     }
 
     /// Collects fields in order, leaving out absent and default values.

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Turns the text of a resource file into resources, or into errors that name file, document, line and field.
 public enum ResourceLoader {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SiteFiles
 
 /// A JSON value that keeps object keys in the order they were given, so rendered files are stable.
@@ -8,19 +8,6 @@ public indirect enum JSONValue: Sendable, Hashable {
     case bool(Bool)
     case array([JSONValue])
     case object([(String, JSONValue)])
-
-    /// A value read by JSONSerialization (numbers become ints or booleans; nil for what has no counterpart).
-    init?(any value: Any) {
-        switch value {
-        case let s as String: self = .string(s)
-        case let n as NSNumber:
-            // JSONSerialization's booleans are NSNumbers of type char.
-            if String(cString: n.objCType) == "c" { self = .bool(n.boolValue) } else { self = .int(n.intValue) }
-        case let list as [Any]: self = .array(list.compactMap { JSONValue(any: $0) })
-        case let object as [String: Any]: self = .object(object.keys.sorted().compactMap { key in JSONValue(any: object[key]!).map { (key, $0) } })
-        default: return nil
-        }
-    }
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {

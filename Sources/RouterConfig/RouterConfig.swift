@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SiteFiles
 /// The skupper-router configuration: the entities of `skrouterd.json`, in the order Skupper v2 writes them.
 public struct RouterConfig: Sendable, Hashable {
@@ -69,11 +69,11 @@ public struct RouterConfig: Sendable, Hashable {
 
     /// Reads `skrouterd.json` text back (attributes in key order); nil when it is not a list of `[type, attributes]`.
     public static func parse(_ text: String) -> RouterConfig? {
-        guard let data = text.data(using: .utf8), let list = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return nil }
+        guard case .array(let list) = JSONValue.parse(text) else { return nil }
         var entities: [Entity] = []
         for item in list {
-            guard let pair = item as? [Any], pair.count == 2, let type = pair[0] as? String, let object = pair[1] as? [String: Any] else { return nil }
-            entities.append(Entity(type, object.keys.sorted().compactMap { key in JSONValue(any: object[key]!).map { (key, $0) } }))
+            guard case .array(let pair) = item, pair.count == 2, case .string(let type) = pair[0], case .object(let attributes) = pair[1] else { return nil }
+            entities.append(Entity(type, attributes))
         }
         return RouterConfig(entities: entities)
     }

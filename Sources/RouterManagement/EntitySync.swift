@@ -107,7 +107,7 @@ public struct EntitySync: Sendable {
                 return outcome
             }
             for (request, result) in zip(batch, results) {
-                let label = "\(request.entityType.replacingOccurrences(of: "io.skupper.router.", with: "")) \(request.name ?? "")"
+                let label = "\(request.entityType.replacing("io.skupper.router.", with: "")) \(request.name ?? "")"
                 switch result {
                 case .success(let response) where response.succeeded:
                     if request.operation == "CREATE" { outcome.created.append(label) } else { outcome.deleted.append(label) }
@@ -140,7 +140,7 @@ public struct EntitySync: Sendable {
     }
 
     static func order(_ entityType: String) -> Int {
-        liveTypes.firstIndex(of: entityType.replacingOccurrences(of: "io.skupper.router.", with: "")) ?? 0
+        liveTypes.firstIndex(of: entityType.replacing("io.skupper.router.", with: "")) ?? 0
     }
 
     /// Whether the router's entity has every attribute the configuration gives, with the same value.

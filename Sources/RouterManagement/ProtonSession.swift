@@ -1,5 +1,5 @@
 import CProton
-import Foundation
+import FoundationEssentials
 
 /// One AMQP connection to a router's management node through Qpid Proton's proactor: a sender (anonymous relay:
 /// each request names its node) and a receiver with a dynamic address for the answers. Used by one thread at a

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import RouterConfig
 
 /// Asks a router how its links, listeners and network are: its own entities, then (when asked for the network) the
 /// interior routers it knows (`router.node`, asked at an interior: this router, or the one an edge is attached to),
@@ -112,12 +113,10 @@ public struct RouterObserver: Sendable {
     }
 
     static func site(_ id: String, router: [String: AMQPValue], listeners: [[String: AMQPValue]], connectors: [[String: AMQPValue]]) -> NetworkSite {
-        var metadata: [String: Any] = [:]
-        if let text = router["metadata"]?.text, let data = text.data(using: .utf8),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] { metadata = object }
-        return NetworkSite(routerId: id, siteId: metadata["id"] as? String ?? "", name: NetworkSite.siteName(fromRouterId: id),
-                           mode: router["mode"]?.text ?? "", platform: metadata["platform"] as? String ?? "",
-                           version: metadata["version"] as? String ?? "",
+        let metadata = router["metadata"]?.text.flatMap { JSONValue.parse($0) }
+        return NetworkSite(routerId: id, siteId: metadata?["id"]?.text ?? "", name: NetworkSite.siteName(fromRouterId: id),
+                           mode: router["mode"]?.text ?? "", platform: metadata?["platform"]?.text ?? "",
+                           version: metadata?["version"]?.text ?? "",
                            listenerAddresses: Set(listeners.compactMap { $0["address"]?.text }),
                            connectorAddresses: Set(connectors.compactMap { $0["address"]?.text }))
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -55,7 +55,7 @@ public enum AtomicFile {
     private static let processUmask: mode_t? = {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
-              let value = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8) else { return nil }
+              let value = mode_t(line.dropFirst("Umask:".count).trimmingWhitespace(), radix: 8) else { return nil }
         return value
     }()
 

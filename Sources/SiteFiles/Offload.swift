@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import Synchronization
 
 /// Runs blocking work (reading and parsing input files, flushing files to disk) on threads of its own, off the
@@ -13,12 +14,10 @@ public enum Offload {
             try await withCheckedThrowingContinuation { continuation in
                 waiting.withLock { $0 = continuation }
                 if Task.isCancelled { waiting.withLock { $0.take() }?.resume(throwing: CancellationError()) }
-                let thread = Thread {
+                OSThread.start(name: "offload") {
                     let result = work()
                     waiting.withLock { $0.take() }?.resume(returning: result)
                 }
-                thread.name = "offload"
-                thread.start()
             }
         } onCancel: {
             waiting.withLock { $0.take() }?.resume(throwing: CancellationError())
@@ -31,9 +30,7 @@ public enum Offload {
     public static func runToEnd<T: Sendable>(_ work: @escaping @Sendable () -> T, onCancel: @escaping @Sendable () -> Void = {}) async -> T {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let thread = Thread { continuation.resume(returning: work()) }
-                thread.name = "offload"
-                thread.start()
+                OSThread.start(name: "offload") { continuation.resume(returning: work()) }
             }
         } onCancel: {
             onCancel()
@@ -43,9 +40,7 @@ public enum Offload {
     /// Starts `work` on a thread of its own and returns at once: for work whose completion its callers await by
     /// other means (a continuation the work resumes).
     public static func start(name: String, _ work: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: work)
-        thread.name = name
-        thread.start()
+        OSThread.start(name: name, work)
     }
 
     /// The results of `body` for every index in `0..<count`, computed on one thread per core (the caller's among
@@ -59,7 +54,7 @@ public enum Offload {
         let helpers = max(0, min(width, count) - 1)
         let done = DispatchSemaphore(value: 0)
         for _ in 0..<helpers {
-            Thread { work(); done.signal() }.start()
+            OSThread.start(name: "offload-map") { work(); done.signal() }
         }
         work()
         for _ in 0..<helpers { done.wait() }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,12 +34,16 @@ public enum PrivateDirectory {
     /// descending into the directories named in `flat` (directories of files only, such as thousands of statuses).
     public static func secure(tree url: URL, flat: Set<String> = []) {
         chmod(url.path, 0o700)
-        guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isDirectoryKey, .isSymbolicLinkKey]) else { return }
-        for case let child as URL in enumerator {
-            let values = try? child.resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
-            guard values?.isDirectory == true, values?.isSymbolicLink != true else { continue }
-            chmod(child.path, 0o700)
-            if flat.contains(child.lastPathComponent) { enumerator.skipDescendants() }
+        func secureBelow(_ path: String) {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+                let child = path + "/" + name
+                var status = stat()
+                // Directories only, and never through a symbolic link.
+                guard lstat(child, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { continue }
+                chmod(child, 0o700)
+                if !flat.contains(name) { secureBelow(child) }
+            }
         }
+        secureBelow(url.path)
     }
 }

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a namespace's files live: the user's input and what the agent generates under `runtime/`.
 public struct SiteLayout: Sendable, Hashable {
@@ -21,7 +24,7 @@ public struct SiteLayout: Sendable, Hashable {
         } else if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
             base = URL(fileURLWithPath: xdg).appendingPathComponent("skupper")
         } else {
-            let home = environment["HOME"] ?? NSHomeDirectory()
+            let home = UserHome.path(environment: environment)
             base = URL(fileURLWithPath: home).appendingPathComponent(".local/share/skupper")
         }
         return SiteLayout(root: base.appendingPathComponent("namespaces").appendingPathComponent(namespace), namespace: namespace)

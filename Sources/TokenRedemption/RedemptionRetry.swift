@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How a redemption that failed for a passing reason (the service unreachable, or answering 5xx while it starts)
 /// is tried again: waits that double from `initialDelay` up to `maximumDelay`, and no attempt later than `deadline`
@@ -27,7 +27,7 @@ public struct RedemptionRetry: Sendable, Hashable {
     public func delay(afterFailures failures: Int, firstFailure: Date, now: Date) -> TimeInterval? {
         // 2^(failures-1), computed without overflowing for any count.
         let doublings = min(max(failures, 1) - 1, 62)
-        let delay = min(initialDelay * pow(2, Double(doublings)), maximumDelay)
+        let delay = min(initialDelay * Double(1 << doublings), maximumDelay)
         guard now.addingTimeInterval(delay) <= firstFailure.addingTimeInterval(deadline) else { return nil }
         return delay
     }

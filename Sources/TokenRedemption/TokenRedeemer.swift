@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Certificates
-import Foundation
+import FoundationEssentials
 import NIOCore
 import NIOSSL
 import Resources
@@ -133,7 +133,7 @@ public enum TokenRedeemer {
 
     /// What an error answer says: its text, else the status's reason phrase, cut to a status line's length.
     static func errorMessage(_ text: String, reason: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { return reason }
         return trimmed.count > maximumMessageLength ? trimmed.prefix(maximumMessageLength) + "..." : trimmed
     }

@@ -15,7 +15,7 @@ import Glibc
 final class SystemdContainer: @unchecked Sendable {
     static let image = "local/systemd:bookworm"
     /// Packages beyond systemd that the tests need: the .deb's dependencies.
-    static let packages = "systemd,systemd-sysv,dbus,libcurl4,libssl3,libqpid-proton11,libpython3.11,libwebsockets17,libnghttp2-14,libsasl2-2,libunwind8,python3"
+    static let packages = "systemd,systemd-sysv,dbus,libcurl4,libssl3,libqpid-proton11,libyaml-0-2,libpython3.11,libwebsockets17,libnghttp2-14,libsasl2-2,libunwind8,python3"
 
     let engine: DockerEngine
     let name = "sd"

@@ -1,5 +1,5 @@
 import Certificates
-import Foundation
+import FoundationEssentials
 import Grants
 import Logging
 import Resources

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import Resources
 import SiteFiles
@@ -90,7 +90,7 @@ struct InputStage {
     /// Stores what redeeming the AccessToken `token` brought (`runtime/state/redeemed/AccessToken-<token>.yaml`, owner-only).
     mutating func storeRedemption(of token: String, _ resources: [Resource]) throws -> ResourceStore.Change {
         let file = Self.redemptionFile(token)
-        try AtomicFile.write(ResourceEncoder.yaml(resources), to: layout.redeemed.appendingPathComponent(file), mode: 0o600)
+        try AtomicFile.write(ResourceEncoder.fastYAML(resources), to: layout.redeemed.appendingPathComponent(file), mode: 0o600)
         return store.setGenerated(resources, owner: Self.generatedPrefix + file)
     }
 

@@ -1,12 +1,13 @@
 import CSystemd
-import Foundation
+import FoundationEssentials
+import SiteFiles
 
 /// Delivers sd_notify messages on a thread of its own, so a service manager (or a test) that stops reading
 /// its socket never blocks the agent: sd_notify's send blocks when the socket's queue is full. While messages
 /// wait, a newer status line replaces an older one and keep-alives are not repeated; state changes (READY,
 /// RELOADING, STOPPING) are kept in order.
 final class NotificationQueue: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var pending: [String] = []
     private var sending = false
     private var started = false
@@ -35,9 +36,7 @@ final class NotificationQueue: @unchecked Sendable {
         pending.append(message)
         if !started {
             started = true
-            let thread = Thread { [self] in run() }
-            thread.name = "sd_notify"
-            thread.start()
+            OSThread.start(name: "sd_notify") { [self] in run() }
         }
         condition.signal()
     }
@@ -45,7 +44,7 @@ final class NotificationQueue: @unchecked Sendable {
     /// Waits until every queued message was handed to the socket, or `timeout` passed; returns whether it drained.
     @discardableResult
     func flush(timeout: TimeInterval) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
         condition.lock()
         defer { condition.unlock() }
         while !pending.isEmpty || sending {

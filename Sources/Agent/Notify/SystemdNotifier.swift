@@ -1,5 +1,8 @@
 import CSystemd
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Talks to the service manager through libsystemd's sd_notify: readiness, status lines, reloads, stopping,
 /// and watchdog keep-alives. Silent (and harmless) when `NOTIFY_SOCKET` is not set. Messages are sent from a
@@ -47,5 +50,5 @@ public struct SystemdNotifier: Sendable {
         return .microseconds(Int64(usec / 2))
     }
 
-    static func oneLine(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: " ") }
+    static func oneLine(_ text: String) -> String { text.replacing("\n", with: " ") }
 }

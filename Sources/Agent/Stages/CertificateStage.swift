@@ -1,5 +1,5 @@
 import Certificates
-import Foundation
+import FoundationEssentials
 import Logging
 import Resources
 import SiteFiles

@@ -1,5 +1,5 @@
 import SiteFiles
-import Foundation
+import FoundationEssentials
 import Resources
 
 /// Writes status files atomically, only when a status really changed, and removes those of deleted resources.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import Resources
 import SiteFiles
@@ -31,7 +31,7 @@ enum NamespaceTakeover {
             edgePort: runtime.edgePort ?? PortProbe.nextFree(from: RouterAccessSpec.defaultPort(role: RouterMode.edgeRole)),
             hosts: runtime.hosts.isEmpty ? HostAddresses.current() : runtime.hosts)
         for (name, redemption) in runtime.redemptions.sorted(by: { $0.key < $1.key }) {
-            try AtomicFile.write(ResourceEncoder.yaml(redemption.resources),
+            try AtomicFile.write(ResourceEncoder.fastYAML(redemption.resources),
                                  to: layout.redeemed.appendingPathComponent(InputStage.redemptionFile(name)), mode: 0o600)
             let state = TokenState(url: redemption.url, code: redemption.code, phase: .redeemed, message: "OK")
             try state.save(name: name, in: AccessController.tokenDirectory(layout))

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Resources
 import RouterConfig
 import SiteFiles
@@ -38,8 +38,7 @@ struct SkupperV2Runtime {
         var runtime = SkupperV2Runtime()
         if let router = config?.entities(ofType: "router").first {
             runtime.routerId = router.text("id")
-            if let metadata = router.text("metadata"), let data = metadata.data(using: .utf8),
-               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let id = object["id"] as? String, !id.isEmpty {
+            if let metadata = router.text("metadata"), let id = JSONValue.parse(metadata)?["id"]?.text, !id.isEmpty {
                 runtime.siteId = id
             }
         }

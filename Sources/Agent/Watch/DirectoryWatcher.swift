@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SiteFiles
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -63,11 +64,9 @@ public final class DirectoryWatcher: Sendable {
         let maximum = maximumDelay
         let stop = StopFlag()
         continuation.onTermination = { _ in stop.set() }
-        let thread = Thread {
+        OSThread.start(name: "inotify") {
             Self.readLoop(fd: fd, quiet: quiet, maximum: maximum, stop: stop, continuation: continuation)
         }
-        thread.name = "inotify"
-        thread.start()
         return stream
     }
 

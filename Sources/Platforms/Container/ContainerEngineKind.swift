@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The container engines the router can run on: Docker, or Podman through its Docker-compatible API.
 public enum ContainerEngineKind: String, Sendable, Hashable, CaseIterable {

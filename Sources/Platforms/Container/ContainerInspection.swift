@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The engine's answer to `GET /containers/{name}/json` (the fields the platform uses).
 public struct ContainerInspection: Sendable, Hashable, Decodable {

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A 64-bit FNV-1a digest of bytes and files, for telling whether something changed (not for security).
 public struct ContentHash: Sendable {
@@ -24,17 +27,16 @@ public struct ContentHash: Sendable {
     /// Adds every regular file under `directory` (relative path and contents, in path order); a missing
     /// directory adds nothing.
     public mutating func update(directory: URL) {
-        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else { return }
-        var files: [(String, URL)] = []
-        let base = directory.standardizedFileURL.path
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-            let path = url.standardizedFileURL.path
-            files.append((path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path, url))
+        guard let subpaths = try? FileManager.default.subpathsOfDirectory(atPath: directory.path) else { return }
+        // Regular files only (not what a symbolic link points at), each named by its path from the directory ("/a/b").
+        let files = subpaths.map { "/" + $0 }.filter { relative in
+            var status = stat()
+            return lstat(directory.path + relative, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
         }
-        for (relative, url) in files.sorted(by: { $0.0 < $1.0 }) {
-            if relative.contains("/.") || relative.hasPrefix(".") { continue }
+        for relative in files.sorted() {
+            if relative.contains("/.") { continue }
             update(relative)
-            update((try? Data(contentsOf: url)) ?? Data())
+            update((try? Data(contentsOf: URL(fileURLWithPath: directory.path + relative))) ?? Data())
         }
     }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
-import Foundation
+import FoundationEssentials
 import NIOCore
+import RouterConfig
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -73,7 +74,7 @@ public actor EngineClient {
         let response = try await send("POST", "/images/create?\(query)", timeout: timeout)
         guard response.status == 200 else { throw apiError(response, "pull \(reference)") }
         for line in response.body.split(separator: UInt8(ascii: "\n")) {
-            if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let error = object["error"] as? String {
+            if let error = JSONValue.parse(bytes: line)?["error"]?.text {
                 throw EngineError(.status(500), "pull \(reference): \(error)")
             }
         }
@@ -197,7 +198,7 @@ public actor EngineClient {
     func apiError(_ response: Response, _ operation: String) -> EngineError {
         struct Message: Decodable { var message: String }
         let text = (try? JSONDecoder().decode(Message.self, from: Data(response.body)))?.message
-            ?? String(decoding: response.body.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            ?? String(decoding: response.body.prefix(500), as: UTF8.self).trimmingWhitespace()
         return EngineError(.status(response.status), "\(engineName) engine: \(operation): \(text.isEmpty ? "HTTP \(response.status)" : text)")
     }
 
@@ -207,9 +208,19 @@ public actor EngineClient {
         }
     }
 
+    /// A query value percent-encoded: RFC 3986's unreserved characters (ASCII letters and digits, `-._~`) kept.
     static func queryEscape(_ value: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+        var out = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
+            }
+        }
+        return out
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A container engine failure, worded for the Site's status and logs.
 public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Resources
 import SiteFiles
 #if canImport(Glibc)
@@ -118,7 +118,7 @@ public struct RouterContainer: Sendable, Hashable {
     static func directoryNames(in config: String, under marker: String = "runtime/certs/") -> [String] {
         var names = Set<String>()
         var rest = config[...]
-        while let range = rest.range(of: marker) {
+        while let range = rest.firstRange(of: marker) {
             rest = rest[range.upperBound...]
             let name = rest.prefix { $0 != "/" && $0 != "\"" && $0 != "\\" }
             if !name.isEmpty && rest.dropFirst(name.count).first == "/" { names.insert(String(name)) }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import Resources
 import SiteFiles
@@ -18,7 +18,7 @@ public final class ProcessPlatform: RouterPlatform {
 
     /// A running router: its process and how it was started.
     struct Child {
-        var process: Process
+        var process: ChildProcess
         var siteId: String
     }
 
@@ -53,7 +53,7 @@ public final class ProcessPlatform: RouterPlatform {
         return child.withLock { child in
             guard let child else { return PlatformState(.stopped, "the router is not started") }
             if child.process.isRunning { return PlatformState(.running, "skrouterd runs as the agent's child process") }
-            let status = child.process.terminationStatus
+            let status = child.process.terminationStatus ?? 0
             let tail = Self.lastLine(of: Self.logFile(layout))
             return PlatformState(.failed, "skrouterd exited with status \(status)\(tail.map { ": \($0)" } ?? "") (see \(Self.logFile(layout).path))")
         }
@@ -68,9 +68,6 @@ public final class ProcessPlatform: RouterPlatform {
 
     private func restart(executable: URL, layout: SiteLayout, siteId: String) -> Result<Void, PlatformError> {
         stop(layout: layout)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["-c", layout.routerConfig.path]
         var environment = ProcessInfo.processInfo.environment
         environment["SKUPPER_SITE_ID"] = siteId
         // A router built into a prefix finds its Python modules beside it.
@@ -78,23 +75,22 @@ public final class ProcessPlatform: RouterPlatform {
         if FileManager.default.fileExists(atPath: python.path) {
             environment["PYTHONPATH"] = ([python.path] + (environment["PYTHONPATH"].map { [$0] } ?? [])).joined(separator: ":")
         }
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        do {
-            let log = Self.logFile(layout)
-            if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
-            let handle = try FileHandle(forWritingTo: log)
-            handle.seekToEndOfFile()
-            process.standardOutput = handle
-            process.standardError = handle
-            defer { try? handle.close() }
-            try process.run()
-        } catch {
-            return .failure(PlatformError("cannot start \(executable.path): \(Self.reason(error))"))
+        let process: ChildProcess
+        let log = Self.logFile(layout).path
+        let output = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard output >= 0 else {
+            return .failure(PlatformError("cannot open \(log): \(String(cString: strerror(errno)))"))
         }
-        try? AtomicFile.write("\(process.processIdentifier)\n", to: Self.pidFile(layout))
+        defer { close(output) }
+        do {
+            process = try ChildProcess.spawn(executable.path, arguments: ["-c", layout.routerConfig.path], environment: environment,
+                                             stdout: output, stderr: output)
+        } catch {
+            return .failure(PlatformError("cannot start \(executable.path): \(error)"))
+        }
+        try? AtomicFile.write("\(process.pid)\n", to: Self.pidFile(layout))
         child.withLock { $0 = Child(process: process, siteId: siteId) }
-        logger.info("router started", metadata: ["pid": "\(process.processIdentifier)", "executable": "\(executable.path)"])
+        logger.info("router started", metadata: ["pid": "\(process.pid)", "executable": "\(executable.path)"])
         return .success(())
     }
 
@@ -102,11 +98,11 @@ public final class ProcessPlatform: RouterPlatform {
     private func stop(layout: SiteLayout) {
         let current = child.withLock { $0.take() }
         if let process = current?.process, process.isRunning {
-            Self.terminate(process.processIdentifier)
+            Self.terminate(process.pid)
             process.waitUntilExit()
         }
-        if let text = try? String(contentsOf: Self.pidFile(layout), encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-           pid != current?.process.processIdentifier, Self.isRouter(pid, config: layout.routerConfig.path) {
+        if let text = try? String(contentsOf: Self.pidFile(layout), encoding: .utf8), let pid = Int32(text.trimmingWhitespace()),
+           pid != current?.process.pid, Self.isRouter(pid, config: layout.routerConfig.path) {
             logger.notice("stopping a router an earlier agent left", metadata: ["pid": "\(pid)"])
             Self.terminate(pid)
         }
@@ -132,25 +128,17 @@ public final class ProcessPlatform: RouterPlatform {
         return arguments.first?.hasSuffix("skrouterd") == true && arguments.contains(config)
     }
 
+    /// The last line of the last 4 KiB of a file (the router's log).
     static func lastLine(of file: URL) -> String? {
-        guard let handle = try? FileHandle(forReadingFrom: file) else { return nil }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
-        let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let size = lseek(fd, 0, SEEK_END)
+        guard size >= 0, lseek(fd, max(0, size - 4096), SEEK_SET) >= 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        let text = String(decoding: bytes[0..<count], as: UTF8.self)
         return text.split(separator: "\n").last.map { QuotedText.excerpt(String($0)) }
-    }
-}
-
-extension ProcessPlatform {
-    /// A stable one-line reason for a failed start (the POSIX error when there is one; an NSError's description
-    /// lists its user info in no fixed order, which would change the status at every try).
-    static func reason(_ error: any Error) -> String {
-        let error = error as NSError
-        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
-        return error.localizedDescription
     }
 }

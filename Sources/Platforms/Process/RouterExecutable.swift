@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where skrouterd is: given, else `$SKUPPER_ROUTER_PATH`, else on the `PATH`, else `/usr/sbin` (the skupper-router
 /// package), else the prefix `scripts/build-router.sh` installs into.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Resources
 import SiteFiles
 
@@ -99,11 +99,11 @@ public struct RouterUnit: Sendable, Hashable {
     /// expands variables; Environment= does not), quoted when it holds white space or quotes, so any path
     /// survives systemd's parsing unchanged.
     static func argument(_ word: String, alwaysQuote: Bool = false, expandsVariables: Bool = true) -> String {
-        var escaped = word.replacingOccurrences(of: "%", with: "%%")
-        if expandsVariables { escaped = escaped.replacingOccurrences(of: "$", with: "$$") }
+        var escaped = word.replacing("%", with: "%%")
+        if expandsVariables { escaped = escaped.replacing("$", with: "$$") }
         let needsQuotes = alwaysQuote || escaped.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" || $0 == "'" || $0 == "\\" || $0 == ";" })
         guard needsQuotes else { return escaped }
-        escaped = escaped.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        escaped = escaped.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
         return "\"\(escaped)\""
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SiteFiles
 import Synchronization
 #if canImport(Glibc)
@@ -23,7 +23,7 @@ public enum SystemdScope: String, Sendable, Hashable, CaseIterable {
             if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty {
                 return URL(fileURLWithPath: xdg).appendingPathComponent("systemd/user")
             }
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            let home = UserHome.path(environment: environment)
             return URL(fileURLWithPath: home).appendingPathComponent(".config/systemd/user")
         }
     }
@@ -38,7 +38,7 @@ public enum SystemdScope: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Runs `systemctl` (or whatever command line stands in for it, e.g. `docker exec <c> systemctl` in tests)
-/// with Foundation.Process and reports failures with systemctl's own stderr.
+/// as a child process (`ChildProcess`) and reports failures with systemctl's own stderr.
 public struct Systemctl: Sendable {
     /// The command and its leading arguments, e.g. `["systemctl", "--user"]`.
     public var command: [String]
@@ -76,33 +76,14 @@ public struct Systemctl: Sendable {
         guard let executable = Self.resolve(command[0]) else {
             throw PlatformError("\(command[0]) not found (looked in PATH): the systemd platform needs systemd's systemctl; install systemd or choose another platform")
         }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = Array(command.dropFirst()) + arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
+        let output: ChildProcess.Output
         do {
-            try process.run()
+            output = try ChildProcess.output(executable.path, arguments: Array(command.dropFirst()) + arguments,
+                                             environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
         } catch {
             throw PlatformError("cannot run \(describe(arguments)): \(error)")
         }
-        // Drain stderr on another thread so a chatty child never blocks on a full pipe.
-        let errorText = Mutex("")
-        let drained = DispatchSemaphore(value: 0)
-        Offload.start(name: "systemctl-stderr") {
-            let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            errorText.withLock { $0 = text }
-            drained.signal()
-        }
-        let outText = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        drained.wait()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: outText, stderr: errorText.withLock { $0 })
+        return Output(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     /// `check` for synchronous callers (the command line).
@@ -113,8 +94,8 @@ public struct Systemctl: Sendable {
 
     static func checked(_ output: Output, _ commandLine: String) throws -> Output {
         guard output.succeeded else {
-            let detail = output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
-            let fallback = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let detail = output.stderr.trimmingWhitespace()
+            let fallback = output.stdout.trimmingWhitespace()
             // One line: the message ends up in a status file and a STATUS= line.
             let text = (detail.isEmpty ? fallback : detail).split(separator: "\n").joined(separator: "; ")
             throw PlatformError("`\(commandLine)` failed (exit status \(output.status))\(text.isEmpty ? "" : ": \(text)")")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Resources
 import SiteFiles
 
@@ -68,15 +68,15 @@ public struct SystemdPlatform: RouterPlatform {
                 try FileManager.default.createDirectory(at: unitDirectory, withIntermediateDirectories: true)
                 try AtomicFile.write(unit.text, to: file, mode: 0o644, skipIfUnchanged: false)
             } catch {
-                throw PlatformError("cannot write the router unit \(file.path): \(error.localizedDescription)")
+                throw PlatformError("cannot write the router unit \(file.path): \(error)")
             }
             try await systemctl.check(["daemon-reload"])
         }
-        let enabled = try await systemctl.run(["is-enabled", unit.name]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let enabled = try await systemctl.run(["is-enabled", unit.name]).stdout.trimmingWhitespace()
         if enabled != "enabled" {
             try await systemctl.check(["enable", unit.name])
         }
-        let active = try await systemctl.run(["is-active", unit.name]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let active = try await systemctl.run(["is-active", unit.name]).stdout.trimmingWhitespace()
         if active == "failed" {
             _ = try await systemctl.run(["reset-failed", unit.name])
         }
@@ -97,7 +97,7 @@ public struct SystemdPlatform: RouterPlatform {
         let file = unitFile(for: layout)
         if FileManager.default.fileExists(atPath: file.path) {
             do { try FileManager.default.removeItem(at: file) } catch {
-                throw PlatformError("cannot remove the router unit \(file.path): \(error.localizedDescription)")
+                throw PlatformError("cannot remove the router unit \(file.path): \(error)")
             }
         }
         try await systemctl.check(["daemon-reload"])

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A Kubernetes-style Secret: binary data by key (tls.crt, tls.key, ca.crt for TLS credentials).
 public struct SecretSpec: Sendable, Hashable {

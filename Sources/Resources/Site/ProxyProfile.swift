@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The HTTP proxy a Link's router connection goes through (a router `proxyProfile`). As on a Skupper v2 Kubernetes
 /// site, the Link's `spec.settings.proxy-configuration` names a Secret (there a `kubernetes.io/basic-auth` one)
@@ -36,10 +36,10 @@ public struct ProxyProfile: Sendable, Hashable {
     public static func from(_ secret: TypedResource<SecretSpec>) -> Result<ProxyProfile, ProxyProfileError> {
         let spec = secret.spec
         func text(_ key: String) -> String? { spec.text(key).flatMap { $0.isEmpty ? nil : $0 } }
-        guard let host = text("host")?.trimmingCharacters(in: .whitespacesAndNewlines), !host.isEmpty else {
+        guard let host = text("host")?.trimmingWhitespace(), !host.isEmpty else {
             return .failure(ProxyProfileError("has no data.host (the proxy's host name or address)"))
         }
-        guard let port = text("port")?.trimmingCharacters(in: .whitespacesAndNewlines), !port.isEmpty else {
+        guard let port = text("port")?.trimmingWhitespace(), !port.isEmpty else {
             return .failure(ProxyProfileError("has no data.port (the proxy's port)"))
         }
         guard let number = Int(port), (1...65535).contains(number) else {

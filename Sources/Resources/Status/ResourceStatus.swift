@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A resource's status as Skupper v2 reports it: a phase, a message, conditions and kind-specific fields.
 public struct ResourceStatus: Sendable, Hashable {

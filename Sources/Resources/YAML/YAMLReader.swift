@@ -1,4 +1,4 @@
-internal import CYaml
+internal import CLibYAML
 import SiteFiles
 
 /// Reads the documents of a YAML stream one at a time, from libyaml's events (the parser Yams itself uses) into
