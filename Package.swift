@@ -13,12 +13,13 @@ let grantsDependencies: [Target.Dependency] = [
     .product(name: "Metrics", package: "swift-metrics"),
 ]
 
-/// How the release agent is linked, for an idle agent's resident memory (issue 13; BENCHMARKS.md). With the Swift runtime
-/// linked in (`--static-swift-stdlib`, as the Debian package and the bench build it: shared, its libraries' symbol tables
-/// and relocations were a third of the agent's memory): by lld with compact relative relocations (RELR: 3 MB of
-/// relocation records read at every start), no symbol table exported (the static runtime's flags export every symbol:
-/// 2.4 MB more read at start), and the functions an agent runs laid out first and together (`scripts/hot-symbols.sh`
-/// lists them; scattered, they kept 13 MB of code resident).
+/// How the release agent is linked, for an idle agent's resident memory (issue 13; BENCHMARKS.md). Built as the Debian
+/// package and the bench build it (`packaging/release-build-flags`: the Swift runtime linked in, for shared its
+/// libraries' symbol tables and relocations were a third of the agent's memory; every function in a section of its
+/// own): by lld with compact relative relocations (RELR: 3 MB of relocation records read at every start), no symbol
+/// table exported (the static runtime's flags export every symbol: 2.4 MB more read at start), and the functions an
+/// agent runs laid out first and together (`scripts/hot-symbols.sh` lists them; scattered, they kept 13 MB of code
+/// resident).
 let agentReleaseLinking: [LinkerSetting] = {
     let hotSymbols = Context.packageDirectory + "/Sources/skupperd/Link/hot-symbols.txt"
     var flags = ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"]

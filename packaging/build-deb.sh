@@ -3,9 +3,10 @@
 #
 #   packaging/build-deb.sh [--out DIR] [--bin-dir DIR]
 #
-# Without --bin-dir it runs `swift build -c release --static-swift-stdlib` for skupperd and skupper in the
-# scratch directory $SKUPPER_RELEASE_SCRATCH (default .build-deb; a no-op when nothing changed), so the
-# binaries need no Swift runtime on the target. --bin-dir packages binaries built elsewhere (they must not
+# Without --bin-dir it runs `swift build $(cat packaging/release-build-flags)` (a release build with the Swift
+# runtime linked in, so the binaries need no Swift runtime on the target, and every function in a section of its own,
+# so the link lays out the agent's hot ones together: see Package.swift) for skupperd and skupper in the scratch
+# directory $SKUPPER_RELEASE_SCRATCH (default .build-deb; a no-op when nothing changed). --bin-dir packages binaries built elsewhere (they must not
 # need /opt/swift). Prints the path of the .deb on its last line.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,8 @@ export PATH="/opt/swift/usr/bin:$PATH"
 
 if [ -z "$BIN_DIR" ]; then
     SCRATCH="${SKUPPER_RELEASE_SCRATCH:-$ROOT/.build-deb}"
-    FLAGS=(-c release --static-swift-stdlib --scratch-path "$SCRATCH" --package-path "$ROOT")
+    read -r -a FLAGS < "$ROOT/packaging/release-build-flags"
+    FLAGS+=(--scratch-path "$SCRATCH" --package-path "$ROOT")
     swift build "${FLAGS[@]}" --product skupperd >&2
     swift build "${FLAGS[@]}" --product skupper >&2
     BIN_DIR=$(swift build "${FLAGS[@]}" --show-bin-path)

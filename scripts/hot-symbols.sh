@@ -12,8 +12,9 @@ command -v valgrind >/dev/null || { echo "error: valgrind is missing: apt-get in
 OUT=Sources/skupperd/Link/hot-symbols.txt
 
 # As the Debian package and the bench build it: the runtime's functions are then the binary's own, and ordered too.
-swift build -c release --static-swift-stdlib --product skupperd >&2
-BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/skupperd"
+read -r -a FLAGS < packaging/release-build-flags
+swift build "${FLAGS[@]}" --product skupperd >&2
+BIN="$(swift build "${FLAGS[@]}" --show-bin-path)/skupperd"
 WORK=$(mktemp -d)
 trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 PID=
@@ -53,9 +54,12 @@ wait_for_statuses 202
 sleep 10
 kill -TERM "$PID"; wait "$PID" || true; PID=
 
-# The functions, in the order callgrind first named them, without its recursion suffixes ('2), kept only where the
-# name is defined once in the binary: lld would pull every section holding a local name defined many times.
-nm --defined-only "$BIN" | awk '{ print $3 }' | sort | uniq -u >"$WORK/unique"
+# The functions, in the order callgrind first named them, without its recursion suffixes ('2), kept where the binary
+# defines the name (a generic specialization a module made for itself may be defined in several: each is laid out
+# with the others, every function being a section of its own, but for the Swift runtime's).
+nm --defined-only "$BIN" | awk '{ print $3 }' | sort -u >"$WORK/defined"
 grep -oE '^c?fn=\([0-9]+\) .*' "$WORK/callgrind.out" | sed -E "s/^c?fn=\([0-9]+\) //; s/'[0-9]+\$//" | awk '!seen[$0]++' \
-    | grep -Fxf "$WORK/unique" >"$OUT"
+    | grep -Fxf "$WORK/defined" >"$OUT"
+# The link does not know the list is one of its inputs: link again.
+rm -f "$BIN"
 echo "$(wc -l <"$OUT") functions written to $OUT" >&2

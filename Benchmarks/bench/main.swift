@@ -1,5 +1,5 @@
 // `bench`: benchmarks of skupperd, each figure beside a baseline measured in the same run.
-// Run with a release build: swift build -c release && .build/release/bench [--quick] [--json FILE] [--only SECTIONS]
+// Run with a release build as the README builds it (packaging/release-build-flags): .build/release/bench [--quick] [--json FILE] [--only SECTIONS]
 import Certificates
 import Foundation
 import Resources
