@@ -61,9 +61,11 @@ public struct AgentInfo: Sendable, Hashable {
         return read(layout).flatMap { $0.isRunning ? $0 : nil }
     }
 
-    /// Writes the file (world-readable: it holds no secret, and `skupper` run by another user reads it).
+    /// Writes the file (world-readable: it holds no secret, and `skupper` run by another user reads it). Atomically but
+    /// not flushed to disk: it names a running process, which a power loss ends too (and the next start writes it again),
+    /// and flushing it, written as the agent becomes ready, waited for the journal to commit every status file before.
     public func write(_ layout: SiteLayout) throws {
-        try AtomicFile.write(yaml, to: layout.agentInfo, mode: 0o644, skipIfUnchanged: false)
+        try AtomicFile.write(yaml, to: layout.agentInfo, mode: 0o644, skipIfUnchanged: false, durable: false)
     }
 
     /// Removes the file if it still names this process.
