@@ -203,3 +203,9 @@ public struct NamespaceRemoved: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var description: String { "the namespace directory \(path) was removed or replaced while the agent ran" }
 }
+
+extension AgentService: CustomStringConvertible {
+    /// How service-lifecycle names the service (in its configuration and logs): without it, Swift's reflection walked
+    /// the whole value (options, layout, platform, ledger) at every start, reading all the binary's field metadata.
+    public var description: String { "AgentService(\(options.layout.root.path))" }
+}
