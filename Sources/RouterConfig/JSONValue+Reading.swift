@@ -5,9 +5,7 @@ import FoundationEssentials
 /// for the agent before (the agent does not link Foundation).
 extension JSONValue: Decodable {
     /// The value of `text`; nil when it is not JSON, or is null.
-    public static func parse(_ text: some StringProtocol) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-    }
+    public static func parse(_ text: some StringProtocol) -> JSONValue? { parse(bytes: text.utf8) }
 
     /// The value of `bytes`; nil when they are not JSON, or are null.
     public static func parse(bytes: some Sequence<UInt8>) -> JSONValue? {

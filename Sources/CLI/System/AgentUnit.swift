@@ -31,8 +31,7 @@ public enum AgentUnit {
         case .system:
             return URL(fileURLWithPath: "/etc/default/skupperd-\(namespace)")
         case .user:
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-            return URL(fileURLWithPath: home).appendingPathComponent(".config/skupperd-\(namespace).env")
+            return URL(fileURLWithPath: UserHome.path(environment: environment)).appendingPathComponent(".config/skupperd-\(namespace).env")
         }
     }
 
