@@ -87,7 +87,9 @@ public struct SiteCertificates: Sendable {
                 continue
             }
             let issued = try issuer.issue(commonName: request.commonName, hosts: request.hosts, usage: .serverAndClient, now: now)
-            try issued.write(to: directory)
+            // Not flushed: a leaf a crash left torn or missing fails `isCurrent` at the next start and is issued again
+            // from its CA (which is flushed: the site's identity, trusted by other sites, cannot be made again).
+            try issued.write(to: directory, durable: false)
             outcome.generated.append(request.name)
             outcome.expirations[request.location] = try? Certificate(pemEncoded: issued.certificatePEM).notValidAfter
         }

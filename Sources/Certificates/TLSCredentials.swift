@@ -27,12 +27,13 @@ public struct TLSCredentials: Sendable, Hashable {
         return TLSCredentials(certificatePEM: cert, privateKeyPEM: key, caPEM: ca)
     }
 
-    /// Writes the three files atomically; the key is 0600, the certificates 0644.
-    public func write(to directory: URL) throws {
+    /// Writes the three files atomically; the key is 0600, the certificates 0644. `durable` flushes each to disk
+    /// before it takes its name (see `AtomicFile.write`): what cannot be made again must be.
+    public func write(to directory: URL, durable: Bool = true) throws {
         try PrivateDirectory.create(directory)
-        try AtomicFile.write(caPEM, to: directory.appendingPathComponent(Self.caFile), mode: 0o644)
-        try AtomicFile.write(privateKeyPEM, to: directory.appendingPathComponent(Self.privateKeyFile), mode: 0o600)
-        try AtomicFile.write(certificatePEM, to: directory.appendingPathComponent(Self.certificateFile), mode: 0o644)
+        try AtomicFile.write(caPEM, to: directory.appendingPathComponent(Self.caFile), mode: 0o644, durable: durable)
+        try AtomicFile.write(privateKeyPEM, to: directory.appendingPathComponent(Self.privateKeyFile), mode: 0o600, durable: durable)
+        try AtomicFile.write(certificatePEM, to: directory.appendingPathComponent(Self.certificateFile), mode: 0o644, durable: durable)
     }
 
     /// The contents as the data map of a Secret.

@@ -4,7 +4,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// Writes files so that a reader (or a crash) never sees a torn file: write a temporary file, fsync, rename.
+/// Writes files so that a reader (or a crash) never sees a torn file: write a temporary file, fsync, rename (or, for
+/// a file not there yet, write it without a name and link it in).
 public enum AtomicFile {
     /// Errors from the file system, naming the path.
     public struct WriteError: Error, CustomStringConvertible, Sendable {
@@ -88,6 +89,8 @@ public enum AtomicFile {
     public final class OpenDirectory: Sendable {
         public let path: String
         fileprivate let descriptor: Int32
+        /// How a new file is given its name here (`NewFileLink`), learnt from the first that needed another way.
+        fileprivate let newFileLink = Atomic<UInt8>(NewFileLink.emptyPath.rawValue)
 
         public init(_ path: String) throws {
             descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -95,13 +98,64 @@ public enum AtomicFile {
             guard descriptor >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
         }
 
+        /// Starts with another way of linking new files (tests: the ways a process without the first takes).
+        convenience init(_ path: String, linkingNewFiles way: NewFileLink) throws {
+            try self.init(path)
+            newFileLink.store(way.rawValue, ordering: .relaxed)
+        }
+
         deinit { close(descriptor) }
     }
 
-    /// Atomically replaces the file `name` in an open directory with the UTF-8 text of `parts`.
-    public static func write(parts: [String], named name: String, in directory: OpenDirectory, mode: mode_t = 0o644, durable: Bool = true) throws {
+    /// Atomically replaces the file `name` in an open directory with the UTF-8 text of `parts`. `new` says the name is
+    /// most likely not there yet: the file is then made without a name and linked in whole (one change to the
+    /// directory instead of a create and a rename), and replaced the usual way if the name was there after all.
+    public static func write(parts: [String], named name: String, in directory: OpenDirectory, mode: mode_t = 0o644, durable: Bool = true,
+                             new: Bool = false) throws {
+        if new, create(name, in: directory, mode: mode, durable: durable, { fd in writeAll(parts, to: fd) }) { return }
         try replace(at: directory.descriptor, name, temporary: temporaryName(for: name), shownAs: "\(directory.path)/\(name)", mode: mode,
                     durable: durable) { fd in writeAll(parts, to: fd) }
+    }
+
+    /// How a file made without a name (O_TMPFILE) gets one: `linkat` of the descriptor itself (before Linux 6.10,
+    /// only with CAP_DAC_READ_SEARCH), of its /proc/self/fd link (which takes /proc), or not at all (a file system
+    /// without O_TMPFILE, or neither of those): a temporary and a rename, as for any other file. A watcher of the
+    /// directory sees such a file appear whole (IN_CREATE), not moved in.
+    enum NewFileLink: UInt8 {
+        case emptyPath, procLink, none
+    }
+
+    /// O_TMPFILE, which Swift's Glibc module leaves out (a GNU extension): glibc's value on x86-64 and arm64.
+    private static let unnamedFile = Int32(0o20000000) | O_DIRECTORY
+    /// linkat's AT_EMPTY_PATH, left out alike.
+    private static let linkEmptyPath = Int32(0x1000)
+
+    /// Makes `name` in `directory` from a file without a name, written whole and then linked: false (nothing made)
+    /// when the name exists, or the file system or process cannot do it this way.
+    private static func create(_ name: String, in directory: OpenDirectory, mode: mode_t, durable: Bool, _ body: (Int32) -> Bool) -> Bool {
+        var way = NewFileLink(rawValue: directory.newFileLink.load(ordering: .relaxed)) ?? .none
+        guard way != .none else { return false }
+        let fd = openat(directory.descriptor, ".", unnamedFile | O_WRONLY | O_CLOEXEC, mode)
+        guard fd >= 0 else {
+            // EISDIR and EOPNOTSUPP: no O_TMPFILE here; anything else is for the usual way to say.
+            if errno == EISDIR || errno == EOPNOTSUPP { directory.newFileLink.store(NewFileLink.none.rawValue, ordering: .relaxed) }
+            return false
+        }
+        defer { close(fd) }
+        guard body(fd) else { return false }
+        if processUmask.map({ $0 & mode != 0 }) ?? true { fchmod(fd, mode) }
+        if durable && fsync(fd) != 0 { return false }
+        while true {
+            let linked = way == .emptyPath
+                ? linkat(fd, "", directory.descriptor, name, linkEmptyPath)
+                : linkat(AT_FDCWD, "/proc/self/fd/\(fd)", directory.descriptor, name, AT_SYMLINK_FOLLOW)
+            if linked == 0 { return true }
+            // EEXIST: the name is there, to be replaced. ENOENT or EPERM: this way is not open to the process.
+            guard errno == ENOENT || errno == EPERM else { return false }
+            way = way == .emptyPath ? .procLink : .none
+            directory.newFileLink.store(way.rawValue, ordering: .relaxed)
+            if way == .none { return false }
+        }
     }
 
     /// Writes the UTF-8 text of `parts` one after another; false on an error (errno says which).

@@ -77,6 +77,24 @@ struct CertificatesTests {
         #expect(try certificates.ensure(changed, now: later).generated.count == 3)
     }
 
+    /// Leaves are written without a flush: whatever a crash leaves of one (a file empty, one missing) is issued again from
+    /// the CA, which is flushed and stays.
+    @Test func leavesACrashLeftTornAreIssuedAgainUnderTheSameCA() throws {
+        let certificates = SiteCertificates(layout: layout)
+        try certificates.ensure(Self.requests)
+        let caFile = layout.issuers.appendingPathComponent("skupper-site-ca/tls.crt")
+        let ca = try String(contentsOf: caFile, encoding: .utf8)
+        try Data().write(to: layout.certificate("west").appendingPathComponent("tls.crt"))
+        try FileManager.default.removeItem(at: layout.certificate("client-west").appendingPathComponent("tls.key"))
+        let outcome = try certificates.ensure(Self.requests)
+        #expect(outcome.generated == ["west", "client-west"])
+        #expect(try String(contentsOf: caFile, encoding: .utf8) == ca)
+        for name in ["west", "client-west"] {
+            let verify = try run(["openssl", "verify", "-CAfile", caFile.path, layout.certificate(name).appendingPathComponent("tls.crt").path])
+            #expect(verify.status == 0, "\(verify.output)")
+        }
+    }
+
     @Test func userSuppliedSecretsReplaceGeneratedCertificates() throws {
         let ca = try CertificateAuthority.generate(commonName: "my-ca")
         let secrets = ["skupper-site-ca": SecretSpec(data: ca.credentials.secretData)]

@@ -99,6 +99,8 @@ struct StatusWriter {
         for (id, body) in zip(unknownSpecs, bodies) { bodyOf[id] = body }
 
         var documents: [StatusDocument] = []
+        // Which of them have no file on disk yet (all of them at a cold start).
+        var new: [Bool] = []
         for id in candidates {
             guard var status = statuses[id] else { continue }
             let resource = resources[id]
@@ -118,11 +120,12 @@ struct StatusWriter {
             }
             let text = body ?? resource.map(StatusDocument.body(of:)) ?? ""
             documents.append(StatusDocument(id: id, namespace: layout.namespace, status: status, body: text, uid: id.kind == .site ? siteId : nil))
+            new.append(files[id] == nil)
             record(id, status, body: text.hashValue, spec: resource.map(Self.specHash) ?? WrittenFile.unknownSpec)
         }
         // Status is derived from the input again at every start: atomic, but not flushed one file at a time.
         // Owner-only: grant and token request statuses hold codes and tokens.
-        if !documents.isEmpty { try write(documents) }
+        if !documents.isEmpty { try write(documents, new: new) }
         var removals = 0
         let stale = ids.map { $0.filter { statuses[$0] == nil && files[$0] != nil } } ?? files.keys.filter { statuses[$0] == nil }
         for id in stale {
@@ -134,9 +137,9 @@ struct StatusWriter {
     }
 
     /// Writes a batch of status files, on every core for a large one, in the status directory held open for it (each
-    /// file named relative to it). What could not be written is not recorded as on disk: it is written again at the
-    /// next reconcile.
-    private mutating func write(_ documents: [StatusDocument]) throws {
+    /// file named relative to it; `new[i]` says the i-th has none on disk yet). What could not be written is not
+    /// recorded as on disk: it is written again at the next reconcile.
+    private mutating func write(_ documents: [StatusDocument], new: [Bool]) throws {
         let directory: AtomicFile.OpenDirectory
         do { directory = try AtomicFile.OpenDirectory(self.directory) } catch {
             for document in documents { record(document.id, nil) }
@@ -144,7 +147,7 @@ struct StatusWriter {
         }
         let failures = Offload.map(documents.count, parallelFrom: Self.parallelBatch) { index -> String? in
             let name = StatusDocument.fileName(for: documents[index].id)
-            do { try AtomicFile.write(parts: [documents[index].yaml()], named: name, in: directory, mode: 0o600, durable: false) } catch {
+            do { try AtomicFile.write(parts: [documents[index].yaml()], named: name, in: directory, mode: 0o600, durable: false, new: new[index]) } catch {
                 return "\(error)"
             }
             return nil
