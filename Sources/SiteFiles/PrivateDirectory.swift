@@ -15,7 +15,12 @@ public enum PrivateDirectory {
     /// Creates `url` and its missing parents as 0700 directories (mode set explicitly, not left to the umask).
     /// An existing directory keeps its mode unless `enforce` is set, which makes it 0700 too.
     public static func create(_ url: URL, enforce: Bool = true) throws(Failure) {
-        let path = url.standardizedFileURL.path
+        try create(path: url.standardizedFileURL.path, enforce: enforce)
+    }
+
+    /// `create(_:enforce:)` on a standardized path: parents are found by cutting it at its last slash (the agent makes
+    /// a dozen directories at every start, and a URL is parsed again at every step).
+    private static func create(path: String, enforce: Bool) throws(Failure) {
         var info = stat()
         if stat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else { throw Failure(path: path, reason: "it exists and is not a directory") }
@@ -24,8 +29,10 @@ public enum PrivateDirectory {
             }
             return
         }
-        let parent = url.standardizedFileURL.deletingLastPathComponent()
-        if parent.path != path { try create(parent, enforce: false) }
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            let parent = slash == path.utf8.startIndex ? "/" : String(path[..<slash])
+            if parent != path { try create(path: parent, enforce: false) }
+        }
         guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
         guard chmod(path, 0o700) == 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
     }

@@ -154,11 +154,13 @@ struct Skupperd: AsyncParsableCommand {
         let (grants, ledger) = AgentService.grantServer(agentOptions, logger: logger)
         let agent = AgentService(options: agentOptions, platform: routerPlatform, grantServer: grants, ledger: ledger, lock: lock, logger: logger)
         // The grant and metrics servers are listed first, so they are stopped after the agent (services stop in reverse order).
-        var services: [any Service] = [grants]
+        // Each is named here: service-lifecycle would otherwise describe each service, a dynamic cast per protocol it
+        // might print by, each a walk of all the binary's conformances at start.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: grants, serviceName: "GrantServer")]
         if let address = try metricsAddress.map(MetricsAddress.init(parsing:)) {
-            services.append(MetricsServer.bootstrap(address: address, health: agent.health, logger: logger))
+            services.append(.init(service: MetricsServer.bootstrap(address: address, health: agent.health, logger: logger), serviceName: "MetricsServer"))
         }
-        services.append(agent)
+        services.append(.init(service: agent, serviceName: agent.description))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
