@@ -57,6 +57,7 @@ struct StatusFileReaderTests {
         for text in [
             "apiVersion: v1\nkind: Site\nmetadata: {name: a}\n",            // flow mapping
             "kind: Site\nmetadata:\n  name: a\n  name: b\n",               // duplicate key
+            "status:\n" + (0..<40).map { "  k\($0): v\n" }.joined() + "  k3: again\n",  // duplicate key among many
             "# comment\nkind: Site\n",                                     // comment
             "kind: Site\nstatus:\n  message: 'single'\n",                  // single quotes
             "kind: Site\nstatus:\n  message: |\n    block\n",              // block scalar
@@ -71,6 +72,13 @@ struct StatusFileReaderTests {
         ] {
             #expect(StatusFileReader.read(Array(text.utf8)[...]) == nil, "\(text)")
         }
+    }
+
+    @Test func readsMappingsOfManyKeys() throws {
+        let text = "kind: Site\nstatus:\n" + (0..<40).map { "  k\($0): v\($0)\n" }.joined()
+        let node = try #require(StatusFileReader.read(Array(text.utf8)[...]))
+        #expect(node.mapping?["status"]?.mapping?.pairs.count == 40)
+        #expect(node.mapping?["status"]?.mapping?["k39"]?.string == "v39")
     }
 
     /// Same shape, same scalar text and style, same lines.

@@ -79,8 +79,8 @@ struct StatusWriter {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         let paths = names.filter { $0.hasSuffix(".yaml") && $0 != InputErrors.fileName }.map { "\(directory)/\($0)" }
         let documents = Offload.map(paths.count, width: width) { index -> StatusDocument? in
-            guard let text = try? String(contentsOfFile: paths[index], encoding: .utf8) else { return nil }
-            return try? StatusDocument.parse(text)
+            guard let bytes = FileBytes.read(paths[index]) else { return nil }
+            return try? StatusDocument.parse(bytes: bytes)
         }
         return documents.compactMap { $0 ?? nil }
     }

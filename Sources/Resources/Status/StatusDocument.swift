@@ -82,8 +82,12 @@ public struct StatusDocument: Sendable, Hashable {
 
     /// Reads a status file back (for the CLI and for restarts).
     public static func parse(_ text: String) throws -> StatusDocument {
-        // The body is kept as text, so only what is around it is read as YAML (a restart reads thousands of these).
-        let bytes = Array(text.utf8)
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// Reads a status file's bytes back (a restart reads thousands, straight from the file).
+    public static func parse(bytes: [UInt8]) throws -> StatusDocument {
+        // The body is kept as text, so only what is around it is read as YAML.
         let body = bodyRange(of: bytes)
         let rest = body.map { Array(bytes[..<$0.lowerBound] + bytes[$0.upperBound...]) } ?? bytes
         // The agent's own files are read by a reader of their shape; others (v2's, hand-edited) by libyaml. Plain

@@ -36,7 +36,7 @@ enum StatusFileReader {
                                 first: (key: String, rest: ArraySlice<UInt8>, line: Int)? = nil) -> YAMLNode? {
         guard depth <= maximumDepth else { return nil }
         var pairs: [(YAMLNode, YAMLNode)] = []
-        var keys: Set<String> = []
+        var keys = KeysSeen()
         let startLine = first?.line ?? (cursor < lines.count ? lines[cursor].number : 1)
         var pending = first
         while true {
@@ -50,7 +50,7 @@ enum StatusFileReader {
                 (key, rest, lineNumber) = (split.key, split.rest, lines[cursor].number)
                 cursor += 1
             }
-            guard keys.insert(key).inserted else { return nil }
+            guard keys.insert(key) else { return nil }
             let value: YAMLNode
             if rest.isEmpty {
                 // A nested mapping (deeper), or a list (at the same indentation or deeper).
@@ -72,6 +72,23 @@ enum StatusFileReader {
             pairs.append((.scalar(.init(key, line: lineNumber)), value))
         }
         return pairs.isEmpty ? nil : .mapping(.init(pairs, line: startLine))
+    }
+
+    /// The keys of one mapping so far, to refuse a repeated one: a status's mappings have a handful of keys, compared
+    /// one by one (hashing each was a fifth of reading a status file); past `listed` they go into a set.
+    private struct KeysSeen {
+        static let listed = 16
+        private var list: [String] = []
+        private var set: Set<String>?
+
+        /// Adds `key`; false when it was there already.
+        mutating func insert(_ key: String) -> Bool {
+            if set != nil { return set!.insert(key).inserted }
+            if list.contains(key) { return false }
+            list.append(key)
+            if list.count > Self.listed { set = Set(list); list = [] }
+            return true
+        }
     }
 
     /// A block list whose `- ` stand at `indent`.
