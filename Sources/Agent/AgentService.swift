@@ -205,7 +205,7 @@ public struct NamespaceRemoved: Error, CustomStringConvertible, Sendable {
 }
 
 extension AgentService: CustomStringConvertible {
-    /// How service-lifecycle names the service (in its configuration and logs): without it, Swift's reflection walked
-    /// the whole value (options, layout, platform, ledger) at every start, reading all the binary's field metadata.
+    /// The service's name (skupperd gives it to service-lifecycle for its logs): its namespace directory, where Swift's
+    /// default description would walk the whole value (options, layout, platform, ledger) by reflection.
     public var description: String { "AgentService(\(options.layout.root.path))" }
 }

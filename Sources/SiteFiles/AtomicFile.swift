@@ -71,17 +71,23 @@ public enum AtomicFile {
                                 durable: Bool, _ body: (Int32) -> Bool) throws {
         let fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
-        var ok = body(fd)
-        let reason = ok ? nil : String(cString: strerror(errno))
-        // The umask can only take bits away from `mode`: set them again only where it took some.
-        if processUmask.map({ $0 & mode != 0 }) ?? true { fchmod(fd, mode) }
-        if ok && durable && fsync(fd) != 0 { ok = false }
+        let filled = fill(fd, mode: mode, durable: durable, body)
+        let reason = filled ? nil : String(cString: strerror(errno))
         close(fd)
-        guard ok, renameat(directory, temporary, directory, target) == 0 else {
+        guard filled, renameat(directory, temporary, directory, target) == 0 else {
             let message = reason ?? String(cString: strerror(errno))
             unlinkat(directory, temporary, 0)
             throw WriteError(path: path, reason: message)
         }
+    }
+
+    /// Fills a file just made, before it takes its name: `body`'s bytes, `mode` whatever the umask, flushed to disk when
+    /// `durable`; false on an error (errno says which).
+    private static func fill(_ fd: Int32, mode: mode_t, durable: Bool, _ body: (Int32) -> Bool) -> Bool {
+        guard body(fd) else { return false }
+        // The umask can only take bits away from `mode`: set them again only where it took some.
+        if processUmask.map({ $0 & mode != 0 }) ?? true { fchmod(fd, mode) }
+        return !durable || fsync(fd) == 0
     }
 
     /// A directory held open, so that a writer of thousands of files in it names them relative to it: the kernel then
@@ -142,9 +148,7 @@ public enum AtomicFile {
             return false
         }
         defer { close(fd) }
-        guard body(fd) else { return false }
-        if processUmask.map({ $0 & mode != 0 }) ?? true { fchmod(fd, mode) }
-        if durable && fsync(fd) != 0 { return false }
+        guard fill(fd, mode: mode, durable: durable, body) else { return false }
         while true {
             let linked = way == .emptyPath
                 ? linkat(fd, "", directory.descriptor, name, linkEmptyPath)

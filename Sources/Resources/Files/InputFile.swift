@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SiteFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,22 +40,11 @@ public enum InputFile {
         if Int(info.st_size) > maximumSize {
             return failure("file is \(info.st_size) bytes, larger than the \(maximumSize) byte limit")
         }
-        var data = Data(count: Int(info.st_size) + 1)
-        var total = 0
-        while total < data.count {
-            let count = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + total, $0.count - total) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return failure("cannot read file: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            total += count
-            // The file grew while it was read: read on, up to the limit.
-            if total == data.count && total <= maximumSize { data.count = min(data.count * 2, maximumSize + 1) }
+        switch FileBytes.readToEnd(fd, size: Int(info.st_size), limit: maximumSize) {
+        case .bytes(let data): return .success(data)
+        case .failed(let code): return failure("cannot read file: \(String(cString: strerror(code)))")
+        case .tooLarge: return failure("file is larger than the \(maximumSize) byte limit")
         }
-        if total > maximumSize { return failure("file is larger than the \(maximumSize) byte limit") }
-        data.count = total
-        return .success(data)
     }
 
     /// Why a file of this type is not read, nil for a regular file.
