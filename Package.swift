@@ -4,7 +4,7 @@ import PackageDescription
 
 /// What the Grants module needs but TLS (NIOSSL is for its listener, GrantServer+Listening.swift).
 let grantsDependencies: [Target.Dependency] = [
-    "Resources", "Certificates", "SiteFiles",
+    "Resources", "Certificates", "SiteFiles", "ServerLimits",
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "NIOCore", package: "swift-nio"),
@@ -91,6 +91,9 @@ let package = Package(
         ]),
         /// The router's AMQP management interface (queries, live entity changes) over Qpid Proton.
         .target(name: "RouterManagement", dependencies: ["CProton", "RouterConfig", "SiteFiles"]),
+        /// What keeps the agent's listening services within bounds: connection caps per address and network, deadlines,
+        /// idle closing, and the process's descriptors shared out between them and the agent's own work.
+        .target(name: "ServerLimits", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         /// Access grants: the ledger and the HTTPS redemption service.
         .target(name: "Grants", dependencies: grantsDependencies + [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         /// Redeeming an AccessToken at another site's grant server (the HTTP client side, apart from the server's module).
@@ -103,6 +106,7 @@ let package = Package(
         /// The site agent: directory watch, reconcile, status, sd_notify.
         .target(name: "Agent", dependencies: [
             "SiteFiles", "Resources", "RouterConfig", "RouterManagement", "Certificates", "Platforms", "Grants", "TokenRedemption", "CSystemd",
+            "ServerLimits",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -119,7 +123,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "skupperd", dependencies: [
-            "Agent", "SiteFiles", "Journal",
+            "Agent", "SiteFiles", "Journal", "ServerLimits",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,6 +143,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Resources", "SiteFiles"], path: "Tests/TestSupport"),
         .testTarget(name: "AgentTests", dependencies: [
             "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterConfig", "Certificates", "TestSupport", "CLI",
+            "ServerLimits",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -153,7 +158,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "GrantsTests", dependencies: [
-            "Grants", "TokenRedemption", "Certificates", "Resources", "SiteFiles", "TestSupport",
+            "Grants", "TokenRedemption", "Certificates", "Resources", "SiteFiles", "TestSupport", "ServerLimits",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Resources
+import ServerLimits
 import SiteFiles
 import TokenRedemption
 
@@ -43,6 +44,8 @@ public struct GrantServerOptions: Sendable {
     /// The host name or address put in grant URLs and link endpoints; default: this machine's first
     /// non-loopback address, else 127.0.0.1.
     public var advertisedHost: String?
+    /// Connections it serves at once, in all and per address and network (skupperd sizes them from its descriptor limit).
+    public var connections = DescriptorBudget(limit: 1024).grantServer
 
     public static let defaultPort = 9090
     /// How many ports after the default one an agent may take (one per namespace on a host).

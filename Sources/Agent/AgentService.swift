@@ -42,7 +42,9 @@ public struct AgentService: Service {
     public static func grantServer(_ options: AgentOptions, logger: Logger) -> (GrantServer, GrantLedger) {
         let ledger = AccessController.ledger(options.layout)
         let grants = options.grantServer
-        return (GrantServer(host: grants.bindHost, port: grants.port, portSearch: grants.portSearch, ledger: ledger, logger: logger), ledger)
+        var limits = GrantServer.Limits()
+        limits.connections = grants.connections
+        return (GrantServer(host: grants.bindHost, port: grants.port, portSearch: grants.portSearch, ledger: ledger, limits: limits, logger: logger), ledger)
     }
 
     public func run() async throws {

@@ -121,10 +121,12 @@ final class SiteAgent {
         return reaction
     }
 
-    /// Time passed: expired token requests go, token retries start, the router's state is checked when due.
+    /// Time passed: a router that exited is started again when its wait is over, expired token requests go, token
+    /// retries start, the router's state is checked when due.
     private func tick(_ now: Date) async throws -> Reaction {
         guard started else { return .none }
         var reaction = Reaction()
+        if platform.restartIsDue(now: now) { reaction.work += try await reconcile(ResourceStore.Change(), full: false).work }
         if let check = platform.checkIfDue(now: now) { reaction.work.append(check) }
         reaction.work += management.work(now: now)
         guard let deadline = access.nextDeadline(now: now.addingTimeInterval(-2)), deadline <= now else { return reaction }

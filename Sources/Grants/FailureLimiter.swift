@@ -1,4 +1,5 @@
 import FoundationEssentials
+import ServerLimits
 import Synchronization
 
 /// Slows down code guessing: after `limit` refused redemptions from one address, or `networkLimit` from one

@@ -14,6 +14,7 @@ enum GrantResponse {
         headers.add(name: "X-Content-Type-Options", value: "nosniff")
         headers.add(name: "Content-Length", value: String(text.utf8.count))
         headers.add(name: "Connection", value: "close")
+        if case .failure(let failure) = result, let seconds = failure.retryAfter { headers.add(name: "Retry-After", value: String(max(0, seconds))) }
         return [
             .head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)),
             .body(.byteBuffer(ByteBuffer(string: text))),

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import ServerLimits
 
 /// Binding the server: TLS 1.3 in front of every accepted connection, within the server's limits. (The fuzz build of
 /// this module leaves this file out: it drives the request handling without TLS, so it needs no NIOSSL.)

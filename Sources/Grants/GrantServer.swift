@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import ServerLimits
 import ServiceLifecycle
 import Synchronization
 
@@ -19,8 +20,9 @@ public final class GrantServer: Service, Sendable {
         public var readTimeout: TimeAmount = .seconds(10)
         /// A connection is closed this long after it was accepted, whatever it is doing (TLS handshake included).
         public var connectionDeadline: TimeAmount = .seconds(15)
-        /// Connections served at once; beyond it a new connection is closed as soon as it is accepted.
-        public var maximumConnections = 256
+        /// Connections served at once, in all and from one address or network; beyond them a new connection is closed
+        /// as soon as it is accepted (the agent sizes them from its descriptor limit: `DescriptorBudget.grantServer`).
+        public var connections = ConnectionCaps(total: 256, perAddress: 64, perNetwork: 128)
         public init() {}
     }
 
@@ -53,7 +55,7 @@ public final class GrantServer: Service, Sendable {
         self.limiter = limiter
         self.limits = limits
         self.logger = logger
-        connections = ConnectionGate(capacity: limits.maximumConnections)
+        connections = ConnectionGate(caps: limits.connections)
         (bound, boundSink) = AsyncStream.makeStream(of: Listener.self)
         (redemptions, redemptionNotices) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -67,7 +69,7 @@ public final class GrantServer: Service, Sendable {
     /// The port it is bound to (useful when started on port 0).
     public var boundPort: Int? { listening.withLock { $0?.localAddress?.port } }
 
-    /// Connections open now (at most `limits.maximumConnections`).
+    /// Connections open now (at most `limits.connections.total`).
     public var connectionCount: Int { connections.count }
 
     /// Stops listening (connections in flight finish).

@@ -2,10 +2,13 @@
 public struct RedemptionFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var status: Int
     public var message: String
+    /// Seconds after which trying again may be answered otherwise (`Retry-After`), for a refusal that passes.
+    public var retryAfter: Int?
 
-    public init(_ status: Int, _ message: String) {
+    public init(_ status: Int, _ message: String, retryAfter: Int? = nil) {
         self.status = status
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(status) \(message)" }
@@ -15,8 +18,8 @@ public struct RedemptionFailure: Error, Sendable, Hashable, CustomStringConverti
     public static let noSuchClaim = RedemptionFailure(404, "No such claim")
     public static let exhausted = RedemptionFailure(404, "No such access granted")
     public static let refused = RedemptionFailure(403, "Redemption of access token refused")
-    public static let internalError = RedemptionFailure(503, "Internal error")
-    public static let tooManyFailures = RedemptionFailure(429, "Too many failed redemption attempts; try again later")
+    public static let internalError = RedemptionFailure(503, "Internal error", retryAfter: 5)
+    public static let tooManyFailures = RedemptionFailure(429, "Too many failed redemption attempts; try again later", retryAfter: 60)
     /// The agent has not given the server a site to answer for yet.
     public static let siteNotDefined = RedemptionFailure(500, "Site not yet defined")
 

@@ -173,13 +173,23 @@ public struct FieldReader {
         return number
     }
 
-    /// A duration in Go syntax ("15m", "1h30m").
-    public func duration(_ key: String) throws -> GoDuration? {
+    /// A duration in Go syntax ("15m", "1h30m"), at most `maximum`.
+    public func duration(_ key: String, maximum: GoDuration = GoDuration.maximumWindow) throws -> GoDuration? {
         guard let text = try string(key) else { return nil }
         guard let duration = GoDuration(text), duration.seconds >= 0 else {
-            throw error(key, "invalid duration \"\(text)\" (expected e.g. 15m, 1h30m, 24h)")
+            throw error(key, "invalid duration \"\(QuotedText.excerpt(text))\" (expected e.g. 15m, 1h30m, 24h)")
+        }
+        guard duration <= maximum else {
+            throw error(key, "\(QuotedText.excerpt(text)) is longer than the longest allowed, \(maximum) (\(maximum.humanReadable))")
         }
         return duration
+    }
+
+    /// A required routing key (`RoutingKey`'s rules).
+    public func routingKey(_ key: String) throws -> String {
+        let text = try requiredString(key)
+        if let problem = RoutingKey.problem(text) { throw error(key, problem) }
+        return text
     }
 
     static func describe(_ node: YAMLNode) -> String {

@@ -5,6 +5,10 @@ public struct GoDuration: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public init(seconds: Double) { self.seconds = seconds }
 
+    /// The longest window a grant or a token request may be given: a year. Longer is a mistake (or a way to make a
+    /// code that never expires), and far longer overflows the dates it becomes.
+    public static let maximumWindow = GoDuration(seconds: 365 * 24 * 3600)
+
     private static let units: [(String, Double)] = [
         ("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("μs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600),
     ]

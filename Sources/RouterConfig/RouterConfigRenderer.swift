@@ -127,6 +127,7 @@ public struct RouterConfigRenderer: Sendable {
                                                  ("port", .string(String(spec.port))), ("address", .string(spec.routingKey))]
         if let tls = spec.tlsCredentials, !tls.isEmpty { attributes.append(("sslProfile", .string(tls))) }
         if let observer = spec.observer, !observer.isEmpty { attributes.append(("observer", .string(observer))) }
+        if spec.requireClientCert { attributes.append(("authenticatePeer", .bool(true))) }
         return .init("tcpListener", attributes)
     }
 

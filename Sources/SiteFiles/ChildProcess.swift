@@ -106,6 +106,29 @@ public final class ChildProcess: Sendable {
         status().map { ($0 & 0x7f) == 0 ? ($0 >> 8) & 0xff : $0 & 0x7f }
     }
 
+    /// How the child ended, told apart: an exit status or a signal; nil while it runs.
+    public var termination: Termination? {
+        status().map { ($0 & 0x7f) == 0 ? .exited(($0 >> 8) & 0xff) : .signalled($0 & 0x7f) }
+    }
+
+    /// How a child process ended, in words for a status ("exited with status 1", "was killed by signal 9 (SIGKILL)").
+    public enum Termination: Sendable, Hashable, CustomStringConvertible {
+        case exited(Int32)
+        case signalled(Int32)
+
+        public var description: String {
+            switch self {
+            case .exited(let status): "exited with status \(status)"
+            case .signalled(let signal): "was killed by signal \(signal)\(Self.signalNames[signal].map { " (\($0))" } ?? "")"
+            }
+        }
+
+        static let signalNames: [Int32: String] = [
+            SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGABRT: "SIGABRT", SIGBUS: "SIGBUS",
+            SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV", SIGPIPE: "SIGPIPE", SIGTERM: "SIGTERM",
+        ]
+    }
+
     /// Waits for the child to exit and returns `terminationStatus`.
     @discardableResult
     public func waitUntilExit() -> Int32 {

@@ -40,7 +40,7 @@ public enum UTCTimestamp {
     }
 
     /// The date of exactly "YYYY-MM-DDTHH:MM:SSZ" with every field in range; nil otherwise.
-    private static func canonicalDate(_ text: String) -> Date? {
+    public static func canonicalDate(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
               bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "Z") else { return nil }

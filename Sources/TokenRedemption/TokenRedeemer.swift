@@ -20,6 +20,10 @@ public enum TokenRedeemer {
         /// The server answered with an error: 4xx for the token itself (wrong code, expired, used up, unknown
         /// grant), 5xx for the server's state (its site not set up yet, no link endpoints yet, a store failure).
         case rejected(status: Int, message: String)
+        /// The server asked to come back later: 429 (its limiter counted failures from this address or its network,
+        /// perhaps a neighbour's) or 503 (busy); `retryAfter` is its `Retry-After` in seconds, when it gave one. Says
+        /// nothing about the token, which is tried again as long as the server answers so.
+        case later(status: Int, message: String, retryAfter: TimeInterval?)
         /// The server could not be reached or did not answer in time.
         case unreachable(String)
         /// The token or the answer is not usable.
@@ -27,7 +31,7 @@ public enum TokenRedeemer {
 
         public var description: String {
             switch self {
-            case .rejected(let status, let message): "Received HTTP Response \(status): \(message)"
+            case .rejected(let status, let message), .later(let status, let message, _): "Received HTTP Response \(status): \(message)"
             case .unreachable(let message): "cannot reach the redemption service: \(message)"
             case .invalid(let message): message
             }
@@ -39,11 +43,42 @@ public enum TokenRedeemer {
         /// A 4xx answer is about the token and never changes by waiting: it is not retried.
         public var isRetryable: Bool {
             switch self {
-            case .unreachable: true
+            case .unreachable, .later: true
             case .rejected(let status, _): status >= 500
             case .invalid: false
             }
         }
+
+        /// The wait the server asked for (`Retry-After`, seconds), if it asked.
+        public var retryAfter: TimeInterval? {
+            if case .later(_, _, let seconds) = self { return seconds }
+            return nil
+        }
+
+        /// Whether the server asked to be tried later (429, 503): no deadline applies, only its answer ends it.
+        public var isLater: Bool {
+            if case .later = self { return true }
+            return false
+        }
+
+        /// The failure an error answer means: 429 and 503 are "later", anything else is `rejected`.
+        public static func answered(status: Int, message: String, retryAfter: TimeInterval?) -> Failure {
+            status == 429 || status == 503 ? .later(status: status, message: message, retryAfter: retryAfter) : .rejected(status: status, message: message)
+        }
+    }
+
+    /// The longest wait a `Retry-After` may ask for: one hour.
+    public static let maximumRetryAfter: TimeInterval = 3600
+
+    /// A `Retry-After` value in seconds from now: delay-seconds, or an HTTP date (RFC 9110); nil when absent or
+    /// unreadable; never negative, never above `maximumRetryAfter`.
+    public static func retryAfter(_ value: String?, now: Date = Date()) -> TimeInterval? {
+        guard let text = value?.trimmingWhitespace(), !text.isEmpty, text.utf8.count <= 64 else { return nil }
+        if text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return min(Double(text) ?? maximumRetryAfter, maximumRetryAfter)
+        }
+        guard let date = HTTPDate.parse(text) else { return nil }
+        return min(max(0, date.timeIntervalSince(now)), maximumRetryAfter)
     }
 
     /// The largest answer accepted.
@@ -54,6 +89,7 @@ public enum TokenRedeemer {
         var status: UInt
         var reason: String
         var body: ByteBuffer
+        var retryAfter: String?
     }
 
     /// The whole exchange took longer than the redemption's timeout (a server trickling its answer).
@@ -107,7 +143,8 @@ public enum TokenRedeemer {
                 request.body = .bytes(ByteBuffer(string: token.code))
                 let response = try await client.execute(request, timeout: timeout)
                 let body = try await response.body.collect(upTo: maximumResponseSize)
-                return Answer(status: response.status.code, reason: response.status.reasonPhrase, body: body)
+                return Answer(status: response.status.code, reason: response.status.reasonPhrase, body: body,
+                              retryAfter: response.headers.first(name: "Retry-After"))
             }
             try? await client.shutdown()
         } catch {
@@ -117,7 +154,7 @@ public enum TokenRedeemer {
         let (status, reason, body) = (answer.status, answer.reason, answer.body)
         let text = String(buffer: body)
         guard status == 200 else {
-            throw .rejected(status: Int(status), message: errorMessage(text, reason: reason))
+            throw .answered(status: Int(status), message: errorMessage(text, reason: reason), retryAfter: retryAfter(answer.retryAfter))
         }
         let resources: [Resource]
         do {

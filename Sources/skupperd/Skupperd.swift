@@ -5,6 +5,7 @@ import Journal
 import Logging
 import Platforms
 import Resources
+import ServerLimits
 import ServiceLifecycle
 import SiteFiles
 
@@ -117,6 +118,12 @@ struct Skupperd: AsyncParsableCommand {
             throw ExitCode(error.isHeld ? AgentLock.heldExitStatus : 1)
         }
         if example { try ExampleSite.seed(layout) }
+        // The listening services' connection caps come out of the descriptors the agent's own work does not need.
+        let descriptors = DescriptorBudget.raisingSoftLimit()
+        if descriptors.isLow {
+            logger.warning("the file descriptor limit is low: connection caps are smaller (raise LimitNOFILE or ulimit -n)", metadata: [
+                "limit": "\(descriptors.limit)", "recommended": "\(DescriptorBudget.recommended)"])
+        }
         let kind: PlatformKind
         do {
             kind = try PlatformKind.resolve(platform, environment: ProcessInfo.processInfo.environment) ?? PlatformKind.agentDefault
@@ -146,8 +153,9 @@ struct Skupperd: AsyncParsableCommand {
                                              systemctl: systemctl.map { Systemctl(command: $0.split(separator: " ").map(String.init)) }, kind: kind)
         }
         // Without --grant-server-port, the next free port after the default is taken when another agent has it.
-        let grantServer = GrantServerOptions(enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort ?? GrantServerOptions.defaultPort,
+        var grantServer = GrantServerOptions(enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort ?? GrantServerOptions.defaultPort,
                                              portSearch: grantServerPort == nil ? GrantServerOptions.defaultPortSearch : 0, advertisedHost: grantServerHost)
+        grantServer.connections = descriptors.grantServer
         var agentOptions = AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer)
         agentOptions.platformCheckInterval = platformCheckInterval
         agentOptions.restartRouterOnEveryChange = restartRouterOnEveryChange
@@ -158,7 +166,7 @@ struct Skupperd: AsyncParsableCommand {
         // might print by, each a walk of all the binary's conformances at start.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: grants, serviceName: "GrantServer")]
         if let address = try metricsAddress.map(MetricsAddress.init(parsing:)) {
-            services.append(.init(service: MetricsServer.bootstrap(address: address, health: agent.health, logger: logger), serviceName: "MetricsServer"))
+            services.append(.init(service: MetricsServer.bootstrap(address: address, health: agent.health, caps: descriptors.metrics, logger: logger), serviceName: "MetricsServer"))
         }
         services.append(.init(service: agent, serviceName: agent.description))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

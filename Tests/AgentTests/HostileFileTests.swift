@@ -187,15 +187,50 @@ struct HostileFileTests {
               tls.crt: "\(garbage.replacingOccurrences(of: "\n", with: "\\n"))"
               tls.key: "\(garbage.replacingOccurrences(of: "\n", with: "\\n"))"
             """)
+        // PEM in shape only: refused as the file is read (located at the field), so nothing of it takes effect.
         let errors = try #require(Self.inputError(site, mentioning: "ca.yaml"), "log:\n\(agent.log)")
-        #expect(errors.contains("skupper-site-ca") && errors.contains("field: \"data\"") && errors.contains("line: 1"), "\(errors)")
-        #expect(site.eventually { site.status(.site, "east")?.status.phase == .error }, "log:\n\(agent.log)")
-        #expect(site.status(.site, "east")?.status.message.contains("skupper-site-ca") == true)
+        #expect(errors.contains("stringData.tls.crt") && errors.contains("not base64") && errors.contains("line: 6"), "\(errors)")
+        #expect(site.status(.site, "east")?.status.message.contains("input file") == true, "\(String(describing: site.status(.site, "east")))")
         #expect(try Data(contentsOf: caFile) == before)
         // Removing the bad Secret brings the site back with the same CA.
         try site.remove("ca.yaml")
         #expect(site.eventually { site.status(.site, "east")?.status.phase == .ready }, "log:\n\(agent.log)")
         #expect(try Data(contentsOf: caFile) == before)
         agent.stop()
+    }
+}
+
+/// A Secret whose TLS files are no PEM refuses its whole file: the Secret's last good contents and everything else
+/// the file held stay in force, and the certificates written from it are not touched.
+@Suite("Hostile files: a garbage-PEM Secret")
+struct GarbagePEMSecretTests {
+    @Test func theFileKeepsItsLastGoodContentsWhole() throws {
+        let site = try TemporarySite()
+        try site.write("site.yaml", HostileFileTests.site)
+        let key = site.layout.root.appendingPathComponent("web.key"), certificate = site.layout.root.appendingPathComponent("web.crt")
+        let made = try run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                            "-keyout", key.path, "-out", certificate.path, "-subj", "/CN=web", "-addext", "basicConstraints=critical,CA:TRUE"])
+        try #require(made.status == 0, "\(made.output)")
+        let pem = try String(contentsOf: certificate, encoding: .utf8), keyPEM = try String(contentsOf: key, encoding: .utf8)
+        func secret(crt: String, key: String) -> String {
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: web-tls}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: \(Data(crt.utf8).base64EncodedString())\n"
+                + "  tls.key: \(Data(key.utf8).base64EncodedString())\n  ca.crt: \(Data(crt.utf8).base64EncodedString())\n"
+        }
+        let listener = ResourceYAML.listener("web", port: 18443).replacingOccurrences(of: "routingKey: web", with: "routingKey: web\n  tlsCredentials: web-tls")
+        try site.write("web.yaml", secret(crt: pem, key: keyPEM) + "---\n" + listener)
+        let agent = try AgentProcess(site: site)
+        defer { agent.stop() }
+        let written = site.layout.certificate("web-tls").appendingPathComponent("tls.crt")
+        #expect(site.eventually { site.status(.listener, "web")?.status.phase == .ready && (try? String(contentsOf: written, encoding: .utf8)) == pem },
+                "log:\n\(agent.log)")
+
+        // The file replaced by a Secret of garbage alone: refused whole, so the Listener it held stays.
+        try site.saveAtomically("web.yaml", secret(crt: "not a certificate at all", key: keyPEM))
+        let errors = try #require(HostileFileTests.inputError(site, mentioning: "web.yaml"), "log:\n\(agent.log)")
+        #expect(errors.contains("tls.crt") && errors.contains("is not PEM"), "\(errors)")
+        Thread.sleep(forTimeInterval: 1)
+        #expect(site.status(.listener, "web")?.status.phase == .ready, "the Listener the file held was removed")
+        #expect((try? String(contentsOf: written, encoding: .utf8)) == pem, "the certificate written from the last good Secret changed")
+        #expect(site.routerConfig?.contains("\"name\": \"listener/web\"") == true || site.routerConfig?.contains("listener/web") == true)
     }
 }

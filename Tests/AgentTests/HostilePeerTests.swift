@@ -20,6 +20,8 @@ final class HostileGrantServer: @unchecked Sendable {
     static let script = #"""
         import http.server, ssl, sys, os
         answer_file, cert, key, port, failures_file, requests_file = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
+        retry_after = sys.argv[7] if len(sys.argv) > 7 else ''
+
         failures = [line.split(' ', 1) for line in open(failures_file).read().splitlines() if line]
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
@@ -33,6 +35,8 @@ final class HostileGrantServer: @unchecked Sendable {
                 else:
                     body = open(answer_file).read().replace('@NAME@', self.headers.get('name', '')).encode()
                 self.send_response(status)
+                if status != 200 and retry_after:
+                    self.send_header('Retry-After', retry_after)
                 self.send_header('Content-Length', str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -46,8 +50,9 @@ final class HostileGrantServer: @unchecked Sendable {
         server.serve_forever()
         """#
 
-    /// - Parameter failFirst: error answers (status, body) given to the first requests, in order.
-    init(answer: String, failFirst: [(status: Int, body: String)] = []) throws {
+    /// - Parameter failFirst: error answers (status, body) given to the first requests, in order, each with
+    ///   `Retry-After: retryAfter` when given.
+    init(answer: String, failFirst: [(status: Int, body: String)] = [], retryAfter: String? = nil) throws {
         let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("hostile-\(UUID().uuidString.prefix(8))")
         self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -69,7 +74,7 @@ final class HostileGrantServer: @unchecked Sendable {
         port = freePort()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [path("server.py"), path("answer.yaml"), path("server.crt"), path("server.key"), String(port),
-                             path("failures"), path("requests")]
+                             path("failures"), path("requests")] + (retryAfter.map { [$0] } ?? [])
         let output = Pipe()
         process.standardOutput = output
         try process.run()

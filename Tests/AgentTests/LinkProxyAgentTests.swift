@@ -21,7 +21,7 @@ struct LinkProxyAgentTests {
         apiVersion: v1
         kind: Secret
         metadata: {name: to-east}
-        stringData: {ca.crt: CA, tls.crt: CERT, tls.key: KEY}
+        data: \(TestPEM.dataFlow)
         """
 
     static func proxy(password: String) -> String {

@@ -14,7 +14,7 @@ struct NotifyTests {
                                      environment: ["NOTIFY_SOCKET": socket.path])
         defer { agent.stop() }
         var seen: [String] = []
-        let expected = "STATUS=Site west, router failed (cannot start /nonexistent/skrouterd: No such file or directory)"
+        let expected = "STATUS=Site west, router failed (cannot start /nonexistent/skrouterd: No such file or directory; started again with a backoff (1 s doubling to 60 s))"
         let status = socket.waitFor(timeout: 10, seen: &seen) { $0.contains("STATUS=") }
         #expect(status?.split(separator: "\n").last.map(String.init) == expected, "\(seen)\nlog:\n\(agent.log)")
         // The same failure again is not a new status.

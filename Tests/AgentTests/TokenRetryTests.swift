@@ -34,7 +34,7 @@ struct TokenRetryTests {
         // The second failure waits 2 s: long enough to see the status say so.
         #expect(site.eventually {
             site.status(.accessToken, "patient")?.status.message
-                == "Received HTTP Response 503: No valid endpoints found for site (attempt 2); retrying in 2s"
+                .hasPrefix("Received HTTP Response 503: No valid endpoints found for site (attempt 2); next try in 2s, at 20") == true
         }, "status: \(String(describing: site.status(.accessToken, "patient")?.status.message))\nlog:\n\(agent.log)")
         #expect(site.status(.accessToken, "patient")?.status.phase == .pending)
         #expect(site.eventually { site.status(.accessToken, "patient")?.status.field("redeemed") == .bool(true) }, "log:\n\(agent.log)")
@@ -43,6 +43,63 @@ struct TokenRetryTests {
         // 1 s after the first failure, 2 s after the second (and at most the ticks' second more each).
         #expect(Date().timeIntervalSince(started) >= 3)
         #expect(site.eventually { site.status(.link, "patient") != nil }, "the received Link is in force")
+    }
+
+    /// A neighbour behind the same address burnt the limiter's allowance: the server answers 429 with Retry-After.
+    /// The token stays Pending, says when it is tried again, waits as asked, and redeems once the server lets it.
+    @Test func a429IsWaitedOutAsTheServerAsksNotFinal() throws {
+        let server = try HostileGrantServer(answer: Self.honestAnswer, failFirst: [
+            (429, "Too many failed redemption attempts; try again later"), (429, "Too many failed redemption attempts; try again later"),
+        ], retryAfter: "2")
+        let (site, agent) = try Self.readySite()
+        defer { agent.stop() }
+        let started = Date()
+        try site.write("token.yaml", server.token("neighbourly"))
+        var message = ""
+        #expect(site.eventually {
+            message = site.status(.accessToken, "neighbourly")?.status.message ?? ""
+            return message.hasPrefix("Received HTTP Response 429: Too many failed redemption attempts; try again later (attempt 1); next try in 2s as the server asks, at 20")
+        }, "status: \(message)\nlog:\n\(agent.log)")
+        #expect(site.status(.accessToken, "neighbourly")?.status.phase == .pending)
+        #expect(site.eventually(timeout: 15) { site.status(.accessToken, "neighbourly")?.status.field("redeemed") == .bool(true) }, "log:\n\(agent.log)")
+        #expect(server.requests == 3)
+        // Two waits of 2 s as asked (the backoff alone would have waited 1 s, then 2 s).
+        #expect(Date().timeIntervalSince(started) >= 4)
+    }
+
+    @Test func retryAfterIsReadAsSecondsOrAnHTTPDateAndBounded() {
+        let now = Date(timeIntervalSince1970: 784_111_777) // Sun, 06 Nov 1994 08:49:37 GMT
+        #expect(TokenRedeemer.retryAfter("120", now: now) == 120)
+        #expect(TokenRedeemer.retryAfter(" 7 ", now: now) == 7)
+        #expect(TokenRedeemer.retryAfter("99999999999999999999999", now: now) == TokenRedeemer.maximumRetryAfter)
+        #expect(TokenRedeemer.retryAfter("Sun, 06 Nov 1994 08:50:07 GMT", now: now) == 30)
+        #expect(TokenRedeemer.retryAfter("Sun, 06 Nov 1994 08:49:07 GMT", now: now) == 0, "a date past is now")
+        #expect(TokenRedeemer.retryAfter("Sun, 06 Nov 2994 08:49:07 GMT", now: now) == TokenRedeemer.maximumRetryAfter)
+        for garbage in [nil, "", "-5", "soon", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", String(repeating: "9", count: 100)] {
+            #expect(TokenRedeemer.retryAfter(garbage, now: now) == nil, "\(String(describing: garbage))")
+        }
+        #expect(TokenRedeemer.Failure.answered(status: 503, message: "busy", retryAfter: nil).isLater)
+        #expect(!TokenRedeemer.Failure.answered(status: 500, message: "x", retryAfter: 5).isLater)
+    }
+
+    @Test func aLaterAnswerHasNoDeadlineButAnUnreachableServerStillHas() throws {
+        let site = try TemporarySite()
+        var access = Self.controller(site, retry: RedemptionRetry(initialDelay: 1, maximumDelay: 4, deadline: 10))
+        var now = Date(timeIntervalSince1970: 1_000_000)
+        // Thirty 429s over far more than the deadline: still pending, each wait as the server asked.
+        for _ in 0..<30 {
+            access.record("t", spec: Self.spec, result: .failure(.later(status: 429, message: "Too many", retryAfter: 60)), now: now)
+            let state = try #require(access.tokens["t"])
+            #expect(state.phase == .pending)
+            #expect(state.retryAt == now.addingTimeInterval(60))
+            now = state.retryAt!
+        }
+        // Without Retry-After, the backoff's waits (1, 2, 4, 4, ...), still without a deadline.
+        access.record("t", spec: Self.spec, result: .failure(.later(status: 503, message: "busy", retryAfter: nil)), now: now)
+        #expect(access.tokens["t"]?.phase == .pending && access.tokens["t"]?.retryAt == now.addingTimeInterval(4))
+        // A final answer ends it.
+        access.record("t", spec: Self.spec, result: .failure(.rejected(status: 404, message: "No such claim")), now: now)
+        #expect(access.tokens["t"]?.phase == .rejected)
     }
 
     @Test func a404IsFinalAtOnceWithTheServersMessage() throws {
@@ -116,7 +173,7 @@ struct TokenRetryTests {
         #expect(access.tokens["t"]?.phase == .redeemed)
         #expect(access.tokens["t"]?.firstFailure == nil && access.tokens["t"]?.retryAt == nil)
 
-        for (status, message) in [(404, "No such claim"), (403, "Redemption of access token refused"), (429, "Too many failed redemption attempts; try again later")] {
+        for (status, message) in [(404, "No such claim"), (403, "Redemption of access token refused"), (400, "Invalid name")] {
             access.tokens["t"] = TokenState(url: Self.spec.url, code: Self.spec.code, phase: .pending, message: "")
             access.record("t", spec: Self.spec, result: .failure(.rejected(status: status, message: message)), now: now)
             #expect(access.tokens["t"]?.phase == .rejected)

@@ -172,6 +172,113 @@ struct DebugDumpTests {
         #expect(PrivateKeyRedaction.redact(#""privateKeyFile": "/x/tls.key","#) == #""privateKeyFile": "/x/tls.key","#)
     }
 
+    /// Every kind of secret a site holds besides private keys, planted where the agent and the user put them: a grant's
+    /// code (its status, the ledger), a token's code (its input file, its state), a proxy's password (its Secret in
+    /// base64, the agent's password file), another Secret's data, and the codes again in the router's log. None of them
+    /// is in the dump, plain or in base64, and its README says what was masked.
+    @Test func noSecretOfAnyKindIsInTheDump() throws {
+        let site = try TemporarySite()
+        let tokenCode = "TOKENCODE0123456789abcd", password = "proxy-Pa55word-0123", apiKey = "api-key-value-98765"
+        try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: east}\nspec: {linkAccess: default}\n")
+        try site.write("grant.yaml", "apiVersion: skupper.io/v2alpha1\nkind: AccessGrant\nmetadata: {name: g}\nspec: {redemptionsAllowed: 1}\n")
+        try site.write("token.yaml", """
+            apiVersion: skupper.io/v2alpha1
+            kind: AccessToken
+            metadata: {name: to-nowhere}
+            spec:
+              url: https://127.0.0.1:1/00000000-0000-0000-0000-000000000000
+              code: \(tokenCode)
+              ca: |
+                \(TestPEM.certificate.split(separator: "\n").joined(separator: "\n    "))
+
+            """)
+        try site.write("link.yaml", """
+            apiVersion: skupper.io/v2alpha1
+            kind: Link
+            metadata: {name: to-east}
+            spec:
+              tlsCredentials: to-east
+              endpoints: [{name: inter-router, host: east.example.com, port: "55671"}]
+              settings: {proxy-configuration: corp-proxy}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: to-east}
+            data: \(TestPEM.dataFlow)
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: corp-proxy}
+            type: kubernetes.io/basic-auth
+            data: {host: \(TestPEM.base64("proxy.example.com")), port: \(TestPEM.base64("3128")), username: \(TestPEM.base64("skupper")), password: \(TestPEM.base64(password))}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: app}
+            stringData: {settings.ini: "\(apiKey)"}
+
+            """)
+        let agent = try AgentProcess(site: site)
+        defer { agent.stop() }
+        #expect(site.eventually(timeout: 20) { site.status(.accessGrant, "g")?.status.field("code")?.text != nil }, "log:\n\(agent.log)")
+        let grantCode = try #require(site.status(.accessGrant, "g")?.status.field("code")?.text)
+        let passwordFile = site.layout.proxies.appendingPathComponent("corp-proxy/password.txt")
+        #expect(site.eventually(timeout: 20) { FileManager.default.fileExists(atPath: passwordFile.path) }, "log:\n\(agent.log)")
+        #expect(site.eventually(timeout: 20) { site.status(.accessToken, "to-nowhere") != nil })
+        // The codes in log lines too, as a careless log or a journal entry would have them.
+        try FileManager.default.createDirectory(at: site.layout.routerDirectory, withIntermediateDirectories: true)
+        try "redeemed with \(grantCode)\ntoken \(tokenCode) sent\nproxy \(password)\n".write(
+            to: site.layout.routerDirectory.appendingPathComponent("skrouterd.log"), atomically: true, encoding: .utf8)
+
+        let scratch = try ScratchDirectory()
+        let result = try site.skupper("debug", "dump", scratch.path("dump"))
+        #expect(result.status == 0, "\(result)")
+        let path = String(result.stdout.split(separator: " ").last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let unpacked = scratch.url.appendingPathComponent("unpacked")
+        try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
+        #expect(try run(["tar", "xzf", path, "-C", unpacked.path]).status == 0)
+        let secrets = [grantCode, tokenCode, password, apiKey].flatMap { [$0, TestPEM.base64($0)] }
+        var texts: [String: String] = [:]
+        for file in try Self.files(under: unpacked) {
+            let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+            texts[file.lastPathComponent] = text
+            for secret in secrets { #expect(!text.contains(secret), "\(file.path) holds \(secret)") }
+        }
+        #expect(texts["password.txt"] == nil, "the password file is in the dump")
+        #expect(texts["skrouterd.log"]?.contains("redeemed with \(SecretRedaction.marker)") == true, "\(texts["skrouterd.log"] ?? "")")
+        let grantStatus = texts.first { $0.key.hasPrefix("AccessGrant-g") }?.value ?? ""
+        #expect(grantStatus.contains("code: \"\(SecretRedaction.marker)\"") && grantStatus.contains("url: https://"), "\(grantStatus)")
+        let readme = texts["README.txt"] ?? ""
+        func masked(_ file: String) -> String { readme.split(separator: "\n").first { $0.contains(file + ": ") }.map(String.init) ?? "" }
+        #expect(readme.contains("Masked:") && masked("AccessGrant-g.yaml").contains("code") && masked("input/resources/token.yaml").contains("code"), "\(readme)")
+        #expect(masked("skrouterd.log").contains("a secret value (3 times)"), "\(readme)")
+        #expect(readme.contains("corp-proxy/password.txt: left out (a password)"), "\(readme)")
+    }
+
+    @Test func secretFieldsAreMaskedByNameAndKnownValuesEverywhere() {
+        var redaction = SecretRedaction()
+        redaction.learn(file: "Secret-s.yaml", text: "kind: Secret\nmetadata: {name: s}\ndata: {tls.crt: Y2VydA==, token: \(TestPEM.base64("sekret-value"))}\n")
+        redaction.learn(file: "state.json", text: #"{"code": "json-code-1234", "privateKeyFile": "/x"}"#)
+        var masked: [String] = []
+        let text = redaction.redact("""
+            password: hunter22
+            proxyPassword: 'quoted one'
+            code: abcdefghijkl
+            issuer: kept-issuer
+            message: the code json-code-1234 was sent, and c2VrcmV0LXZhbHVl
+            {"secret": "x", "password": "file:/run/p.txt", "name": "kept"}
+            """, masked: &masked)
+        #expect(text == """
+            password: "\(SecretRedaction.marker)"
+            proxyPassword: "\(SecretRedaction.marker)"
+            code: "\(SecretRedaction.marker)"
+            issuer: kept-issuer
+            message: the code \(SecretRedaction.marker) was sent, and \(SecretRedaction.marker)
+            {"secret": "\(SecretRedaction.marker)", "password": "file:/run/p.txt", "name": "kept"}
+            """, "\(text)")
+        #expect(masked.sorted() == ["a secret value", "a secret value", "code", "password", "proxyPassword", "secret"], "\(masked)")
+    }
+
     static func files(under directory: URL) throws -> [URL] {
         guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
         return enumerator.compactMap { $0 as? URL }.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }

@@ -14,7 +14,7 @@ struct SystemApplyDeleteTests {
         metadata:
           name: creds
         stringData:
-          ca.crt: not really a certificate
+          ca.crt: "\(TestPEM.certificate.replacingOccurrences(of: "\n", with: "\\n"))"
         """
     /// A Site, a Listener, a Connector and a Secret, in an order unlike the one v2 reports.
     static var stream: String {
@@ -45,7 +45,7 @@ struct SystemApplyDeleteTests {
         #expect(site.inputFiles == ["Connector-backend.yaml", "Listener-backend.yaml", "Secret-creds.yaml", "Site-west.yaml"])
         #expect(try site.inputResources("Site-west.yaml").first?.site?.linkAccess == "default")
         #expect(try site.inputResources("Listener-backend.yaml").first?.listener == ListenerSpec(routingKey: "backend", host: "0.0.0.0", port: 8080))
-        #expect(try site.inputResources("Secret-creds.yaml").first?.secret?.text("ca.crt") == "not really a certificate")
+        #expect(try site.inputResources("Secret-creds.yaml").first?.secret?.text("ca.crt") == TestPEM.certificate)
         let secretMode = try FileManager.default.attributesOfItem(atPath: "\(input)/Secret-creds.yaml")[.posixPermissions] as? Int
         #expect(secretMode == 0o600)
 

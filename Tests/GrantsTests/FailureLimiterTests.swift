@@ -1,5 +1,6 @@
 import Foundation
 import Grants
+import ServerLimits
 import Testing
 
 @Suite("Failure limiter: addresses, networks and memory")

@@ -3,6 +3,7 @@ import Foundation
 import Grants
 import NIOCore
 import Resources
+import ServerLimits
 import Testing
 import TestSupport
 import TokenRedemption
@@ -15,7 +16,7 @@ struct GrantServerLimitsTests {
         var limits = GrantServer.Limits()
         limits.readTimeout = readTimeout
         limits.connectionDeadline = deadline
-        limits.maximumConnections = connections
+        limits.connections = ConnectionCaps(total: connections, perAddress: connections, perNetwork: connections)
         return limits
     }
 
@@ -167,7 +168,8 @@ struct GrantServerLimitsTests {
             #expect(fixture.ledger.record(named: "many")?.redemptions == 64)
             // Ten wrong codes from the same address: the eleventh attempt, even with the right code, is refused.
             for _ in 0..<10 { _ = try? await TokenRedeemer.redeem(fixture.token(record, code: "wrong-code-wrong-code-00"), name: "x", subject: "w") }
-            await #expect(throws: TokenRedeemer.Failure.self) {
+            // A "later", with the limiter's window as Retry-After: the redeemer waits, it does not give the token up.
+            await #expect(throws: TokenRedeemer.Failure.later(status: 429, message: "Too many failed redemption attempts; try again later", retryAfter: 60)) {
                 try await TokenRedeemer.redeem(token, name: "late", subject: "w")
             }
         }

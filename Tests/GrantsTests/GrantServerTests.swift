@@ -176,13 +176,13 @@ struct GrantServerTests {
         for _ in 0..<8 {
             do {
                 _ = try await TokenRedeemer.redeem(fixture.token(record, code: "guess"), name: "a", subject: "s")
-            } catch .rejected(let status, _) {
+            } catch .rejected(let status, _), .later(let status, _, _) {
                 statuses.append(status)
             }
         }
         #expect(statuses == [403, 403, 403, 403, 403, 429, 429, 429])
         // Even the right code waits out the penalty from that address.
-        await #expect(throws: TokenRedeemer.Failure.rejected(status: 429, message: "Too many failed redemption attempts; try again later")) {
+        await #expect(throws: TokenRedeemer.Failure.later(status: 429, message: "Too many failed redemption attempts; try again later", retryAfter: 60)) {
             try await TokenRedeemer.redeem(fixture.token(record), name: "a", subject: "s")
         }
     }

@@ -10,7 +10,7 @@ enum LoaderFuzzer {
         "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\nspec:\n  linkAccess: default\n",
         "apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: backend}\nspec: {host: 0.0.0.0, port: 8080, routingKey: backend}\n---\napiVersion: skupper.io/v2alpha1\nkind: Connector\nmetadata: {name: db}\nspec: {host: localhost, port: 5432, routingKey: db}\n",
         "apiVersion: skupper.io/v2alpha1\nkind: Link\nmetadata: {name: l}\nspec:\n  endpoints:\n  - {name: inter-router, host: h, port: \"55671\"}\n  tlsCredentials: l\n",
-        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  tls.crt: Q0VSVA==\n",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  tls.crt: \(TestPEM.base64(TestPEM.certificate))\n",
         "{\"apiVersion\": \"skupper.io/v2alpha1\", \"kind\": \"AccessGrant\", \"metadata\": {\"name\": \"g\"}, \"spec\": {\"redemptionsAllowed\": 2}}",
     ]
 

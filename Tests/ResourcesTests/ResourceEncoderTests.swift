@@ -2,6 +2,7 @@ import CLI
 import Foundation
 import Resources
 import Testing
+import TestSupport
 
 @Suite("Resource encoding")
 struct ResourceEncoderTests {
@@ -60,7 +61,7 @@ struct ResourceEncoderTests {
             kind: Secret
             metadata: {name: to-east}
             type: kubernetes.io/tls
-            stringData: {tls.crt: CRT, tls.key: KEY, ca.crt: CA}
+            data: \(TestPEM.dataFlow)
             """, file: "in.yaml").resources
         let text = ResourceEncoder.yaml(original)
         let again = try ResourceLoader.parse(text, file: "out.yaml").resources
@@ -83,7 +84,7 @@ struct ResourceEncoderTests {
     func theAnswerWriterQuotesWhatNeedsIt(_ value: String) throws {
         let link = Resource(metadata: ObjectMeta(name: "l"), spec: .link(LinkSpec(
             endpoints: [.init(name: "inter-router", host: value.isEmpty ? "h" : value, port: "55671", group: value.isEmpty ? nil : value)], tlsCredentials: "t", settings: [value.isEmpty ? "k" : value: value])))
-        let secret = Resource(metadata: ObjectMeta(name: "s", annotations: ["note": value]), spec: .secret(SecretSpec(data: ["tls.crt": Data(value.utf8)])))
+        let secret = Resource(metadata: ObjectMeta(name: "s", annotations: ["note": value]), spec: .secret(SecretSpec(data: ["value": Data(value.utf8)])))
         let text = ResourceEncoder.fastYAML([secret, link])
         let again = try ResourceLoader.parse(text, file: "fast.yaml").resources
         #expect(again == [secret, link], "\(text)")

@@ -1,6 +1,7 @@
 import Foundation
 import Resources
 import Testing
+import TestSupport
 
 @Suite("Resource loading")
 struct ResourceLoaderTests {
@@ -95,9 +96,9 @@ struct ResourceLoaderTests {
             metadata: {name: to-east}
             type: kubernetes.io/tls
             data:
-              ca.crt: Q0E=
+              ca.crt: \(TestPEM.base64(TestPEM.certificate))
             stringData:
-              tls.crt: CERT
+              tls.crt: "\(TestPEM.certificate.replacingOccurrences(of: "\n", with: "\\n"))"
             """)
         #expect(contents.resources.map(\.kind) == [.site, .listener, .connector, .link, .routerAccess, .accessGrant, .accessToken, .tokenRequest, .secret])
         let connector = try #require(contents.resources[2].connector)
@@ -111,7 +112,7 @@ struct ResourceLoaderTests {
         #expect(contents.resources[6].accessToken?.code == "abc")
         #expect(contents.resources[7].tokenRequest?.tenant == "t1")
         let secret = try #require(contents.resources[8].secret)
-        #expect(secret.text("ca.crt") == "CA" && secret.text("tls.crt") == "CERT")
+        #expect(secret.text("ca.crt") == TestPEM.certificate && secret.text("tls.crt") == TestPEM.certificate)
         #expect(contents.resources[3].source?.document == 4)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Resources
 import Testing
+import TestSupport
 
 /// Fields no decoder knows: a located warning each, and the resource still applies without them (as Kubernetes
 /// warns about unknown fields and applies the rest).
@@ -69,7 +70,7 @@ struct UnknownFieldTests {
               name: s
             type: kubernetes.io/tls
             data:
-              tls.crt: YQ==
+              tls.crt: \(TestPEM.base64(TestPEM.certificate))
             """, file: "site.yaml")
         #expect(contents.resources.count == 2)
         #expect(contents.warnings.isEmpty, "\(contents.warnings)")

@@ -2,6 +2,7 @@ import Foundation
 import Resources
 import RouterConfig
 import Testing
+import TestSupport
 
 @Suite("Router configuration")
 struct RouterConfigTests {
@@ -37,7 +38,7 @@ struct RouterConfigTests {
         apiVersion: v1
         kind: Secret
         metadata: {name: link-east}
-        stringData: {ca.crt: CA, tls.crt: CERT, tls.key: KEY}
+        data: \(TestPEM.dataFlow)
         ---
         apiVersion: skupper.io/v2alpha1
         kind: RouterAccess
@@ -155,7 +156,7 @@ struct RouterConfigTests {
     }
 
     @Test func linkWithoutItsSecretIsLeftOutWithAProblem() throws {
-        let text = Self.inputs.replacingOccurrences(of: "metadata: {name: link-east}\nstringData", with: "metadata: {name: other}\nstringData")
+        let text = Self.inputs.replacingOccurrences(of: "metadata: {name: link-east}\ndata", with: "metadata: {name: other}\ndata")
         let (plan, config) = try render(text)
         #expect(plan.problem(for: ResourceID(.link, "link-east"))?.contains("Secret \"link-east\"") == true)
         #expect(config.entity("connector", named: "link-east") == nil)

@@ -102,10 +102,11 @@ public final class AgentProcess: @unchecked Sendable {
     public let process = Process()
     public let logFile: URL
 
-    /// Starts skupperd on the site's directory; `umask`, when given, is the file-creation mask it runs under.
+    /// Starts skupperd on the site's directory; `umask`, when given, is the file-creation mask it runs under, and
+    /// `descriptorLimit` its RLIMIT_NOFILE (soft and hard, as `ulimit -n` sets them).
     /// `inheritEnvironment: false` starts it with only `environment` and the PATH systemd gives services, as a unit runs it.
     public init(site: TemporarySite, arguments: [String] = [], environment: [String: String] = [:], umask: String? = nil,
-                inheritEnvironment: Bool = true) throws {
+                descriptorLimit: Int? = nil, inheritEnvironment: Bool = true) throws {
         let skupperd = try BuiltProducts.executable("skupperd")
         var defaults = ["--config-dir", site.layout.root.path]
         if !arguments.contains("--grant-server-port") {
@@ -116,10 +117,11 @@ public final class AgentProcess: @unchecked Sendable {
             // The agent's default runs a real router; tests that want one say so.
             defaults += ["--platform", "render"]
         }
-        if let umask {
-            // The shell sets the mask and execs skupperd, so the pid is skupperd's.
+        let setup = (umask.map { ["umask \($0)"] } ?? []) + (descriptorLimit.map { ["ulimit -n \($0)"] } ?? [])
+        if !setup.isEmpty {
+            // The shell sets the mask and the limit and execs skupperd, so the pid is skupperd's.
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", skupperd.path] + defaults + arguments
+            process.arguments = ["-c", (setup + ["exec \"$0\" \"$@\""]).joined(separator: " && "), skupperd.path] + defaults + arguments
         } else {
             process.executableURL = skupperd
             process.arguments = defaults + arguments

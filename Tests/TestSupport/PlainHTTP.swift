@@ -7,20 +7,10 @@ import Glibc
 public enum PlainHTTP {
     /// Sends `request` (e.g. "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n") to 127.0.0.1:`port` and reads until the
     /// server closes; returns the status code and the body (status 0 when nothing came back).
-    public static func send(_ request: String, port: Int, timeout: TimeInterval = 5) throws -> (status: Int, body: String) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
+    /// `source` is the loopback address the request comes from.
+    public static func send(_ request: String, port: Int, from source: String = "127.0.0.1", timeout: TimeInterval = 5) throws -> (status: Int, body: String) {
+        let fd = try connect(port: port, from: source, timeout: timeout)
         defer { close(fd) }
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw TestFailure("connect to 127.0.0.1:\(port): errno \(errno)") }
         let bytes = Array(request.utf8)
         guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
             throw TestFailure("send: errno \(errno)")
@@ -39,8 +29,45 @@ public enum PlainHTTP {
         return (status, parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
-    /// `GET path` on 127.0.0.1:`port`.
-    public static func get(_ path: String, port: Int) throws -> (status: Int, body: String) {
-        try send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", port: port)
+    /// `GET path` on 127.0.0.1:`port`, from the loopback address `source`.
+    public static func get(_ path: String, port: Int, from source: String = "127.0.0.1") throws -> (status: Int, body: String) {
+        try send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", port: port, from: source)
+    }
+
+    /// A TCP connection to 127.0.0.1:`port` from the loopback address `source` (any of 127.0.0.0/8), with `timeout` on
+    /// connecting, sending and receiving; the caller closes the descriptor.
+    public static func connect(port: Int, from source: String = "127.0.0.1", timeout: TimeInterval = 5) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr = in_addr(s_addr: inet_addr(source))
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
+        address.sin_port = UInt16(port).bigEndian
+        let connected = bound == 0 ? withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } : -1
+        guard connected == 0 else {
+            let code = errno
+            close(fd)
+            throw TestFailure("connect to 127.0.0.1:\(port) from \(source): errno \(code)")
+        }
+        return fd
+    }
+
+    /// Raises this process's soft descriptor limit to its hard one (for tests that hold many connections).
+    public static func raiseDescriptorLimit() {
+        var limits = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return }
+        limits.rlim_cur = limits.rlim_max
+        setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limits)
     }
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Resources
+import SiteFiles
 import TokenRedemption
 
 /// The AccessTokens this site redeems: which are due, each attempt as work beside the loop, and its outcome.
@@ -82,6 +83,16 @@ extension AccessController {
             state.retryAt = nil
             state.firstFailure = nil
             logger.info("access token redeemed", metadata: ["token": "\(name)", "attempts": "\(state.attempts)"])
+        case .failure(let failure) where failure.isLater:
+            // The server asked to come back later (its limiter, perhaps counting a neighbour's guesses; or busy): that
+            // says nothing about the token, so no deadline applies; its own answer ends it (404 once the grant expired).
+            let backoff = retry.delay(afterFailures: state.attempts, firstFailure: now, now: now) ?? retry.maximumDelay
+            let delay = max(1, failure.retryAfter ?? backoff)
+            state.retryAt = now.addingTimeInterval(delay)
+            let asked = failure.retryAfter == nil ? "" : " as the server asks"
+            state.message = "\(failure) (attempt \(state.attempts)); next try in \(Self.seconds(delay))\(asked), at \(UTCTimestamp.string(state.retryAt!))"
+            logger.notice("access token not redeemed yet: the server asks to try later", metadata: [
+                "token": "\(name)", "error": "\(failure)", "attempt": "\(state.attempts)", "retryIn": "\(Self.seconds(delay))"])
         case .failure(let failure) where failure.isRetryable:
             let first = state.firstFailure ?? now
             state.firstFailure = first

@@ -78,6 +78,7 @@ extension TokenAttempt {
         switch result {
         case .success: "redeemed"
         case .failure(.rejected): "rejected"
+        case .failure(.later): "later"
         case .failure(.unreachable): "unreachable"
         case .failure(.invalid): "invalid"
         }

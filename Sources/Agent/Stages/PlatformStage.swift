@@ -6,7 +6,7 @@ import SiteFiles
 
 /// The router as the platform runs it: applied when the configuration changed or the router is unhealthy,
 /// torn down when the Site goes, and checked every `checkInterval` (off the loop) so a router that died shows
-/// in the statuses and is started again.
+/// in the statuses and is started again, with a backoff while it keeps exiting (`RestartBackoff`).
 struct PlatformStage {
     let platform: any RouterPlatform
     let layout: SiteLayout
@@ -17,6 +17,8 @@ struct PlatformStage {
     private(set) var hasSite = false
     private var lastCheck = Date.distantPast
     private var checking = false
+    /// Restarts of a router that exited: when the next may start.
+    private(set) var backoff = RestartBackoff()
 
     init(platform: any RouterPlatform, layout: SiteLayout, logger: Logger, checkInterval: TimeInterval) {
         self.platform = platform
@@ -26,17 +28,39 @@ struct PlatformStage {
     }
 
     /// Applies the site to the platform when something it runs changed, when `force`, or while it is unhealthy.
-    mutating func apply(site: TypedResource<SiteSpec>, identity: SiteIdentity, configChanged: Bool, force: Bool) async {
+    /// A router that exited waits for its restart's time unless something it runs changed (which may mend it).
+    mutating func apply(site: TypedResource<SiteSpec>, identity: SiteIdentity, configChanged: Bool, force: Bool, now: Date = Date()) async {
         defer { hasSite = true }
         guard configChanged || force || !state.isHealthy || !hasSite else { return }
+        if !configChanged && !force && backoff.isWaiting(now: now) { return }
+        let restarting = backoff.restartAt != nil
+        backoff.restarted()
         do {
             state = try await platform.apply(layout: layout, siteName: site.name, siteId: identity.siteId, settings: site.spec.settings,
                                              configChanged: configChanged)
+            if restarting && state.phase == .running {
+                // Running it is not yet: the next check says whether it stays up this time.
+                state = PlatformState(.starting, "the router was started again after it exited \(backoff.exits) time\(backoff.exits == 1 ? "" : "s")")
+                logger.notice("router started again", metadata: ["exits": "\(backoff.exits)"])
+            }
         } catch {
-            state = PlatformState(.failed, "\(error)")
             logger.error("platform could not run the router", metadata: ["platform": "\(platform.kind.rawValue)", "error": "\(error)"])
+            state = down(PlatformState(.failed, "\(error)"), now: now)
         }
     }
+
+    /// The state of a router that exited or could not be started, seen at `now`: the restart is put off by the
+    /// backoff's wait, and the message says how it ended and that it is started again, the same words at every
+    /// attempt (the wait and the count go to the log), so a router that keeps failing the same way is one status.
+    private mutating func down(_ observed: PlatformState, now: Date) -> PlatformState {
+        let delay = backoff.exited(now: now)
+        logger.warning("router is down: starting it again after a wait", metadata: [
+            "reason": "\(observed.message)", "exits": "\(backoff.exits)", "restartIn": "\(Int(delay.rounded()))s"])
+        return PlatformState(observed.phase, observed.message + Self.restartNote)
+    }
+
+    /// What a down router's state adds to its reason.
+    static let restartNote = "; started again with a backoff (1 s doubling to 60 s)"
 
     /// Tears the router down once its Site is gone.
     mutating func teardown() async -> Bool {
@@ -59,16 +83,31 @@ struct PlatformStage {
         return { .platformObserved(await platform.state(layout: layout)) }
     }
 
-    /// Takes in what a check found; returns whether the site must be applied again (the state changed, or the
-    /// router is unhealthy and is applied again at every check until it recovers).
-    mutating func observed(_ observed: PlatformState) -> Bool {
+    /// Whether a router that exited is due to be started again.
+    func restartIsDue(now: Date) -> Bool { hasSite && backoff.isDue(now: now) }
+
+    /// Takes in what a check found; returns whether the statuses and the site must be decided again (the state
+    /// changed). A router that exited is started again after the backoff's wait, and meanwhile its state says that
+    /// it exits, how (its exit status or signal and its log's last line) and when it is started again.
+    mutating func observed(_ observed: PlatformState, now: Date = Date()) -> Bool {
         checking = false
         guard hasSite else { return false }
-        if observed != state {
-            logger.notice("router state changed", metadata: ["from": "\(state.phase.rawValue)", "to": "\(observed.phase.rawValue)", "message": "\(observed.message)"])
+        var next = observed
+        if observed.isHealthy {
+            backoff.up(now: now)
+        } else if observed.phase == .starting {
+            // Its runner (systemd, the engine) is bringing it up: nothing to restart.
+        } else if backoff.restartAt == nil {
+            next = down(observed, now: now)
+        } else {
+            // Still down while its restart waits: the state already says so.
+            return false
         }
-        let recheck = observed != state || !observed.isHealthy
-        state = observed
-        return recheck
+        if next != state {
+            logger.notice("router state changed", metadata: ["from": "\(state.phase.rawValue)", "to": "\(next.phase.rawValue)", "message": "\(next.message)"])
+        }
+        let changed = next != state
+        state = next
+        return changed
     }
 }

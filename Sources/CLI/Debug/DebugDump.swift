@@ -17,7 +17,8 @@ public struct DebugDump: ParsableCommand {
             info about the environment where Skupper is running. As in Skupper v2 the file is named \
             <filename>-<namespace>-<YYYYMMDDhhmmss>, with .tar.gz added when that has no extension; it is written \
             readable by its owner only. Private keys (tls.key and any other *.key file, and keys inside resource \
-            files) are left out.
+            files) are left out, and so are other secrets (grant and token codes, passwords, Secret data), wherever \
+            they appear; its README.txt lists what was masked.
             """)
 
     @OptionGroup public var global: GlobalOptions
@@ -62,6 +63,8 @@ public struct DebugDump: ParsableCommand {
         collector.addCommand("versions/uname.txt", ["uname", "-a"], timeout: 5)
         if let release = FileManager.default.contents(atPath: "/etc/os-release") { collector.add("versions/os-release.txt", release) }
 
+        // Every secret the namespace holds is learnt first, so it is masked in whatever file it turns up in.
+        collector.learnSecrets(under: [layout.inputResources.deletingLastPathComponent(), layout.runtime])
         collector.addNamespaceTree(layout.inputResources.deletingLastPathComponent())
         collector.addNamespaceTree(layout.runtime)
         collector.addRouterLog()
@@ -98,13 +101,21 @@ public struct DebugDump: ParsableCommand {
             "input/, runtime/   the namespace directory's files: resources, certificates (no private keys), the router's",
             "                   configuration (runtime/router/skrouterd.json) and log, the statuses (with input-errors.yaml),",
             "                   the agent's info (runtime/agent.yaml). Private keys inside files are replaced by",
-            "                   \"\(PrivateKeyRedaction.marker)\".",
+            "                   \"\(PrivateKeyRedaction.marker)\"; other secrets (grant and token codes, passwords,",
+            "                   Secret data, fields named like a secret, and those values wherever else they appear, logs",
+            "                   and journal included) by \"\(SecretRedaction.marker)\".",
             "logs/              the agent's and the router's journal, the router container's log",
             "systemd/           the units' state",
             "versions/          skupper, skrouterd and the system",
             "",
-            "Left out or not available:",
+            "Masked:",
         ]
+        lines += collector.masked.isEmpty ? ["  nothing"] : collector.masked.map { file in
+            var counts: [String: Int] = [:]
+            for what in file.what { counts[what, default: 0] += 1 }
+            return "  \(file.path): " + counts.keys.sorted().map { counts[$0]! == 1 ? $0 : "\($0) (\(counts[$0]!) times)" }.joined(separator: ", ")
+        }
+        lines += ["", "Left out or not available:"]
         lines += collector.notes.isEmpty ? ["  nothing"] : collector.notes.map { "  \($0)" }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -15,6 +15,10 @@ struct DumpCollector {
     private(set) var notes: [String] = []
     /// Paths in the dump, relative to the top directory.
     private(set) var added: [String] = []
+    /// The secrets (other than private keys) to mask, learnt from the namespace's files before any is added.
+    private(set) var secrets = SecretRedaction()
+    /// What was masked in each file added, by path.
+    private(set) var masked: [(path: String, what: [String])] = []
 
     /// Files bigger than this are left out (the router's log is cut to its end instead).
     static let maximumFileSize = 8 << 20
@@ -29,12 +33,14 @@ struct DumpCollector {
     /// Notes something left out.
     mutating func note(_ text: String) { notes.append(text) }
 
-    /// Adds a file's bytes at `path` (relative to the top directory); text has its private keys cut out (`redact`)
-    /// and is checked for keys left, what is not text is left out.
+    /// Adds a file's bytes at `path` (relative to the top directory); text has its private keys and secrets cut out
+    /// (`redact`) and is checked for keys left, what is not text is left out.
     mutating func add(_ path: String, _ data: Data, redact: Bool = true) {
         var data = data
         if let text = String(data: data, encoding: .utf8) {
-            let redacted = redact ? PrivateKeyRedaction.redact(text) : text
+            var what: [String] = []
+            let redacted = redact ? secrets.redact(PrivateKeyRedaction.redact(text), masked: &what) : text
+            if !what.isEmpty { masked.append((path, what)) }
             guard !PrivateKeyRedaction.containsPrivateKey(redacted) else {
                 note("\(path): left out (it holds a private key that could not be cut out)")
                 return
@@ -57,27 +63,49 @@ struct DumpCollector {
     /// Adds text at `path`.
     mutating func add(_ path: String, text: String, redact: Bool = true) { add(path, Data(text.utf8), redact: redact) }
 
-    /// Adds every regular file under `directory` (a part of the namespace directory) at its path relative to the
-    /// namespace directory; `*.key` files, the agent's lock, temporaries and the router's log (see `addRouterLog`)
-    /// are not taken, nor anything a symbolic link points to.
-    mutating func addNamespaceTree(_ directory: URL) {
-        let fm = FileManager.default
-        guard let enumerator = fm.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey, .fileSizeKey],
-                                             options: []) else { return }
+    /// Learns the secrets the files under each directory hold (codes, passwords, Secret data), so that they are masked
+    /// wherever they appear in the dump, logs and journal included.
+    mutating func learnSecrets(under directories: [URL]) {
+        for directory in directories {
+            for url in regularFiles(under: directory) where !url.lastPathComponent.lowercased().hasSuffix(".key") {
+                let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+                guard size <= Self.maximumFileSize, let data = FileManager.default.contents(atPath: url.path),
+                      let text = String(data: data, encoding: .utf8) else { continue }
+                secrets.learn(file: url.lastPathComponent, text: text)
+            }
+        }
+    }
+
+    /// The regular files under `directory`, sorted, not following symbolic links (each one noted).
+    mutating func regularFiles(under directory: URL, noting: Bool = false) -> [URL] {
+        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey],
+                                                              options: []) else { return [] }
         var files: [URL] = []
         for case let url as URL in enumerator {
             let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
             if values?.isSymbolicLink == true {
-                note("\(relative(url)): left out (a symbolic link)")
+                if noting { note("\(relative(url)): left out (a symbolic link)") }
                 continue
             }
             if values?.isRegularFile == true { files.append(url) }
         }
-        for url in files.sorted(by: { $0.path < $1.path }) {
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// Adds every regular file under `directory` (a part of the namespace directory) at its path relative to the
+    /// namespace directory; `*.key` files, password files, the agent's lock, temporaries and the router's log (see
+    /// `addRouterLog`) are not taken, nor anything a symbolic link points to.
+    mutating func addNamespaceTree(_ directory: URL) {
+        let fm = FileManager.default
+        for url in regularFiles(under: directory, noting: true) {
             let path = relative(url)
             let name = url.lastPathComponent
             if name.lowercased().hasSuffix(".key") {
                 note("\(path): left out (private key)")
+                continue
+            }
+            if name.hasSuffix("password.txt") {
+                note("\(path): left out (a password)")
                 continue
             }
             if name == layout.agentLock.lastPathComponent || name.hasPrefix(".") || url.standardizedFileURL.path == routerLog.standardizedFileURL.path { continue }

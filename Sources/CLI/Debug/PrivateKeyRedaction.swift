@@ -52,8 +52,13 @@ enum PrivateKeyRedaction {
         return result
     }
 
-    /// YAML lines `<name>.key: value` (plain, quoted, or a block scalar whose lines follow): the value replaced.
-    static func replaceYAMLKeyFields(_ text: String) -> String {
+    /// Whether a field's name says it holds a private key: `*.key`.
+    static func isKeyFile(_ name: Substring) -> Bool { name.lowercased().hasSuffix(".key") }
+
+    /// YAML lines `<name>.key: value` (plain, quoted, or a block scalar whose lines follow): the value replaced;
+    /// with `matching` and `marker`, the fields it names and by that marker.
+    static func replaceYAMLKeyFields(_ text: String, matching: (Substring) -> Bool = isKeyFile, marker: String = marker,
+                                     replaced: ((Substring) -> Void)? = nil) -> String {
         var lines: [String] = []
         var skipDeeperThan: Int?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -62,10 +67,11 @@ enum PrivateKeyRedaction {
                 if indent > limit || line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
                 skipDeeperThan = nil
             }
-            guard let (head, value) = keyField(line) else {
+            guard let (key, head, value) = keyField(line, matching: matching) else {
                 lines.append(String(line))
                 continue
             }
+            replaced?(key)
             let quoted = "\"\(marker)\""
             let trimmed = value.drop { $0 == " " || $0 == "\t" }
             if let quote = trimmed.first, quote == "\"" || quote == "'" {
@@ -85,8 +91,9 @@ enum PrivateKeyRedaction {
         return lines.joined(separator: "\n")
     }
 
-    /// A line's key and what follows its colon, when the key (quoted or not, maybe a list item) ends in `.key`.
-    static func keyField(_ line: Substring) -> (head: String, value: Substring)? {
+    /// A line's key, the line up to its colon and what follows it, when `matching` the key (quoted or not, maybe a list
+    /// item).
+    static func keyField(_ line: Substring, matching: (Substring) -> Bool) -> (key: Substring, head: String, value: Substring)? {
         var index = line.firstIndex { $0 != " " } ?? line.endIndex
         if index < line.endIndex, line[index] == "-", line.index(after: index) < line.endIndex, line[line.index(after: index)] == " " {
             index = line[line.index(after: index)...].firstIndex { $0 != " " } ?? line.endIndex
@@ -112,8 +119,8 @@ enum PrivateKeyRedaction {
             }
             key = line[index..<colon]
         }
-        guard key.lowercased().hasSuffix(".key") else { return nil }
+        guard matching(key) else { return nil }
         let afterColon = line.index(after: colon)
-        return (String(line[..<afterColon]), line[afterColon...])
+        return (key, String(line[..<afterColon]), line[afterColon...])
     }
 }

@@ -71,6 +71,9 @@ Restart=on-failure
 RestartSec=2s
 # 64: a usage error (fix the options first); 75: another agent holds the namespace. Neither is retried.
 RestartPreventExitStatus=64 75
+# Descriptors for the router management, status files and child processes, and the capped connections of the grant
+# server and the metrics endpoint (skupperd shares them out and warns below 4096).
+LimitNOFILE=16384
 StateDirectory=skupper
 StateDirectoryMode=0755
 NoNewPrivileges=yes
@@ -141,6 +144,9 @@ Restart=on-failure
 RestartSec=2s
 # 64: a usage error (fix the options first); 75: another agent holds the namespace. Neither is retried.
 RestartPreventExitStatus=64 75
+# Descriptors for the router management, status files and child processes, and the capped connections of the grant
+# server and the metrics endpoint (skupperd shares them out and warns below 4096).
+LimitNOFILE=16384
 NoNewPrivileges=yes
 LockPersonality=yes
 RestrictRealtime=yes

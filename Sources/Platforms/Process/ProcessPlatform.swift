@@ -52,10 +52,9 @@ public final class ProcessPlatform: RouterPlatform {
         guard executable != nil else { return PlatformState(.failed, RouterExecutable.missing) }
         return child.withLock { child in
             guard let child else { return PlatformState(.stopped, "the router is not started") }
-            if child.process.isRunning { return PlatformState(.running, "skrouterd runs as the agent's child process") }
-            let status = child.process.terminationStatus ?? 0
+            guard let ended = child.process.termination else { return PlatformState(.running, "skrouterd runs as the agent's child process") }
             let tail = Self.lastLine(of: Self.logFile(layout))
-            return PlatformState(.failed, "skrouterd exited with status \(status)\(tail.map { ": \($0)" } ?? "") (see \(Self.logFile(layout).path))")
+            return PlatformState(.failed, "skrouterd \(ended)\(tail.map { ": \($0)" } ?? "") (see \(Self.logFile(layout).path))")
         }
     }
 

@@ -33,7 +33,7 @@ public struct ConnectorSpec: Sendable, Hashable {
     }
 
     init(reading spec: FieldReader) throws {
-        self.routingKey = try spec.requiredString("routingKey")
+        self.routingKey = try spec.routingKey("routingKey")
         self.selector = try spec.string("selector")
         self.host = try spec.string("host") ?? ""
         if host.isEmpty {

@@ -11,10 +11,13 @@ public struct ListenerSpec: Sendable, Hashable {
     /// Observer setting passed to the router ("auto", "none", "http1", "http2").
     public var observer: String?
     public var exposePodsByName: Bool
+    /// Clients must present a certificate the listener's CA signed (with `tlsCredentials`), as a MultiKeyListener's
+    /// `requireClientCert` says; Skupper v2's Listener has no such field and reads it nowhere.
+    public var requireClientCert: Bool
     public var settings: [String: String]
 
     public init(routingKey: String, host: String, port: Int, tlsCredentials: String? = nil, type: String = "tcp",
-                observer: String? = nil, exposePodsByName: Bool = false, settings: [String: String] = [:]) {
+                observer: String? = nil, exposePodsByName: Bool = false, requireClientCert: Bool = false, settings: [String: String] = [:]) {
         self.routingKey = routingKey
         self.host = host
         self.port = port
@@ -22,11 +25,12 @@ public struct ListenerSpec: Sendable, Hashable {
         self.type = type
         self.observer = observer
         self.exposePodsByName = exposePodsByName
+        self.requireClientCert = requireClientCert
         self.settings = settings
     }
 
     init(reading spec: FieldReader) throws {
-        self.routingKey = try spec.requiredString("routingKey")
+        self.routingKey = try spec.routingKey("routingKey")
         self.host = try spec.requiredString("host")
         guard HostName.isValid(host) else {
             throw spec.error("host", "invalid listener host: \(host) - a valid IP address or hostname is expected")
@@ -37,6 +41,10 @@ public struct ListenerSpec: Sendable, Hashable {
         guard type == "tcp" else { throw spec.error("type", "unsupported type \"\(type)\" (only tcp is supported)") }
         self.observer = try spec.string("observer")
         self.exposePodsByName = try spec.bool("exposePodsByName") ?? false
+        self.requireClientCert = try spec.bool("requireClientCert") ?? false
+        if requireClientCert && tlsCredentials == nil {
+            throw spec.error("requireClientCert", "needs tlsCredentials: clients present certificates only over TLS")
+        }
         self.settings = try spec.stringMap("settings")
     }
 }
@@ -54,6 +62,7 @@ extension ListenerSpec: KindSpec {
         fields.add("type", self.type, unless: "tcp")
         fields.add("observer", self.observer)
         fields.add("exposePodsByName", self.exposePodsByName, unless: false)
+        fields.add("requireClientCert", self.requireClientCert, unless: false)
         fields.add("settings", self.settings)
         return [(YAMLNode("spec"), YAMLNode.map(fields.pairs))]
     }

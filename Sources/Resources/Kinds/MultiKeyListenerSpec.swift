@@ -86,7 +86,7 @@ public struct MultiKeyListenerSpec: Sendable, Hashable {
             try checkCount(keys.count, priority)
             var seen = Set<String>()
             for (index, key) in keys.enumerated() {
-                guard !key.isEmpty else { throw priority.error("routingKeys", index: index, "is empty") }
+                if let problem = RoutingKey.problem(key) { throw priority.error("routingKeys", index: index, key.isEmpty ? "is empty" : problem) }
                 guard seen.insert(key).inserted else { throw priority.error("routingKeys", index: index, "routing key \"\(key)\" is listed twice") }
             }
             return .priority(keys)
@@ -97,6 +97,7 @@ public struct MultiKeyListenerSpec: Sendable, Hashable {
             var weights: [String: Int] = [:]
             for (key, value) in text {
                 guard !key.isEmpty else { throw weighted.error("routingKeys", "a routing key is empty") }
+                if let problem = RoutingKey.problem(key) { throw weighted.error("routingKeys", "the routing key \"\(QuotedText.excerpt(key))\" \(problem)") }
                 guard let weight = Int(value.trimmingSpaces), (1...maximumWeight).contains(weight) else {
                     throw keys.error(key, "weight of \"\(key)\" must be an integer from 1 to \(maximumWeight), found \(QuotedText.excerpt(value))")
                 }

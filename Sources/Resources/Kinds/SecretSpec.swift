@@ -24,11 +24,24 @@ public struct SecretSpec: Sendable, Hashable {
             }
             data[key] = decoded
         }
-        for (key, value) in try root.stringMap("stringData") {
+        let stringData = try root.stringMap("stringData")
+        for (key, value) in stringData {
             data[key] = Data(value.utf8)
+        }
+        // TLS files that are no PEM at all refuse the whole file, so its last good contents stay in force whole.
+        for (key, what) in Self.pemKeys {
+            guard let value = data[key] else { continue }
+            let problem = String(data: value, encoding: .utf8).map { PEMShape.problem($0, expecting: what) } ?? "is not text"
+            if let problem {
+                let field = stringData[key] != nil ? "stringData" : "data"
+                throw (try root.mapping(field))?.error(key, problem) ?? root.error(field, "\(field).\(key) \(problem)")
+            }
         }
         self.data = data
     }
+
+    /// The TLS files a Secret may hold and the PEM blocks each must be.
+    static let pemKeys = [("tls.crt", "CERTIFICATE"), ("ca.crt", "CERTIFICATE"), ("tls.key", "PRIVATE KEY")]
 }
 
 extension SecretSpec: KindSpec {

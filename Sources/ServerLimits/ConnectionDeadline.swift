@@ -3,26 +3,26 @@ import NIOCore
 /// Closes a connection a fixed time after it became active, whatever it is doing (TLS handshake, a request
 /// trickled in byte by byte, a response the client does not read): an idle timeout alone never ends a client
 /// that sends a byte now and then.
-final class ConnectionDeadline: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = NIOAny
+public final class ConnectionDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    public typealias InboundIn = NIOAny
 
-    let duration: TimeAmount
+    public let duration: TimeAmount
     private var timer: Scheduled<Void>?
 
-    init(_ duration: TimeAmount) { self.duration = duration }
+    public init(_ duration: TimeAmount) { self.duration = duration }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { arm(context) }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+    public func handlerRemoved(context: ChannelHandlerContext) { disarm() }
 
-    func channelActive(context: ChannelHandlerContext) {
+    public func channelActive(context: ChannelHandlerContext) {
         arm(context)
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    public func channelInactive(context: ChannelHandlerContext) {
         disarm()
         context.fireChannelInactive()
     }

@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// A client's address as the failure limiter counts it: the address in canonical form and the network it
+/// A client's address as the limits count it (connections, refused redemptions): the address in canonical form and the network it
 /// belongs to (/24 for IPv4, /64 for IPv6; an IPv4-mapped IPv6 address counts as the IPv4 address it maps).
 public struct ClientAddress: Sendable, Hashable, CustomStringConvertible {
     /// The canonical address, or the text as given (at most 64 characters) when it is not an IP address.
