@@ -209,7 +209,7 @@ final class SiteAgent {
         let warnings = input.warnings
         try statuses.write(statusInputs(warnings: warnings, access: accessStatuses, everything: update.siteWide,
                                         changed: update.affected.union(change.all)))
-        try statuses.writeInputErrors(input.store, credentialErrors: certificates.errors(in: input.store), warnings: warnings)
+        try statuses.writeInputErrors(input.store, credentialErrors: certificates.errors(in: input.store) + extraSiteErrors(), warnings: warnings)
         metrics.reconciled(ContinuousClock.now - started)
         metrics.input(errors: input.store.errors.count, warnings: warnings.values.reduce(0) { $0 + $1.count })
         metrics.router(platform.state.phase)
@@ -217,6 +217,14 @@ final class SiteAgent {
         logger.debug("reconciled", metadata: ["changed": "\(change.all.count)", "affected": "\(update.affected.count)", "full": "\(update.siteWide)",
                                               "elapsed": "\(ContinuousClock.now - started)"])
         return reaction
+    }
+
+    /// A second Site, refused as `skupper site create` refuses it, located in its file.
+    private func extraSiteErrors() -> [ResourceError] {
+        guard let active = planner.plan.site else { return [] }
+        return planner.plan.extraSites.compactMap { extra in
+            extra.source.map { ResourceError($0, field: "metadata.name", "Site \"\(extra.name)\": " + SitePlan.secondSite(active: active.name)) }
+        }
     }
 
     /// Where the router's management is reached: its local listener, with the site's local client certificate.

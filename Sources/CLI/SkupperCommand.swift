@@ -42,6 +42,11 @@ public struct SkupperCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
+            if let unknown = CommandSuggestion.unknownCommand(in: arguments ?? Array(CommandLine.arguments.dropFirst()), root: Self.self) {
+                Console.err("Error: \(unknown.message)")
+                for hint in unknown.hints { Console.err(hint) }
+                Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
+            }
             let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             Console.err(text.hasPrefix("Error: ") ? text : "Error: \(text)")
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)

@@ -13,11 +13,11 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable, 
     case tokenRequest = "TokenRequest"
     case secret = "Secret"
 
-    /// The apiVersion Skupper v2 writes for this kind.
+    /// The apiVersion Skupper v2 writes for this kind (a TokenRequest keeps the Kyma API group its reference page gives).
     public var apiVersion: String {
         switch self {
         case .secret: return "v1"
-        case .tokenRequest: return "skupper.io/v2alpha1"
+        case .tokenRequest: return "applicationconnector.kyma-project.io/v1alpha1"
         default: return "skupper.io/v2alpha1"
         }
     }

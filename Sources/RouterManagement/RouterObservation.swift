@@ -6,6 +6,8 @@ public struct RouterObservation: Sendable, Hashable {
     public var links: [String: LinkConnection] = [:]
     /// The names of the router's tcpListeners that are up (a matching connector exists somewhere in the network).
     public var listenersUp: Set<String> = []
+    /// The router's words for each tcpListener that cannot listen (its port taken, its address not this host's).
+    public var listenerErrors: [String: String] = [:]
     /// The sites of the network as the routers report them (this one included); nil when not known.
     public var network: [NetworkSite]?
 

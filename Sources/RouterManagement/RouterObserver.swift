@@ -32,7 +32,7 @@ public struct RouterObserver: Sendable {
             local = try await client.perform([
                 .query(Self.router, attributes: ["id", "mode", "metadata"]),
                 .query(Self.connector, attributes: ["name", "connectionStatus", "connectionMsg"]),
-                .query(Self.tcpListener, attributes: ["name", "operStatus", "address"]),
+                .query(Self.tcpListener, attributes: ["name", "operStatus", "address", "connectionMsg"]),
                 .query(Self.tcpConnector, attributes: ["address"]),
                 .query(Self.connection, attributes: ["role", "dir", "container", "opened"]),
                 .query(Self.listenerAddress, attributes: ["address"]),
@@ -50,8 +50,13 @@ public struct RouterObserver: Sendable {
             observation.links[name] = LinkConnection(status: entity["connectionStatus"]?.text ?? "", message: entity["connectionMsg"]?.text ?? "")
         }
         let listeners = Self.entities(local[2])
-        for entity in listeners where entity["operStatus"]?.text == "up" {
-            if let name = entity["name"]?.text { observation.listenersUp.insert(name) }
+        for entity in listeners {
+            guard let name = entity["name"]?.text else { continue }
+            if entity["operStatus"]?.text == "up" {
+                observation.listenersUp.insert(name)
+            } else if let failure = Self.listenFailure(entity) {
+                observation.listenerErrors[name] = failure
+            }
         }
         guard network else { return observation }
 
@@ -91,7 +96,7 @@ public struct RouterObserver: Sendable {
         var requests: [ManagementRequest] = []
         for (_, node) in others {
             requests += [.query(Self.router, attributes: ["id", "mode", "metadata"], at: node),
-                         .query(Self.tcpListener, attributes: ["address"], at: node),
+                         .query(Self.tcpListener, attributes: ["address", "operStatus", "connectionMsg"], at: node),
                          .query(Self.tcpConnector, attributes: ["address"], at: node),
                          .query(Self.listenerAddress, attributes: ["address"], at: node)]
         }
@@ -107,6 +112,13 @@ public struct RouterObserver: Sendable {
         return observation
     }
 
+    /// Why a tcpListener that is not up cannot listen, in the router's words ("Address already in use - listen on
+    /// 127.0.0.1:8080"); nil when it is up or merely waits for a matching connector (down, no message).
+    static func listenFailure(_ entity: [String: AMQPValue]) -> String? {
+        guard entity["operStatus"]?.text != "up", let message = entity["connectionMsg"]?.text, !message.isEmpty else { return nil }
+        return message
+    }
+
     static func entities(_ answer: Result<ManagementResponse, ManagementError>) -> [[String: AMQPValue]] {
         guard case .success(let response) = answer, response.succeeded else { return [] }
         return response.entities
@@ -117,7 +129,8 @@ public struct RouterObserver: Sendable {
         return NetworkSite(routerId: id, siteId: metadata?["id"]?.text ?? "", name: NetworkSite.siteName(fromRouterId: id),
                            mode: router["mode"]?.text ?? "", platform: metadata?["platform"]?.text ?? "",
                            version: metadata?["version"]?.text ?? "",
-                           listenerAddresses: Set(listeners.compactMap { $0["address"]?.text }),
+                           // A listener that cannot listen is no way into the service: it does not count as a match.
+                           listenerAddresses: Set(listeners.filter { listenFailure($0) == nil }.compactMap { $0["address"]?.text }),
                            connectorAddresses: Set(connectors.compactMap { $0["address"]?.text }))
     }
 }

@@ -60,13 +60,31 @@ public final class AgentLock: Sendable {
     }
 
     /// Whether an agent holds the namespace's lock now (asked without taking it, so it never stops an agent starting).
-    public static func isHeld(_ layout: SiteLayout) -> Bool {
-        let fd = open(layout.agentLock.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return false }
+    public static func isHeld(_ layout: SiteLayout) -> Bool { presence(layout) == .held }
+
+    /// What can be told of the namespace's agent from its lock, without taking it.
+    public enum Presence: Sendable, Hashable {
+        /// An agent holds the lock: it runs.
+        case held
+        /// Nobody holds it (or it was never made: no agent ever ran here).
+        case free
+        /// The lock cannot be asked: `path` cannot be read by this user (a site of root's, a user's of another user).
+        case unreadable(path: String, reason: String)
+    }
+
+    /// Asks the namespace's lock whether an agent holds it.
+    public static func presence(_ layout: SiteLayout) -> Presence {
+        let path = layout.agentLock.path
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return .free }
+            return .unreadable(path: path, reason: String(cString: strerror(code)))
+        }
         defer { close(fd) }
         var request = lockRequest(F_WRLCK)
-        guard fcntl(fd, ofdGetLock, &request) == 0 else { return false }
-        return request.l_type != Int16(F_UNLCK)
+        guard fcntl(fd, ofdGetLock, &request) == 0 else { return .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        return request.l_type != Int16(F_UNLCK) ? .held : .free
     }
 
     // Linux's open-file-description locks (F_OFD_GETLK, F_OFD_SETLK), which Glibc's Swift overlay does not name.

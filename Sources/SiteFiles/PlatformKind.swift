@@ -14,9 +14,10 @@ public enum PlatformKind: String, CaseIterable, Sendable, Hashable {
 
     /// What the agent runs when neither `--platform` nor `$SKUPPER_PLATFORM` says.
     public static let agentDefault = PlatformKind.process
-    /// What `skupper system install` configures when nothing says: a system agent runs the router as a unit,
-    /// a user's agent in a podman container (Skupper v2's default for a user).
-    public static func installDefault(systemScope: Bool) -> PlatformKind { systemScope ? .linux : .podman }
+    /// What `skupper system install` configures when nothing says: a system agent runs the router as a unit (as
+    /// Skupper v2's system controller does), a user's agent as its child process (skupperd's own default: no
+    /// container engine or user manager of units needed).
+    public static func installDefault(systemScope: Bool) -> PlatformKind { systemScope ? .linux : .process }
     /// The names a user may give, for help texts and errors.
     public static let choices = "process, linux, docker, podman, systemd or render"
 

@@ -49,6 +49,18 @@ public enum TokenRedeemer {
             }
         }
 
+        /// What a final refusal means and what to do, after the server's own words (which are Skupper v2's).
+        public var advice: String? {
+            guard case .rejected(let status, let message) = self else { return nil }
+            let newToken = "ask the granting site for a new token (skupper token issue) and redeem that"
+            switch (status, message) {
+            case (404, "No such claim"): return "the token has expired or its grant was deleted: \(newToken)"
+            case (404, "No such access granted"): return "the token was already redeemed as many times as its grant allows: \(newToken)"
+            case (403, _): return "the token's code is not the grant's (the token file was changed, or belongs to another grant): \(newToken)"
+            default: return nil
+            }
+        }
+
         /// The wait the server asked for (`Retry-After`, seconds), if it asked.
         public var retryAfter: TimeInterval? {
             if case .later(_, _, let seconds) = self { return seconds }

@@ -112,7 +112,7 @@ struct TokenRetryTests {
         #expect(site.eventually { site.status(.accessToken, "stale")?.status.phase == .error }, "log:\n\(agent.log)")
         #expect(Date().timeIntervalSince(started) < 5, "a 404 fails at once")
         let status = try #require(site.status(.accessToken, "stale")?.status)
-        #expect(status.message == "Received HTTP Response 404: No such claim")
+        #expect(status.message == "Received HTTP Response 404: No such claim: the token has expired or its grant was deleted: ask the granting site for a new token (skupper token issue) and redeem that")
         #expect(status.field("redeemed") == .bool(false))
         sleep(3)
         #expect(server.requests == 1, "a 404 was sent again")
@@ -144,7 +144,7 @@ struct TokenRetryTests {
         while access.tokens["t"]?.phase == .pending, waits.count < 20 {
             access.record("t", spec: Self.spec, result: .failure(unavailable), now: now)
             guard let state = access.tokens["t"], let retryAt = state.retryAt, state.phase == .pending else { break }
-            #expect(state.message == "Received HTTP Response 503: Service Unavailable (attempt \(state.attempts)); retrying in \(Int(retryAt.timeIntervalSince(now)))s")
+            #expect(state.message == "Received HTTP Response 503: Service Unavailable (attempt \(state.attempts)); retrying in \(Int(retryAt.timeIntervalSince(now)))s (delete the AccessToken to stop)")
             #expect(access.nextDeadline(now: now) == retryAt)
             waits.append(retryAt.timeIntervalSince(now))
             now = retryAt
@@ -166,9 +166,9 @@ struct TokenRetryTests {
         let now = Date()
         access.record("t", spec: Self.spec, result: .failure(.unreachable("connection refused")), now: now)
         #expect(access.tokens["t"]?.phase == .pending)
-        #expect(access.tokens["t"]?.message == "cannot reach the redemption service: connection refused (attempt 1); retrying in 1s")
+        #expect(access.tokens["t"]?.message == "cannot reach the redemption service: connection refused (attempt 1); retrying in 1s (delete the AccessToken to stop)")
         access.record("t", spec: Self.spec, result: .failure(.rejected(status: 502, message: "Bad Gateway")), now: now.addingTimeInterval(1))
-        #expect(access.tokens["t"]?.message == "Received HTTP Response 502: Bad Gateway (attempt 2); retrying in 2s")
+        #expect(access.tokens["t"]?.message == "Received HTTP Response 502: Bad Gateway (attempt 2); retrying in 2s (delete the AccessToken to stop)")
         access.record("t", spec: Self.spec, result: .success(()), now: now.addingTimeInterval(3))
         #expect(access.tokens["t"]?.phase == .redeemed)
         #expect(access.tokens["t"]?.firstFailure == nil && access.tokens["t"]?.retryAt == nil)
@@ -177,7 +177,7 @@ struct TokenRetryTests {
             access.tokens["t"] = TokenState(url: Self.spec.url, code: Self.spec.code, phase: .pending, message: "")
             access.record("t", spec: Self.spec, result: .failure(.rejected(status: status, message: message)), now: now)
             #expect(access.tokens["t"]?.phase == .rejected)
-            #expect(access.tokens["t"]?.message == "Received HTTP Response \(status): \(message)")
+            #expect(access.tokens["t"]?.message.hasPrefix("Received HTTP Response \(status): \(message)") == true)
             #expect(access.tokens["t"]?.retryAt == nil)
         }
     }

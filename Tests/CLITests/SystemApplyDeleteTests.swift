@@ -64,14 +64,14 @@ struct SystemApplyDeleteTests {
             Connector backend deleted
             Listener backend deleted
             Secret creds deleted
-            Custom resources deleted. If a site is already running, run `skupper system reload` to make effective the changes.
+            Custom resources deleted.
 
             """, "\(result)")
         #expect(site.inputFiles.isEmpty)
 
-        // Deleting what is not there reports each one and deletes nothing (v2 exits 0).
+        // Deleting what is not there reports each one, deletes nothing, and exits 1 (its lines are errors).
         result = try site.skupper("system", "delete", "-f", file)
-        #expect(result.status == 0, "\(result)")
+        #expect(result.status == 1, "\(result)")
         #expect(result.stdout.isEmpty, "\(result)")
         #expect(result.stderr.contains("Error while deleting listener \"backend\": there is no Listener \"backend\" in \(input)"), "\(result)")
     }

@@ -98,7 +98,7 @@ extension AccessController {
             state.firstFailure = first
             if let delay = retry.delay(afterFailures: state.attempts, firstFailure: first, now: now) {
                 state.retryAt = now.addingTimeInterval(delay)
-                state.message = "\(failure) (attempt \(state.attempts)); retrying in \(Self.seconds(delay))"
+                state.message = "\(failure) (attempt \(state.attempts)); retrying in \(Self.seconds(delay)) (delete the AccessToken to stop)"
                 logger.warning("access token not redeemed: retrying", metadata: [
                     "token": "\(name)", "error": "\(failure)", "attempt": "\(state.attempts)", "retryIn": "\(Self.seconds(delay))"])
             } else {
@@ -110,7 +110,7 @@ extension AccessController {
         case .failure(let failure):
             state.phase = .rejected
             state.retryAt = nil
-            state.message = failure.description
+            state.message = failure.description + (failure.advice.map { ": \($0)" } ?? "")
             logger.error("access token not redeemed", metadata: ["token": "\(name)", "error": "\(failure)"])
         }
         tokens[name] = state

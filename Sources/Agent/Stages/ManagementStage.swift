@@ -32,6 +32,11 @@ struct ManagementStage {
     private var lastNetworkPoll = Date.distantPast
     /// What the router said last; nil while there is no router to ask.
     private(set) var observation: RouterObservation?
+    /// When the router was last (re)started or pointed at, and whether it answered since: until it first answers, a
+    /// refused change is the router still starting (a debug line), not a failure (a warning), for `startupGrace`.
+    private var startedAt = Date.distantPast
+    private var answeredSinceStart = false
+    static let startupGrace: TimeInterval = 15
 
     init(logger: Logger, pollInterval: TimeInterval = 1, networkInterval: TimeInterval = 2) {
         self.logger = logger
@@ -57,6 +62,8 @@ struct ManagementStage {
         retryAt = .distantPast
         lastPoll = .distantPast
         lastNetworkPoll = .distantPast
+        startedAt = Date()
+        answeredSinceStart = false
     }
 
     /// Whether the stage has a configuration to bring the router to (else `want` must be given one).
@@ -71,6 +78,8 @@ struct ManagementStage {
     /// The router restarts from the configuration file: what it has is read again at the next sync.
     mutating func routerRestarted() {
         known = nil
+        startedAt = Date()
+        answeredSinceStart = false
     }
 
     /// The sync and the poll that are due, to run beside the loop.
@@ -113,12 +122,15 @@ struct ManagementStage {
                 let failure = outcome.failures.joined(separator: "; ")
                 failedSyncs += 1
                 retryAt = Date().addingTimeInterval(min(0.25 * Double(1 << min(failedSyncs - 1, 5)), 5))
-                if failure != lastFailure {
+                if !answeredSinceStart && Date().timeIntervalSince(startedAt) < Self.startupGrace {
+                    // Not remembered as said: if the router never answers, the warning comes once the grace is over.
+                    logger.debug("router not answering yet (starting): the change waits for it", metadata: ["failures": "\(failure)"])
+                } else if failure != lastFailure {
                     logger.warning("router change not applied: will retry", metadata: ["failures": "\(failure)"])
+                    lastFailure = failure
                 } else {
                     logger.debug("router change not applied again", metadata: ["tries": "\(failedSyncs)", "failures": "\(failure)"])
                 }
-                lastFailure = failure
                 pending = true
             } else {
                 if failedSyncs > 0 { logger.info("router change applied", metadata: ["tries": "\(failedSyncs + 1)"]) }
@@ -136,6 +148,7 @@ struct ManagementStage {
             // A network poll is made every few rounds: the rounds between keep the last one.
             if observed.network == nil, observed.isReachable { observed.network = observation?.network }
             let wasReachable = observation?.isReachable ?? false
+            if observed.isReachable { answeredSinceStart = true }
             if wasReachable != observed.isReachable {
                 if observed.isReachable {
                     logger.info("router management connected")

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Platforms
 import Resources
+import RouterConfig
 import RouterManagement
 
 /// Decides each resource's status from the plan, the platform's state and what the grant service reports.
@@ -38,6 +39,9 @@ struct StatusBuilder {
                 var status = routed(.ready())
                 let matching = router.flatMap { $0.isReachable ? $0.listenersUp.contains("listener/\(resource.name)") : nil }
                 status.set(StatusKey.hasMatchingConnector, .bool(matching ?? plan.services.hasConnector(routingKey: spec.routingKey)))
+                if status.phase == .ready, let failure = router?.listenerErrors["listener/\(resource.name)"] {
+                    status = .error("the router cannot listen on \(spec.host):\(spec.port): \(failure)", fields: status.fields)
+                }
                 result[id] = status
             case .connector(let spec):
                 var status = routed(.ready())
@@ -45,7 +49,7 @@ struct StatusBuilder {
                 status.set(StatusKey.hasMatchingListener, .bool(matching ?? plan.services.hasListener(routingKey: spec.routingKey)))
                 result[id] = status
             case .multiKeyListener(let spec):
-                result[id] = multiKeyListenerStatus(spec)
+                result[id] = multiKeyListenerStatus(resource.name, spec)
             case .certificate(let spec):
                 result[id] = certificateStatus(resource.name, spec)
             case .securedAccess:
@@ -67,7 +71,7 @@ struct StatusBuilder {
     /// A MultiKeyListener is Ready once configured, as a Listener is; `hasDestination` and the strategy's
     /// `routingKeysReachable` say which of its routing keys have a connector in the network (as the router reports
     /// the network; this site's own connectors until it has).
-    func multiKeyListenerStatus(_ spec: MultiKeyListenerSpec) -> ResourceStatus {
+    func multiKeyListenerStatus(_ name: String, _ spec: MultiKeyListenerSpec) -> ResourceStatus {
         let network = router.flatMap { $0.isReachable ? $0.network : nil }
         let reachable = spec.strategy.routingKeys.filter { key in
             network.map { $0.contains { $0.connectorAddresses.contains(key) } } ?? plan.services.hasConnector(routingKey: key)
@@ -80,6 +84,9 @@ struct StatusBuilder {
         var status = routed(.ready())
         status.set(StatusKey.hasDestination, .bool(!reachable.isEmpty))
         status.set(StatusKey.strategy, .map([StatusField(spec.strategy.name, .map([StatusField(StatusKey.routingKeysReachable, keys)]))]))
+        if status.phase == .ready, let failure = router?.listenerErrors[RouterConfigRenderer.multiAddressListenerName(name)] {
+            status = .error("the router cannot listen on \(spec.host):\(spec.port): \(failure)", fields: status.fields)
+        }
         return status
     }
 

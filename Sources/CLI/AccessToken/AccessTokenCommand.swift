@@ -1,15 +1,15 @@
 import ArgumentParser
 import Foundation
 
-/// `skupper access-token`: tokens that remote sites redeem for links to this site.
+/// `skupper token`: tokens that remote sites redeem for links to this site.
 public struct AccessTokenCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "access-token",
+        commandName: "token",
         abstract: "Issue and redeem access tokens for links between sites.",
         discussion: "A token is issued at the site that accepts links and redeemed at the site that creates the link.",
         subcommands: [AccessTokenIssue.self, AccessTokenRedeem.self],
-        // Skupper v2's own name for the group; its token files tell users to run `skupper token redeem`.
-        aliases: ["token"])
+        // Skupper v2's name is `token`; this project's earlier name stays an alias.
+        aliases: ["access-token"])
 
     public init() {}
 }

@@ -52,8 +52,10 @@ public struct AccessTokenIssue: ParsableCommand {
             throw CLIError("token file name is not valid: directory \(parent.path) does not exist")
         }
         guard let siteResource = site.site() else {
-            throw CLIError("A site must exist in namespace \(global.namespace) before a token can be created")
+            throw CLIError("A site must exist in \(global.whereLooked) before a token can be created")
         }
+        // The agent issues the grant's code: without one nothing would, and the wait would be for nobody.
+        try global.agent.requireRunning(for: "issue the grant's code")
         let grantName = name ?? "\(siteResource.name)-\(UUID().uuidString.lowercased().prefix(8))"
         let id = ResourceID(.accessGrant, grantName)
         if site.entry(id) != nil { throw CLIError("There is already a token \(grantName) created in namespace \(global.namespace)") }
@@ -95,7 +97,7 @@ public struct AccessTokenIssue: ParsableCommand {
             try AtomicFile.write(ResourceEncoder.yaml(tokenResource), to: tokenURL, mode: 0o600, skipIfUnchanged: false)
         } catch {
             site.removeFile(grantFile)
-            throw CLIError("cannot write token file \(file): \(error)")
+            throw FileErrorText.cliError("cannot write token file \(file)", error, path: tokenURL.path)
         }
         let uses = "\(redemptionsAllowed) use\(redemptionsAllowed == 1 ? "" : "s")"
         Console.outRaw("""
@@ -106,7 +108,7 @@ public struct AccessTokenIssue: ParsableCommand {
             create a link to this site using the 'skupper token redeem'
             command:
 
-               $ skupper access-token redeem \(file)
+               $ skupper token redeem \(file)
 
             The token expires after \(uses) or after \(expirationPeriod.duration.inWords).
 

@@ -9,7 +9,7 @@ public struct GlobalOptions: ParsableArguments {
     public var namespace: String = "default"
 
     @Option(name: [.customLong("platform"), .customShort("p")],
-            help: "Set the platform type to use [\(PlatformKind.choices)]. Default: $SKUPPER_PLATFORM, else what `skupper system install` configured (linux for the system agent, podman for a user's).")
+            help: "Set the platform type to use [\(PlatformKind.choices)], for `system install` and `system status`; other commands accept it, as Skupper v2's do, and need no platform. Default: $SKUPPER_PLATFORM, else what the running agent uses, else process (linux for the system manager's agent).")
     public var platform: String?
 
     @Option(name: .customLong("config-dir"),
@@ -30,15 +30,23 @@ public struct GlobalOptions: ParsableArguments {
         get throws { try PlatformKind.resolve(platform, environment: ProcessInfo.processInfo.environment) }
     }
 
+    /// The directory named by --config-dir or $SKUPPER_CONFIG_DIR, if any.
+    var namedDirectory: String? {
+        configDir ?? ProcessInfo.processInfo.environment["SKUPPER_CONFIG_DIR"].flatMap({ $0.isEmpty ? nil : $0 })
+    }
+
     /// The namespace directory the command works in.
     public var layout: SiteLayout {
-        let environment = ProcessInfo.processInfo.environment
-        if let dir = configDir ?? environment["SKUPPER_CONFIG_DIR"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            return SiteLayout(root: URL(fileURLWithPath: dir), namespace: namespace)
-        }
-        return SiteLayout.standard(namespace: namespace, environment: environment)
+        if let dir = namedDirectory { return SiteLayout(root: URL(fileURLWithPath: dir), namespace: namespace) }
+        return SiteLayout.standard(namespace: namespace, environment: ProcessInfo.processInfo.environment)
     }
 
     /// The namespace's files.
     public var site: SiteDirectory { SiteDirectory(layout: layout) }
+
+    /// The namespace's agent: whether it runs, and how to start it.
+    public var agent: AgentCheck { AgentCheck(layout: layout, namespace: namespace, namedDirectory: namedDirectory != nil) }
+
+    /// Where a namespace without a Site was looked for, for "no site" messages.
+    public var whereLooked: String { "namespace \"\(namespace)\" (\(layout.inputResources.path))" }
 }

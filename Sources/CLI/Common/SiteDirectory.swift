@@ -21,7 +21,7 @@ public struct SiteDirectory: Sendable {
     public init(layout: SiteLayout) { self.layout = layout }
 
     /// What the agent reports while it has not written a status.
-    public static let noStatusMessage = "no status from the agent yet; is skupperd running?"
+    public static let noStatusMessage = "no status from the agent yet"
 
     /// The file the CLI writes a resource to: `input/resources/<Kind>-<name>.yaml`, as Skupper v2's CLI names it.
     public func inputFile(_ id: ResourceID) -> URL {
@@ -67,7 +67,7 @@ public struct SiteDirectory: Sendable {
             let secret = resource.kind == .secret || resource.kind == .accessToken || resource.kind == .accessGrant
             try AtomicFile.write(ResourceEncoder.yaml(resource), to: url, mode: secret ? 0o600 : 0o644, skipIfUnchanged: false)
         } catch {
-            throw CLIError("cannot write \(url.path): \(error)")
+            throw FileErrorText.cliError("cannot write \(url.path)", error, path: url.path)
         }
         return url
     }
@@ -86,7 +86,7 @@ public struct SiteDirectory: Sendable {
     /// Removes a user's resource: its file when it holds nothing else.
     public func remove(_ entry: Entry) throws {
         let url = try updateTarget(entry)
-        do { try FileManager.default.removeItem(at: url) } catch { throw CLIError("cannot remove \(url.path): \(error.localizedDescription)") }
+        do { try FileManager.default.removeItem(at: url) } catch { throw FileErrorText.cliError("cannot remove \(url.path)", error, path: url.path) }
     }
 
     /// Removes a file the CLI wrote, ignoring a file that is already gone.
@@ -98,12 +98,6 @@ public struct SiteDirectory: Sendable {
     public func status(_ id: ResourceID) -> StatusDocument? {
         guard let text = try? String(contentsOf: layout.statusFile(id), encoding: .utf8) else { return nil }
         return try? StatusDocument.parse(text)
-    }
-
-    /// The agent's status of a resource, or a Pending one saying that the agent has not reported.
-    public func statusOrPending(_ id: ResourceID) -> StatusDocument {
-        status(id) ?? StatusDocument(id: id, namespace: layout.namespace,
-                                     status: ResourceStatus(phase: .pending, message: Self.noStatusMessage))
     }
 
     /// Polls the status of a resource every 100 ms until `decide` returns a value or `timeout` seconds pass.

@@ -5,25 +5,26 @@ import Resources
 struct StatusListing<Spec: KindSpec> {
     /// Each column's title in the details view ("Routing key") and in the table header ("ROUTING-KEY").
     var columns: [(detail: String, header: String)]
-    /// The error when the named resource does not exist.
-    var notFound: (_ name: String, _ namespace: String) -> String
+    /// The error when the named resource does not exist (`whereLooked`: the namespace and its directory).
+    var notFound: (_ name: String, _ whereLooked: String) -> String
     /// The line printed when there are none.
     var noneFound: String
     /// A resource's cells, in column order.
     var row: (TypedResource<Spec>, StatusDocument) -> [String]
 
     func run(_ global: GlobalOptions, name: String?, output: OutputFormat?) throws {
-        let site = global.site
+        let site = global.site, agent = global.agent
+        try agent.requireReadable()
         var entries = site.entries(of: Spec.kind)
         if let name {
             entries = entries.filter { $0.resource.name == name }
-            guard !entries.isEmpty else { throw CLIError(notFound(name, global.namespace)) }
+            guard !entries.isEmpty else { throw CLIError(notFound(name, global.whereLooked)) }
         }
         guard !entries.isEmpty else {
             Console.out(noneFound)
             return
         }
-        let documents = entries.map { site.statusOrPending($0.resource.id) }
+        let documents = entries.map { agent.shown(site.status($0.resource.id), id: $0.resource.id) }
         if let output {
             Console.outRaw(Rendering.statuses(documents, output, single: name != nil))
             return

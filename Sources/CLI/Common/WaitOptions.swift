@@ -17,6 +17,13 @@ public struct WaitOptions: ParsableArguments {
 
     public init() {}
 
+    /// Fails at once when waiting is asked for and no agent runs (nothing would write the status): call before
+    /// writing anything.
+    public func check(_ agent: AgentCheck) throws {
+        guard wait != .none else { return }
+        try agent.requireRunning(for: "write the status to wait for")
+    }
+
     /// Waits as asked for the status of `id`, printing "Waiting for status..." and `<Kind> "<name>" is ready.`
     public func run(_ site: SiteDirectory, _ id: ResourceID) throws {
         guard wait != .none else { return }

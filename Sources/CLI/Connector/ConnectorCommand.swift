@@ -22,7 +22,7 @@ public struct ConnectorSettings: ParsableArguments {
     @Option(name: .customLong("tls-credentials"), help: "The name of the TLS credentials (a Secret) towards the server.")
     public var tlsCredentials: String?
     @Option(help: "The connector type. Choices: [tcp].") public var type: String = "tcp"
-    @Flag(name: .customLong("include-not-ready"), help: "If true, include server pods that are not in the ready state (Kubernetes only; recorded).")
+    @Flag(name: .customLong("include-not-ready"), help: "If true, include server pods that are not in the ready state. Kubernetes only: written into the Connector for a site on Kubernetes to read; a site on this machine has no pods and ignores it.")
     public var includeNotReady = false
 
     public init() {}

@@ -14,7 +14,7 @@ public struct ConnectorDelete: ParsableCommand {
 
     public func run() throws {
         let site = global.site
-        guard let entry = site.entry(ResourceID(.connector, name)) else { throw CLIError("connector \(name) does not exist") }
+        guard let entry = site.entry(ResourceID(.connector, name)) else { throw CLIError("connector \(name) does not exist in \(global.whereLooked)") }
         try site.remove(entry)
         Console.out("Connector \"\(name)\" deleted (\(entry.file.path) removed).")
     }

@@ -14,7 +14,7 @@ public struct ConnectorUpdate: ParsableCommand {
     @Option(name: .customLong("tls-credentials"), help: "The name of the TLS credentials (a Secret) towards the server.")
     public var tlsCredentials: String?
     @Option(help: "The connector type. Choices: [tcp].") public var type: String?
-    @Flag(name: .customLong("include-not-ready"), inversion: .prefixedNo, help: "Include server pods that are not ready (Kubernetes only; recorded).")
+    @Flag(name: .customLong("include-not-ready"), inversion: .prefixedNo, help: "Include server pods that are not ready. Kubernetes only: written into the Connector; a site on this machine ignores it.")
     public var includeNotReady: Bool?
     @OptionGroup public var waiting: WaitOptions
 
@@ -31,6 +31,7 @@ public struct ConnectorUpdate: ParsableCommand {
 
     public func run() throws {
         let site = global.site
+        try waiting.check(global.agent)
         guard let entry = site.entry(ResourceID(.connector, name)), var spec = entry.resource.connector else {
             throw CLIError("connector \(name) must exist in namespace \(global.namespace) to be updated")
         }

@@ -17,7 +17,7 @@ public struct LinkStatus: ParsableCommand {
     public func run() throws {
         try StatusListing<LinkSpec>(
             columns: [("Name", "NAME"), ("Status", "STATUS"), ("Cost", "COST"), ("Message", "MESSAGE")],
-            notFound: { name, _ in "There is no link resource in the namespace with the name \"\(name)\"" },
+            notFound: { name, whereLooked in "There is no link resource in the namespace with the name \"\(name)\" (\(whereLooked))" },
             noneFound: "There are no link resources in the namespace",
             row: { resource, document in
                 [resource.name, document.status.phase.rawValue, String(resource.spec.cost), document.status.message]

@@ -15,6 +15,7 @@ public struct ListenerCreate: ParsableCommand {
 
     public func run() throws {
         let site = global.site
+        try waiting.check(global.agent)
         let resource = settings.resource
         if site.entry(resource.id) != nil {
             throw CLIError("There is already a listener \(resource.name) created for namespace \(global.namespace)",

@@ -14,7 +14,7 @@ public struct ListenerDelete: ParsableCommand {
 
     public func run() throws {
         let site = global.site
-        guard let entry = site.entry(ResourceID(.listener, name)) else { throw CLIError("listener \(name) does not exist") }
+        guard let entry = site.entry(ResourceID(.listener, name)) else { throw CLIError("listener \(name) does not exist in \(global.whereLooked)") }
         try site.remove(entry)
         Console.out("Listener \"\(name)\" deleted (\(entry.file.path) removed).")
     }

@@ -17,8 +17,8 @@ public struct ListenerStatus: ParsableCommand {
     public func run() throws {
         try StatusListing<ListenerSpec>(
             columns: [("Name", "NAME"), ("Status", "STATUS"), ("Routing key", "ROUTING-KEY"), ("Host", "HOST"), ("Port", "PORT"),
-                      ("Has matching connector", "HAS-MATCHING-CONNECTOR"), ("Message", "MESSAGE")],
-            notFound: { "listener \($0) does not exist in namespace \($1)" },
+                      ("Has Matching Connector", "MATCHING-CONNECTOR"), ("Message", "MESSAGE")],
+            notFound: { "listener \($0) does not exist in \($1)" },
             noneFound: "No listeners found",
             row: { resource, document in
                 let spec = resource.spec, status = document.status

@@ -29,6 +29,7 @@ public struct ListenerUpdate: ParsableCommand {
 
     public func run() throws {
         let site = global.site
+        try waiting.check(global.agent)
         guard let entry = site.entry(ResourceID(.listener, name)), var spec = entry.resource.listener else {
             throw CLIError("listener \(name) must exist in namespace \(global.namespace) to be updated")
         }

@@ -29,8 +29,10 @@ public struct SiteCreate: ParsableCommand {
 
     public func run() throws {
         let site = global.site
+        try waiting.check(global.agent)
         if let other = site.site(), other.name != name {
-            throw CLIError("there is already a site \"\(other.name)\" in namespace \(global.namespace): only one site is allowed per namespace")
+            throw CLIError("Site \"\(name)\" cannot be created: \(SitePlan.secondSite(active: other.name)) (\(global.whereLooked))",
+                           hints: ["Delete it first (skupper site delete \(other.name)), or create the site in another namespace with -n."])
         }
         let spec = SiteSpec(linkAccess: try linkAccessValue(enable: enableLinkAccess, type: linkAccessType), edge: edge)
         let resource = Resource(metadata: ObjectMeta(name: name), spec: .site(spec))

@@ -13,18 +13,20 @@ public struct SiteStatus: ParsableCommand {
 
     public func run() throws {
         let site = global.site
+        try global.agent.requireReadable()
         guard let resource = site.site() else {
-            Console.out("There is no existing Skupper site resource")
+            Console.out("There is no existing Skupper site resource in \(global.whereLooked)")
             return
         }
-        let document = site.statusOrPending(resource.id)
+        let document = global.agent.shown(site.status(resource.id), id: resource.id)
         if let output {
             Console.outRaw(Rendering.statuses([document], output, single: true))
             return
         }
         let status = document.status
-        var table = Table("NAME", "STATUS", "SITES-IN-NETWORK", "MESSAGE")
-        table.add(resource.name, status.phase.rawValue, SiteStatusView(status).sitesInNetwork.map(String.init) ?? "", status.message)
+        // Skupper v2's columns; -o yaml shows the network.
+        var table = Table("NAME", "STATUS", "MESSAGE")
+        table.add(resource.name, status.phase.rawValue, status.message)
         Console.outRaw(table.text)
     }
 }

@@ -23,7 +23,8 @@ public struct SiteUpdate: ParsableCommand {
 
     public func run() throws {
         let site = global.site
-        guard let current = site.site() else { throw CLIError("there is no site in namespace \(global.namespace) to update") }
+        try waiting.check(global.agent)
+        guard let current = site.site() else { throw CLIError("there is no site in \(global.whereLooked) to update") }
         if let name, name != current.name { throw CLIError("site \(name) must exist to be updated") }
         guard let entry = site.entry(current.id) else { throw CLIError("site \(current.name) must exist to be updated") }
         guard var spec = current.site else { throw CLIError("site \(current.name) must exist to be updated") }
@@ -31,6 +32,11 @@ public struct SiteUpdate: ParsableCommand {
         else if linkAccess == true, !spec.linkAccessEnabled { spec.linkAccess = "default" }
         else if linkAccess == false { spec.linkAccess = nil }
         if let edge { spec.edge = edge }
+        guard spec != current.site else {
+            let what = linkAccess == nil && linkAccessType == nil && edge == nil ? "no option was given" : "it already has these settings"
+            Console.out("Site \"\(current.name)\" unchanged: \(what) (see skupper site update --help)")
+            return
+        }
         var resource = current
         resource.spec = .site(spec)
         let url = try site.write(resource, to: try site.updateTarget(entry))

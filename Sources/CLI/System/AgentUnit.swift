@@ -126,13 +126,14 @@ WantedBy=multi-user.target
 [Unit]
 Description=Skupper site agent (namespace %i, user)
 Documentation=file:///usr/share/doc/skupper-local/README.md
-# The default platform is podman: its API socket first.
+# The default platform is process (the router as the agent's child, as skupperd's own default); for podman, its
+# API socket first.
 After=podman.socket
 
 [Service]
 Type=notify
 NotifyAccess=main
-Environment=SKUPPER_PLATFORM=podman
+Environment=SKUPPER_PLATFORM=process
 EnvironmentFile=-%h/.config/skupperd.env
 EnvironmentFile=-%h/.config/skupperd-%i.env
 ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS

@@ -74,7 +74,7 @@ struct ResourceInput {
         while true {
             let chunk: Data?
             do { chunk = try handle.read(upToCount: 1 << 16) } catch {
-                throw CLIError("Error while reading \(what): \(error.localizedDescription)")
+                throw CLIError("Error while reading \(what): \(FileErrorText.describe(error))")
             }
             guard let chunk, !chunk.isEmpty else { return data }
             data.append(chunk)

@@ -100,7 +100,7 @@ struct SiteRemoval {
         var removed = false
         for directory in [layout.inputResources.deletingLastPathComponent(), layout.runtime] where fm.fileExists(atPath: directory.path) {
             do { try fm.removeItem(at: directory) } catch {
-                throw CLIError("failed to remove site \"\(options.namespace)\": cannot remove \(directory.path): \(error.localizedDescription)")
+                throw CLIError("failed to remove site \"\(options.namespace)\": cannot remove \(directory.path): \(FileErrorText.describe(error))")
             }
             removed = true
         }

@@ -39,9 +39,12 @@ public struct SystemApply: ParsableCommand {
                 plan.append((resource, site.inputFile(resource.id)))
             }
         }
-        if let applied = plan.first(where: { $0.resource.kind == .site })?.resource,
-           let other = existing.first(where: { $0.resource.kind == .site && $0.resource.name != applied.name }) {
-            Console.err("Warning: namespace \"\(global.namespace)\" already has Site \"\(other.resource.name)\" (\(other.file.path)); the agent runs one Site per namespace (the first by name)")
+        // One Site per namespace, the rule `site create` and the agent apply: a second one is refused, nothing written.
+        let sites = Set(plan.filter { $0.resource.kind == .site }.map(\.resource.name))
+            .union(existing.filter { $0.resource.kind == .site }.map(\.resource.name)).sorted()
+        if sites.count > 1, let applied = plan.first(where: { $0.resource.kind == .site && $0.resource.name != sites[0] })?.resource {
+            throw CLIError("Site \"\(applied.name)\" cannot be applied: \(SitePlan.secondSite(active: sites[0])) (\(global.whereLooked))",
+                           hints: ["Nothing was written. Delete the other Site first (skupper site delete \(sites[0])), or apply to another namespace with -n."])
         }
         for (resource, file) in plan {
             let written = try site.write(resource, to: file)

@@ -12,7 +12,7 @@ public struct SystemCommand: ParsableCommand {
             and apply or delete the resources it reads.
             """,
         subcommands: [SystemInstall.self, SystemUninstall.self, SystemStart.self, SystemStop.self, SystemReload.self, SystemStatus.self,
-                      SystemApply.self, SystemDelete.self])
+                      SystemApply.self, SystemDelete.self, SystemTeardown.self])
 
     public init() {}
 }

@@ -11,8 +11,11 @@ public struct SystemStart: ParsableCommand {
         discussion: """
             Start the Skupper router for the current site. This starts the systemd service for the current namespace: \
             the agent skupperd@<namespace>.service, which renders the site from <config-dir>/input/resources and \
-            runs its router. Install the service first with `skupper system install`.
-            """)
+            runs its router. Install the service first with `skupper system install`. Where systemd does not run, \
+            start the agent itself instead: `skupperd` (it runs the router as its child). `system setup`, Skupper \
+            2.0's name, is this command.
+            """,
+        aliases: ["setup"])
 
     @OptionGroup public var options: SystemOptions
 
@@ -26,8 +29,22 @@ public struct SystemStart: ParsableCommand {
             throw CLIError("No sources found at: \(layout.inputResources.path)")
         }
         Console.out("Sources will be consumed from namespace \"\(options.namespace)\"")
+        let agent = options.global.agent
+        guard options.systemdRuns else {
+            if let info = AgentInfo.running(layout) {
+                Console.out("The agent already runs this namespace (pid \(info.pid), platform \(info.platform))")
+                return
+            }
+            throw CLIError("systemd does not run on this machine, so there is no service to start",
+                           hints: ["Start the agent itself (it runs the router as its child): \(agent.startCommand)"])
+        }
         guard try options.isLoaded(options.agentUnit) else {
-            throw CLIError("the agent's unit \(options.agentUnit) is not installed", hints: ["Run: skupper system install -n \(options.namespace)"])
+            if let info = AgentInfo.running(layout) {
+                Console.out("The agent already runs this namespace, started by hand (pid \(info.pid), platform \(info.platform))")
+                return
+            }
+            throw CLIError("the agent's unit \(options.agentUnit) is not installed",
+                           hints: ["Install it: skupper system install\(agent.selection)", "or start the agent itself: \(agent.startCommand)"])
         }
         // Type=notify: this returns once the agent has rendered the site and reported READY.
         try options.systemctlChecked(["start", options.agentUnit])

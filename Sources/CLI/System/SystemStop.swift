@@ -9,11 +9,13 @@ import Glibc
 public struct SystemStop: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "stop",
-        abstract: "Remove the Skupper components and resources from the from the current namespace",
+        abstract: "Stop the namespace's agent and its router; the site's files stay",
         discussion: """
             Stop the Skupper router for the current site. This stops the systemd service for the current namespace: \
-            the agent skupperd@<namespace>.service and the router's skupper-<namespace>.service. Unlike Skupper v2, \
-            the namespace's resources and runtime files are kept: `skupper system start` brings the site back.
+            the agent skupperd@<namespace>.service and the router's skupper-<namespace>.service, or an agent started \
+            by hand (SIGTERM; its router stops with it). Unlike Skupper v2's stop, which removes the namespace, the \
+            namespace's resources and runtime files are kept: `skupper system start` brings the site back; \
+            `skupper system uninstall --force` (or `teardown`) removes it.
             """)
 
     @OptionGroup public var options: SystemOptions
@@ -21,14 +23,18 @@ public struct SystemStop: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        try options.global.agent.requireReadable()
         var stopped = false
         if try options.isLoaded(options.agentUnit) {
             try options.systemctlChecked(["stop", options.agentUnit])
             stopped = true
-        } else if let info = AgentInfo.running(options.layout) {
-            // An agent started by hand: ask it to stop as systemd would.
+        }
+        if let info = AgentInfo.running(options.layout) {
+            // An agent started by hand: ask it to stop as systemd would, and wait for it (it stops within 2 s).
             guard kill(info.pid, SIGTERM) == 0 else { throw CLIError("cannot signal the agent (pid \(info.pid)): \(String(cString: strerror(errno)))") }
             Console.out("Sent SIGTERM to the agent (pid \(info.pid))")
+            let deadline = Date().addingTimeInterval(10)
+            while AgentLock.isHeld(options.layout) && Date() < deadline { usleep(50_000) }
             stopped = true
         }
         if try options.isLoaded(options.routerUnit) {
@@ -36,7 +42,8 @@ public struct SystemStop: ParsableCommand {
             stopped = true
         }
         guard stopped else {
-            throw CLIError("namespace \"\(options.namespace)\" has no agent or router to stop (\(options.agentUnit) is not installed)")
+            Console.out("Namespace \"\(options.namespace)\" has no running agent or router: nothing to stop")
+            return
         }
         Console.out("Namespace \"\(options.namespace)\" has been stopped")
     }

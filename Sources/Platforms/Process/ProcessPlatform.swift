@@ -32,7 +32,7 @@ public final class ProcessPlatform: RouterPlatform {
     public var metadataName: String { PlatformKind.linux.rawValue }
     public func sslProfileBasePath(for layout: SiteLayout) -> String { layout.root.path }
 
-    static func pidFile(_ layout: SiteLayout) -> URL { layout.routerConfig.deletingLastPathComponent().appendingPathComponent("skrouterd.pid") }
+    public static func pidFile(_ layout: SiteLayout) -> URL { layout.routerConfig.deletingLastPathComponent().appendingPathComponent("skrouterd.pid") }
     static func logFile(_ layout: SiteLayout) -> URL { layout.routerConfig.deletingLastPathComponent().appendingPathComponent("skrouterd.log") }
 
     public func apply(layout: SiteLayout, siteName: String, siteId: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState {
@@ -121,7 +121,7 @@ public final class ProcessPlatform: RouterPlatform {
     }
 
     /// Whether `pid` is a skrouterd running this namespace's configuration.
-    static func isRouter(_ pid: Int32, config: String) -> Bool {
+    public static func isRouter(_ pid: Int32, config: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
         let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         return arguments.first?.hasSuffix("skrouterd") == true && arguments.contains(config)

@@ -66,6 +66,7 @@ public struct SitePlan: Sendable {
     /// ignored).
     public mutating func replan(_ resources: some Collection<Resource>, identity: SiteIdentity) {
         site = nil
+        extraSites = []
         links = []
         proxyProfiles = [:]
         routerAccesses = []
@@ -90,8 +91,9 @@ public struct SitePlan: Sendable {
         sites.sort { $0.name < $1.name }
         userAccesses.sort { $0.name < $1.name }
         site = sites.first
-        for extra in sites.dropFirst() {
-            siteProblems[extra.id] = "only one Site is allowed per namespace; Site \"\(sites[0].name)\" is active"
+        extraSites = Array(sites.dropFirst())
+        for extra in extraSites {
+            siteProblems[extra.id] = Self.secondSite(active: sites[0].name)
         }
         guard let site, let siteSpec = site.site else { return }
 
@@ -216,6 +218,14 @@ public struct SitePlan: Sendable {
                 siteCertificates.append(request)
             }
         }
+    }
+
+    /// Sites beyond the first by name: not applied, each an error located in its file.
+    public private(set) var extraSites: [Resource] = []
+
+    /// The one rule for a second Site, as the agent, `skupper site create` and `skupper system apply` say it.
+    public static func secondSite(active: String) -> String {
+        "only one Site is allowed per namespace; Site \"\(active)\" is active"
     }
 
     /// Why a resource cannot be applied, if it cannot (shown in its status).
