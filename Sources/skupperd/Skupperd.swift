@@ -26,7 +26,7 @@ struct Skupperd: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The namespace (a directory under …/skupper/namespaces).")
     var namespace: String = "default"
 
-    @Option(name: .customLong("config-dir"), help: "The namespace directory, overriding the default location.")
+    @Option(name: .customLong("config-dir"), help: "The namespace directory, overriding the default location (also $SKUPPER_CONFIG_DIR, as the skupper command line reads it).")
     var configDir: String?
 
     @Option(help: "How the router runs: \(PlatformKind.choices). Default: $SKUPPER_PLATFORM, else \(PlatformKind.agentDefault.rawValue).")
@@ -107,7 +107,9 @@ struct Skupperd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "skupperd")
-        let layout = configDir.map { SiteLayout(root: URL(fileURLWithPath: $0), namespace: namespace) }
+        // The same directory the command line works in: --config-dir, else $SKUPPER_CONFIG_DIR, else the namespace's.
+        let namedDirectory = configDir ?? ProcessInfo.processInfo.environment["SKUPPER_CONFIG_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let layout = namedDirectory.map { SiteLayout(root: URL(fileURLWithPath: $0), namespace: namespace) }
             ?? SiteLayout.standard(namespace: namespace)
         // One agent per namespace directory: a second one leaves everything as it is and exits at once.
         let lock: AgentLock
