@@ -150,3 +150,15 @@ struct UserFacingRouterTests {
         #expect(noisy.isEmpty, "\(noisy.joined(separator: "\n"))")
     }
 }
+
+/// A file the command line cannot write is named with the system's reason, never a Foundation error dump.
+@Suite("skupper: file errors in words")
+struct FileErrorWordsTests {
+    @Test func aFailedWriteSaysWhyInWords() throws {
+        let result = try SkupperCLI.run(["site", "create", "west", "--config-dir", "/dev/null/site"])
+        #expect(result.status != 0, "\(result)")
+        #expect(result.stderr.hasPrefix("Error: cannot write /dev/null/site/input/resources/Site-west.yaml: "), "\(result)")
+        #expect(result.stderr.contains("Not a directory") || result.stderr.contains("directory"), "\(result)")
+        #expect(!result.stderr.contains("NSCocoaErrorDomain") && !result.stderr.contains("Error Domain"), "\(result)")
+    }
+}

@@ -121,11 +121,14 @@ import SiteFiles
 
         // The Site is Ready once the router answers the agent's management connection (a moment after it starts).
         var status = ""
+        var exitStatus: Int32 = -1
         for _ in 0..<100 {
-            status = try container.checked([skupper, "system", "status"])
+            // Exit status 3 while something is not up yet (the Site Pending), as systemctl status.
+            (exitStatus, status) = try container.exec([skupper, "system", "status"])
             if status.contains("Site \"west\": Ready") { break }
             usleep(100_000)
         }
+        #expect(exitStatus == 0, "\(status)")
         #expect(status.contains("Agent: skupperd@default.service active (running)"), "\(status)")
         #expect(status.contains("Router: skupper-default.service active (running)"), "\(status)")
         #expect(status.contains("Site \"west\": Ready"), "\(status)")
@@ -193,6 +196,18 @@ import SiteFiles
         #expect(try container.exec(["test", "-e", "/var/lib/skupper/namespaces/default/input"]).status != 0)
         #expect(try container.exec(["test", "-e", "/var/lib/skupper/namespaces/default/runtime"]).status != 0)
         print("agent under systemd: install, start, restart, reload, teardown, stop, uninstall in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+
+        // A user without a user manager (no session, no linger): install's daemon-reload fails, says what to do, and
+        // leaves none of the files it wrote behind.
+        _ = try container.exec(["sh", "-c", "id skuppertester >/dev/null 2>&1 || useradd -m skuppertester"])
+        let asUser = try container.exec(["setpriv", "--reuid", "skuppertester", "--regid", "skuppertester", "--init-groups",
+                                         "env", "HOME=/home/skuppertester", "XDG_RUNTIME_DIR=", skupper, "system", "install", "--skupperd", skupperd])
+        #expect(asUser.status != 0, "\(asUser.output)")
+        #expect(asUser.output.contains("Error: systemctl: ") && asUser.output.contains("no systemd user manager"), "\(asUser.output)")
+        #expect(asUser.output.contains("Nothing was installed"), "\(asUser.output)")
+        #expect(!asUser.output.contains("`systemctl"), "the whole command line again: \(asUser.output)")
+        let left = try container.exec(["sh", "-c", "ls /home/skuppertester/.config/systemd/user/skupperd@.service /home/skuppertester/.config/skupperd-default.env"])
+        #expect(left.status != 0, "install left files behind: \(left.output)")
     }
 
     /// The docker, podman and render platforms under the hardened agent unit (linux: the tests above): the agent, in the systemd container, drives a

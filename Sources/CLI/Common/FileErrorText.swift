@@ -17,13 +17,25 @@ enum FileErrorText {
         case .fileNoSuchFile, .fileReadNoSuchFile: return String(cString: strerror(ENOENT))
         case .fileWriteOutOfSpace: return String(cString: strerror(ENOSPC))
         case .fileWriteVolumeReadOnly: return String(cString: strerror(EROFS))
-        default: return error.localizedDescription
+        default: return "the system's error \(error.code)"
         }
+    }
+
+    /// Why `path` cannot be written, found by looking at it: the nearest part of it that exists is not a directory, or
+    /// is not writable; nil when nothing explains it.
+    static func diagnose(_ path: String) -> String? {
+        var url = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && url.path != "/" { url.deleteLastPathComponent() }
+        if !isDirectory.boolValue { return "\(String(cString: strerror(ENOTDIR))) (\(url.path) is a file)" }
+        if access(url.path, W_OK) != 0 { return "\(String(cString: strerror(errno))) (\(url.path))" }
+        return nil
     }
 
     /// "<what>: Permission denied", with who owns the place when permission is what failed.
     static func cliError(_ what: String, _ error: any Error, path: String) -> CLIError {
-        let text = describe(error)
+        var text = describe(error)
+        if text.hasPrefix("the system's error"), let found = diagnose(path) { text = found }
         guard text == String(cString: strerror(EACCES)) || text.contains("Permission denied") else { return CLIError("\(what): \(text)") }
         return CLIError("permission denied: \(what): \(PathOwner.describe(path))",
                         hints: ["Run the command as that user (for root's site: sudo skupper ...), or use a site of your own with --config-dir DIR."])
