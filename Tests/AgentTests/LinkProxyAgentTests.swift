@@ -9,20 +9,7 @@ import TestSupport
 /// last Link that uses it, and gives a Link whose proxy Secret is missing an Error status.
 @Suite("Link proxy profiles in the agent")
 struct LinkProxyAgentTests {
-    static let link = """
-        apiVersion: skupper.io/v2alpha1
-        kind: Link
-        metadata: {name: to-east}
-        spec:
-          tlsCredentials: to-east
-          endpoints: [{name: inter-router, host: east.example.com, port: "55671"}]
-          settings: {proxy-configuration: corp-proxy}
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: to-east}
-        data: \(TestPEM.dataFlow)
-        """
+    static let link = ResourceYAML.proxiedLink()
 
     static func proxy(password: String) -> String {
         """

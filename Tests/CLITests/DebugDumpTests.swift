@@ -192,19 +192,8 @@ struct DebugDumpTests {
                 \(TestPEM.certificate.split(separator: "\n").joined(separator: "\n    "))
 
             """)
-        try site.write("link.yaml", """
-            apiVersion: skupper.io/v2alpha1
-            kind: Link
-            metadata: {name: to-east}
-            spec:
-              tlsCredentials: to-east
-              endpoints: [{name: inter-router, host: east.example.com, port: "55671"}]
-              settings: {proxy-configuration: corp-proxy}
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: to-east}
-            data: \(TestPEM.dataFlow)
+        try site.write("link.yaml", ResourceYAML.proxiedLink() + """
+
             ---
             apiVersion: v1
             kind: Secret

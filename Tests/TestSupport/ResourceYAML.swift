@@ -39,4 +39,22 @@ public enum ResourceYAML {
           routingKey: \(routingKey ?? name)
         """
     }
+
+    /// A Link to east.example.com through the HTTP proxy of Secret `proxy`, and its TLS Secret (shaped PEM).
+    public static func proxiedLink(_ name: String = "to-east", proxy: String = "corp-proxy") -> String {
+        """
+        apiVersion: skupper.io/v2alpha1
+        kind: Link
+        metadata: {name: \(name)}
+        spec:
+          tlsCredentials: \(name)
+          endpoints: [{name: inter-router, host: east.example.com, port: "55671"}]
+          settings: {proxy-configuration: \(proxy)}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: \(name)}
+        data: \(TestPEM.dataFlow)
+        """
+    }
 }
