@@ -106,7 +106,8 @@ public struct AgentService: Service {
                 } catch {
                     // Without its directories the agent cannot run at all; any later failure is one change's.
                     if case .start = event { throw error }
-                    logger.error("event not applied", metadata: ["event": "\(event.name)", "error": "\(error)"])
+                    agent.failed(event, error)
+                    notifier.status(agent.summary())
                     continue
                 }
                 for work in reaction.work {

@@ -28,6 +28,9 @@ final class SiteAgent {
     private var reloadSerial: Int?
     /// Reconciles done, for logs and tests.
     private(set) var reconcileCount = 0
+    /// A change that could not be applied (a write failed: the disk full, descriptors out), until one succeeds: the
+    /// whole input is read and applied again after a backoff, and at once at the next change.
+    private(set) var failing: FailedApply?
     /// Reconciles, resources by state, the router's state, input errors, token redemptions.
     private var metrics = AgentMetrics()
 
@@ -61,6 +64,8 @@ final class SiteAgent {
             input.loadGenerated()
             return Reaction(work: [read(input.readAll(reason: "start"))])
         case .filesChanged(let names):
+            // After a failure only a whole read brings everything back in line; the change is part of it.
+            if failing != nil { return Reaction(work: [read(input.readAll(reason: "change after a failure"))]) }
             return Reaction(work: input.read(changed: names).map { [read($0)] } ?? [])
         case .rescan(let reason):
             return Reaction(work: [read(input.readAll(reason: reason))])
@@ -90,7 +95,10 @@ final class SiteAgent {
         case .tokenRedeemed(let attempt):
             return try await redeemed(attempt)
         case .routerConfigWritten(let failure):
-            return Reaction(work: routerConfig.written(failure: failure).map { [$0] } ?? [])
+            let next = routerConfig.written(failure: failure).map { [$0] } ?? []
+            // A file the router needs at its next start that could not be written: a failure like any other.
+            if let failure { throw RouterConfigWriteFailed(description: failure) }
+            return Reaction(work: next)
         }
     }
 
@@ -105,6 +113,15 @@ final class SiteAgent {
         return { await read.parse(in: directory).map(AgentEvent.parsed) }
     }
 
+    /// Records that handling `event` failed; a whole read is tried again after a backoff (1 s doubling to 30 s).
+    func failed(_ event: AgentEvent, _ error: any Error, now: Date = Date()) {
+        var failure = failing ?? FailedApply(since: now)
+        failure.record("\(error)", now: now)
+        failing = failure
+        logger.error("change not applied: everything is read and applied again", metadata: [
+            "event": "\(event.name)", "error": "\(error)", "failures": "\(failure.count)", "retryIn": "\(Int(failure.delay.rounded()))s"])
+    }
+
     /// Applies a parsed read, and says READY after the first one and after a reload's.
     private func applied(_ read: InputRead) async throws -> Reaction {
         var change = input.apply(read)
@@ -113,6 +130,10 @@ final class SiteAgent {
         var reaction = try await reconcile(change, full: read.full)
         // A whole directory's parse trees are gone: the heap they took goes back to the system, not kept idle.
         if read.full { Heap.releaseFreeMemory() }
+        if read.full, let failure = failing {
+            failing = nil
+            logger.notice("changes applied again after a failure", metadata: ["failures": "\(failure.count)", "lastError": "\(failure.error)"])
+        }
         if !started || read.serial == reloadSerial {
             started = true
             reloadSerial = nil
@@ -124,6 +145,11 @@ final class SiteAgent {
     /// Time passed: a router that exited is started again when its wait is over, expired token requests go, token
     /// retries start, the router's state is checked when due.
     private func tick(_ now: Date) async throws -> Reaction {
+        if var failure = failing, failure.isDue(now: now) {
+            failure.retrying(now: now)
+            failing = failure
+            return Reaction(work: [read(input.readAll(reason: "retry after a failure"))])
+        }
         guard started else { return .none }
         var reaction = Reaction()
         if platform.restartIsDue(now: now) { reaction.work += try await reconcile(ResourceStore.Change(), full: false).work }
@@ -280,6 +306,10 @@ final class SiteAgent {
         parts.append(router)
         let errors = store.errors.count
         if errors > 0 { parts.append("\(errors) input file\(errors == 1 ? "" : "s") rejected") }
+        if let failing {
+            let reason = failing.error.split(separator: "\n").first.map(String.init) ?? ""
+            parts.append("changes not applied (\(reason.count > 100 ? String(reason.prefix(97)) + "..." : reason)): retrying")
+        }
         return parts.joined(separator: ", ")
     }
 }

@@ -105,8 +105,10 @@ public final class AgentProcess: @unchecked Sendable {
     /// Starts skupperd on the site's directory; `umask`, when given, is the file-creation mask it runs under, and
     /// `descriptorLimit` its RLIMIT_NOFILE (soft and hard, as `ulimit -n` sets them).
     /// `inheritEnvironment: false` starts it with only `environment` and the PATH systemd gives services, as a unit runs it.
+    /// `runtimeTmpfs` (a size, `256k`) runs it in a mount namespace of its own with `runtime/` on a tmpfs that small,
+    /// which the test fills and frees through `inNamespace`.
     public init(site: TemporarySite, arguments: [String] = [], environment: [String: String] = [:], umask: String? = nil,
-                descriptorLimit: Int? = nil, inheritEnvironment: Bool = true) throws {
+                descriptorLimit: Int? = nil, runtimeTmpfs: String? = nil, inheritEnvironment: Bool = true) throws {
         let skupperd = try BuiltProducts.executable("skupperd")
         var defaults = ["--config-dir", site.layout.root.path]
         if !arguments.contains("--grant-server-port") {
@@ -117,8 +119,15 @@ public final class AgentProcess: @unchecked Sendable {
             // The agent's default runs a real router; tests that want one say so.
             defaults += ["--platform", "render"]
         }
-        let setup = (umask.map { ["umask \($0)"] } ?? []) + (descriptorLimit.map { ["ulimit -n \($0)"] } ?? [])
-        if !setup.isEmpty {
+        let runtime = site.layout.runtime.path
+        let mount = runtimeTmpfs.map { ["mkdir -p '\(runtime)'", "mount -t tmpfs -o size=\($0),mode=0700 tmpfs '\(runtime)'"] } ?? []
+        let setup = mount + (umask.map { ["umask \($0)"] } ?? []) + (descriptorLimit.map { ["ulimit -n \($0)"] } ?? [])
+        if runtimeTmpfs != nil {
+            // unshare execs the shell in the new mount namespace, and the shell execs skupperd: the pid is skupperd's.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            process.arguments = ["-m", "--propagation", "private", "/bin/sh", "-c", (setup + ["exec \"$0\" \"$@\""]).joined(separator: " && "),
+                                 skupperd.path] + defaults + arguments
+        } else if !setup.isEmpty {
             // The shell sets the mask and the limit and execs skupperd, so the pid is skupperd's.
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", (setup + ["exec \"$0\" \"$@\""]).joined(separator: " && "), skupperd.path] + defaults + arguments
@@ -155,4 +164,9 @@ public final class AgentProcess: @unchecked Sendable {
     }
 
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// Runs a shell command in the agent's mount namespace (where its `runtimeTmpfs` is mounted).
+    public func inNamespace(_ command: String) throws -> (status: Int32, output: String) {
+        try run(["nsenter", "-t", String(pid), "-m", "/bin/sh", "-c", command])
+    }
 }

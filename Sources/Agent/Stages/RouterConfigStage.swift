@@ -79,6 +79,7 @@ struct RouterConfigStage {
             return (false, reloadCredentials)
         }
         let previous = previousSiteConfig()
+        let before = (siteConfig: siteConfig, leftOnDisk: leftOnDisk)
         leftOnDisk = nil
         siteConfig = .known(current)
         let restart = reloadCredentials || EntitySync.needsRestart(from: previous, to: current)
@@ -87,7 +88,11 @@ struct RouterConfigStage {
             pending = (parts, generation)
         } else {
             pending = nil
-            try writer.write(parts, generation: generation)
+            do { try writer.write(parts, generation: generation) } catch {
+                // Not written: what the file holds is still what it held, and this text is decided again next time.
+                (decided, siteConfig, leftOnDisk) = (nil, before.siteConfig, before.leftOnDisk)
+                throw error
+            }
         }
         logger.info("router configuration written", metadata: ["path": "\(layout.routerConfig.path)", "services": "\(plan.services.count)",
                                                               "bytes": "\(size)", "deferred": "\(pending != nil)"])
