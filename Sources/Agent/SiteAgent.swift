@@ -134,6 +134,14 @@ final class SiteAgent {
             failing = nil
             logger.notice("changes applied again after a failure", metadata: ["failures": "\(failure.count)", "lastError": "\(failure.error)"])
         }
+        // A file that could not be read for the host's sake (descriptors out) keeps its last good contents, and is
+        // read again with everything else once the host has room.
+        if let passing = read.results.lazy.compactMap({ result -> ResourceError? in
+            if case .failure(let error)? = result, error.passing { return error }
+            return nil
+        }).first {
+            failed(.parsed(read), passing)
+        }
         if !started || read.serial == reloadSerial {
             started = true
             reloadSerial = nil

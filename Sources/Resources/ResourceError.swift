@@ -6,6 +6,8 @@ public struct ResourceError: Error, Sendable, Hashable, CustomStringConvertible 
     public var field: String?
     /// What is wrong, in words.
     public var message: String
+    /// Whether the problem is the host's, not the file's (descriptors or memory out): reading again later can help.
+    public var passing = false
 
     public init(_ location: SourceLocation, field: String? = nil, _ message: String) {
         self.location = location

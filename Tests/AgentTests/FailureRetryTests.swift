@@ -4,8 +4,7 @@ import Testing
 import TestSupport
 
 /// A change that cannot be applied (the disk full under `runtime/`) is not lost: the agent stays up, says what fails,
-/// and once space is back the files and statuses match the input within 5 s, without a signal (issue 24's second
-/// item, with the disk; running out of descriptors is left for its next step).
+/// and once space is back the files and statuses match the input within 5 s, without a signal.
 @Suite("Failure is a state: a full disk")
 struct FailureRetryTests {
     @Test func aFullRuntimeDiskIsRetriedUntilFilesAndStatusesMatchTheInput() throws {

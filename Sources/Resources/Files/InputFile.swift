@@ -14,7 +14,10 @@ public enum InputFile {
                             maximumSize: Int = ResourceLoader.maximumFileSize) -> Result<Data, ResourceError>? {
         let path = directory.appendingPathComponent(name).path
         func failure(_ message: String) -> Result<Data, ResourceError> {
-            .failure(ResourceError(SourceLocation(file: displayName, document: 1), message))
+            var error = ResourceError(SourceLocation(file: displayName, document: 1), message)
+            // Descriptors or memory out (errno still holds what the failed call said): the file is not at fault.
+            error.passing = message.hasPrefix("cannot read file: ") && [EMFILE, ENFILE, ENOMEM, EAGAIN, EINTR].contains(errno)
+            return .failure(error)
         }
         var info = stat()
         guard lstat(path, &info) == 0 else {
@@ -42,7 +45,9 @@ public enum InputFile {
         }
         switch FileBytes.readToEnd(fd, size: Int(info.st_size), limit: maximumSize) {
         case .bytes(let data): return .success(data)
-        case .failed(let code): return failure("cannot read file: \(String(cString: strerror(code)))")
+        case .failed(let code):
+            errno = code
+            return failure("cannot read file: \(String(cString: strerror(code)))")
         case .tooLarge: return failure("file is larger than the \(maximumSize) byte limit")
         }
     }
