@@ -58,11 +58,14 @@ public final class ChildProcess: Sendable {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+        /// The command did not end within its deadline and was killed (SIGKILL).
+        public var timedOut = false
     }
 
     /// Runs a command to its end with its standard output and error read (both at once, so that a chatty child never
-    /// blocks on a full pipe), its standard input /dev/null.
-    public static func output(_ executable: String, arguments: [String], environment: [String: String]) throws -> Output {
+    /// blocks on a full pipe), its standard input /dev/null; a child still running after `deadline` is killed.
+    public static func output(_ executable: String, arguments: [String], environment: [String: String],
+                              deadline: Duration? = nil) throws -> Output {
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
         guard pipe2(&out, O_CLOEXEC) == 0 else { throw Failure(code: errno) }
         guard pipe2(&err, O_CLOEXEC) == 0 else {
@@ -79,13 +82,28 @@ public final class ChildProcess: Sendable {
             throw error
         }
         defer { close(out[0]); close(err[0]) }
+        let end = deadline.map { ContinuousClock.now + $0 }
+        var timedOut = false
         var read: [[UInt8]] = [[], []]
         var open = [true, true]
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while open[0] || open[1] {
+            var wait: Int32 = -1
+            if let end {
+                let left = ContinuousClock.now.duration(to: end)
+                guard left > .zero else {
+                    // Its descendants may hold the pipes open: the output is not waited for any longer.
+                    kill(child.pid, SIGKILL)
+                    timedOut = true
+                    break
+                }
+                let (seconds, attoseconds) = left.components
+                wait = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+            }
             var fds = [pollfd(fd: open[0] ? out[0] : -1, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: open[1] ? err[0] : -1, events: Int16(POLLIN), revents: 0)]
-            guard poll(&fds, 2, -1) >= 0 else {
+            let ready = poll(&fds, 2, wait)
+            guard ready >= 0 else {
                 if errno == EINTR { continue }
                 break
             }
@@ -94,8 +112,14 @@ public final class ChildProcess: Sendable {
                 if count > 0 { read[index] += buffer[0..<count] } else if count == 0 || errno != EINTR { open[index] = false }
             }
         }
+        if !timedOut, let end, child.isRunning {
+            // Output closed but the child lingers: it gets what is left of the deadline.
+            while child.isRunning && ContinuousClock.now < end { usleep(5_000) }
+            if child.isRunning { kill(child.pid, SIGKILL); timedOut = true }
+        }
         let status = child.waitUntilExit()
-        return Output(status: status, stdout: String(decoding: read[0], as: UTF8.self), stderr: String(decoding: read[1], as: UTF8.self))
+        return Output(status: status, stdout: String(decoding: read[0], as: UTF8.self), stderr: String(decoding: read[1], as: UTF8.self),
+                      timedOut: timedOut)
     }
 
     /// Whether the child has not exited yet (reaping it when it has).

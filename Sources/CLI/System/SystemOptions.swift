@@ -22,7 +22,9 @@ public struct SystemOptions: ParsableArguments {
     public var namespace: String { global.namespace }
     public var layout: SiteLayout { global.layout }
     public var systemdScope: SystemdScope { scope.flatMap(SystemdScope.init(rawValue:)) ?? .current }
-    public var systemctl: Systemctl { Systemctl(scope: systemdScope) }
+    /// systemctl for the command line: its deadline is longer than the agent's, as `start` waits for the agent's
+    /// READY, which its unit allows 90 s.
+    public var systemctl: Systemctl { Systemctl(command: systemdScope.systemctlCommand, timeout: .seconds(120)) }
     /// The agent's unit for this namespace.
     public var agentUnit: String { AgentUnit.name(namespace: namespace) }
     /// The router's unit (systemd/linux platform).

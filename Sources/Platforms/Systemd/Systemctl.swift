@@ -44,11 +44,19 @@ public struct Systemctl: Sendable {
     public var command: [String]
     /// Extra environment for the child (added to this process's environment).
     public var environment: [String: String]
+    /// How long one invocation may take before it is killed: a service manager that does not answer must not hold
+    /// the agent (whose watchdog is 30 s) or a command line for ever.
+    public var timeout: Duration
 
-    public init(command: [String] = SystemdScope.current.systemctlCommand, environment: [String: String] = [:]) {
+    /// The default deadline of one invocation.
+    public static let defaultTimeout: Duration = .seconds(20)
+
+    public init(command: [String] = SystemdScope.current.systemctlCommand, environment: [String: String] = [:],
+                timeout: Duration = defaultTimeout) {
         precondition(!command.isEmpty, "systemctl command must not be empty")
         self.command = command
         self.environment = environment
+        self.timeout = timeout
     }
 
     public init(scope: SystemdScope) { self.init(command: scope.systemctlCommand) }
@@ -79,9 +87,12 @@ public struct Systemctl: Sendable {
         let output: ChildProcess.Output
         do {
             output = try ChildProcess.output(executable.path, arguments: Array(command.dropFirst()) + arguments,
-                                             environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+                                             environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, deadline: timeout)
         } catch {
             throw PlatformError("cannot run \(describe(arguments)): \(error)")
+        }
+        if output.timedOut {
+            throw PlatformError("`\(describe(arguments))` did not finish within \(timeout) and was stopped: the service manager does not answer")
         }
         return Output(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
