@@ -128,8 +128,10 @@ struct UserFacingRouterTests {
         #expect(try site.skupper("connector", "create", "web", "9", "--host", "127.0.0.1").status == 0)
         var message = ""
         #expect(site.eventually(timeout: 20) {
-            message = site.status(.listener, "web")?.status.message ?? ""
-            return site.status(.listener, "web")?.status.phase == .error
+            // One read: the message and the phase of the same status file.
+            let status = site.status(.listener, "web")?.status
+            message = status?.message ?? ""
+            return status?.phase == .error
         }, "\(message)\nlog:\n\(agent.log)")
         #expect(message.contains("the router cannot listen on 127.0.0.1:\(port): Address already in use"), "\(message)")
         #expect(site.eventually(timeout: 10) { site.status(.connector, "web")?.status.field("hasMatchingListener") == .bool(false) },
