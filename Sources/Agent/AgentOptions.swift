@@ -45,7 +45,7 @@ public struct GrantServerOptions: Sendable {
     /// non-loopback address, else 127.0.0.1.
     public var advertisedHost: String?
     /// Connections it serves at once, in all and per address and network (skupperd sizes them from its descriptor limit).
-    public var connections = DescriptorBudget(limit: 1024).grantServer
+    public var connections = DescriptorBudget.usual.grantServer
 
     public static let defaultPort = 9090
     /// How many ports after the default one an agent may take (one per namespace on a host).

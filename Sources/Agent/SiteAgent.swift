@@ -115,7 +115,7 @@ final class SiteAgent {
 
     /// Records that handling `event` failed; a whole read is tried again after a backoff (1 s doubling to 30 s).
     func failed(_ event: AgentEvent, _ error: any Error, now: Date = Date()) {
-        var failure = failing ?? FailedApply(since: now)
+        var failure = failing ?? FailedApply()
         failure.record("\(error)", now: now)
         failing = failure
         logger.error("change not applied: everything is read and applied again", metadata: [
@@ -308,16 +308,19 @@ final class SiteAgent {
         }
         var router = "router \(platform.state.phase.rawValue)"
         // A failed router says why, in one short line (systemctl status shows it).
-        if platform.state.phase == .failed, let reason = platform.state.message.split(separator: "\n").first, !reason.isEmpty {
-            router += " (\(reason.count > 120 ? String(reason.prefix(117)) + "..." : String(reason)))"
+        if platform.state.phase == .failed, let reason = Self.firstLine(platform.state.message, at: 120), !reason.isEmpty {
+            router += " (\(reason))"
         }
         parts.append(router)
         let errors = store.errors.count
         if errors > 0 { parts.append("\(errors) input file\(errors == 1 ? "" : "s") rejected") }
-        if let failing {
-            let reason = failing.error.split(separator: "\n").first.map(String.init) ?? ""
-            parts.append("changes not applied (\(reason.count > 100 ? String(reason.prefix(97)) + "..." : reason)): retrying")
-        }
+        if let failing { parts.append("changes not applied (\(Self.firstLine(failing.error, at: 100) ?? "")): retrying") }
         return parts.joined(separator: ", ")
+    }
+
+    /// A text's first line, cut to `limit` characters with "..." (STATUS= is one short line).
+    static func firstLine(_ text: String, at limit: Int) -> String? {
+        guard let line = text.split(separator: "\n").first else { return nil }
+        return line.count > limit ? String(line.prefix(limit - 3)) + "..." : String(line)
     }
 }

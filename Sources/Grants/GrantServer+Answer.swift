@@ -17,11 +17,7 @@ extension GrantServer {
         }
         guard let context = context.withLock({ $0 }) else { return .failure(.siteNotDefined) }
         // Counted as a failure up front, so a burst of concurrent guesses cannot all slip under the limit.
-        guard limiter.admit(address) else {
-            var failure = RedemptionFailure.tooManyFailures
-            failure.retryAfter = Int(limiter.window.rounded(.up))
-            return .failure(failure)
-        }
+        guard limiter.admit(address) else { return .failure(.tooManyFailures(retryAfter: Int(limiter.window.rounded(.up)))) }
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
         let key = path.split(separator: "/").joined()
         let code = Array(body.readableBytesView)

@@ -22,7 +22,7 @@ public final class GrantServer: Service, Sendable {
         public var connectionDeadline: TimeAmount = .seconds(15)
         /// Connections served at once, in all and from one address or network; beyond them a new connection is closed
         /// as soon as it is accepted (the agent sizes them from its descriptor limit: `DescriptorBudget.grantServer`).
-        public var connections = ConnectionCaps(total: 256, perAddress: 64, perNetwork: 128)
+        public var connections = DescriptorBudget.usual.grantServer
         public init() {}
     }
 

@@ -19,7 +19,10 @@ public struct RedemptionFailure: Error, Sendable, Hashable, CustomStringConverti
     public static let exhausted = RedemptionFailure(404, "No such access granted")
     public static let refused = RedemptionFailure(403, "Redemption of access token refused")
     public static let internalError = RedemptionFailure(503, "Internal error", retryAfter: 5)
-    public static let tooManyFailures = RedemptionFailure(429, "Too many failed redemption attempts; try again later", retryAfter: 60)
+    /// The failure limiter refuses the client for now: `retryAfter` is the limiter's window.
+    public static func tooManyFailures(retryAfter: Int) -> RedemptionFailure {
+        RedemptionFailure(429, "Too many failed redemption attempts; try again later", retryAfter: retryAfter)
+    }
     /// The agent has not given the server a site to answer for yet.
     public static let siteNotDefined = RedemptionFailure(500, "Site not yet defined")
 

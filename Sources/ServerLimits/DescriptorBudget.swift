@@ -27,7 +27,7 @@ public struct DescriptorBudget: Sendable, Hashable {
     /// and returns the budget under the limit then in force.
     public static func raisingSoftLimit() -> DescriptorBudget {
         var limits = rlimit()
-        guard getrlimit(RLIMIT_NOFILE_VALUE, &limits) == 0 else { return DescriptorBudget(limit: 1024) }
+        guard getrlimit(RLIMIT_NOFILE_VALUE, &limits) == 0 else { return usual }
         if limits.rlim_cur < limits.rlim_max {
             var raised = limits
             raised.rlim_cur = limits.rlim_max
@@ -36,6 +36,9 @@ public struct DescriptorBudget: Sendable, Hashable {
         // RLIM_INFINITY is all ones: the clamp reads it as the largest limit.
         return DescriptorBudget(limit: Int(min(UInt64(limits.rlim_cur), UInt64(Int32.max))))
     }
+
+    /// The budget under the usual soft limit (1,024): the caps a server has when nobody sized them.
+    public static let usual = DescriptorBudget(limit: 1024)
 
     /// Whether the limit is below what the agent is meant to run with.
     public var isLow: Bool { limit < Self.recommended }

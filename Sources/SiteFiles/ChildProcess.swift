@@ -127,7 +127,7 @@ public final class ChildProcess: Sendable {
 
     /// The exit status, or the number of the signal that ended it; nil while it runs.
     public var terminationStatus: Int32? {
-        status().map { ($0 & 0x7f) == 0 ? ($0 >> 8) & 0xff : $0 & 0x7f }
+        termination.map { switch $0 { case .exited(let status), .signalled(let status): status } }
     }
 
     /// How the child ended, told apart: an exit status or a signal; nil while it runs.

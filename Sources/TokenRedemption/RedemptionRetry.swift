@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SiteFiles
 
 /// How a redemption that failed for a passing reason (the service unreachable, or answering 5xx while it starts)
 /// is tried again: waits that double from `initialDelay` up to `maximumDelay`, and no attempt later than `deadline`
@@ -25,9 +26,7 @@ public struct RedemptionRetry: Sendable, Hashable {
     /// The wait before the next attempt after `failures` (1 or more) failed ones, the first of them at
     /// `firstFailure`; nil when that attempt would start after the deadline.
     public func delay(afterFailures failures: Int, firstFailure: Date, now: Date) -> TimeInterval? {
-        // 2^(failures-1), computed without overflowing for any count.
-        let doublings = min(max(failures, 1) - 1, 62)
-        let delay = min(initialDelay * Double(1 << doublings), maximumDelay)
+        let delay = Backoff.delay(afterFailures: failures, initial: initialDelay, maximum: maximumDelay)
         guard now.addingTimeInterval(delay) <= firstFailure.addingTimeInterval(deadline) else { return nil }
         return delay
     }

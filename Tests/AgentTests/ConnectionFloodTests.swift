@@ -66,7 +66,7 @@ struct ConnectionFloodTests {
 
         // From another network (127.0.1.0/24): a redemption and a health check answer within a second.
         var started = ContinuousClock.now
-        let redeemed = try await TestClientsCurl.status(url, code: code, from: "127.0.1.2", caFile: caFile)
+        let redeemed = try await Curl.redemptionStatus(url, code: code, from: "127.0.1.2", caFile: caFile)
         let redemptionTime = ContinuousClock.now - started
         #expect(redeemed == "200", "redemption answered \(redeemed)\nlog:\n\(agent.log)")
         #expect(redemptionTime < .seconds(1), "the redemption took \(redemptionTime)")
@@ -80,17 +80,5 @@ struct ConnectionFloodTests {
         try site.write("listener.yaml", ResourceYAML.listener("after-flood", port: freePort(), host: "127.0.0.1"))
         #expect(site.eventually { site.status(.listener, "after-flood") != nil }, "log:\n\(agent.log)")
         #expect(!agent.log.contains("Too many open files"), "log:\n\(agent.log)")
-    }
-}
-
-/// curl from a chosen loopback address, run on a thread of its own (waiting on the cooperative pool would hold up
-/// whatever else the test process runs).
-enum TestClientsCurl {
-    static func status(_ url: String, code: String, from source: String, caFile: URL) async throws -> String {
-        let arguments = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "--interface", source,
-                         "--cacert", caFile.path, "-H", "name: link", "-H", "subject: west", "--data-binary", code, url]
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try run(arguments).output }) }.start()
-        }
     }
 }

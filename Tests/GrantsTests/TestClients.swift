@@ -56,8 +56,7 @@ enum TestClients {
 
     /// POSTs `code` to `url` with curl from the loopback address `source`; returns the HTTP status (000 when none).
     static func curlStatus(_ url: String, code: String, name: String = "link", from source: String = "127.0.0.1", caFile: URL) async throws -> String {
-        try await runOffThePool(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "--interface", source,
-                                 "--cacert", caFile.path, "-H", "name: \(name)", "-H", "subject: west", "--data-binary", code, url]).output
+        try await Curl.redemptionStatus(url, code: code, name: name, from: source, caFile: caFile)
     }
 
     /// Runs a command on a thread of its own: waiting for it on the cooperative pool would starve the in-process

@@ -1,10 +1,9 @@
 import FoundationEssentials
+import SiteFiles
 
 /// A change the agent could not apply (a write failed) and when it tries again: the whole input read and applied
 /// after 1 s, doubling to 30 s, until one succeeds. Pure bookkeeping over the times it is given.
 struct FailedApply: Sendable, Hashable {
-    /// When the first failure of this run happened.
-    let since: Date
     /// Failures so far, and the last one's words.
     private(set) var count = 0
     private(set) var error = ""
@@ -14,10 +13,8 @@ struct FailedApply: Sendable, Hashable {
     static let initialDelay: TimeInterval = 1
     static let maximumDelay: TimeInterval = 30
 
-    init(since: Date) { self.since = since }
-
     /// The wait before the next attempt.
-    var delay: TimeInterval { min(Self.initialDelay * Double(1 << min(max(count, 1) - 1, 20)), Self.maximumDelay) }
+    var delay: TimeInterval { Backoff.delay(afterFailures: count, initial: Self.initialDelay, maximum: Self.maximumDelay) }
 
     /// Records a failure at `now`; the next attempt waits `delay`.
     mutating func record(_ error: String, now: Date) {

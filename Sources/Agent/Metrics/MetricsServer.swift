@@ -34,7 +34,7 @@ public final class MetricsServer: Service, Sendable {
         return MetricsServer(address: address, registry: registry, health: health, caps: caps, logger: logger)
     }
 
-    init(address: MetricsAddress, registry: PrometheusCollectorRegistry, health: AgentHealth, caps: ConnectionCaps = DescriptorBudget(limit: 1024).metrics,
+    init(address: MetricsAddress, registry: PrometheusCollectorRegistry, health: AgentHealth, caps: ConnectionCaps = DescriptorBudget.usual.metrics,
          idleTimeout: TimeAmount = .seconds(10), deadline: TimeAmount = .seconds(15), logger: Logger) {
         self.address = address
         self.idleTimeout = idleTimeout

@@ -121,7 +121,7 @@ struct ManagementStage {
                 // Tried again later, reading the router's entities first. Said once per kind of failure.
                 let failure = outcome.failures.joined(separator: "; ")
                 failedSyncs += 1
-                retryAt = Date().addingTimeInterval(min(0.25 * Double(1 << min(failedSyncs - 1, 5)), 5))
+                retryAt = Date().addingTimeInterval(Backoff.delay(afterFailures: failedSyncs, initial: 0.25, maximum: 5))
                 if !answeredSinceStart && Date().timeIntervalSince(startedAt) < Self.startupGrace {
                     // Not remembered as said: if the router never answers, the warning comes once the grace is over.
                     logger.debug("router not answering yet (starting): the change waits for it", metadata: ["failures": "\(failure)"])

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SiteFiles
 
 /// When a router that keeps exiting is started again: the first restart a second after its exit is seen, each
 /// following one twice as late up to a minute, and the count forgotten once the router has stayed up a minute. Pure
@@ -18,7 +19,7 @@ struct RestartBackoff: Sendable, Hashable {
     mutating func exited(now: Date) -> TimeInterval {
         exits += 1
         upSince = nil
-        let delay = min(initialDelay * Double(1 << min(exits - 1, 30)), maximumDelay)
+        let delay = Backoff.delay(afterFailures: exits, initial: initialDelay, maximum: maximumDelay)
         restartAt = now.addingTimeInterval(delay)
         return delay
     }

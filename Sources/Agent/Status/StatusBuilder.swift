@@ -39,10 +39,7 @@ struct StatusBuilder {
                 var status = routed(.ready())
                 let matching = router.flatMap { $0.isReachable ? $0.listenersUp.contains("listener/\(resource.name)") : nil }
                 status.set(StatusKey.hasMatchingConnector, .bool(matching ?? plan.services.hasConnector(routingKey: spec.routingKey)))
-                if status.phase == .ready, let failure = router?.listenerErrors["listener/\(resource.name)"] {
-                    status = .error("the router cannot listen on \(spec.host):\(spec.port): \(failure)", fields: status.fields)
-                }
-                result[id] = status
+                result[id] = listening(status, tcpListener: "listener/\(resource.name)", host: spec.host, port: spec.port)
             case .connector(let spec):
                 var status = routed(.ready())
                 let matching = router.flatMap { $0.isReachable ? $0.networkHasListener(routingKey: spec.routingKey) : nil }
@@ -84,10 +81,13 @@ struct StatusBuilder {
         var status = routed(.ready())
         status.set(StatusKey.hasDestination, .bool(!reachable.isEmpty))
         status.set(StatusKey.strategy, .map([StatusField(spec.strategy.name, .map([StatusField(StatusKey.routingKeysReachable, keys)]))]))
-        if status.phase == .ready, let failure = router?.listenerErrors[RouterConfigRenderer.multiAddressListenerName(name)] {
-            status = .error("the router cannot listen on \(spec.host):\(spec.port): \(failure)", fields: status.fields)
-        }
-        return status
+        return listening(status, tcpListener: RouterConfigRenderer.multiAddressListenerName(name), host: spec.host, port: spec.port)
+    }
+
+    /// A Ready listener's status, or an Error in the router's words when its tcpListener cannot listen.
+    func listening(_ status: ResourceStatus, tcpListener: String, host: String, port: Int) -> ResourceStatus {
+        guard status.phase == .ready, let failure = router?.listenerErrors[tcpListener] else { return status }
+        return .error("the router cannot listen on \(host):\(port): \(failure)", fields: status.fields)
     }
 
     /// A Certificate is Ready once its files are on disk (`expiration` says until when); a Secret of the same name,

@@ -68,10 +68,10 @@ public struct AgentCheck: Sendable {
     }
 
     /// A status as it may be shown: the agent's own while it runs; otherwise Pending, saying that the agent is not
-    /// running (with what it reported last) and how to start it.
-    public func shown(_ document: StatusDocument?, id: ResourceID) -> StatusDocument {
+    /// running (with what it reported last) and how to start it. `presence`: the lock asked once for many statuses.
+    public func shown(_ document: StatusDocument?, id: ResourceID, presence: AgentLock.Presence? = nil) -> StatusDocument {
         var document = document ?? StatusDocument(id: id, namespace: namespace, status: ResourceStatus(phase: .pending, message: SiteDirectory.noStatusMessage))
-        switch presence {
+        switch presence ?? self.presence {
         case .held:
             return document
         case .free, .unreadable:

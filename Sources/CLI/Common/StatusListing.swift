@@ -24,7 +24,8 @@ struct StatusListing<Spec: KindSpec> {
             Console.out(noneFound)
             return
         }
-        let documents = entries.map { agent.shown(site.status($0.resource.id), id: $0.resource.id) }
+        let presence = agent.presence
+        let documents = entries.map { agent.shown(site.status($0.resource.id), id: $0.resource.id, presence: presence) }
         if let output {
             Console.outRaw(Rendering.statuses(documents, output, single: name != nil))
             return

@@ -9,7 +9,7 @@ enum PrivateKeyRedaction {
 
     /// The text with every private key it holds replaced by the marker.
     static func redact(_ text: String) -> String {
-        replaceBase64Keys(replaceYAMLKeyFields(replace(jsonKeyField, in: replace(pemBlock, in: text, with: marker), with: "$1\"\(marker)\"")))
+        replaceBase64Keys(replaceYAMLKeyFields(replaceJSONFields(replace(pemBlock, in: text, with: marker))))
     }
 
     /// Whether the text still holds what looks like a private key, in PEM or base64.
@@ -20,8 +20,8 @@ enum PrivateKeyRedaction {
     // swiftlint:disable force_try
     /// `-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----`, across lines (or JSON's `\n` escapes).
     static let pemBlock = try! NSRegularExpression(pattern: #"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----"#)
-    /// A JSON member named `*.key` with a string value.
-    static let jsonKeyField = try! NSRegularExpression(pattern: #"("[^"\\\n]*\.[kK][eE][yY]"\s*:\s*)"(?:[^"\\\n]|\\.)*""#)
+    /// A JSON member with a string value (its name the second group).
+    static let jsonField = try! NSRegularExpression(pattern: #"("([^"\\\n]*)"\s*:\s*)"(?:[^"\\\n]|\\.)*""#)
     /// A long run of base64 (a Secret's data value).
     static let base64Run = try! NSRegularExpression(pattern: #"[A-Za-z0-9+/]{64,}={0,2}"#)
     // swiftlint:enable force_try
@@ -48,6 +48,23 @@ enum PrivateKeyRedaction {
             while token.count % 4 != 0 { token += "=" }
             guard let decoded = Data(base64Encoded: token), decoded.range(of: Data("PRIVATE KEY".utf8)) != nil else { continue }
             result.replaceSubrange(range, with: marker)
+        }
+        return result
+    }
+
+    /// JSON members named `*.key` with a string value: the value replaced; with `matching` and `marker`, the members
+    /// it names and by that marker, where `keepingReferences` leaves values that only name where a secret is (the
+    /// router's `file:` and `env:`).
+    static func replaceJSONFields(_ text: String, matching: (Substring) -> Bool = isKeyFile, marker: String = marker,
+                                  keepingReferences: Bool = false, replaced: ((Substring) -> Void)? = nil) -> String {
+        var result = text
+        for match in jsonField.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
+            guard let whole = Range(match.range, in: result), let head = Range(match.range(at: 1), in: result),
+                  let name = Range(match.range(at: 2), in: result), matching(result[name]) else { continue }
+            let value = result[head.upperBound...].dropFirst()
+            if keepingReferences && (value.hasPrefix("file:") || value.hasPrefix("env:")) { continue }
+            replaced?(result[name])
+            result.replaceSubrange(whole, with: result[head] + "\"\(marker)\"")
         }
         return result
     }

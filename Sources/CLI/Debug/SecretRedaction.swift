@@ -91,35 +91,19 @@ struct SecretRedaction {
     }
 
     /// `text` with its secret-named fields' values and every known secret value replaced by the marker; `masked`
-    /// tells what was masked (field names, and "a known value" for each value found elsewhere).
+    /// tells what was masked (field names, and "a secret value" for each known value found elsewhere).
     func redact(_ text: String, masked: inout [String]) -> String {
         var found: [String] = []
         var result = PrivateKeyRedaction.replaceYAMLKeyFields(text, matching: Self.isSecretName, marker: Self.marker) { found.append(String($0)) }
-        result = Self.replaceJSONFields(result) { found.append($0) }
+        result = PrivateKeyRedaction.replaceJSONFields(result, matching: Self.isSecretName, marker: Self.marker, keepingReferences: true) {
+            found.append(String($0))
+        }
         for value in values where result.contains(value) {
-            let count = result.components(separatedBy: value).count - 1
-            result = result.replacingOccurrences(of: value, with: Self.marker)
-            found += Array(repeating: "a secret value", count: count)
+            let parts = result.components(separatedBy: value)
+            result = parts.joined(separator: Self.marker)
+            found += Array(repeating: "a secret value", count: parts.count - 1)
         }
         masked += found
-        return result
-    }
-
-    // swiftlint:disable:next force_try
-    static let jsonField = try! NSRegularExpression(pattern: #"("([^"\\\n]*)"\s*:\s*)"(?:[^"\\\n]|\\.)*""#)
-
-    /// JSON members whose name says they hold a secret, with a string value: the value replaced.
-    static func replaceJSONFields(_ text: String, found: (String) -> Void) -> String {
-        var result = text
-        for match in jsonField.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
-            guard let whole = Range(match.range, in: result), let head = Range(match.range(at: 1), in: result),
-                  let name = Range(match.range(at: 2), in: result), isSecretName(result[name]) else { continue }
-            // A reference to where the secret is kept (the router's `file:` and `env:`) is not the secret.
-            let value = result[head.upperBound...].dropFirst()
-            if value.hasPrefix("file:") || value.hasPrefix("env:") { continue }
-            found(String(result[name]))
-            result.replaceSubrange(whole, with: result[head] + "\"\(marker)\"")
-        }
         return result
     }
 }

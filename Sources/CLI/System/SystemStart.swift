@@ -30,18 +30,15 @@ public struct SystemStart: ParsableCommand {
         }
         Console.out("Sources will be consumed from namespace \"\(options.namespace)\"")
         let agent = options.global.agent
-        guard options.systemdRuns else {
-            if let info = AgentInfo.running(layout) {
-                Console.out("The agent already runs this namespace (pid \(info.pid), platform \(info.platform))")
-                return
-            }
-            throw CLIError("systemd does not run on this machine, so there is no service to start",
-                           hints: ["Start the agent itself (it runs the router as its child): \(agent.startCommand)"])
-        }
+        // No unit to start (no systemd, or none installed): an agent started by hand may already run the namespace.
         guard try options.isLoaded(options.agentUnit) else {
             if let info = AgentInfo.running(layout) {
                 Console.out("The agent already runs this namespace, started by hand (pid \(info.pid), platform \(info.platform))")
                 return
+            }
+            guard options.systemdRuns else {
+                throw CLIError("systemd does not run on this machine, so there is no service to start",
+                               hints: ["Start the agent itself (it runs the router as its child): \(agent.startCommand)"])
             }
             throw CLIError("the agent's unit \(options.agentUnit) is not installed",
                            hints: ["Install it: skupper system install\(agent.selection)", "or start the agent itself: \(agent.startCommand)"])

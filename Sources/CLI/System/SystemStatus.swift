@@ -106,12 +106,9 @@ public struct SystemStatus: ParsableCommand {
         return text
     }
 
-    /// "3h2m", "5m10s", "42s" since an RFC 3339 time.
+    /// The time since an RFC 3339 time, as Go writes a duration ("3h2m10s", "42s").
     static func uptime(since started: String, now: Date = Date()) -> String {
         guard let date = UTCTimestamp.date(started) else { return "since \(started)" }
-        let seconds = max(0, Int(now.timeIntervalSince(date)))
-        if seconds >= 86_400 { return "\(seconds / 86_400)d\(seconds % 86_400 / 3600)h" }
-        if seconds >= 3600 { return "\(seconds / 3600)h\(seconds % 3600 / 60)m" }
-        return seconds >= 60 ? "\(seconds / 60)m\(seconds % 60)s" : "\(seconds)s"
+        return GoDuration(seconds: max(0, now.timeIntervalSince(date).rounded(.down))).description
     }
 }

@@ -14,14 +14,17 @@ public enum InputFile {
                             maximumSize: Int = ResourceLoader.maximumFileSize) -> Result<Data, ResourceError>? {
         let path = directory.appendingPathComponent(name).path
         func failure(_ message: String) -> Result<Data, ResourceError> {
-            var error = ResourceError(SourceLocation(file: displayName, document: 1), message)
-            // Descriptors or memory out (errno still holds what the failed call said): the file is not at fault.
-            error.passing = message.hasPrefix("cannot read file: ") && [EMFILE, ENFILE, ENOMEM, EAGAIN, EINTR].contains(errno)
+            .failure(ResourceError(SourceLocation(file: displayName, document: 1), message))
+        }
+        /// A system call's failure: descriptors or memory out is the host's problem, not the file's (`passing`).
+        func unreadable(_ code: Int32) -> Result<Data, ResourceError> {
+            var error = ResourceError(SourceLocation(file: displayName, document: 1), "cannot read file: \(String(cString: strerror(code)))")
+            error.passing = [EMFILE, ENFILE, ENOMEM, EAGAIN, EINTR].contains(code)
             return .failure(error)
         }
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            return errno == ENOENT ? nil : failure("cannot read file: \(String(cString: strerror(errno)))")
+            return errno == ENOENT ? nil : unreadable(errno)
         }
         var target = path
         if info.st_mode & S_IFMT == S_IFLNK {
@@ -35,19 +38,17 @@ public enum InputFile {
         // O_NONBLOCK: a FIFO swapped in after the checks above still cannot block the agent; O_NOFOLLOW: nor a new link.
         let fd = open(target, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else {
-            return errno == ENOENT ? nil : failure("cannot read file: \(String(cString: strerror(errno)))")
+            return errno == ENOENT ? nil : unreadable(errno)
         }
         defer { close(fd) }
-        guard fstat(fd, &info) == 0 else { return failure("cannot read file: \(String(cString: strerror(errno)))") }
+        guard fstat(fd, &info) == 0 else { return unreadable(errno) }
         if let refusal = refusal(for: info.st_mode) { return failure(refusal) }
         if Int(info.st_size) > maximumSize {
             return failure("file is \(info.st_size) bytes, larger than the \(maximumSize) byte limit")
         }
         switch FileBytes.readToEnd(fd, size: Int(info.st_size), limit: maximumSize) {
         case .bytes(let data): return .success(data)
-        case .failed(let code):
-            errno = code
-            return failure("cannot read file: \(String(cString: strerror(code)))")
+        case .failed(let code): return unreadable(code)
         case .tooLarge: return failure("file is larger than the \(maximumSize) byte limit")
         }
     }
