@@ -69,7 +69,7 @@ let package = Package(
         .systemLibrary(name: "CGlibcGNU"),
         /// What the agent and the CLI both read and write: the namespace's directory layout, atomic and private
         /// files, the agent's lock and info file, the version, the platform names, text quoting, blocking work.
-        .target(name: "SiteFiles", dependencies: ["CMalloc", "CGlibcGNU"]),
+        .target(name: "SiteFiles", dependencies: ["CMalloc", "CGlibcGNU", .product(name: "NIOPosix", package: "swift-nio")]),
         /// Resource model, YAML loading and validation.
         .target(name: "Resources", dependencies: ["SiteFiles", "CLibYAML"]),
         /// skupper-router configuration rendering.

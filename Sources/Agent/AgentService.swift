@@ -132,7 +132,7 @@ public struct AgentService: Service {
                 case .alive:
                     notifier.watchdog()
                 case nil:
-                    if agent.started, event.changesSummary { notifier.status(agent.summary()) }
+                    if agent.started, agent.readyWaitsSince == nil, event.changesSummary { notifier.status(agent.summary()) }
                 }
             }
             sink.finish()
@@ -184,10 +184,12 @@ extension AgentEvent {
         case .parsed: "input read"
         case .tick: "tick"
         case .watchdog: "watchdog"
+        case .platformApplied: "router applied"
         case .platformObserved: "router checked"
         case .routerManaged: "router asked"
         case .grantRedeemed: "grant redeemed"
         case .tokenRedeemed: "token redeemed"
+        case .statusesWritten: "statuses written"
         case .routerConfigWritten: "router configuration written"
         }
     }
@@ -195,7 +197,7 @@ extension AgentEvent {
     /// Whether handling it may change the one-line summary (STATUS=).
     var changesSummary: Bool {
         switch self {
-        case .parsed, .tick, .platformObserved, .routerManaged, .tokenRedeemed: true
+        case .parsed, .tick, .platformApplied, .platformObserved, .routerManaged, .tokenRedeemed: true
         default: false
         }
     }

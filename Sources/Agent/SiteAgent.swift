@@ -26,6 +26,10 @@ final class SiteAgent {
     private(set) var started = false
     /// A SIGHUP's read, until it is applied (then READY=1 again).
     private var reloadSerial: Int?
+    /// Since when a READY waits for the statuses to be on disk and the platform's answer (at most `readyWait`);
+    /// STATUS= waits with it.
+    private(set) var readyWaitsSince: Date?
+    static let readyWait: TimeInterval = 5
     /// Reconciles done, for logs and tests.
     private(set) var reconcileCount = 0
     /// A change that could not be applied (a write failed: the disk full, descriptors out), until one succeeds: the
@@ -53,8 +57,19 @@ final class SiteAgent {
         statuses = StatusStage(layout: layout, logger: logger)
     }
 
-    /// Answers one event.
+    /// Answers one event; the statuses it decided are written beside the loop.
     func handle(_ event: AgentEvent) async throws -> Reaction {
+        var reaction = try await react(to: event)
+        if let flush = statuses.flushWork() { reaction.work.append(flush) }
+        // READY once what the first read (or a reload's) decided is on disk and the router is applied.
+        if readyWaitsSince != nil, !platform.isBusy, !statuses.isFlushing {
+            readyWaitsSince = nil
+            reaction.announcement = .ready
+        }
+        return reaction
+    }
+
+    private func react(to event: AgentEvent) async throws -> Reaction {
         switch event {
         case .start:
             try layout.createDirectories()
@@ -80,11 +95,13 @@ final class SiteAgent {
             return try await tick(now)
         case .watchdog:
             return Reaction(announcement: .alive)
+        case .platformApplied(let outcome):
+            return try platformFinished(outcome, now: Date())
         case .platformObserved(let state):
             guard platform.observed(state) else { return .none }
             return try await reconcile(ResourceStore.Change(), full: false)
         case .routerManaged(let round):
-            if management.received(round) { try writeRoutedStatuses() }
+            if management.received(round) { try writeStatuses() }
             // A change that came meanwhile goes at once, not at the next tick.
             return Reaction(work: management.work(now: Date()))
         case .grantRedeemed(let grant):
@@ -94,6 +111,9 @@ final class SiteAgent {
             return .none
         case .tokenRedeemed(let attempt):
             return try await redeemed(attempt)
+        case .statusesWritten(let result):
+            try statuses.flushed(result)
+            return .none
         case .routerConfigWritten(let failure):
             let next = routerConfig.written(failure: failure).map { [$0] } ?? []
             // A file the router needs at its next start that could not be written: a failure like any other.
@@ -105,6 +125,7 @@ final class SiteAgent {
     /// The loop ended: what is still waiting to be written is written now.
     func stopped() {
         routerConfig.flush()
+        statuses.flush()
     }
 
     /// Parses a read beside the loop.
@@ -145,7 +166,9 @@ final class SiteAgent {
         if !started || read.serial == reloadSerial {
             started = true
             reloadSerial = nil
-            reaction.announcement = .ready
+            // The statuses written and the router applied beside the loop are part of being ready, for a while: an
+            // engine that stalls must not hold READY (and `systemctl start`) past `readyWait`.
+            readyWaitsSince = Date()
         }
         return reaction
     }
@@ -160,6 +183,10 @@ final class SiteAgent {
         }
         guard started else { return .none }
         var reaction = Reaction()
+        if let since = readyWaitsSince, now.timeIntervalSince(since) >= Self.readyWait {
+            readyWaitsSince = nil
+            reaction.announcement = .ready
+        }
         if platform.restartIsDue(now: now) { reaction.work += try await reconcile(ResourceStore.Change(), full: false).work }
         if let check = platform.checkIfDue(now: now) { reaction.work.append(check) }
         reaction.work += management.work(now: now)
@@ -216,8 +243,11 @@ final class SiteAgent {
             let written = try routerConfig.write(plan, identity: update.identity, services: planner.services, changedCredentials: credentials,
                                                  deferrable: live || !platform.platform.runsRouter)
             if let write = routerConfig.work() { lateWork.append(write) }
-            await platform.apply(site: site, identity: update.identity, configChanged: live ? written.restart : (written.changed || !credentials.isEmpty), force: full)
-            management.connect(to: platform.platform.runsRouter ? managementEndpoint(update.identity) : nil)
+            if let apply = platform.apply(site: site, identity: update.identity, configChanged: live ? written.restart : (written.changed || !credentials.isEmpty),
+                                          force: full) {
+                lateWork.append(apply)
+            }
+            connectManagement(update.identity)
             if live, written.restart { management.routerRestarted() }
             if live, written.changed || !management.hasDesired,
                let config = planner.renderer.render(plan, identity: update.identity, namespace: layout.namespace) {
@@ -226,11 +256,13 @@ final class SiteAgent {
             lateWork += management.work(now: Date())
         } else {
             management.connect(to: nil)
-            if await platform.teardown() { routerConfig.remove() }
+            let teardown = platform.teardown()
+            if teardown.removed { routerConfig.remove() }
+            if let work = teardown.work { lateWork.append(work) }
         }
 
         var accessStatuses = await access.reconcile(plan: plan, store: input.store, identity: update.site == nil ? nil : update.identity)
-        var reaction = Reaction()
+        var reaction = Reaction(work: lateWork)
         if let site = update.site {
             let due = access.redemptionsDue(in: input.store, siteName: site.name) { [input, planner] name in
                 Self.clash(name, own: planner.ownCredentialNames, input: input)
@@ -261,6 +293,27 @@ final class SiteAgent {
         }
     }
 
+    /// Points management at the router once the platform has applied it (before, there is nothing to ask).
+    private func connectManagement(_ identity: SiteIdentity) {
+        management.connect(to: platform.platform.runsRouter && platform.applied ? managementEndpoint(identity) : nil)
+    }
+
+    /// Takes in how a platform effect ended: the router's new state in the statuses, management pointed at it, and
+    /// what was asked meanwhile started.
+    private func platformFinished(_ outcome: PlatformStage.Outcome, now: Date) throws -> Reaction {
+        let (changed, next) = platform.finished(outcome, now: now)
+        var reaction = Reaction(work: next.map { [$0] } ?? [])
+        if case .applied(let request, .success) = outcome, let identity = planner.identity, planner.plan.site != nil {
+            connectManagement(identity)
+            // The router may just have started: until it answers, a refused change is it starting, not a failure.
+            if request.configChanged || request.restarting { management.routerRestarted() }
+        }
+        if changed { try writeStatuses(everything: true) }
+        metrics.router(platform.state.phase)
+        reaction.work += management.work(now: now)
+        return reaction
+    }
+
     /// Where the router's management is reached: its local listener, with the site's local client certificate.
     private func managementEndpoint(_ identity: SiteIdentity) -> ManagementEndpoint {
         let client = layout.certificate(SitePlan.localClient)
@@ -268,11 +321,15 @@ final class SiteAgent {
                                   keyFile: client.appendingPathComponent("tls.key").path, caFile: client.appendingPathComponent("ca.crt").path)
     }
 
-    /// Writes again the statuses that follow the router's word (Site, Links, services) after it changed.
-    private func writeRoutedStatuses() throws {
+    /// Writes again the statuses that follow the router's word (Site, Links, services) after it changed, or every
+    /// status (`everything`: the router's state changed).
+    private func writeStatuses(everything: Bool = false) throws {
         var ids: Set<ResourceID> = []
-        for resource in input.store.resources(of: SitePlan.serviceKinds.union([.site, .link])) { ids.insert(resource.id) }
-        try statuses.write(statusInputs(warnings: input.warnings, access: [:], everything: false, changed: ids))
+        if !everything {
+            for resource in input.store.resources(of: SitePlan.serviceKinds.union([.site, .link])) { ids.insert(resource.id) }
+        }
+        let access = everything ? self.access.statuses(store: input.store, siteDefined: planner.plan.site != nil) : [:]
+        try statuses.write(statusInputs(warnings: input.warnings, access: access, everything: everything, changed: ids))
         metrics.resources(statuses.tally)
     }
 

@@ -150,7 +150,7 @@ public final class GrantLedger: Sendable {
             }
             // The writes and their fsync run on a thread of their own, never on the cooperative pool (where they
             // would hold up the TLS handshakes and the agent); the waiters are resumed from there.
-            if lead { Offload.start(name: "grant-ledger") { self.commitPending() } }
+            if lead { Offload.start { self.commitPending() } }
         }
     }
 

@@ -3,12 +3,14 @@ import SiteFiles
 import Synchronization
 
 /// A management connection to one router, kept open between calls and opened again when it was lost (the router
-/// restarted). Calls run on a thread of their own, one at a time; each waits at most its timeout.
+/// restarted). Calls run one at a time on the connection's own long-lived thread (its proactor's); each waits at
+/// most its timeout.
 public final class ManagementClient: Sendable {
     public let endpoint: ManagementEndpoint
     private let session: Mutex<ProtonSession>
     /// The session's proactor, to interrupt a call from another thread (its caller cancelled).
     nonisolated(unsafe) private let proactor: OpaquePointer
+    private let thread = SerialThread(name: "management")
 
     public init(endpoint: ManagementEndpoint) {
         self.endpoint = endpoint
@@ -22,7 +24,7 @@ public final class ManagementClient: Sendable {
     /// left running on a thread of their own while the process exits, which tears OpenSSL down under them.
     public func perform(_ requests: [ManagementRequest], timeout: Duration = .seconds(2)) async throws -> [Result<ManagementResponse, ManagementError>] {
         let interrupt = ProactorInterrupt(proactor: proactor)
-        let results = await Offload.runToEnd({ [self] in
+        let results = await thread.run({ [self] in
             self.session.withLock { $0.perform(requests, timeout: timeout, interrupt: interrupt) }
         }, onCancel: { interrupt.fire() })
         try Task.checkCancellation()
@@ -43,6 +45,6 @@ public final class ManagementClient: Sendable {
 
     /// Closes the connection (the next call opens it again).
     public func disconnect() async {
-        await Offload.runToEnd { [self] in self.session.withLock { $0.disconnect() } }
+        await thread.run { [self] in self.session.withLock { $0.disconnect() } }
     }
 }

@@ -144,8 +144,8 @@ struct V2KindsStatusTests {
         try site.write("backup.yaml", ResourceYAML.connector("backup", port: 5432, routingKey: "db-backup"))
         let agent = try AgentProcess(site: site)
         defer { agent.stop() }
-        #expect(site.eventually { site.status(.securedAccess, "console") != nil && site.status(.certificate, "db-server")?.status.phase == .ready },
-                "\(agent.log)")
+        #expect(site.eventually { site.status(.securedAccess, "console") != nil && site.status(.certificate, "db-server")?.status.phase == .ready
+                    && site.status(.multiKeyListener, "db")?.status.phase == .ready }, "\(agent.log)")
 
         let config = try #require(site.routerConfig.flatMap(RouterConfig.parse))
         let listener = try #require(config.entity("tcpListener", named: "multiAddress/db"))

@@ -86,11 +86,24 @@ struct AccessController {
         lastBlocker = blocker
         lastCA = grants.isEmpty && requests.isEmpty ? "" : serverCAPEM
 
+        return statuses(store: store, siteDefined: plan.site != nil, now: now) { records[$0] }
+    }
+
+    /// The statuses of the grants, token requests and tokens as the last reconcile left them, for a status write
+    /// that changes nothing of theirs (the router's state changed).
+    mutating func statuses(store: ResourceStore, siteDefined: Bool, now: Date = Date()) -> [ResourceID: ResourceStatus] {
+        let ledger = ledger
+        return statuses(store: store, siteDefined: siteDefined, now: now) { ledger.record(named: $0) }
+    }
+
+    private mutating func statuses(store: ResourceStore, siteDefined: Bool, now: Date, record: (String) -> GrantRecord?) -> [ResourceID: ResourceStatus] {
         let decide = grantStatuses(now: now)
         var statuses: [ResourceID: ResourceStatus] = [:]
-        for grant in grants { statuses[grant.id] = decide.grant(grant.id, records[grant.name]) }
-        for request in requests { statuses[request.id] = decide.tokenRequest(request.name, records[Self.tokenRequestPrefix + request.name]) }
-        for (id, status) in tokenStatuses(store.all(AccessTokenSpec.self), siteDefined: plan.site != nil) { statuses[id] = status }
+        for grant in store.all(AccessGrantSpec.self) { statuses[grant.id] = decide.grant(grant.id, record(grant.name)) }
+        for request in store.all(TokenRequestSpec.self) {
+            statuses[request.id] = decide.tokenRequest(request.name, record(Self.tokenRequestPrefix + request.name))
+        }
+        for (id, status) in tokenStatuses(store.all(AccessTokenSpec.self), siteDefined: siteDefined) { statuses[id] = status }
         return statuses
     }
 

@@ -20,6 +20,8 @@ enum AgentEvent: Sendable {
     case tick(Date)
     /// The watchdog wants proof the loop is not stuck.
     case watchdog
+    /// An apply or a teardown of the router by its platform ended.
+    case platformApplied(PlatformStage.Outcome)
     /// The platform was asked how the router is.
     case platformObserved(PlatformState)
     /// A round with the router's management ended: a live change applied, and what the router says.
@@ -28,6 +30,8 @@ enum AgentEvent: Sendable {
     case grantRedeemed(String)
     /// Sending one of this site's AccessTokens to its grant server ended.
     case tokenRedeemed(TokenAttempt)
+    /// A batch of status files written beside the loop ended.
+    case statusesWritten(StatusWriter.Flushed)
     /// A write of the router configuration beside the loop ended (with why it failed, if it did).
     case routerConfigWritten(failure: String?)
 }

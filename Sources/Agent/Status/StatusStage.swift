@@ -75,6 +75,24 @@ struct StatusStage {
         _ = try writer.update([id: status], resources: store.resources, siteId: siteId, only: [id])
     }
 
+    /// The work that writes the statuses decided since the last batch, unless one is being written.
+    mutating func flushWork() -> AgentWork? {
+        guard let write = writer.flushWork() else { return nil }
+        return { .statusesWritten(await write()) }
+    }
+
+    /// Takes in how a batch ended; a file that could not be written is a failure of the change it belongs to.
+    mutating func flushed(_ result: StatusWriter.Flushed) throws {
+        writer.flushed(result)
+        if let failure = result.failure { throw StatusWriter.StatusWriteError(description: failure) }
+    }
+
+    /// Whether decided statuses are not on disk yet.
+    var isFlushing: Bool { writer.isFlushing }
+
+    /// Writes the statuses still waiting, on this thread (the agent is stopping).
+    mutating func flush() { writer.flush() }
+
     /// Writes `input-errors.yaml` (or removes it when nothing is wrong).
     func writeInputErrors(_ store: ResourceStore, credentialErrors: [ResourceError], warnings: [String: [ResourceError]]) throws {
         try InputErrors.write(store.errors, credentialErrors: credentialErrors, warnings: warnings, layout: layout)

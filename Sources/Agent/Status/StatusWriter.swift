@@ -1,6 +1,9 @@
-import SiteFiles
 import FoundationEssentials
 import Resources
+import SiteFiles
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes status files atomically, only when a status really changed, and removes those of deleted resources.
 /// What it keeps of each file is small (its status, and hashes of its spec and body text), and a batch of many files
@@ -59,7 +62,7 @@ struct StatusWriter {
         let directory = directory
         // One core is the planning's; the read takes the others (and is alone on a machine of one or two).
         let width = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
-        existing = Offload.Pending(name: "status-read") { Self.readExisting(in: directory, width: width) }
+        existing = Offload.Pending { Self.readExisting(in: directory, width: width) }
     }
 
     /// The status files read beside the loop, not yet taken in.
@@ -123,41 +126,93 @@ struct StatusWriter {
             new.append(files[id] == nil)
             record(id, status, body: text.hashValue, spec: resource.map(Self.specHash) ?? WrittenFile.unknownSpec)
         }
-        // Status is derived from the input again at every start: atomic, but not flushed one file at a time.
-        // Owner-only: grant and token request statuses hold codes and tokens.
-        if !documents.isEmpty { try write(documents, new: new) }
+        for (document, isNew) in zip(documents, new) { outbox[document.id] = .write(document, new: isNew) }
         var removals = 0
         let stale = ids.map { $0.filter { statuses[$0] == nil && files[$0] != nil } } ?? files.keys.filter { statuses[$0] == nil }
         for id in stale {
-            try? FileManager.default.removeItem(at: fileURL(id))
+            outbox[id] = .remove
             record(id, nil)
             removals += 1
         }
         return (documents.count, removals)
     }
 
-    /// Writes a batch of status files, on every core for a large one, in the status directory held open for it (each
-    /// file named relative to it; `new[i]` says the i-th has none on disk yet). What could not be written is not
-    /// recorded as on disk: it is written again at the next reconcile.
-    private mutating func write(_ documents: [StatusDocument], new: [Bool]) throws {
+    // MARK: Writing beside the loop
+
+    /// What is decided and not yet on disk, by id (a later decision replaces an earlier one not yet taken).
+    private var outbox: [ResourceID: Pending] = [:]
+    /// Whether a batch is being written beside the loop (one at a time, so a file's writes keep their order).
+    private var flushing = false
+
+    /// Whether decided statuses are not on disk yet.
+    var isFlushing: Bool { flushing || !outbox.isEmpty }
+
+    /// One file's change waiting to be written.
+    enum Pending: Sendable {
+        case write(StatusDocument, new: Bool)
+        case remove
+    }
+
+    /// How a batch written beside the loop ended: the files that could not be written, and the first reason.
+    struct Flushed: Sendable {
+        var failed: [ResourceID] = []
+        var failure: String?
+    }
+
+    /// The work that writes what was decided since the last batch, unless a batch is being written.
+    mutating func flushWork() -> (@Sendable () async -> Flushed)? {
+        guard !flushing, !outbox.isEmpty else { return nil }
+        flushing = true
+        let batch = outbox
+        outbox = [:]
+        let directory = directory
+        return { (try? await Offload.run { Self.write(batch, in: directory) }) ?? Flushed(failed: Array(batch.keys), failure: "the agent is stopping") }
+    }
+
+    /// Takes in how a batch ended: what could not be written is no longer counted as on disk (so it is written at
+    /// the next decision), and the next batch may start.
+    mutating func flushed(_ result: Flushed) {
+        flushing = false
+        for id in result.failed where outbox[id] == nil { record(id, nil) }
+    }
+
+    /// Writes what is waiting now, on this thread (the agent is stopping).
+    mutating func flush() {
+        guard !outbox.isEmpty else { return }
+        let result = Self.write(outbox, in: directory)
+        outbox = [:]
+        flushed(result)
+    }
+
+    /// Writes a batch of status files and removes those of deleted resources, on every core for a large one, in the
+    /// status directory held open for it (each file named relative to it). Status is derived from the input again at
+    /// every start: atomic, but not flushed one file at a time; owner-only (grant and token request statuses hold
+    /// codes and tokens).
+    private static func write(_ batch: [ResourceID: Pending], in path: String) -> Flushed {
         let directory: AtomicFile.OpenDirectory
-        do { directory = try AtomicFile.OpenDirectory(self.directory) } catch {
-            for document in documents { record(document.id, nil) }
-            throw StatusWriteError(description: "\(error)")
+        do { directory = try AtomicFile.OpenDirectory(path) } catch {
+            return Flushed(failed: Array(batch.keys), failure: "\(error)")
         }
-        let failures = Offload.map(documents.count, parallelFrom: Self.parallelBatch) { index -> String? in
-            let name = StatusDocument.fileName(for: documents[index].id)
-            do { try AtomicFile.write(parts: [documents[index].yaml()], named: name, in: directory, mode: 0o600, durable: false, new: new[index]) } catch {
-                return "\(error)"
+        let items = Array(batch)
+        let failures = Offload.map(items.count, parallelFrom: Self.parallelBatch) { index -> String? in
+            let (id, pending) = items[index]
+            let name = StatusDocument.fileName(for: id)
+            switch pending {
+            case .write(let document, let new):
+                do { try AtomicFile.write(parts: [document.yaml()], named: name, in: directory, mode: 0o600, durable: false, new: new) } catch {
+                    return "\(error)"
+                }
+            case .remove:
+                if unlink("\(path)/\(name)") != 0 && errno != ENOENT { return "cannot remove \(path)/\(name): \(String(cString: strerror(errno)))" }
             }
             return nil
         }
-        if let failure = failures.lazy.compactMap({ $0 }).first {
-            for (document, failed) in zip(documents, failures) where failed != nil {
-                record(document.id, nil)
-            }
-            throw StatusWriteError(description: failure)
+        var result = Flushed()
+        for (item, failure) in zip(items, failures) where failure != nil {
+            result.failed.append(item.key)
+            if result.failure == nil { result.failure = failure }
         }
+        return result
     }
 
     /// A status file that could not be written (the first of a batch), as the file system said.
