@@ -9,7 +9,7 @@ let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
 let jsonPath = arguments.firstIndex(of: "--json").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
 var rows: [Row] = []
-/// `--only startup,scale,memory,redemption,network` runs some sections only.
+/// `--only startup,scale,memory,redemption,network,live-scale` runs some sections only.
 let sections = arguments.firstIndex(of: "--only").flatMap { arguments.indices.contains($0 + 1) ? Set(arguments[$0 + 1].split(separator: ",").map(String.init)) : nil }
 func selected(_ section: String) -> Bool { sections?.contains(section) ?? true }
 
@@ -387,6 +387,27 @@ if selected("network") {
                     baseline: Double(droppedByRestart), baselineName: "the same changes by router restart", target: "0", met: dropped == 0))
     rows.append(Row(benchmark: "TCP throughput through two routers", case_: "loopback, one stream", value: Measure.median(throughputs), unit: "MB/s",
                     baseline: Measure.median(directs), baselineName: "the same stream direct on loopback"))
+}
+
+// MARK: Live changes at scale: one site, its real router, 200 and 2,000 services
+
+if selected("live-scale") {
+    let drops = quick ? 10 : 40
+    var results: [Int: (agent: [Double], floor: [Double])] = [:]
+    for services in [200, 2000] {
+        results[services] = try await LiveScaleBench.run(services: services, drops: drops)
+        log("live-scale \(services): agent \(results[services]!.agent.map { String(format: "%.0f", $0) }), floor \(results[services]!.floor.map { String(format: "%.0f", $0) })")
+    }
+    for services in [200, 2000] {
+        let result = results[services]!
+        rows.append(Row(benchmark: "Listener+Connector drop to its port accepting, p99 (one site, process platform, real router)",
+                        case_: "\(services.formatted()) services loaded", value: Measure.quantile(result.agent, 0.99), unit: "ms",
+                        baseline: Measure.quantile(result.floor, 0.99), baselineName: "the router's floor: the same entities created directly through management"))
+    }
+    let small = Measure.quantile(results[200]!.agent, 0.99), large = Measure.quantile(results[2000]!.agent, 0.99)
+    rows.append(Row(benchmark: "the same p99 at 2,000 services / at 200", case_: "\(drops) drops each", value: large / small, unit: "x",
+                    baseline: Measure.quantile(results[2000]!.floor, 0.99) / Measure.quantile(results[200]!.floor, 0.99),
+                    baselineName: "the floor's own ratio", target: "<= 3x", met: large / small <= 3))
 }
 
 // MARK: Report

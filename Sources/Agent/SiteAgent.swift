@@ -101,7 +101,8 @@ final class SiteAgent {
             guard platform.observed(state) else { return .none }
             return try await reconcile(ResourceStore.Change(), full: false)
         case .routerManaged(let round):
-            if management.received(round) { try writeStatuses() }
+            let before = management.observation
+            if management.received(round) { try writeStatuses(following: management.observation?.changes(from: before)) }
             // A change that came meanwhile goes at once, not at the next tick.
             return Reaction(work: management.work(now: Date()))
         case .grantRedeemed(let grant):
@@ -249,13 +250,19 @@ final class SiteAgent {
             }
             connectManagement(update.identity)
             if live, written.restart { management.routerRestarted() }
-            if live, written.changed || !management.hasDesired,
-               let config = planner.renderer.render(plan, identity: update.identity, namespace: layout.namespace) {
-                management.want(config)
+            if live, let siteConfig = routerConfig.renderedSite {
+                management.want(site: siteConfig, rerendered: update.rerendered, services: planner.services) { [plan] in
+                    var ids: Set<ResourceID> = []
+                    for name in plan.services.listeners.keys { ids.insert(ResourceID(.listener, name)) }
+                    for name in plan.services.multiKeyListeners.keys { ids.insert(ResourceID(.multiKeyListener, name)) }
+                    for name in plan.services.connectors.keys { ids.insert(ResourceID(.connector, name)) }
+                    return ids
+                }
             }
             lateWork += management.work(now: Date())
         } else {
             management.connect(to: nil)
+            management.forget()
             let teardown = platform.teardown()
             if teardown.removed { routerConfig.remove() }
             if let work = teardown.work { lateWork.append(work) }
@@ -321,16 +328,38 @@ final class SiteAgent {
                                   keyFile: client.appendingPathComponent("tls.key").path, caFile: client.appendingPathComponent("ca.crt").path)
     }
 
-    /// Writes again the statuses that follow the router's word (Site, Links, services) after it changed, or every
-    /// status (`everything`: the router's state changed).
-    private func writeStatuses(everything: Bool = false) throws {
+    /// Writes again the statuses that follow the router's word after it changed: those its `changes` touch (nil:
+    /// the Site, Links and services), or every status (`everything`: the router's state changed).
+    private func writeStatuses(everything: Bool = false, following changes: RouterObservation.Changes? = nil) throws {
         var ids: Set<ResourceID> = []
-        if !everything {
+        if let changes, !everything {
+            ids = affected(by: changes)
+        } else if !everything {
             for resource in input.store.resources(of: SitePlan.serviceKinds.union([.site, .link])) { ids.insert(resource.id) }
         }
         let access = everything ? self.access.statuses(store: input.store, siteDefined: planner.plan.site != nil) : [:]
         try statuses.write(statusInputs(warnings: input.warnings, access: access, everything: everything, changed: ids))
         metrics.resources(statuses.tally)
+    }
+
+    /// The resources whose status follows what changed in the router's word: listeners whose tcpListener changed,
+    /// Links whose connection did, connectors whose routing key gained or lost listeners in the network, multi-key
+    /// listeners when connectors came or went, and the Site (its network) when anything did.
+    private func affected(by changes: RouterObservation.Changes) -> Set<ResourceID> {
+        var ids: Set<ResourceID> = []
+        let services = planner.plan.services
+        for name in changes.listeners {
+            if name.hasPrefix("listener/") { ids.insert(ResourceID(.listener, String(name.dropFirst("listener/".count)))) }
+        }
+        for name in changes.links { ids.insert(ResourceID(.link, name)) }
+        for key in changes.listenerKeys { for name in services.connectors(routingKey: key) { ids.insert(ResourceID(.connector, name)) } }
+        if !changes.connectorKeys.isEmpty || !changes.listeners.isEmpty {
+            for name in services.multiKeyListeners.keys { ids.insert(ResourceID(.multiKeyListener, name)) }
+        }
+        if changes.sites || !changes.links.isEmpty {
+            for resource in input.store.resources(of: [.site]) { ids.insert(resource.id) }
+        }
+        return ids
     }
 
     /// What the status stage decides from: the store, the plan, the router's state and word, and the given changes.

@@ -19,6 +19,8 @@ public struct RenderOnlyPlatform: RouterPlatform {
         state(of: layout)
     }
 
+    public func immediateState(layout: SiteLayout) -> PlatformState? { state(of: layout) }
+
     public func teardown(layout: SiteLayout) async throws {}
 
     /// The same after every apply and at every check: nothing runs, so nothing changes by itself (a check that

@@ -14,6 +14,9 @@ public protocol RouterPlatform: Sendable {
     /// Brings the router in line with the rendered configuration; `configChanged` says whether
     /// `skrouterd.json` or the certificates were rewritten since the last call.
     func apply(layout: SiteLayout, siteName: String, siteId: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState
+    /// The state an apply would bring at once, for a platform whose apply takes no time (nothing runs): the agent
+    /// then takes it without running the apply beside its loop. Nil (the default): the apply is work.
+    func immediateState(layout: SiteLayout) -> PlatformState?
     /// Stops and removes the router (the Site was deleted).
     func teardown(layout: SiteLayout) async throws
     /// The router's current state, for status reports.
@@ -23,6 +26,8 @@ public protocol RouterPlatform: Sendable {
 }
 
 extension RouterPlatform {
+    public func immediateState(layout: SiteLayout) -> PlatformState? { nil }
+
     /// Routers run by systemd or a container engine outlive the agent, as Skupper v2's do.
     public func agentStopping(layout: SiteLayout) async {}
 }

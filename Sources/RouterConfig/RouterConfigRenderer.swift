@@ -278,6 +278,19 @@ public struct RenderedServices: Sendable {
                + services.connectors.keys.map { ResourceID(.connector, $0) }, plan: plan, renderer: renderer)
     }
 
+    /// The entities rendered for one resource (none when it is not in force): what management must make of it.
+    public func entities(of id: ResourceID) -> [RouterConfig.Entity] {
+        var fragments: [String] = []
+        switch id.kind {
+        case .listener: fragments = [listeners.fragment(id.name)].compactMap { $0 }
+        case .multiKeyListener: fragments = [multiKeyListeners.fragment(id.name), addresses.fragment(id.name)].compactMap { $0 }
+        case .connector: fragments = [connectors.fragment(id.name)].compactMap { $0 }
+        default: return []
+        }
+        guard !fragments.isEmpty else { return [] }
+        return RouterConfig.parse(RouterConfig.json(fragments: fragments))?.entities ?? []
+    }
+
     /// The services' part of the file in order, as runs of entities each joined by ",\n".
     public var pieces: [TextPiece] { connectors.pieces + listeners.pieces + multiKeyListeners.pieces + addresses.pieces }
 }

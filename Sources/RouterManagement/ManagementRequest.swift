@@ -50,6 +50,11 @@ public struct ManagementRequest: Sendable, Hashable {
         return ManagementRequest(operation: "CREATE", entityType: entityType, name: name, body: .map(map))
     }
 
+    /// One entity by name, with all its attributes (answered 404 when there is none).
+    public static func read(_ entityType: String, name: String) -> ManagementRequest {
+        ManagementRequest(operation: "READ", entityType: entityType, name: name)
+    }
+
     /// Deletes an entity by name.
     public static func delete(_ entityType: String, name: String) -> ManagementRequest {
         ManagementRequest(operation: "DELETE", entityType: entityType, name: name)
@@ -84,6 +89,14 @@ public struct ManagementResponse: Sendable, Hashable {
     }
 
     public var succeeded: Bool { (200..<300).contains(statusCode) }
+
+    /// A READ's entity (attribute name to value); empty for any other answer.
+    public var attributes: [String: AMQPValue] {
+        guard case .map(let map) = body else { return [:] }
+        var entity: [String: AMQPValue] = [:]
+        for (key, value) in map { if let name = key.text { entity[name] = value } }
+        return entity
+    }
 
     /// A query's results as one map per entity (attribute name to value).
     public var entities: [[String: AMQPValue]] {

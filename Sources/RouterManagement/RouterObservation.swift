@@ -15,6 +15,40 @@ public struct RouterObservation: Sendable, Hashable {
 
     public var isReachable: Bool { unreachable == nil }
 
+    /// What differs from `old`, for the statuses that follow it; nil when everything may (the router became reachable
+    /// or not, or a site joined or left the network).
+    public func changes(from old: RouterObservation?) -> Changes? {
+        guard let old, old.isReachable == isReachable, Set((old.network ?? []).map(\.routerId)) == Set((network ?? []).map(\.routerId)) else {
+            return nil
+        }
+        var changes = Changes()
+        for name in listenersUp.symmetricDifference(old.listenersUp) { changes.listeners.insert(name) }
+        for name in Set(listenerErrors.keys).union(old.listenerErrors.keys) where listenerErrors[name] != old.listenerErrors[name] {
+            changes.listeners.insert(name)
+        }
+        for name in Set(links.keys).union(old.links.keys) where links[name] != old.links[name] { changes.links.insert(name) }
+        let addresses = { (sites: [NetworkSite]?, key: KeyPath<NetworkSite, Set<String>>) in
+            (sites ?? []).reduce(into: Set<String>()) { $0.formUnion($1[keyPath: key]) }
+        }
+        changes.listenerKeys = addresses(network, \.listenerAddresses).symmetricDifference(addresses(old.network, \.listenerAddresses))
+        changes.connectorKeys = addresses(network, \.connectorAddresses).symmetricDifference(addresses(old.network, \.connectorAddresses))
+        changes.sites = network != old.network
+        return changes
+    }
+
+    /// What changed between two observations.
+    public struct Changes: Sendable, Hashable {
+        /// tcpListeners whose state changed (up, or why they cannot listen).
+        public var listeners: Set<String> = []
+        /// Links (router connectors) whose connection changed.
+        public var links: Set<String> = []
+        /// Routing keys that gained or lost listeners, or connectors, in the network.
+        public var listenerKeys: Set<String> = []
+        public var connectorKeys: Set<String> = []
+        /// Whether anything of the network's sites changed (their services among it).
+        public var sites = false
+    }
+
     /// Whether some site of the network has a tcpListener (or a multi-address one's listenerAddress) for `routingKey`.
     public func networkHasListener(routingKey: String) -> Bool? {
         network.map { $0.contains { $0.listenerAddresses.contains(routingKey) } }

@@ -26,17 +26,47 @@ public struct RouterObserver: Sendable {
     static let routerNode = "io.skupper.router.router.node"
     static let connection = "io.skupper.router.connection"
 
-    public func observe(network: Bool) async -> RouterObservation {
+    /// Which tcpListeners a poll reads: every one (one query), or the named ones (a READ each: those whose state
+    /// may have changed, so a poll's cost does not grow with the number of services).
+    public enum ListenerScope: Sendable, Hashable {
+        case all
+        case named([String])
+    }
+
+    /// This router's own services as the agent made them: the network view takes them from here instead of listing
+    /// the router's every tcpListener and tcpConnector.
+    public struct OwnServices: Sendable, Hashable {
+        public var listenerAddresses: Set<String>
+        public var connectorAddresses: Set<String>
+
+        public init(listenerAddresses: Set<String>, connectorAddresses: Set<String>) {
+            self.listenerAddresses = listenerAddresses
+            self.connectorAddresses = connectorAddresses
+        }
+    }
+
+    /// Asks the router how its links and the `listeners` are, and (`network`) how the network is; the
+    /// observation's listeners are those read. Without `own`, this router's services are listed too.
+    public func observe(network: Bool, listeners scope: ListenerScope = .all, own: OwnServices? = nil) async -> RouterObservation {
+        var requests: [ManagementRequest] = [
+            .query(Self.router, attributes: ["id", "mode", "metadata"]),
+            .query(Self.connector, attributes: ["name", "connectionStatus", "connectionMsg"]),
+        ]
+        let listenerAttributes = ["name", "operStatus", "address", "connectionMsg"]
+        switch scope {
+        case .all: requests.append(.query(Self.tcpListener, attributes: listenerAttributes))
+        case .named(let names): requests += names.map { .read(Self.tcpListener, name: $0) }
+        }
+        let listenersEnd = requests.count
+        if network {
+            requests.append(.query(Self.connection, attributes: ["role", "dir", "container", "opened"]))
+            if own == nil {
+                requests += [.query(Self.tcpConnector, attributes: ["address"]), .query(Self.listenerAddress, attributes: ["address"])]
+            }
+        }
         let local: [Result<ManagementResponse, ManagementError>]
         do {
-            local = try await client.perform([
-                .query(Self.router, attributes: ["id", "mode", "metadata"]),
-                .query(Self.connector, attributes: ["name", "connectionStatus", "connectionMsg"]),
-                .query(Self.tcpListener, attributes: ["name", "operStatus", "address", "connectionMsg"]),
-                .query(Self.tcpConnector, attributes: ["address"]),
-                .query(Self.connection, attributes: ["role", "dir", "container", "opened"]),
-                .query(Self.listenerAddress, attributes: ["address"]),
-            ], timeout: timeout)
+            local = try await client.perform(requests, timeout: timeout)
         } catch {
             return RouterObservation(unreachable: "\(error)")
         }
@@ -49,7 +79,16 @@ public struct RouterObserver: Sendable {
             guard let name = entity["name"]?.text else { continue }
             observation.links[name] = LinkConnection(status: entity["connectionStatus"]?.text ?? "", message: entity["connectionMsg"]?.text ?? "")
         }
-        let listeners = Self.entities(local[2])
+        var listeners: [[String: AMQPValue]] = []
+        switch scope {
+        case .all:
+            listeners = Self.entities(local[2])
+        case .named:
+            // A listener not there (404: not created yet, or deleted meanwhile) is not up.
+            for answer in local[2..<listenersEnd] {
+                if case .success(let response) = answer, response.succeeded { listeners.append(response.attributes) }
+            }
+        }
         for entity in listeners {
             guard let name = entity["name"]?.text else { continue }
             if entity["operStatus"]?.text == "up" {
@@ -61,9 +100,17 @@ public struct RouterObserver: Sendable {
         guard network else { return observation }
 
         let mode = router["mode"]?.text ?? "interior"
-        let connections = Self.entities(local[4])
-        var sites: [String: NetworkSite] = [ownId: Self.site(ownId, router: router, listeners: listeners + Self.entities(local[5]),
-                                                             connectors: Self.entities(local[3]))]
+        let connections = Self.entities(local[listenersEnd])
+        var ownSite: NetworkSite
+        if let own {
+            ownSite = Self.site(ownId, router: router, listeners: [], connectors: [])
+            ownSite.listenerAddresses = own.listenerAddresses
+            ownSite.connectorAddresses = own.connectorAddresses
+        } else {
+            ownSite = Self.site(ownId, router: router, listeners: listeners + Self.entities(local[listenersEnd + 2]),
+                                connectors: Self.entities(local[listenersEnd + 1]))
+        }
+        var sites: [String: NetworkSite] = [ownId: ownSite]
         // The interior routers, as an interior sees them.
         let interior: ManagementNode
         if mode == "edge" {
@@ -93,14 +140,14 @@ public struct RouterObserver: Sendable {
         }
         // Every other router's site and services.
         let others: [(String, ManagementNode)] = interiors.filter { $0 != ownId }.map { ($0, .interior($0)) } + edges.map { ($0, .edge($0)) }
-        var requests: [ManagementRequest] = []
+        var remote: [ManagementRequest] = []
         for (_, node) in others {
-            requests += [.query(Self.router, attributes: ["id", "mode", "metadata"], at: node),
+            remote += [.query(Self.router, attributes: ["id", "mode", "metadata"], at: node),
                          .query(Self.tcpListener, attributes: ["address", "operStatus", "connectionMsg"], at: node),
                          .query(Self.tcpConnector, attributes: ["address"], at: node),
                          .query(Self.listenerAddress, attributes: ["address"], at: node)]
         }
-        if !requests.isEmpty, let answers = try? await client.perform(requests, timeout: remoteTimeout) {
+        if !remote.isEmpty, let answers = try? await client.perform(remote, timeout: remoteTimeout) {
             for (index, (id, _)) in others.enumerated() {
                 let base = index * 4
                 let router = Self.entities(answers[base]).first ?? ["id": .string(id)]

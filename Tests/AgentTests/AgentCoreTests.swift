@@ -239,7 +239,7 @@ struct AgentCoreTests {
         #expect(try await agent.handle(.tick(applied)).work.isEmpty)
         let now = applied.addingTimeInterval(agent.options.platformCheckInterval)
         let first = try await agent.handle(.tick(now))
-        #expect(first.work.count == 1, "a check is due an interval after the apply")
+        try #require(first.work.count == 1, "a check is due an interval after the apply")
         let second = try await agent.handle(.tick(now.addingTimeInterval(1)))
         #expect(second.work.isEmpty, "not again while one is under way, nor before the interval")
         let observed = try #require(await first.work[0]())

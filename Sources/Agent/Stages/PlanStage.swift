@@ -24,6 +24,8 @@ struct PlanStage {
         var siteWide: Bool
         /// Services whose status may have changed (those changed and those matching them).
         var affected: Set<ResourceID>
+        /// Services whose router entities were rendered again; nil when every service was (a whole read).
+        var rerendered: Set<ResourceID>?
     }
 
     init(layout: SiteLayout, renderer: RouterConfigRenderer) {
@@ -42,22 +44,25 @@ struct PlanStage {
         let current = site.flatMap { _ in identity } ?? SiteIdentity(siteId: "", routerId: "")
 
         var affected: Set<ResourceID> = []
+        var rerendered: Set<ResourceID>? = []
         var changedServices: [ResourceID: Resource?] = [:]
         if full {
             plan = SitePlan()
             for resource in store.resources(of: SitePlan.serviceKinds) { changedServices[resource.id] = resource }
             _ = plan.updateServices(changedServices)
             services.rebuild(plan: plan, renderer: renderer)
+            rerendered = nil
         } else {
             for id in change.all where SitePlan.serviceKinds.contains(id.kind) { changedServices[id] = store.resources[id] }
             if !changedServices.isEmpty {
                 let update = plan.updateServices(changedServices)
                 services.update(update.rerender, plan: plan, renderer: renderer)
                 affected = update.affected
+                rerendered = update.rerender
             }
         }
         if siteWide { plan.replan(siteWideResources, identity: current) }
-        return Update(site: site, identity: current, siteWide: siteWide, affected: affected)
+        return Update(site: site, identity: current, siteWide: siteWide, affected: affected, rerendered: rerendered)
     }
 
     /// The site's own credential names (its CAs and local certificates), which a redeemed link must not take.

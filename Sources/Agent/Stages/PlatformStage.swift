@@ -95,6 +95,13 @@ struct PlatformStage {
             return nil
         }
         if !configChanged && !force && backoff.isWaiting(now: now) { return nil }
+        if let immediate = platform.immediateState(layout: layout) {
+            // Nothing runs: the state is known without work.
+            state = immediate
+            applied = true
+            lastCheck = now
+            return nil
+        }
         request.restarting = backoff.restartAt != nil
         backoff.restarted()
         return start(.apply(request))
@@ -114,6 +121,7 @@ struct PlatformStage {
             queued = .teardown
             return (true, nil)
         }
+        if platform.immediateState(layout: layout) != nil { return (true, nil) }
         return (true, start(.teardown))
     }
 

@@ -28,6 +28,8 @@ struct RouterConfigStage {
     /// Generations of texts decided; the newest not yet written, and whether a write is under way beside the loop.
     private var generation = 0
     private var pending: (parts: [TextPiece], generation: Int)?
+    /// The configuration but its services as last rendered (what management brings the running router to).
+    private(set) var renderedSite: RouterConfig?
     private var writing = false
 
     private enum SiteConfig {
@@ -35,7 +37,7 @@ struct RouterConfigStage {
         case known(RouterConfig?)
     }
 
-    init(layout: SiteLayout, renderer: RouterConfigRenderer, logger: Logger, deferAbove: Int = 1 << 20) {
+    init(layout: SiteLayout, renderer: RouterConfigRenderer, logger: Logger, deferAbove: Int = 64 << 10) {
         self.layout = layout
         self.renderer = renderer
         self.logger = logger
@@ -65,8 +67,10 @@ struct RouterConfigStage {
             reloadCredentials = loadedProfiles.contains(where: changedCredentials.contains)
         }
         guard let text = renderer.renderPieces(plan, identity: identity, namespace: layout.namespace, services: services) else {
+            renderedSite = nil
             return (false, reloadCredentials)
         }
+        renderedSite = text.siteConfig
         if let decided, decided.site == text.site, decided.services == services.generation { return (false, reloadCredentials) }
         decided = (text.site, services.generation)
         let parts = RouterConfig.fileParts(fragments: text.fragments)

@@ -44,6 +44,9 @@ public struct ServiceCatalog: Sendable {
     /// Whether a connector carries this routing key.
     public func hasConnector(routingKey: String) -> Bool { !(connectorsByKey[routingKey]?.isEmpty ?? true) }
 
+    /// The names of the connectors of `routingKey`.
+    public func connectors(routingKey: String) -> [String] { connectorsByKey[routingKey].map(Array.init) ?? [] }
+
     /// Whether the listener holds its host:port (and so is rendered).
     public func isActive(listener name: String) -> Bool { activeListenerNames.contains(name) }
 
