@@ -4,7 +4,7 @@ import PackageDescription
 
 /// What the Grants module needs but TLS (NIOSSL is for its listener, GrantServer+Listening.swift).
 let grantsDependencies: [Target.Dependency] = [
-    "Resources", "Certificates", "SiteFiles", "ServerLimits",
+    "Resources", "Certificates", "SiteFiles", "HostSupport", "ServerLimits",
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "NIOCore", package: "swift-nio"),
@@ -67,13 +67,20 @@ let package = Package(
         /// glibc's GNU extensions (pipe2, posix_spawn_file_actions_addclosefrom_np, pthread_setname_np), which the Glibc
         /// module leaves out: how the agent starts its child processes and names its threads.
         .systemLibrary(name: "CGlibcGNU"),
+        /// What the programs need of their host: threads, the pool for blocking work, child processes, the heap,
+        /// time, whole-file reads, backoff arithmetic, the user's home.
+        .target(name: "HostSupport", dependencies: ["CMalloc", "CGlibcGNU", .product(name: "NIOPosix", package: "swift-nio")]),
+        /// Text quoting (Go's JSON and YAML, shell) and trimming, without Foundation.
+        .target(name: "TextSupport"),
         /// What the agent and the CLI both read and write: the namespace's directory layout, atomic and private
-        /// files, the agent's lock and info file, the version, the platform names, text quoting, blocking work.
-        .target(name: "SiteFiles", dependencies: ["CMalloc", "CGlibcGNU", .product(name: "NIOPosix", package: "swift-nio")]),
+        /// files, the agent's lock and info file, the version, the platform names.
+        .target(name: "SiteFiles", dependencies: ["HostSupport", "TextSupport"]),
         /// Resource model, YAML loading and validation.
-        .target(name: "Resources", dependencies: ["SiteFiles", "CLibYAML"]),
-        /// skupper-router configuration rendering.
-        .target(name: "RouterConfig", dependencies: ["Resources", "SiteFiles", "CLZ4"]),
+        .target(name: "Resources", dependencies: ["SiteFiles", "HostSupport", "TextSupport", "CLibYAML"]),
+        /// The router's configuration as entities and JSON, as skupper-router reads it and management speaks it.
+        .target(name: "RouterEntities", dependencies: ["TextSupport", "CLZ4"]),
+        /// A site's plan rendered into the router's configuration Skupper v2 writes (the planner-facing side).
+        .target(name: "RouterRendering", dependencies: ["Resources", "RouterEntities", "HostSupport", "TextSupport"]),
         /// Site CA, server and client certificates.
         .target(name: "Certificates", dependencies: [
             "Resources", "SiteFiles",
@@ -84,13 +91,13 @@ let package = Package(
         ]),
         /// Router platforms: render-only, Docker/Podman Engine API, systemd.
         .target(name: "Platforms", dependencies: [
-            "Resources", "RouterConfig", "SiteFiles",
+            "RouterEntities", "SiteFiles", "HostSupport", "TextSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         /// The router's AMQP management interface (queries, live entity changes) over Qpid Proton.
-        .target(name: "RouterManagement", dependencies: ["CProton", "RouterConfig", "SiteFiles"]),
+        .target(name: "RouterManagement", dependencies: ["CProton", "RouterEntities", "HostSupport"]),
         /// What keeps the agent's listening services within bounds: connection caps per address and network, deadlines,
         /// idle closing, and the process's descriptors shared out between them and the agent's own work.
         .target(name: "ServerLimits", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
@@ -98,15 +105,15 @@ let package = Package(
         .target(name: "Grants", dependencies: grantsDependencies + [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         /// Redeeming an AccessToken at another site's grant server (the HTTP client side, apart from the server's module).
         .target(name: "TokenRedemption", dependencies: [
-            "Resources", "Certificates", "SiteFiles",
+            "Resources", "Certificates", "HostSupport", "TextSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         /// The site agent: directory watch, reconcile, status, sd_notify.
         .target(name: "Agent", dependencies: [
-            "SiteFiles", "Resources", "RouterConfig", "RouterManagement", "Certificates", "Platforms", "Grants", "TokenRedemption", "CSystemd",
-            "ServerLimits",
+            "SiteFiles", "HostSupport", "TextSupport", "Resources", "RouterEntities", "RouterRendering", "RouterManagement", "Certificates",
+            "Platforms", "Grants", "TokenRedemption", "CSystemd", "ServerLimits",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -118,12 +125,12 @@ let package = Package(
         ]),
         /// The `skupper` command tree.
         .target(name: "CLI", dependencies: [
-            "SiteFiles", "Resources", "Platforms",
+            "SiteFiles", "HostSupport", "TextSupport", "Resources", "Platforms",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "skupperd", dependencies: [
-            "Agent", "SiteFiles", "Journal", "ServerLimits",
+            "Agent", "Platforms", "Resources", "SiteFiles", "HostSupport", "Journal", "ServerLimits",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,22 +143,23 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Benchmarks/bench"),
-        .testTarget(name: "ResourcesTests", dependencies: ["Resources", "SiteFiles", "TestSupport", "CLI", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "RouterConfigTests", dependencies: ["RouterConfig", "Resources", "SiteFiles", "TestSupport"]),
+        .testTarget(name: "ResourcesTests", dependencies: ["Resources", "SiteFiles", "HostSupport", "TestSupport", "CLI", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "RouterConfigTests", dependencies: ["RouterRendering", "RouterEntities", "Resources", "TestSupport"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "SiteFiles", "TestSupport"]),
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
-        .target(name: "TestSupport", dependencies: ["Resources", "SiteFiles"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Resources", "SiteFiles", "HostSupport"], path: "Tests/TestSupport"),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterConfig", "Certificates", "TestSupport", "CLI",
+            "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterEntities", "RouterRendering", "RouterManagement",
+            "Certificates", "TestSupport", "CLI",
             "ServerLimits",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "RouterManagementTests", dependencies: ["RouterManagement", "SiteFiles", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "RouterConfig", "SiteFiles", "TestSupport"]),
-        .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "SiteFiles", "TestSupport"]),
+        .testTarget(name: "RouterManagementTests", dependencies: ["RouterManagement", "RouterEntities", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "RouterEntities", "SiteFiles", "TestSupport"]),
+        .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "SiteFiles", "HostSupport", "TestSupport"]),
         /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.
         .testTarget(name: "SystemdTests", dependencies: [
             "Platforms", "Agent", "CLI", "Resources", "SiteFiles", "TestSupport", "Journal",

@@ -1,8 +1,8 @@
 import Crypto
-import _CryptoExtras
 import FoundationEssentials
 import SwiftASN1
 import X509
+import _CryptoExtras
 
 /// A certificate authority: a self-signed CA certificate and its key, able to issue server and client certificates.
 public struct CertificateAuthority: Sendable {

@@ -1,10 +1,10 @@
 import FoundationEssentials
+import SiteFiles
 #if canImport(Glibc)
 import Glibc
 #endif
 import Resources
 import X509
-import SiteFiles
 
 /// Keeps a site's certificates on disk: CAs under `runtime/issuers/`, leaves under `runtime/certs/`.
 /// A certificate is only (re)generated with cause: missing, unreadable, signed by another CA, covering other

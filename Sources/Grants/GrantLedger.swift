@@ -1,7 +1,8 @@
 import FoundationEssentials
+import HostSupport
 import Resources
-import Synchronization
 import SiteFiles
+import Synchronization
 
 /// The grants this site serves and how often each was redeemed. Every redemption is checked and counted
 /// under one lock and persisted (flushed to disk) before it is answered, so counts are exact under concurrency

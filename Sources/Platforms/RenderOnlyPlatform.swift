@@ -1,4 +1,3 @@
-import Resources
 import SiteFiles
 
 /// Renders the router configuration and certificates and runs no router: for trying a site out, for tests,

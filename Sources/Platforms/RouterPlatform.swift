@@ -1,4 +1,3 @@
-import Resources
 import SiteFiles
 
 /// What runs the router for a site: nothing (render only), a container engine, or systemd.

@@ -1,4 +1,4 @@
-import SiteFiles
+import TextSupport
 
 /// Writes a YAML node tree as block-style text without libyaml's emitter: plain scalars only where they can mean
 /// nothing but themselves, double quotes otherwise. Used where one answer is written per request (a grant

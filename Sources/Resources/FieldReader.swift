@@ -1,4 +1,4 @@
-import SiteFiles
+import TextSupport
 
 /// Reads typed fields out of a YAML mapping, turning every mismatch into a `ResourceError`
 /// that names the file, document, line and dotted field path.

@@ -1,4 +1,4 @@
-import SiteFiles
+import TextSupport
 
 /// Kubernetes-style object metadata: name, namespace, labels and annotations.
 public struct ObjectMeta: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import RouterConfig
+import RouterEntities
 
 /// Brings a running router's entities in line with a configuration through management, without a restart: the
 /// entity types skupper-router creates and deletes at runtime (sslProfiles, AMQP listeners and connectors, TCP

@@ -1,5 +1,5 @@
 import CProton
-import SiteFiles
+import HostSupport
 import Synchronization
 
 /// A management connection to one router, kept open between calls and opened again when it was lost (the router

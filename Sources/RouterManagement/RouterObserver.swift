@@ -1,5 +1,5 @@
 import FoundationEssentials
-import RouterConfig
+import RouterEntities
 
 /// Asks a router how its links, listeners and network are: its own entities, then (when asked for the network) the
 /// interior routers it knows (`router.node`, asked at an interior: this router, or the one an edge is attached to),

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import HostSupport
+import TextSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Synchronization
+import TextSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import TextSupport
 /// How a site's router runs: the one list of platform names, for `skupperd --platform`, `skupper --platform`,
 /// `$SKUPPER_PLATFORM`, the agent's info file and the installed unit's settings.
 public enum PlatformKind: String, CaseIterable, Sendable, Hashable {

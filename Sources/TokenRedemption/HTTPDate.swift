@@ -1,5 +1,5 @@
 import FoundationEssentials
-import SiteFiles
+import HostSupport
 
 /// HTTP dates (RFC 9110's IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`), as a `Retry-After` may carry one.
 enum HTTPDate {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import SiteFiles
+import HostSupport
 
 /// How a redemption that failed for a passing reason (the service unreachable, or answering 5xx while it starts)
 /// is tried again: waits that double from `initialDelay` up to `maximumDelay`, and no attempt later than `deadline`

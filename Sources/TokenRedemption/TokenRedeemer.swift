@@ -4,6 +4,7 @@ import FoundationEssentials
 import NIOCore
 import NIOSSL
 import Resources
+import TextSupport
 
 /// Redeems an AccessToken at the granting site's redemption service, as Skupper v2 does: POST the code to
 /// the token's URL over TLS 1.3, trusting only the token's CA, with the link name and certificate subject

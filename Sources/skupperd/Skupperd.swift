@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import FoundationEssentials
+import HostSupport
 import Journal
 import Logging
 import Platforms

@@ -4,9 +4,8 @@ import Grants
 import Logging
 import Platforms
 import Resources
-import SiteFiles
-import Testing
 import TestSupport
+import Testing
 
 /// The agent core without its process: the stages, the access controller and the handler, driven event by event.
 @Suite("Agent core: stages, access, events")

@@ -1,8 +1,8 @@
 import Foundation
 import Resources
-import Testing
-import TestSupport
 import SiteFiles
+import TestSupport
+import Testing
 
 /// What careless hosts do: a permissive umask, a second agent on the same directory, the directory removed.
 @Suite("Careless hosts")

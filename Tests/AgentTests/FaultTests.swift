@@ -2,10 +2,10 @@ import Agent
 import Foundation
 import Grants
 import Resources
-import Testing
-import TestSupport
-import TokenRedemption
 import SiteFiles
+import TestSupport
+import Testing
+import TokenRedemption
 
 @Suite("Faults: crashes, secrets, the notify socket")
 struct FaultTests {

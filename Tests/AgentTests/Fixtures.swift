@@ -1,5 +1,5 @@
 import Certificates
-import RouterConfig
+import RouterRendering
 import SiteFiles
 import TestSupport
 

@@ -1,8 +1,8 @@
 import Foundation
 import Resources
-import RouterConfig
-import Testing
+import RouterEntities
 import TestSupport
+import Testing
 
 /// A router configuration over a megabyte is written beside the agent's loop (the render-only platform needs no
 /// file before the next start): it still follows every change, is never torn, is complete when the agent stops,

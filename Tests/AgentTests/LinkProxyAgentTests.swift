@@ -1,9 +1,8 @@
 @testable import Agent
 import Foundation
 import Resources
-import SiteFiles
-import Testing
 import TestSupport
+import Testing
 
 /// The agent writes the proxy profile's password where the router reads it, keeps it current, removes it with the
 /// last Link that uses it, and gives a Link whose proxy Secret is missing an Error status.

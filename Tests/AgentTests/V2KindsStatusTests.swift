@@ -3,10 +3,10 @@ import Certificates
 import Foundation
 import Platforms
 import Resources
-import RouterConfig
+import RouterEntities
 import RouterManagement
-import Testing
 import TestSupport
+import Testing
 
 /// The statuses of MultiKeyListener, Certificate and SecuredAccess: from the plan, the router's word and the
 /// certificates on disk; and the three kinds applied by a running agent.

@@ -1,9 +1,8 @@
 @testable import CLI
 import Foundation
 import Resources
-import SiteFiles
-import Testing
 import TestSupport
+import Testing
 
 /// `skupper debug dump`: a tarball `tar tzf` reads, with the statuses and the router's configuration, and not one
 /// private key, even where tls.key files and keys inside resources exist.

@@ -1,8 +1,8 @@
 import Foundation
 import Resources
 import SiteFiles
-import Testing
 import TestSupport
+import Testing
 
 /// `skupper system uninstall` as Skupper v2's: an active site halts it; `--force` (`-f`) stops the site and deletes
 /// it, active or not. No systemd runs here: the user scope, with HOME and XDG_CONFIG_HOME in a scratch directory,

@@ -1,8 +1,8 @@
 import Foundation
 import Resources
-import Testing
-import TestSupport
 import SiteFiles
+import TestSupport
+import Testing
 
 /// The names and flags Skupper v2 users type: `token`, `version`, `--version`, `-p`, `-r`.
 @Suite("skupper: Skupper v2's names")

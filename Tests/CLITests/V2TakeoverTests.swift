@@ -1,8 +1,8 @@
 import Foundation
 import Resources
-import RouterConfig
-import Testing
+import RouterEntities
 import TestSupport
+import Testing
 
 /// A namespace a Skupper v2 site ran (`skupper system setup`) taken over by this agent running the real router: the
 /// site keeps its id, router id, ports and certificates, every user file applies, statuses land where v2 keeps them,

@@ -1,9 +1,9 @@
 import Certificates
 import Foundation
 import Resources
-import Testing
-import TestSupport
 import SiteFiles
+import TestSupport
+import Testing
 
 @Suite("Certificates")
 struct CertificatesTests {

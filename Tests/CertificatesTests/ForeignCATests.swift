@@ -1,9 +1,8 @@
 import Certificates
 import Foundation
 import Resources
-import Testing
 import TestSupport
-import SiteFiles
+import Testing
 
 /// CAs made elsewhere (Skupper v2 makes RSA-2048 ones; Kubernetes and openssl users bring RSA or EC): the site's
 /// certificates are issued under them, with keys of the CA's kind, and verify with OpenSSL.

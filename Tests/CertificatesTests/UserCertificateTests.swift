@@ -2,8 +2,8 @@ import Certificates
 import Foundation
 import Resources
 import SiteFiles
-import Testing
 import TestSupport
+import Testing
 
 /// Certificates the user declares: a signing one becomes a CA under `runtime/issuers/`, another a leaf under
 /// `runtime/certs/` signed by the CA its `ca` names, usable as any service's or router access's `tlsCredentials`;

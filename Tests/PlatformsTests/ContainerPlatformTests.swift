@@ -1,9 +1,9 @@
 import Foundation
 import Platforms
 import Resources
-import Testing
-import TestSupport
 import SiteFiles
+import TestSupport
+import Testing
 
 /// A namespace of its own for one test, with a rendered configuration and one certificate directory.
 final class ContainerSite: @unchecked Sendable {

@@ -1,8 +1,8 @@
 import Foundation
 import Platforms
 import Resources
-import Testing
 import SiteFiles
+import Testing
 
 @Suite("Engine socket and router image selection")
 struct SocketAndImageTests {

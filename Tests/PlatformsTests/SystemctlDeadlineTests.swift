@@ -1,6 +1,6 @@
 import Foundation
+import HostSupport
 import Platforms
-import SiteFiles
 import Testing
 
 /// A service manager that does not answer holds nobody for ever: every systemctl call has a deadline, after which the

@@ -1,5 +1,5 @@
 import Foundation
-import SiteFiles
+import HostSupport
 import Synchronization
 import Testing
 

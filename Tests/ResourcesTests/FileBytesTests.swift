@@ -1,5 +1,5 @@
 import Foundation
-import SiteFiles
+import HostSupport
 import Testing
 
 /// Small files read straight into bytes (a restart's status files).

@@ -1,8 +1,8 @@
 import Foundation
 import Resources
-import Testing
-import TestSupport
 import SiteFiles
+import TestSupport
+import Testing
 
 @Suite("Hostile input: aliases, names, paths, files")
 struct HostileInputTests {

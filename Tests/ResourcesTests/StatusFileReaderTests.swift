@@ -1,6 +1,5 @@
 import Foundation
 @testable import Resources
-import SiteFiles
 import Testing
 
 /// The status file reader reads the agent's own files as libyaml does, and leaves every other text to libyaml.

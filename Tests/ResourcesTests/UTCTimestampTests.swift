@@ -1,7 +1,7 @@
 import Foundation
-import SiteFiles
-import Testing
+import HostSupport
 import TestSupport
+import Testing
 
 /// Timestamps written and read without ICU must be what Foundation's ISO 8601 style writes and reads.
 @Suite("UTC timestamps")

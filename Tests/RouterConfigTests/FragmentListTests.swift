@@ -1,6 +1,7 @@
-import RouterConfig
-import Testing
+import RouterEntities
+import RouterRendering
 import TestSupport
+import Testing
 
 /// The chunked fragment list must read as the same list a sorted dictionary joined from scratch gives.
 @Suite("Fragment list")

@@ -1,8 +1,8 @@
 import Foundation
 import Resources
-import RouterConfig
-import Testing
+import RouterRendering
 import TestSupport
+import Testing
 
 /// A plan updated one change at a time must say and render exactly what a plan built from scratch says.
 @Suite("Incremental plan and rendering")

@@ -1,6 +1,7 @@
 import Foundation
 import Resources
-import RouterConfig
+import RouterEntities
+import RouterRendering
 import Testing
 
 /// A Link's `settings.proxy-configuration` names a Secret with the proxy's host, port and credentials, as on a

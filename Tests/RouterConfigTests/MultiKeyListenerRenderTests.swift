@@ -1,6 +1,7 @@
 import Foundation
 import Resources
-import RouterConfig
+import RouterEntities
+import RouterRendering
 import Testing
 
 /// A MultiKeyListener becomes what Skupper v2 writes for it: a tcpListener `multiAddress/<name>` with a

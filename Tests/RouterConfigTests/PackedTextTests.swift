@@ -1,6 +1,6 @@
-import RouterConfig
-import Testing
+import RouterEntities
 import TestSupport
+import Testing
 
 /// Packed text must read back byte for byte, whatever it holds and however well it packs.
 @Suite("Packed text")

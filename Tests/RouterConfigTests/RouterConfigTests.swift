@@ -1,8 +1,9 @@
 import Foundation
 import Resources
-import RouterConfig
-import Testing
+import RouterEntities
+import RouterRendering
 import TestSupport
+import Testing
 
 @Suite("Router configuration")
 struct RouterConfigTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Resources
-import RouterConfig
+import RouterRendering
 import Testing
 
 /// A Site's `settings.router-logging` becomes one router `log` entity per module, as Skupper v2 renders it.

@@ -1,4 +1,4 @@
-import RouterConfig
+import RouterEntities
 import RouterManagement
 import Testing
 

@@ -3,9 +3,9 @@ import CLI
 import Foundation
 import Platforms
 import Resources
-import Testing
-import TestSupport
 import SiteFiles
+import TestSupport
+import Testing
 
 /// The router unit's text, `systemd-analyze verify`, and systemctl failures, on this machine (no systemd needed).
 @Suite struct RouterUnitTests {

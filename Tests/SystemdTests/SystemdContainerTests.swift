@@ -3,9 +3,9 @@ import CLI
 import Foundation
 import Platforms
 import Resources
-import Testing
-import TestSupport
 import SiteFiles
+import TestSupport
+import Testing
 
 /// Against a real systemd booted in a container (see `SystemdContainer`): the router unit's life cycle driven
 /// by `SystemdPlatform`, the agent itself as a Type=notify unit with `skupper system ...`, and the .deb.

@@ -1,4 +1,5 @@
 import Foundation
+import HostSupport
 import Resources
 import SiteFiles
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 import Foundation
-import SiteFiles
+import HostSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,6 @@
 import FoundationEssentials
+import HostSupport
 import Resources
-import SiteFiles
 import TokenRedemption
 
 /// The AccessTokens this site redeems: which are due, each attempt as work beside the loop, and its outcome.

@@ -1,6 +1,6 @@
 import FoundationEssentials
+import HostSupport
 import Resources
-import SiteFiles
 
 /// One read of input files: started on the loop, parsed off it, applied on it. Reads are numbered as they
 /// start; a file's result is applied only if no later read of that file was applied first.

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import SiteFiles
+import HostSupport
 
 /// A change the agent could not apply (a write failed) and when it tries again: the whole input read and applied
 /// after 1 s, doubling to 30 s, until one succeeds. Pure bookkeeping over the times it is given.

@@ -1,6 +1,6 @@
 import CSystemd
 import FoundationEssentials
-import SiteFiles
+import HostSupport
 
 /// Delivers sd_notify messages on a thread of its own, so a service manager (or a test) that stops reading
 /// its socket never blocks the agent: sd_notify's send blocks when the socket's queue is full. While messages

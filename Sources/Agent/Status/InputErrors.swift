@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Resources
 import SiteFiles
+import TextSupport
 
 /// The list of rejected input files, `runtime/resources/input-errors.yaml`.
 enum InputErrors {

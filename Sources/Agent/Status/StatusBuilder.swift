@@ -1,8 +1,8 @@
 import FoundationEssentials
 import Platforms
 import Resources
-import RouterConfig
 import RouterManagement
+import RouterRendering
 
 /// Decides each resource's status from the plan, the platform's state and what the grant service reports.
 struct StatusBuilder {

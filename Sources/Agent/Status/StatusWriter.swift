@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HostSupport
 import Resources
 import SiteFiles
 #if canImport(Glibc)

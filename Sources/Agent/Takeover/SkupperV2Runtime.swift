@@ -1,6 +1,6 @@
 import FoundationEssentials
 import Resources
-import RouterConfig
+import RouterEntities
 import SiteFiles
 
 /// What a Skupper v2 non-Kubernetes site left in its namespace directory (`skupper system setup` and `reload`):

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import SiteFiles
+import HostSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
-import SiteFiles
 import Foundation
 import Resources
+import TextSupport
 import Yams
 
 /// Prints resources and status documents as YAML or JSON.

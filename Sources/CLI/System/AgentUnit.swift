@@ -1,5 +1,5 @@
-import SiteFiles
 import Foundation
+import HostSupport
 import Platforms
 
 /// The agent's own unit, `skupperd@<namespace>.service`: where it is installed and what `skupper system install`

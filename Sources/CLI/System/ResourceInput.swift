@@ -1,6 +1,6 @@
 import Foundation
 import Resources
-import SiteFiles
+import TextSupport
 
 /// What `skupper system apply|delete -f <file|->` read: the resources of a file or of standard input, checked as
 /// Skupper v2 checks the file name, and parsed (every document validated) before anything is changed.

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import SiteFiles
 import Platforms
 import Resources
+import SiteFiles
 
 /// What every `skupper system` command takes: the global options and which service manager to use.
 public struct SystemOptions: ParsableArguments {

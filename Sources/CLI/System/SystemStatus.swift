@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import HostSupport
 import Platforms
 import Resources
 import SiteFiles
+import TextSupport
 
 /// `skupper system status`: the agent, its router and the Site, as the platform that runs them tells; exits with
 /// status 3 (as `systemctl status` does for a unit that is not running) when any of them is down.

@@ -1,8 +1,6 @@
 import AsyncHTTPClient
 import FoundationEssentials
 import Logging
-import Resources
-import RouterConfig
 import SiteFiles
 
 /// Runs the router as a container on Docker or Podman (through the Docker-compatible Engine API), the way
@@ -49,7 +47,8 @@ public final class ContainerPlatform: RouterPlatform {
     public var metadataName: String { engine.rawValue }
 
     /// `${SSL_PROFILE_BASE_PATH}`: the router image's configure script expands it to `/etc/skupper-router`.
-    public func sslProfileBasePath(for layout: SiteLayout) -> String { RouterConfigRenderer.containerBasePath }
+    /// The router image expands `${SSL_PROFILE_BASE_PATH}` to where it mounts the site's directory.
+    public func sslProfileBasePath(for layout: SiteLayout) -> String { "${SSL_PROFILE_BASE_PATH}" }
 
     /// Creates, starts, restarts or recreates the router container as needed (see the type's documentation);
     /// `configChanged` is not needed: a digest of the configuration and certificates decides.

@@ -1,7 +1,8 @@
 import AsyncHTTPClient
 import FoundationEssentials
 import NIOCore
-import RouterConfig
+import RouterEntities
+import TextSupport
 #if canImport(Glibc)
 import Glibc
 #endif

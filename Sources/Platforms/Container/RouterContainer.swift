@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Resources
 import SiteFiles
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Resources
 import SiteFiles
 
 /// Which container last started with which configuration, kept in `runtime/state/router-container.json` so that

@@ -1,8 +1,9 @@
 import FoundationEssentials
+import HostSupport
 import Logging
-import Resources
 import SiteFiles
 import Synchronization
+import TextSupport
 #if canImport(Glibc)
 import Glibc
 #endif

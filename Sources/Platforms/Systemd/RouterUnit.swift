@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Resources
 import SiteFiles
 
 /// The systemd unit that runs a site's router, `skupper-<namespace>.service`, as Skupper v2 writes it

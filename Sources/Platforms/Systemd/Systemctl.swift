@@ -1,6 +1,7 @@
 import FoundationEssentials
-import SiteFiles
+import HostSupport
 import Synchronization
+import TextSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,6 @@
 import FoundationEssentials
-import Resources
 import SiteFiles
+import TextSupport
 
 /// Runs each site's router as a systemd service, `skupper-<namespace>.service`, the way Skupper v2 does for
 /// the `linux` platform: the unit is written to the scope's unit directory, daemon-reloaded, enabled and

@@ -1,4 +1,4 @@
-import SiteFiles
+import TextSupport
 
 /// A MultiKeyListener: a local TCP endpoint whose connections go to connectors of several routing keys, chosen by a
 /// strategy (the first reachable key by priority, or reachable keys in proportion to their weights).

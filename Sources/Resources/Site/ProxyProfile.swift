@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TextSupport
 
 /// The HTTP proxy a Link's router connection goes through (a router `proxyProfile`). As on a Skupper v2 Kubernetes
 /// site, the Link's `spec.settings.proxy-configuration` names a Secret (there a `kubernetes.io/basic-auth` one)

@@ -1,3 +1,4 @@
+import TextSupport
 /// A Site's `settings.router-logging` in Skupper v2's form: comma-separated items, each `MODULE:level` or a bare
 /// `level` (for every module, the router's DEFAULT), e.g. `ROUTER_CORE:debug,TCP_ADAPTOR:trace` or `debug`. Each
 /// module gets one router `log` entity enabling its level and above (`debug+`), as v2 renders them; a module

@@ -1,5 +1,5 @@
-import SiteFiles
 import FoundationEssentials
+import HostSupport
 
 /// The status file of one resource (`runtime/resources/<Kind>-<name>.yaml`): the resource as in force (identity and
 /// spec) with its status, as YAML: what Skupper v2 keeps there, so v2's CLI reads it.

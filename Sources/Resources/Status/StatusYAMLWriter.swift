@@ -1,4 +1,4 @@
-import SiteFiles
+import TextSupport
 
 /// Writes status documents as block YAML directly. Status files are written for every resource on every
 /// start, and the general emitter's per-scalar tag resolution dominated start-up; this writer handles only

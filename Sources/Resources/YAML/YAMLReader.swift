@@ -1,5 +1,5 @@
 internal import CLibYAML
-import SiteFiles
+import TextSupport
 
 /// Reads the documents of a YAML stream one at a time, from libyaml's events (the parser Yams itself uses) into
 /// `YAMLNode`s. Bounded as it reads: nesting deeper than `maximumDepth` and documents of more than `maximumNodes`

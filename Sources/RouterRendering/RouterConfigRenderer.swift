@@ -1,5 +1,7 @@
+import HostSupport
 import Resources
-import SiteFiles
+import RouterEntities
+import TextSupport
 
 /// Renders a site's plan into the router configuration Skupper v2 writes for the same resources.
 public struct RouterConfigRenderer: Sendable {
@@ -11,7 +13,7 @@ public struct RouterConfigRenderer: Sendable {
     /// The version written into the metadata.
     public var version: String
 
-    /// The base path used for container platforms.
+    /// The base path used for container platforms (the router image expands it).
     public static let containerBasePath = "${SSL_PROFILE_BASE_PATH}"
 
     public init(platform: String, sslProfileBasePath: String, version: String) {

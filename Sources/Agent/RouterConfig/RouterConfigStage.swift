@@ -1,8 +1,10 @@
 import FoundationEssentials
+import HostSupport
 import Logging
 import Resources
-import RouterConfig
+import RouterEntities
 import RouterManagement
+import RouterRendering
 import SiteFiles
 
 /// `runtime/router/skrouterd.json`: rendered from the plan and written only when its text changed. Whether it

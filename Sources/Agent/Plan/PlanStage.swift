@@ -1,6 +1,6 @@
 import FoundationEssentials
 import Resources
-import RouterConfig
+import RouterRendering
 import SiteFiles
 
 /// The site as the router should see it: the site's identity (ids and ports, kept across restarts), the plan,

@@ -1,5 +1,5 @@
 import Resources
-import RouterConfig
+import RouterEntities
 import RouterManagement
 
 /// What the running router must have of what management can change (`EntitySync.liveTypes`), kept one change at a

@@ -1,5 +1,6 @@
+import HostSupport
 import Resources
-import SiteFiles
+import RouterEntities
 
 /// Serialized entities kept in name order, in chunks whose joined text is kept with them, packed (`PackedText`, about
 /// a tenth of its size), so that changing one entity among tens of thousands unpacks and joins again only its chunk,

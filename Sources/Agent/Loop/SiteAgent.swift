@@ -1,10 +1,11 @@
 import FoundationEssentials
 import Grants
+import HostSupport
 import Logging
 import Platforms
 import Resources
-import RouterConfig
 import RouterManagement
+import RouterRendering
 import SiteFiles
 
 /// The site agent's state and how it answers each event: the one owner of everything the agent knows. Its loop

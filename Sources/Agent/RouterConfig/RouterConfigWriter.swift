@@ -1,5 +1,5 @@
 import FoundationEssentials
-import RouterConfig
+import RouterEntities
 import SiteFiles
 import Synchronization
 

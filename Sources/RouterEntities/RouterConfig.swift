@@ -1,5 +1,5 @@
 import FoundationEssentials
-import SiteFiles
+import TextSupport
 /// The skupper-router configuration: the entities of `skrouterd.json`, in the order Skupper v2 writes them.
 public struct RouterConfig: Sendable, Hashable {
     /// One entity: its type ("router", "sslProfile", "listener", ...) and attributes in order.

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import SiteFiles
+import HostSupport
 
 /// When a router that keeps exiting is started again: the first restart a second after its exit is seen, each
 /// following one twice as late up to a minute, and the count forgotten once the router has stayed up a minute. Pure

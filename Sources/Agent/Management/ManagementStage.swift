@@ -1,9 +1,10 @@
 import FoundationEssentials
+import HostSupport
 import Logging
 import Resources
-import RouterConfig
+import RouterEntities
 import RouterManagement
-import SiteFiles
+import RouterRendering
 
 /// The agent's management connection to its router: brings the running router's listeners, connectors and
 /// profiles in line with the desired state without a restart, sending only what changed, and asks it every second

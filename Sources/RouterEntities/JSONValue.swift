@@ -1,5 +1,5 @@
 import FoundationEssentials
-import SiteFiles
+import TextSupport
 
 /// A JSON value that keeps object keys in the order they were given, so rendered files are stable.
 public indirect enum JSONValue: Sendable, Hashable {

@@ -1,9 +1,9 @@
 import FoundationEssentials
+import SiteFiles
 #if canImport(Glibc)
 import Glibc
 #endif
 import Resources
-import SiteFiles
 
 /// Loads and persists the site's identity (`runtime/state/identity.json`) so ids and ports stay the same
 /// across restarts and reconciles.
