@@ -82,20 +82,24 @@ let package = Package(
         /// A site's plan rendered into the router's configuration Skupper v2 writes (the planner-facing side).
         .target(name: "RouterRendering", dependencies: ["Resources", "RouterEntities", "HostSupport", "TextSupport"]),
         /// Site CA, server and client certificates.
-        .target(name: "Certificates", dependencies: [
-            "Resources", "SiteFiles",
-            .product(name: "X509", package: "swift-certificates"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
-            .product(name: "SwiftASN1", package: "swift-asn1"),
-        ]),
+        .target(
+            name: "Certificates",
+            dependencies: [
+                "Resources", "SiteFiles",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]),
         /// Router platforms: render-only, Docker/Podman Engine API, systemd.
-        .target(name: "Platforms", dependencies: [
-            "RouterEntities", "SiteFiles", "HostSupport", "TextSupport",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+        .target(
+            name: "Platforms",
+            dependencies: [
+                "RouterEntities", "SiteFiles", "HostSupport", "TextSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         /// The router's AMQP management interface (queries, live entity changes) over Qpid Proton.
         .target(name: "RouterManagement", dependencies: ["CProton", "RouterEntities", "HostSupport"]),
         /// What keeps the agent's listening services within bounds: connection caps per address and network, deadlines,
@@ -104,74 +108,91 @@ let package = Package(
         /// Access grants: the ledger and the HTTPS redemption service.
         .target(name: "Grants", dependencies: grantsDependencies + [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         /// Redeeming an AccessToken at another site's grant server (the HTTP client side, apart from the server's module).
-        .target(name: "TokenRedemption", dependencies: [
-            "Resources", "Certificates", "HostSupport", "TextSupport",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+        .target(
+            name: "TokenRedemption",
+            dependencies: [
+                "Resources", "Certificates", "HostSupport", "TextSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         /// The site agent: directory watch, reconcile, status, sd_notify.
-        .target(name: "Agent", dependencies: [
-            "SiteFiles", "HostSupport", "TextSupport", "Resources", "RouterEntities", "RouterRendering", "RouterManagement", "Certificates",
-            "Platforms", "Grants", "TokenRedemption", "CSystemd", "ServerLimits",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
+        .target(
+            name: "Agent",
+            dependencies: [
+                "SiteFiles", "HostSupport", "TextSupport", "Resources", "RouterEntities", "RouterRendering", "RouterManagement", "Certificates",
+                "Platforms", "Grants", "TokenRedemption", "CSystemd", "ServerLimits",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         /// The `skupper` command tree.
-        .target(name: "CLI", dependencies: [
-            "SiteFiles", "HostSupport", "TextSupport", "Resources", "Platforms",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Yams", package: "Yams"),
-        ]),
-        .executableTarget(name: "skupperd", dependencies: [
-            "Agent", "Platforms", "Resources", "SiteFiles", "HostSupport", "Journal", "ServerLimits",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], exclude: ["Link"], linkerSettings: agentReleaseLinking),
+        .target(
+            name: "CLI",
+            dependencies: [
+                "SiteFiles", "HostSupport", "TextSupport", "Resources", "Platforms",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .executableTarget(
+            name: "skupperd",
+            dependencies: [
+                "Agent", "Platforms", "Resources", "SiteFiles", "HostSupport", "Journal", "ServerLimits",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ], exclude: ["Link"], linkerSettings: agentReleaseLinking),
         .executableTarget(name: "skupper", dependencies: ["CLI"]),
         /// Benchmarks: `swift build -c release && .build/release/bench` prints a table and JSON.
-        .executableTarget(name: "bench", dependencies: [
-            "Certificates", "Resources", "RouterManagement", "SiteFiles", "TestSupport",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
-        ], path: "Benchmarks/bench"),
-        .testTarget(name: "ResourcesTests", dependencies: ["Resources", "SiteFiles", "HostSupport", "TestSupport", "CLI", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(
+            name: "bench",
+            dependencies: [
+                "Certificates", "Resources", "RouterManagement", "SiteFiles", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ], path: "Benchmarks/bench"),
+        .testTarget(
+            name: "ResourcesTests", dependencies: ["Resources", "SiteFiles", "HostSupport", "TestSupport", "CLI", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "RouterConfigTests", dependencies: ["RouterRendering", "RouterEntities", "Resources", "TestSupport"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "SiteFiles", "TestSupport"]),
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
         .target(name: "TestSupport", dependencies: ["Resources", "SiteFiles", "HostSupport"], path: "Tests/TestSupport"),
-        .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterEntities", "RouterRendering", "RouterManagement",
-            "Certificates", "TestSupport", "CLI",
-            "ServerLimits",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: [
+                "Agent", "Grants", "TokenRedemption", "Resources", "SiteFiles", "Platforms", "RouterEntities", "RouterRendering", "RouterManagement",
+                "Certificates", "TestSupport", "CLI",
+                "ServerLimits",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(name: "RouterManagementTests", dependencies: ["RouterManagement", "RouterEntities", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "RouterEntities", "SiteFiles", "TestSupport"]),
         .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "SiteFiles", "HostSupport", "TestSupport"]),
         /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.
-        .testTarget(name: "SystemdTests", dependencies: [
-            "Platforms", "Agent", "CLI", "Resources", "SiteFiles", "TestSupport", "Journal",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .testTarget(name: "GrantsTests", dependencies: [
-            "Grants", "TokenRedemption", "Certificates", "Resources", "SiteFiles", "TestSupport", "ServerLimits",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
-        ]),
+        .testTarget(
+            name: "SystemdTests",
+            dependencies: [
+                "Platforms", "Agent", "CLI", "Resources", "SiteFiles", "TestSupport", "Journal",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "GrantsTests",
+            dependencies: [
+                "Grants", "TokenRedemption", "Certificates", "Resources", "SiteFiles", "TestSupport", "ServerLimits",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )
@@ -186,13 +207,16 @@ if Context.environment["SKUPPER_FUZZ"] == "1" {
         grants.exclude = ["GrantServer+Listening.swift"]
     }
     package.targets += [
-        .executableTarget(name: "fuzz-resource-loader", dependencies: ["Resources", "SiteFiles"], path: "Fuzz/ResourceLoader", exclude: ["corpus", "dictionary"]),
-        .executableTarget(name: "fuzz-grant-requests", dependencies: [
-            "Grants", "Certificates", "Resources", "SiteFiles",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOEmbedded", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], path: "Fuzz/GrantRequests", exclude: ["corpus", "dictionary"]),
+        .executableTarget(
+            name: "fuzz-resource-loader", dependencies: ["Resources", "SiteFiles"], path: "Fuzz/ResourceLoader", exclude: ["corpus", "dictionary"]),
+        .executableTarget(
+            name: "fuzz-grant-requests",
+            dependencies: [
+                "Grants", "Certificates", "Resources", "SiteFiles",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], path: "Fuzz/GrantRequests", exclude: ["corpus", "dictionary"]),
     ]
 }

@@ -1,8 +1,9 @@
 import Foundation
 import RouterManagement
 import TestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One site run by its agent with the process platform and the real router, `services` Listener+Connector pairs
@@ -77,10 +78,18 @@ enum LiveScaleBench {
         for index in 0..<drops {
             let port = 31_000 + index
             let start = Measure.now()
-            _ = try await client.perform(.create("io.skupper.router.tcpConnector", name: "connector/direct\(index)", attributes: [
-                "host": "127.0.0.1", "port": "9", "address": .string("direct\(index)")]))
-            _ = try await client.perform(.create("io.skupper.router.tcpListener", name: "listener/direct\(index)", attributes: [
-                "host": "127.0.0.1", "port": .string(String(port)), "address": .string("direct\(index)")]))
+            _ = try await client.perform(
+                .create(
+                    "io.skupper.router.tcpConnector", name: "connector/direct\(index)",
+                    attributes: [
+                        "host": "127.0.0.1", "port": "9", "address": .string("direct\(index)"),
+                    ]))
+            _ = try await client.perform(
+                .create(
+                    "io.skupper.router.tcpListener", name: "listener/direct\(index)",
+                    attributes: [
+                        "host": "127.0.0.1", "port": .string(String(port)), "address": .string("direct\(index)"),
+                    ]))
             floor.append(try untilAccepting(port, since: start, what: "direct\(index)"))
             usleep(200_000)
         }

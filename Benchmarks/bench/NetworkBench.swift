@@ -2,8 +2,9 @@ import Foundation
 import Resources
 import RouterManagement
 import TestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Two sites with real routers run by their agents (the process platform), linked with a token: East has the
@@ -26,23 +27,30 @@ final class BenchNetwork {
         try west.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: west}\n")
         var listeners = "", connectors = ""
         for index in 0..<services {
-            listeners += "---\napiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: l\(index)}\nspec: {host: 127.0.0.1, port: \(20_000 + index), routingKey: k\(index)}\n"
-            connectors += "---\napiVersion: skupper.io/v2alpha1\nkind: Connector\nmetadata: {name: c\(index)}\nspec: {host: 127.0.0.1, port: 9, routingKey: k\(index)}\n"
+            listeners +=
+                "---\napiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: l\(index)}\nspec: {host: 127.0.0.1, port: \(20_000 + index), routingKey: k\(index)}\n"
+            connectors +=
+                "---\napiVersion: skupper.io/v2alpha1\nkind: Connector\nmetadata: {name: c\(index)}\nspec: {host: 127.0.0.1, port: 9, routingKey: k\(index)}\n"
         }
         if services > 0 {
             try west.write("services.yaml", listeners)
             try east.write("services.yaml", connectors)
         }
-        try east.write("grant.yaml", "apiVersion: skupper.io/v2alpha1\nkind: AccessGrant\nmetadata: {name: bench}\nspec: {redemptionsAllowed: 10, expirationWindow: 1h}\n")
+        try east.write(
+            "grant.yaml", "apiVersion: skupper.io/v2alpha1\nkind: AccessGrant\nmetadata: {name: bench}\nspec: {redemptionsAllowed: 10, expirationWindow: 1h}\n")
         agentEast = try AgentProcess(site: east, arguments: arguments)
         let east = east
-        guard east.eventually(timeout: 60, { east.status(.accessGrant, "bench")?.status.phase == .ready && east.status(.site, "east")?.status.phase == .ready }),
-              let grant = east.status(.accessGrant, "bench")?.status,
-              let url = grant.field("url")?.text, let ca = grant.field("ca")?.text, let code = grant.field("code")?.text else {
+        guard
+            east.eventually(timeout: 60, { east.status(.accessGrant, "bench")?.status.phase == .ready && east.status(.site, "east")?.status.phase == .ready }),
+            let grant = east.status(.accessGrant, "bench")?.status,
+            let url = grant.field("url")?.text, let ca = grant.field("ca")?.text, let code = grant.field("code")?.text
+        else {
             throw TestFailure("east is not ready: \(agentEast.log.suffix(2000))")
         }
         agentWest = try AgentProcess(site: west, arguments: arguments)
-        try west.write("token.yaml", """
+        try west.write(
+            "token.yaml",
+            """
             apiVersion: skupper.io/v2alpha1
             kind: AccessToken
             metadata: {name: to-east}
@@ -67,8 +75,10 @@ final class BenchNetwork {
     /// returns the milliseconds until a connection through them echoes (or, without `echo`, is accepted: the
     /// listener binds once its connector is known). With `sameSite` both go to West: no router-to-router propagation.
     func dropPair(_ name: String, port: Int, target: Int, echo: Bool = true, sameSite: Bool = false) throws -> Double {
-        let connector = "apiVersion: skupper.io/v2alpha1\nkind: Connector\nmetadata: {name: \(name)}\nspec: {host: 127.0.0.1, port: \(target), routingKey: \(name)}\n"
-        let listener = "apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: \(name)}\nspec: {host: 127.0.0.1, port: \(port), routingKey: \(name)}\n"
+        let connector =
+            "apiVersion: skupper.io/v2alpha1\nkind: Connector\nmetadata: {name: \(name)}\nspec: {host: 127.0.0.1, port: \(target), routingKey: \(name)}\n"
+        let listener =
+            "apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: \(name)}\nspec: {host: 127.0.0.1, port: \(port), routingKey: \(name)}\n"
         let start = Measure.now()
         try (sameSite ? west : east).saveAtomically(sameSite ? "\(name)-connector.yaml" : "\(name).yaml", connector)
         try west.saveAtomically("\(name).yaml", listener)
@@ -86,10 +96,18 @@ final class BenchNetwork {
     func dropPairDirectly(_ name: String, port: Int, target: Int) async throws -> Double {
         let eastClient = try Self.client(east), westClient = try Self.client(west)
         let start = Measure.now()
-        _ = try await eastClient.perform(.create("io.skupper.router.tcpConnector", name: "connector/\(name)", attributes: [
-            "host": "127.0.0.1", "port": .string(String(target)), "address": .string(name)]))
-        _ = try await westClient.perform(.create("io.skupper.router.tcpListener", name: "listener/\(name)", attributes: [
-            "host": "127.0.0.1", "port": .string(String(port)), "address": .string(name)]))
+        _ = try await eastClient.perform(
+            .create(
+                "io.skupper.router.tcpConnector", name: "connector/\(name)",
+                attributes: [
+                    "host": "127.0.0.1", "port": .string(String(target)), "address": .string(name),
+                ]))
+        _ = try await westClient.perform(
+            .create(
+                "io.skupper.router.tcpListener", name: "listener/\(name)",
+                attributes: [
+                    "host": "127.0.0.1", "port": .string(String(port)), "address": .string(name),
+                ]))
         let deadline = Date().addingTimeInterval(30)
         let probe: [UInt8] = Array(name.utf8)
         while Date() < deadline {
@@ -103,9 +121,11 @@ final class BenchNetwork {
     static func client(_ site: TemporarySite) throws -> ManagementClient {
         let port = try site.identityPorts().local
         let certificate = site.layout.certificate("skupper-local-client")
-        return ManagementClient(endpoint: ManagementEndpoint(port: port, certificateFile: certificate.appendingPathComponent("tls.crt").path,
-                                                             keyFile: certificate.appendingPathComponent("tls.key").path,
-                                                             caFile: certificate.appendingPathComponent("ca.crt").path))
+        return ManagementClient(
+            endpoint: ManagementEndpoint(
+                port: port, certificateFile: certificate.appendingPathComponent("tls.crt").path,
+                keyFile: certificate.appendingPathComponent("tls.key").path,
+                caFile: certificate.appendingPathComponent("ca.crt").path))
     }
 
     /// Adds and removes an unrelated pair while `streams` are open through an existing one; returns how many broke.
@@ -141,7 +161,9 @@ final class CountingSink: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard bound == 0, listen(fd, 16) == 0 else { throw TestFailure("cannot listen on \(port)") }
         Thread {
             while true {

@@ -23,17 +23,20 @@ final class GrantRequestHarness: Sendable {
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fuzz-grants-\(getpid())")
         try? FileManager.default.removeItem(at: directory)
         try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let record = GrantRecord(name: "fuzz", uid: Self.uid, code: Self.code,
-                                 expirationTime: Date(timeIntervalSince1970: 4_102_444_800), redemptionsAllowed: Int.max)
+        let record = GrantRecord(
+            name: "fuzz", uid: Self.uid, code: Self.code,
+            expirationTime: Date(timeIntervalSince1970: 4_102_444_800), redemptionsAllowed: Int.max)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         try! encoder.encode(record).write(to: directory.appendingPathComponent("fuzz.json"))
         ledger = GrantLedger(directory: directory)
         precondition(ledger.record(named: "fuzz") != nil, "the harness's grant did not load")
-        context = RedemptionContext(siteName: "east", edge: false, issuer: try! CertificateAuthority.generate(commonName: "fuzz-ca"), endpoints: [
-            LinkSpec.Endpoint(name: "inter-router", host: "127.0.0.1", port: "55671", group: "a"),
-            LinkSpec.Endpoint(name: "edge", host: "127.0.0.1", port: "45671", group: "b"),
-        ])
+        context = RedemptionContext(
+            siteName: "east", edge: false, issuer: try! CertificateAuthority.generate(commonName: "fuzz-ca"),
+            endpoints: [
+                LinkSpec.Endpoint(name: "inter-router", host: "127.0.0.1", port: "55671", group: "a"),
+                LinkSpec.Endpoint(name: "edge", host: "127.0.0.1", port: "45671", group: "b"),
+            ])
         logger = Logger(label: "fuzz") { _ in SwiftLogNoOpLogHandler() }
     }
 

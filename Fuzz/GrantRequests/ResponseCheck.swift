@@ -14,7 +14,9 @@ enum ResponseCheck {
             fail("not one head, one body and an end: \(parts)")
         }
         guard statuses.contains(head.status.code) else { fail("unexpected status \(head.status)") }
-        guard head.headers["Content-Length"] == [String(body.readableBytes)] else { fail("Content-Length \(head.headers["Content-Length"]) for \(body.readableBytes) bytes") }
+        guard head.headers["Content-Length"] == [String(body.readableBytes)] else {
+            fail("Content-Length \(head.headers["Content-Length"]) for \(body.readableBytes) bytes")
+        }
         guard head.headers["Connection"] == ["close"] else { fail("no Connection: close") }
         guard head.status == .ok else { return }
         // A 200 answers a POST to the grant with its code, and carries a Secret and one Link per endpoint group.
@@ -39,7 +41,9 @@ enum ResponseCheck {
             guard let end = rest.firstRange(of: Array("\r\n\r\n".utf8)) else { fail("a response head without its end: \(text(rest))") }
             let lines = String(decoding: rest[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
             let status = lines[0].split(separator: " ", maxSplits: 2)
-            guard status.count >= 2, status[0] == "HTTP/1.1", let code = UInt(status[1]), (100...599).contains(code) else { fail("bad status line \(lines[0])") }
+            guard status.count >= 2, status[0] == "HTTP/1.1", let code = UInt(status[1]), (100...599).contains(code) else {
+                fail("bad status line \(lines[0])")
+            }
             let lengths = lines.dropFirst().compactMap { line -> Int? in
                 let field = line.split(separator: ":", maxSplits: 1)
                 guard field.count == 2, field[0].lowercased() == "content-length" else { return nil }

@@ -21,8 +21,10 @@ public struct AgentOptions: Sendable {
     /// How AccessTokens whose redemption failed for a passing reason (unreachable, 5xx) are tried again.
     public var tokenRetry = RedemptionRetry.standard
 
-    public init(layout: SiteLayout, version: String = SkupperVersion.current, debounce: Duration = .milliseconds(20),
-                grantServer: GrantServerOptions = GrantServerOptions()) {
+    public init(
+        layout: SiteLayout, version: String = SkupperVersion.current, debounce: Duration = .milliseconds(20),
+        grantServer: GrantServerOptions = GrantServerOptions()
+    ) {
         self.layout = layout
         self.version = version
         self.debounce = debounce

@@ -26,8 +26,10 @@ public struct AgentService: Service {
     public static let shutdownDeadline = Duration.milliseconds(1800)
 
     /// - Parameter grantServer: the grant server, run by the same service group; the agent tells it when to listen.
-    public init(options: AgentOptions, platform: any RouterPlatform, grantServer: GrantServer, ledger: GrantLedger, lock: AgentLock,
-                notifier: SystemdNotifier = SystemdNotifier(), health: AgentHealth = AgentHealth(), logger: Logger) {
+    public init(
+        options: AgentOptions, platform: any RouterPlatform, grantServer: GrantServer, ledger: GrantLedger, lock: AgentLock,
+        notifier: SystemdNotifier = SystemdNotifier(), health: AgentHealth = AgentHealth(), logger: Logger
+    ) {
         self.options = options
         self.platform = platform
         self.grantServer = grantServer
@@ -149,8 +151,9 @@ public struct AgentService: Service {
         for await batch in watcher.batches() {
             if batch.lost {
                 guard lock.isInPlace else {
-                    logger.critical("the namespace directory was removed or replaced: exiting so the agent starts again on the new one",
-                                    metadata: ["directory": "\(layout.root.path)"])
+                    logger.critical(
+                        "the namespace directory was removed or replaced: exiting so the agent starts again on the new one",
+                        metadata: ["directory": "\(layout.root.path)"])
                     throw NamespaceRemoved(path: layout.root.path)
                 }
                 logger.warning("the input directory was removed: creating it again", metadata: ["directory": "\(layout.inputResources.path)"])

@@ -1,9 +1,10 @@
 import FoundationEssentials
 import HostSupport
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Bounds how long a stop takes: once the service group begins shutting down, the process exits after the
 /// deadline even if some work (a huge file being parsed, a hung engine call) has not finished. Every file the

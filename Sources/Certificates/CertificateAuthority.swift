@@ -51,8 +51,10 @@ public struct CertificateAuthority: Sendable {
         guard privateKey.publicKey == certificate.publicKey else {
             throw CertificateError("the CA private key does not match its certificate")
         }
-        guard (try? certificate.extensions.basicConstraints) == .isCertificateAuthority(maxPathLength: nil)
-            || { if case .isCertificateAuthority = try? certificate.extensions.basicConstraints { true } else { false } }() else {
+        guard
+            (try? certificate.extensions.basicConstraints) == .isCertificateAuthority(maxPathLength: nil)
+                || { if case .isCertificateAuthority = try? certificate.extensions.basicConstraints { true } else { false } }()
+        else {
             throw CertificateError("the certificate is not a CA certificate")
         }
     }
@@ -70,8 +72,10 @@ public struct CertificateAuthority: Sendable {
     /// Issues a certificate for `commonName` with the given host names and IP addresses as subject alternative names.
     /// The certificate's key is of the CA's own kind (RSA of at least 2048 bits under an RSA CA, as Skupper v2 and
     /// openssl make them; P-256 otherwise), and it is signed with the CA key's own algorithm.
-    public func issue(commonName: String, hosts: [String] = [], usage: Usage, validity: TimeInterval = defaultValidity,
-                      now: Date = Date()) throws -> TLSCredentials {
+    public func issue(
+        commonName: String, hosts: [String] = [], usage: Usage, validity: TimeInterval = defaultValidity,
+        now: Date = Date()
+    ) throws -> TLSCredentials {
         let key = try Self.leafKey(under: certificate.publicKey)
         let subject = try DistinguishedName { CommonName(commonName) }
         let names = Self.generalNames(hosts)
@@ -92,8 +96,9 @@ public struct CertificateAuthority: Sendable {
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
             notValidBefore: now.addingTimeInterval(-300), notValidAfter: min(now.addingTimeInterval(validity), certificate.notValidAfter),
             issuer: certificate.subject, subject: subject, extensions: extensions, issuerPrivateKey: privateKey)
-        return TLSCredentials(certificatePEM: try issued.serializeAsPEM().pemString,
-                              privateKeyPEM: try key.serializeAsPEM().pemString, caPEM: certificatePEM)
+        return TLSCredentials(
+            certificatePEM: try issued.serializeAsPEM().pemString,
+            privateKeyPEM: try key.serializeAsPEM().pemString, caPEM: certificatePEM)
     }
 
     /// A fresh key for a certificate this CA issues: RSA (the CA's size, 2048 bits at least) under an RSA CA, else P-256.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Parses textual IPv4 and IPv6 addresses into their network-order bytes.

@@ -1,10 +1,11 @@
 import FoundationEssentials
-import SiteFiles
-#if canImport(Glibc)
-import Glibc
-#endif
 import Resources
+import SiteFiles
 import X509
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Keeps a site's certificates on disk: CAs under `runtime/issuers/`, leaves under `runtime/certs/`.
 /// A certificate is only (re)generated with cause: missing, unreadable, signed by another CA, covering other
@@ -43,7 +44,10 @@ public struct SiteCertificates: Sendable {
                 do {
                     let supplied = try Self.credentials(secret, requireKey: true)
                     authorities[request.name] = try CertificateAuthority(certificatePEM: supplied.certificatePEM, privateKeyPEM: supplied.privateKeyPEM)
-                    if stored != supplied { try supplied.write(to: directory); outcome.copied.append(request.name) }
+                    if stored != supplied {
+                        try supplied.write(to: directory)
+                        outcome.copied.append(request.name)
+                    }
                 } catch {
                     outcome.problems[request.name] = "\(error)"
                     authorities[request.name] = stored.flatMap { try? CertificateAuthority(certificatePEM: $0.certificatePEM, privateKeyPEM: $0.privateKeyPEM) }
@@ -52,8 +56,9 @@ public struct SiteCertificates: Sendable {
                 continue
             }
             if let stored, let authority = try? CertificateAuthority(certificatePEM: stored.certificatePEM, privateKeyPEM: stored.privateKeyPEM),
-               authority.certificate.notValidAfter > now.addingTimeInterval(renewBefore),
-               Self.commonName(authority.certificate) == request.commonName {
+                authority.certificate.notValidAfter > now.addingTimeInterval(renewBefore),
+                Self.commonName(authority.certificate) == request.commonName
+            {
                 authorities[request.name] = authority
                 outcome.unchanged.append(request.name)
                 outcome.expirations[request.location] = authority.certificate.notValidAfter
@@ -70,11 +75,15 @@ public struct SiteCertificates: Sendable {
             if let secret = secrets[request.name] {
                 do {
                     let supplied = try Self.credentials(secret, requireKey: false)
-                    if TLSCredentials.load(from: directory) != supplied { try supplied.write(to: directory); outcome.copied.append(request.name) }
+                    if TLSCredentials.load(from: directory) != supplied {
+                        try supplied.write(to: directory)
+                        outcome.copied.append(request.name)
+                    }
                 } catch {
                     outcome.problems[request.name] = "\(error)"
                 }
-                outcome.expirations[request.location] = TLSCredentials.load(from: directory).flatMap { try? Certificate(pemEncoded: $0.certificatePEM) }?.notValidAfter
+                outcome.expirations[request.location] =
+                    TLSCredentials.load(from: directory).flatMap { try? Certificate(pemEncoded: $0.certificatePEM) }?.notValidAfter
                 continue
             }
             guard let issuerName = request.issuer, let issuer = authorities[issuerName] else {
@@ -107,7 +116,9 @@ public struct SiteCertificates: Sendable {
         if !credentials.certificatePEM.isEmpty {
             guard let certificate = try? Certificate(pemEncoded: credentials.certificatePEM) else { throw CertificateError("tls.crt is not a PEM certificate") }
             if !credentials.privateKeyPEM.isEmpty {
-                guard let key = try? Certificate.PrivateKey(pemEncoded: credentials.privateKeyPEM) else { throw CertificateError("tls.key is not a PEM private key") }
+                guard let key = try? Certificate.PrivateKey(pemEncoded: credentials.privateKeyPEM) else {
+                    throw CertificateError("tls.key is not a PEM private key")
+                }
                 guard key.publicKey == certificate.publicKey else { throw CertificateError("tls.key does not match tls.crt") }
             }
         }
@@ -153,14 +164,14 @@ public struct SiteCertificates: Sendable {
     /// Whether stored credentials still satisfy a request.
     func isCurrent(_ stored: TLSCredentials, for request: CertificateRequest, issuer: CertificateAuthority, now: Date) -> Bool {
         guard let certificate = try? Certificate(pemEncoded: stored.certificatePEM),
-              let key = try? Certificate.PrivateKey(pemEncoded: stored.privateKeyPEM),
-              key.publicKey == certificate.publicKey,
-              // Compared as certificates: a CA's PEM text from openssl and as re-encoded here may differ in form.
-              (try? Certificate(pemEncoded: stored.caPEM)) == issuer.certificate,
-              issuer.signed(certificate),
-              // Close to expiry is cause, unless the CA itself ends then: a new one could last no longer.
-              certificate.notValidAfter > now.addingTimeInterval(renewBefore) || certificate.notValidAfter >= issuer.certificate.notValidAfter,
-              Self.commonName(certificate) == request.commonName
+            let key = try? Certificate.PrivateKey(pemEncoded: stored.privateKeyPEM),
+            key.publicKey == certificate.publicKey,
+            // Compared as certificates: a CA's PEM text from openssl and as re-encoded here may differ in form.
+            (try? Certificate(pemEncoded: stored.caPEM)) == issuer.certificate,
+            issuer.signed(certificate),
+            // Close to expiry is cause, unless the CA itself ends then: a new one could last no longer.
+            certificate.notValidAfter > now.addingTimeInterval(renewBefore) || certificate.notValidAfter >= issuer.certificate.notValidAfter,
+            Self.commonName(certificate) == request.commonName
         else { return false }
         let wanted = Set(CertificateAuthority.generalNames(request.hosts))
         let present = Set((try? certificate.extensions.subjectAlternativeNames).map { Array($0) } ?? [])

@@ -25,9 +25,10 @@ public final class FailureLimiter: Sendable {
         self.limit = limit
         self.networkLimit = networkLimit ?? limit.multipliedReportingOverflow(by: 5).partialValue
         self.window = window
-        state = Mutex(State(
-            addresses: RecentFailures(limit: limit, window: window, capacity: capacity),
-            networks: RecentFailures(limit: self.networkLimit, window: window, capacity: capacity)))
+        state = Mutex(
+            State(
+                addresses: RecentFailures(limit: limit, window: window, capacity: capacity),
+                networks: RecentFailures(limit: self.networkLimit, window: window, capacity: capacity)))
     }
 
     /// Whether `address` may try now (neither it nor its network is at its limit).

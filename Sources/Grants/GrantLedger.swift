@@ -56,7 +56,8 @@ public final class GrantLedger: Sendable {
         decoder.dateDecodingStrategy = .iso8601
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".json") {
             guard let data = try? Data(contentsOf: directory.appendingPathComponent(name)),
-                  let record = try? decoder.decode(GrantRecord.self, from: data) else { continue }
+                let record = try? decoder.decode(GrantRecord.self, from: data)
+            else { continue }
             initial.byName[record.name] = record
             initial.nameByUID[record.uid] = record.name
         }
@@ -73,29 +74,33 @@ public final class GrantLedger: Sendable {
     /// one) and an expiration time (set once); changed specs update code and allowance; others are removed.
     @discardableResult
     public func sync(_ desired: [Desired], now: Date = Date()) throws -> [String: GrantRecord] {
-        try writing.withLock { _ in try state.withLock { state in
-            var wanted = Set<String>()
-            for grant in desired {
-                wanted.insert(grant.name)
-                var record = state.byName[grant.name] ?? GrantRecord(
-                    name: grant.name, uid: UUID().uuidString.lowercased(), code: grant.code ?? GrantCode.generate(),
-                    expirationTime: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + grant.expirationWindow.seconds).rounded(.up)),
-                    redemptionsAllowed: grant.redemptionsAllowed)
-                if let code = grant.code, code != record.code { record.code = code }
-                record.redemptionsAllowed = grant.redemptionsAllowed
-                if record != state.byName[grant.name] {
-                    try persist(record)
-                    state.byName[grant.name] = record
-                    state.nameByUID[record.uid] = grant.name
+        try writing.withLock { _ in
+            try state.withLock { state in
+                var wanted = Set<String>()
+                for grant in desired {
+                    wanted.insert(grant.name)
+                    var record =
+                        state.byName[grant.name]
+                        ?? GrantRecord(
+                            name: grant.name, uid: UUID().uuidString.lowercased(), code: grant.code ?? GrantCode.generate(),
+                            expirationTime: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + grant.expirationWindow.seconds).rounded(.up)),
+                            redemptionsAllowed: grant.redemptionsAllowed)
+                    if let code = grant.code, code != record.code { record.code = code }
+                    record.redemptionsAllowed = grant.redemptionsAllowed
+                    if record != state.byName[grant.name] {
+                        try persist(record)
+                        state.byName[grant.name] = record
+                        state.nameByUID[record.uid] = grant.name
+                    }
                 }
+                for (name, record) in state.byName where !wanted.contains(name) {
+                    try? FileManager.default.removeItem(at: file(for: name))
+                    state.byName[name] = nil
+                    state.nameByUID[record.uid] = nil
+                }
+                return state.byName
             }
-            for (name, record) in state.byName where !wanted.contains(name) {
-                try? FileManager.default.removeItem(at: file(for: name))
-                state.byName[name] = nil
-                state.nameByUID[record.uid] = nil
-            }
-            return state.byName
-        } }
+        }
     }
 
     /// Checks a redemption as `redeem` does, without counting it: what `redeem` would answer now.

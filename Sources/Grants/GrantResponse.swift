@@ -5,10 +5,11 @@ import NIOHTTP1
 /// plain text, with its length, and `Connection: close` (one request per connection).
 enum GrantResponse {
     static func parts(for result: Result<String, RedemptionFailure>) -> [HTTPServerResponsePart] {
-        let (status, text): (HTTPResponseStatus, String) = switch result {
-        case .success(let body): (.ok, body)
-        case .failure(let failure): (HTTPResponseStatus(statusCode: failure.status), failure.message + "\n")
-        }
+        let (status, text): (HTTPResponseStatus, String) =
+            switch result {
+            case .success(let body): (.ok, body)
+            case .failure(let failure): (HTTPResponseStatus(statusCode: failure.status), failure.message + "\n")
+            }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
         headers.add(name: "X-Content-Type-Options", value: "nosniff")

@@ -39,7 +39,9 @@ extension GrantServer {
         case .failure(let failure):
             return refuse(failure, from: address, counted: false)
         case .success(let record):
-            logger.info("grant redeemed", metadata: ["grant": "\(record.name)", "from": "\(address)", "redemptions": "\(record.redemptions)/\(record.redemptionsAllowed)"])
+            logger.info(
+                "grant redeemed",
+                metadata: ["grant": "\(record.name)", "from": "\(address)", "redemptions": "\(record.redemptions)/\(record.redemptionsAllowed)"])
             redemptionNotices.yield(record.name)
             return .success(response)
         }

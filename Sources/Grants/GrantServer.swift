@@ -46,8 +46,10 @@ public final class GrantServer: Service, Sendable {
     public let redemptions: AsyncStream<String>
     let redemptionNotices: AsyncStream<String>.Continuation
 
-    public init(host: String, port: Int, portSearch: Int = 0, ledger: GrantLedger, limiter: FailureLimiter = FailureLimiter(),
-                limits: Limits = Limits(), logger: Logger) {
+    public init(
+        host: String, port: Int, portSearch: Int = 0, ledger: GrantLedger, limiter: FailureLimiter = FailureLimiter(),
+        limits: Limits = Limits(), logger: Logger
+    ) {
         self.host = host
         self.requestedPort = port
         self.portSearch = port == 0 ? 0 : max(0, min(portSearch, 65535 - port))
@@ -147,10 +149,11 @@ extension GrantServer {
 extension GrantServer {
     /// Counts an answered redemption request in `skupperd_grant_redemptions_total` by outcome and HTTP status.
     static func countRedemption(_ result: Result<String, RedemptionFailure>) {
-        let dimensions: [(String, String)] = switch result {
-        case .success: [("outcome", "redeemed"), ("code", "200")]
-        case .failure(let failure): [("outcome", "refused"), ("code", "\(failure.status)")]
-        }
+        let dimensions: [(String, String)] =
+            switch result {
+            case .success: [("outcome", "redeemed"), ("code", "200")]
+            case .failure(let failure): [("outcome", "refused"), ("code", "\(failure.status)")]
+            }
         Counter(label: "skupperd_grant_redemptions_total", dimensions: dimensions).increment()
     }
 }

@@ -29,6 +29,9 @@ public struct RedemptionFailure: Error, Sendable, Hashable, CustomStringConverti
     /// The `name` header is not a name a Link and a Secret can take.
     public static func invalidName(_ name: String) -> RedemptionFailure {
         let shown = name.count > 80 ? name.prefix(80) + "..." : Substring(name)
-        return RedemptionFailure(400, "Invalid name \"\(shown)\": a name must be a lowercase RFC 1123 subdomain (lower case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)")
+        return RedemptionFailure(
+            400,
+            "Invalid name \"\(shown)\": a name must be a lowercase RFC 1123 subdomain (lower case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)"
+        )
     }
 }

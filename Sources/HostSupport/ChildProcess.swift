@@ -1,7 +1,8 @@
 internal import CGlibcGNU
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process started with posix_spawn: what the agent runs (the router as its child, `systemctl`). Like
@@ -22,8 +23,10 @@ public final class ChildProcess: Sendable {
 
     /// Starts `executable` with `arguments` (without argv[0], which is the executable's path) and exactly
     /// `environment`; its standard input, output and error are the given descriptors (nil: /dev/null).
-    public static func spawn(_ executable: String, arguments: [String], environment: [String: String],
-                             stdin: Int32? = nil, stdout: Int32? = nil, stderr: Int32? = nil) throws -> ChildProcess {
+    public static func spawn(
+        _ executable: String, arguments: [String], environment: [String: String],
+        stdin: Int32? = nil, stdout: Int32? = nil, stderr: Int32? = nil
+    ) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -64,24 +67,34 @@ public final class ChildProcess: Sendable {
 
     /// Runs a command to its end with its standard output and error read (both at once, so that a chatty child never
     /// blocks on a full pipe), its standard input /dev/null; a child still running after `deadline` is killed.
-    public static func output(_ executable: String, arguments: [String], environment: [String: String],
-                              deadline: Duration? = nil) throws -> Output {
+    public static func output(
+        _ executable: String, arguments: [String], environment: [String: String],
+        deadline: Duration? = nil
+    ) throws -> Output {
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
         guard pipe2(&out, O_CLOEXEC) == 0 else { throw Failure(code: errno) }
         guard pipe2(&err, O_CLOEXEC) == 0 else {
             let code = errno
-            close(out[0]); close(out[1])
+            close(out[0])
+            close(out[1])
             throw Failure(code: code)
         }
         let child: ChildProcess
         do {
-            defer { close(out[1]); close(err[1]) }
+            defer {
+                close(out[1])
+                close(err[1])
+            }
             child = try spawn(executable, arguments: arguments, environment: environment, stdout: out[1], stderr: err[1])
         } catch {
-            close(out[0]); close(err[0])
+            close(out[0])
+            close(err[0])
             throw error
         }
-        defer { close(out[0]); close(err[0]) }
+        defer {
+            close(out[0])
+            close(err[0])
+        }
         let end = deadline.map { ContinuousClock.now + $0 }
         var timedOut = false
         var read: [[UInt8]] = [[], []]
@@ -100,8 +113,10 @@ public final class ChildProcess: Sendable {
                 let (seconds, attoseconds) = left.components
                 wait = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
             }
-            var fds = [pollfd(fd: open[0] ? out[0] : -1, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: open[1] ? err[0] : -1, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: open[0] ? out[0] : -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: open[1] ? err[0] : -1, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&fds, 2, wait)
             guard ready >= 0 else {
                 if errno == EINTR { continue }
@@ -115,11 +130,15 @@ public final class ChildProcess: Sendable {
         if !timedOut, let end, child.isRunning {
             // Output closed but the child lingers: it gets what is left of the deadline.
             while child.isRunning && ContinuousClock.now < end { usleep(5_000) }
-            if child.isRunning { kill(child.pid, SIGKILL); timedOut = true }
+            if child.isRunning {
+                kill(child.pid, SIGKILL)
+                timedOut = true
+            }
         }
         let status = child.waitUntilExit()
-        return Output(status: status, stdout: String(decoding: read[0], as: UTF8.self), stderr: String(decoding: read[1], as: UTF8.self),
-                      timedOut: timedOut)
+        return Output(
+            status: status, stdout: String(decoding: read[0], as: UTF8.self), stderr: String(decoding: read[1], as: UTF8.self),
+            timedOut: timedOut)
     }
 
     /// Whether the child has not exited yet (reaping it when it has).
@@ -127,7 +146,11 @@ public final class ChildProcess: Sendable {
 
     /// The exit status, or the number of the signal that ended it; nil while it runs.
     public var terminationStatus: Int32? {
-        termination.map { switch $0 { case .exited(let status), .signalled(let status): status } }
+        termination.map {
+            switch $0 {
+            case .exited(let status), .signalled(let status): status
+            }
+        }
     }
 
     /// How the child ended, told apart: an exit status or a signal; nil while it runs.

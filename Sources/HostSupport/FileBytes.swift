@@ -1,6 +1,7 @@
 import FoundationEssentials
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Files read with open, fstat and read: a restart reads a status file per resource (reading each into a String first
@@ -14,7 +15,8 @@ public enum FileBytes {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= limit,
-              case .bytes(let data) = readToEnd(fd, size: Int(info.st_size), limit: limit) else { return nil }
+            case .bytes(let data) = readToEnd(fd, size: Int(info.st_size), limit: limit)
+        else { return nil }
         return [UInt8](data)
     }
 

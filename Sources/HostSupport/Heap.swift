@@ -1,5 +1,5 @@
 #if os(Linux)
-internal import CMalloc
+    internal import CMalloc
 #endif
 
 /// The process's heap (glibc's malloc): how it is held, and when its free memory goes back.
@@ -13,7 +13,7 @@ public enum Heap {
     /// are mostly free resident (a restart over 50,000 resources idled with 64 MiB anonymous memory instead of 47).
     public static func holdLargeBlocksApart() {
         #if os(Linux)
-        _ = mallopt(M_MMAP_THRESHOLD, separateBlocksFrom)
+            _ = mallopt(M_MMAP_THRESHOLD, separateBlocksFrom)
         #endif
     }
 
@@ -21,7 +21,7 @@ public enum Heap {
     /// (a whole directory parsed), glibc keeps what was freed in each thread's arena, resident but unused.
     public static func releaseFreeMemory() {
         #if os(Linux)
-        _ = malloc_trim(0)
+            _ = malloc_trim(0)
         #endif
     }
 }

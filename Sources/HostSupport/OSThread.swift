@@ -1,6 +1,7 @@
 internal import CGlibcGNU
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A detached POSIX thread running a closure: what the agent's blocking work, inotify reader and sd_notify sender run
@@ -11,7 +12,10 @@ public enum OSThread {
         final class Start: @unchecked Sendable {
             let name: String
             let body: @Sendable () -> Void
-            init(name: String, body: @escaping @Sendable () -> Void) { self.name = name; self.body = body }
+            init(name: String, body: @escaping @Sendable () -> Void) {
+                self.name = name
+                self.body = body
+            }
         }
         let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
         var attributes = pthread_attr_t()
@@ -19,12 +23,14 @@ public enum OSThread {
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         var thread = pthread_t()
-        let created = pthread_create(&thread, &attributes, { context in
-            let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
-            _ = String(decoding: start.name.utf8.prefix(15), as: UTF8.self).withCString { pthread_setname_np(pthread_self(), $0) }
-            start.body()
-            return nil
-        }, start)
+        let created = pthread_create(
+            &thread, &attributes,
+            { context in
+                let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
+                _ = String(decoding: start.name.utf8.prefix(15), as: UTF8.self).withCString { pthread_setname_np(pthread_self(), $0) }
+                start.body()
+                return nil
+            }, start)
         // Out of threads (EAGAIN): as Foundation's Thread did, the agent cannot go on without the work.
         if created != 0 { fatalError("cannot start the \(name) thread: \(String(cString: strerror(created)))") }
     }

@@ -49,8 +49,10 @@ public enum Offload {
     /// The results of `body` for every index in `0..<count`, computed by the caller's thread and up to `width - 1`
     /// of the pool's: the caller takes indices too and waits only for those a pool thread took, so a map on a pool
     /// thread never waits for threads the pool cannot give it.
-    public static func map<T: Sendable>(_ count: Int, width: Int = ProcessInfo.processInfo.activeProcessorCount,
-                                 _ body: @escaping @Sendable (Int) -> T) -> [T?] {
+    public static func map<T: Sendable>(
+        _ count: Int, width: Int = ProcessInfo.processInfo.activeProcessorCount,
+        _ body: @escaping @Sendable (Int) -> T
+    ) -> [T?] {
         let shared = Shared<T>(count: count)
         let helpers = max(0, min(width, count) - 1)
         for _ in 0..<helpers {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The user's home directory: `$HOME` when set, else the password database's (as Foundation's NSHomeDirectory did).

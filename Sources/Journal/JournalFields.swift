@@ -18,27 +18,32 @@ public enum JournalFields {
     /// A journal field name for a metadata key: upper-cased, every character but A-Z, 0-9 and _ replaced by _,
     /// no leading _ or digit (those are the journal's trusted fields), at most 64 characters; nil when nothing is left.
     public static func fieldName(_ key: String) -> String? {
-        var name = String(key.uppercased().unicodeScalars.map { scalar -> Character in
-            switch scalar {
-            case "A"..."Z", "0"..."9", "_": Character(scalar)
-            default: "_"
-            }
-        })
+        var name = String(
+            key.uppercased().unicodeScalars.map { scalar -> Character in
+                switch scalar {
+                case "A"..."Z", "0"..."9", "_": Character(scalar)
+                default: "_"
+                }
+            })
         while let first = name.first, first == "_" || first.isNumber { name.removeFirst() }
         if name.count > 64 { name = String(name.prefix(64)) }
         return name.isEmpty ? nil : name
     }
 
     /// Field names the handler itself writes: metadata with one of these names is written with an `M_` prefix.
-    static let reserved: Set<String> = ["MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC", "LOGGER",
-                                        "MESSAGE_ID", "SYSLOG_FACILITY", "SYSLOG_PID", "SYSLOG_TIMESTAMP", "ERRNO", "TID",
-                                        "DOCUMENTATION", "INVOCATION_ID", "USER_INVOCATION_ID", "UNIT", "USER_UNIT"]
+    static let reserved: Set<String> = [
+        "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC", "LOGGER",
+        "MESSAGE_ID", "SYSLOG_FACILITY", "SYSLOG_PID", "SYSLOG_TIMESTAMP", "ERRNO", "TID",
+        "DOCUMENTATION", "INVOCATION_ID", "USER_INVOCATION_ID", "UNIT", "USER_UNIT",
+    ]
 
     /// The `NAME=value` fields of one entry, in order: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, LOGGER, the metadata
     /// (sorted by key), then the source location. MESSAGE is the text followed by the metadata as `key=value` (so
     /// `journalctl`'s default output still says which file and why); no timestamp or level: the journal has both.
-    public static func entry(message: String, level: Logger.Level, identifier: String, label: String, metadata: Logger.Metadata,
-                             file: String, function: String, line: UInt) -> [String] {
+    public static func entry(
+        message: String, level: Logger.Level, identifier: String, label: String, metadata: Logger.Metadata,
+        file: String, function: String, line: UInt
+    ) -> [String] {
         let text = ([message] + metadata.keys.sorted().map { "\($0)=\(metadata[$0]!)" }).joined(separator: " ")
         var fields = ["MESSAGE=\(text)", "PRIORITY=\(priority(level))", "SYSLOG_IDENTIFIER=\(identifier)", "LOGGER=\(label)"]
         var seen: Set<String> = []

@@ -1,9 +1,10 @@
 import CSystemd
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A swift-log handler that sends each record to the systemd journal as a structured entry (`sd_journal_sendv`):
 /// the level as PRIORITY, metadata as fields, the source location as CODE_FILE/CODE_LINE/CODE_FUNC.
@@ -31,8 +32,9 @@ public struct JournalLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
         if let explicit = event.metadata { all.merge(explicit) { $1 } }
         if let error = event.error, all["error"] == nil { all["error"] = "\(error)" }
-        let fields = JournalFields.entry(message: event.message.description, level: event.level, identifier: identifier, label: label,
-                                         metadata: all, file: event.file, function: event.function, line: event.line)
+        let fields = JournalFields.entry(
+            message: event.message.description, level: event.level, identifier: identifier, label: label,
+            metadata: all, file: event.file, function: event.function, line: event.line)
         if Self.send(fields) < 0 {
             // The journal's socket is gone (journald restarting): the text still reaches stderr, which systemd keeps.
             let line = Array("<\(JournalFields.priority(event.level))>\(fields[0].dropFirst("MESSAGE=".count))\n".utf8)

@@ -1,6 +1,7 @@
 import FoundationEssentials
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Whether standard error is connected to the journal: systemd sets `JOURNAL_STREAM=<device>:<inode>` for a

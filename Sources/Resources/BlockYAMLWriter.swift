@@ -90,7 +90,9 @@ public enum BlockYAMLWriter {
         for byte in text.utf8 {
             let letter = (byte | 0x20) >= 97 && (byte | 0x20) <= 122
             let digit = byte >= 48 && byte <= 57
-            guard letter || digit || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "-") else { return false }
+            guard letter || digit || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "-") else {
+                return false
+            }
         }
         return !reserved.contains(text.lowercased())
     }

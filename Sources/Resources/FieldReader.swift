@@ -82,7 +82,6 @@ public struct FieldReader {
         return text
     }
 
-
     /// An integer field; a quoted number is accepted, anything else is an error.
     public func int(_ key: String) throws -> Int? {
         guard let child = value(key) else { return nil }

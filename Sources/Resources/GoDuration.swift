@@ -21,7 +21,10 @@ public struct GoDuration: Sendable, Hashable, Comparable, CustomStringConvertibl
             if rest.first == "-" { sign = -1 }
             rest = rest.dropFirst()
         }
-        if rest == "0" { self.seconds = 0; return }
+        if rest == "0" {
+            self.seconds = 0
+            return
+        }
         if rest.isEmpty { return nil }
         var total = 0.0
         while !rest.isEmpty {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Host validation as Skupper v2 does it: an IP address, or lower-case labels joined by '.' or '-'.

@@ -1,6 +1,7 @@
 import FoundationEssentials
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Turns the text of a resource file into resources, or into errors that name file, document, line and field.
@@ -82,8 +83,9 @@ public enum ResourceLoader {
                 guard let resource = try decode(node, origin: origin, log: log) else { continue }
                 contents.warnings += log.unknownFields(in: node, origin: resource.source ?? origin)
                 if let previous = names[resource.id] {
-                    throw ResourceError(resource.source ?? origin, field: "metadata.name",
-                                        "duplicate \(resource.kind.rawValue) \"\(resource.name)\" (also in document \(previous))")
+                    throw ResourceError(
+                        resource.source ?? origin, field: "metadata.name",
+                        "duplicate \(resource.kind.rawValue) \"\(resource.name)\" (also in document \(previous))")
                 }
                 names[resource.id] = origin.document
                 contents.resources.append(resource)
@@ -104,15 +106,18 @@ public enum ResourceLoader {
     static func decode(_ node: YAMLNode, origin: SourceLocation, log: FieldLog? = nil) throws -> Resource? {
         if node.isNull { return nil }
         guard case .mapping = node else {
-            throw ResourceError(SourceLocation(file: origin.file, document: origin.document, line: node.line),
-                                "expected a resource (a mapping with apiVersion, kind, metadata), found \(FieldReader.describe(node))")
+            throw ResourceError(
+                SourceLocation(file: origin.file, document: origin.document, line: node.line),
+                "expected a resource (a mapping with apiVersion, kind, metadata), found \(FieldReader.describe(node))")
         }
         var origin = origin
         origin.line = node.line
         let root = FieldReader(node: node, path: "", origin: origin, log: log)
         let kindName = try root.requiredString("kind")
         guard let kind = ResourceKind(rawValue: kindName) else {
-            throw UnknownKind(warning: root.error("kind", "unknown kind \"\(kindName)\"; document skipped (known kinds: \(ResourceKind.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            throw UnknownKind(
+                warning: root.error(
+                    "kind", "unknown kind \"\(kindName)\"; document skipped (known kinds: \(ResourceKind.allCases.map(\.rawValue).joined(separator: ", ")))"))
         }
         // The kind's own apiVersion is its constant, not a copy per resource (thousands of resources carry it).
         let written = try root.string("apiVersion")
@@ -129,9 +134,10 @@ public enum ResourceLoader {
         } else {
             guard ObjectMeta.isValidLabel(name) else { throw meta.error("name", ObjectMeta.labelError(name)) }
         }
-        let metadata = ObjectMeta(name: name, namespace: try meta.string("namespace"),
-                                  labels: try meta.stringMap("labels"), annotations: try meta.stringMap("annotations"),
-                                  uid: try meta.string("uid"))
+        let metadata = ObjectMeta(
+            name: name, namespace: try meta.string("namespace"),
+            labels: try meta.stringMap("labels"), annotations: try meta.stringMap("annotations"),
+            uid: try meta.string("uid"))
         let spec: ResourceSpec
         switch kind {
         case .secret: spec = .secret(try SecretSpec(reading: root))

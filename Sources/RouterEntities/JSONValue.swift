@@ -26,7 +26,11 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .int(let i): hasher.combine(i)
         case .bool(let b): hasher.combine(b)
         case .array(let a): hasher.combine(a)
-        case .object(let o): for (k, v) in o { hasher.combine(k); hasher.combine(v) }
+        case .object(let o):
+            for (k, v) in o {
+                hasher.combine(k)
+                hasher.combine(v)
+            }
         }
     }
 
@@ -44,7 +48,10 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .int(let i): out += String(i)
         case .bool(let b): out += b ? "true" : "false"
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "[\n"
             for (index, item) in items.enumerated() {
                 Self.pad(indent + 4, &out)
@@ -54,7 +61,10 @@ public indirect enum JSONValue: Sendable, Hashable {
             Self.pad(indent, &out)
             out += "]"
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
+            if pairs.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{\n"
             for (index, (key, value)) in pairs.enumerated() {
                 Self.pad(indent + 4, &out)

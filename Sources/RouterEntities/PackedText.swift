@@ -46,8 +46,10 @@ public struct PackedText: Sendable {
     /// Unpacks the text into `output` (at least `count` bytes); returns `count`.
     private func unpack(into output: UnsafeMutableRawBufferPointer) -> Int {
         let size = bytes.withUnsafeBytes { input in
-            Int(LZ4_decompress_safe(input.baseAddress!.assumingMemoryBound(to: CChar.self), output.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                    Int32(input.count), Int32(count)))
+            Int(
+                LZ4_decompress_safe(
+                    input.baseAddress!.assumingMemoryBound(to: CChar.self), output.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    Int32(input.count), Int32(count)))
         }
         // Only this type's initializer packs these bytes: anything else is memory gone wrong, not input.
         precondition(size == count, "PackedText: liblz4 did not unpack what it packed (\(size) of \(count) bytes)")

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import TextSupport
+
 /// The skupper-router configuration: the entities of `skrouterd.json`, in the order Skupper v2 writes them.
 public struct RouterConfig: Sendable, Hashable {
     /// One entity: its type ("router", "sslProfile", "listener", ...) and attributes in order.
@@ -80,9 +81,10 @@ public struct RouterConfig: Sendable, Hashable {
 
     /// The entities as comparable text, whatever their attributes' order.
     public var canonical: Set<String> {
-        Set(entities.map { entity in
-            entity.type + "|" + entity.attributes.sorted { $0.0 < $1.0 }.map { "\($0.0)=\(entity.text($0.0) ?? $0.1.serialized())" }.joined(separator: "|")
-        })
+        Set(
+            entities.map { entity in
+                entity.type + "|" + entity.attributes.sorted { $0.0 < $1.0 }.map { "\($0.0)=\(entity.text($0.0) ?? $0.1.serialized())" }.joined(separator: "|")
+            })
     }
 
     /// The JSON text of `skrouterd.json`: a list of `[type, attributes]` pairs.

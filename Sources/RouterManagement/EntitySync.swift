@@ -123,8 +123,10 @@ public struct EntitySync: Sendable {
 
     /// The listenerAddresses of a tcpListener being deleted must be deleted first, and created again after it when
     /// the configuration still has them.
-    static func reattachAddresses(of planned: [ManagementRequest], running: [String: [String: [String: AMQPValue]]], config: RouterConfig,
-                                  deletes: inout [ManagementRequest], creates: inout [ManagementRequest]) {
+    static func reattachAddresses(
+        of planned: [ManagementRequest], running: [String: [String: [String: AMQPValue]]], config: RouterConfig,
+        deletes: inout [ManagementRequest], creates: inout [ManagementRequest]
+    ) {
         let type = "io.skupper.router.listenerAddress"
         let dropped = Set(planned.filter { $0.entityType == "io.skupper.router.tcpListener" }.compactMap(\.name))
         guard !dropped.isEmpty else { return }

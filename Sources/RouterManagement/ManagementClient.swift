@@ -24,9 +24,10 @@ public final class ManagementClient: Sendable {
     /// left running on a thread of their own while the process exits, which tears OpenSSL down under them.
     public func perform(_ requests: [ManagementRequest], timeout: Duration = .seconds(2)) async throws -> [Result<ManagementResponse, ManagementError>] {
         let interrupt = ProactorInterrupt(proactor: proactor)
-        let results = await thread.run({ [self] in
-            self.session.withLock { $0.perform(requests, timeout: timeout, interrupt: interrupt) }
-        }, onCancel: { interrupt.fire() })
+        let results = await thread.run(
+            { [self] in
+                self.session.withLock { $0.perform(requests, timeout: timeout, interrupt: interrupt) }
+            }, onCancel: { interrupt.fire() })
         try Task.checkCancellation()
         return results
     }
@@ -35,7 +36,8 @@ public final class ManagementClient: Sendable {
     public func perform(_ request: ManagementRequest, timeout: Duration = .seconds(2)) async throws -> ManagementResponse {
         let answer = try await perform([request], timeout: timeout)[0].get()
         guard answer.succeeded else {
-            throw ManagementError("\(request.operation) \(request.entityType)\(request.name.map { " \($0)" } ?? ""): \(answer.statusCode) \(answer.statusDescription)")
+            throw ManagementError(
+                "\(request.operation) \(request.entityType)\(request.name.map { " \($0)" } ?? ""): \(answer.statusCode) \(answer.statusDescription)")
         }
         return answer
     }

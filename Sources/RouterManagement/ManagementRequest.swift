@@ -38,8 +38,9 @@ public struct ManagementRequest: Sendable, Hashable {
 
     /// Every entity of a type, with the named attributes (all when empty).
     public static func query(_ entityType: String, attributes: [String] = [], at node: ManagementNode = .local) -> ManagementRequest {
-        ManagementRequest(operation: "QUERY", entityType: entityType,
-                          body: .map([.string("attributeNames"): .list(attributes.map { .string($0) })]), node: node)
+        ManagementRequest(
+            operation: "QUERY", entityType: entityType,
+            body: .map([.string("attributeNames"): .list(attributes.map { .string($0) })]), node: node)
     }
 
     /// Creates an entity with the given attributes.

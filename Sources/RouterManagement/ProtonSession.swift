@@ -40,7 +40,10 @@ final class ProtonSession {
     /// `interrupt`, once fired, ends the wait early: the requests not answered yet fail.
     func perform(_ requests: [ManagementRequest], timeout: Duration, interrupt: ProactorInterrupt? = nil) -> [Result<ManagementResponse, ManagementError>] {
         let deadline = ContinuousClock.now + timeout
-        queue = requests.map { request -> (UInt64, ManagementRequest) in defer { nextId += 1 }; return (nextId, request) }
+        queue = requests.map { request -> (UInt64, ManagementRequest) in
+            defer { nextId += 1 }
+            return (nextId, request)
+        }
         let ids = queue.map(\.0)
         answers = [:]
         // Output is written only while a batch of the connection's events is held: a wake brings one.
@@ -53,7 +56,10 @@ final class ProtonSession {
             }
             let remaining = deadline - ContinuousClock.now
             if remaining <= .zero {
-                failure = connection == nil ? (lastError ?? "not connected") : (isOpen ? "the router did not answer within \(timeout)" : "the router did not open the management link within \(timeout)")
+                failure =
+                    connection == nil
+                    ? (lastError ?? "not connected")
+                    : (isOpen ? "the router did not answer within \(timeout)" : "the router did not open the management link within \(timeout)")
                 break
             }
             pn_proactor_set_timeout(proactor, pn_millis_t(max(1, remaining.milliseconds)))
@@ -143,7 +149,7 @@ final class ProtonSession {
                 replyAddress = String(cString: address)
             }
         case PN_DELIVERY:
-                if let delivery = pn_event_delivery(event), let link = pn_event_link(event), link == receiver { receive(delivery, on: link) }
+            if let delivery = pn_event_delivery(event), let link = pn_event_link(event), link == receiver { receive(delivery, on: link) }
         case PN_LINK_REMOTE_CLOSE:
             if let link = pn_event_link(event) {
                 lastError = Self.describe(pn_link_remote_condition(link)) ?? "the router closed the management link"

@@ -87,8 +87,10 @@ public struct NetworkSite: Sendable, Hashable {
     public var listenerAddresses: Set<String>
     public var connectorAddresses: Set<String>
 
-    public init(routerId: String, siteId: String, name: String, mode: String, platform: String, version: String,
-                listenerAddresses: Set<String>, connectorAddresses: Set<String>) {
+    public init(
+        routerId: String, siteId: String, name: String, mode: String, platform: String, version: String,
+        listenerAddresses: Set<String>, connectorAddresses: Set<String>
+    ) {
         self.routerId = routerId
         self.siteId = siteId
         self.name = name

@@ -107,14 +107,18 @@ public struct RouterObserver: Sendable {
             ownSite.listenerAddresses = own.listenerAddresses
             ownSite.connectorAddresses = own.connectorAddresses
         } else {
-            ownSite = Self.site(ownId, router: router, listeners: listeners + Self.entities(local[listenersEnd + 2]),
-                                connectors: Self.entities(local[listenersEnd + 1]))
+            ownSite = Self.site(
+                ownId, router: router, listeners: listeners + Self.entities(local[listenersEnd + 2]),
+                connectors: Self.entities(local[listenersEnd + 1]))
         }
         var sites: [String: NetworkSite] = [ownId: ownSite]
         // The interior routers, as an interior sees them.
         let interior: ManagementNode
         if mode == "edge" {
-            guard let uplink = connections.first(where: { $0["role"]?.text == "edge" && $0["dir"]?.text == "out" && $0["opened"]?.text == "true" })?["container"]?.text else {
+            guard
+                let uplink = connections.first(where: { $0["role"]?.text == "edge" && $0["dir"]?.text == "out" && $0["opened"]?.text == "true" })?["container"]?
+                    .text
+            else {
                 observation.network = Array(sites.values)
                 return observation
             }
@@ -124,13 +128,16 @@ public struct RouterObserver: Sendable {
         }
         var interiors = [ownId]
         if let nodes = try? await client.perform([.query(Self.routerNode, attributes: ["id"], at: interior)], timeout: remoteTimeout).first,
-           case .success(let answer) = nodes {
+            case .success(let answer) = nodes
+        {
             interiors = answer.entities.compactMap { $0["id"]?.text }
         }
         interiors = interiors.filter { $0 != ownId || mode != "edge" }
         // The edges attached to each interior.
         var edges: [String] = []
-        let edgeQueries = interiors.map { id in ManagementRequest.query(Self.connection, attributes: ["role", "dir", "container"], at: id == ownId ? .local : .interior(id)) }
+        let edgeQueries = interiors.map { id in
+            ManagementRequest.query(Self.connection, attributes: ["role", "dir", "container"], at: id == ownId ? .local : .interior(id))
+        }
         if let answers = try? await client.perform(edgeQueries, timeout: remoteTimeout) {
             for answer in answers {
                 for entity in Self.entities(answer) where entity["role"]?.text == "edge" && entity["dir"]?.text == "in" {
@@ -142,17 +149,20 @@ public struct RouterObserver: Sendable {
         let others: [(String, ManagementNode)] = interiors.filter { $0 != ownId }.map { ($0, .interior($0)) } + edges.map { ($0, .edge($0)) }
         var remote: [ManagementRequest] = []
         for (_, node) in others {
-            remote += [.query(Self.router, attributes: ["id", "mode", "metadata"], at: node),
-                         .query(Self.tcpListener, attributes: ["address", "operStatus", "connectionMsg"], at: node),
-                         .query(Self.tcpConnector, attributes: ["address"], at: node),
-                         .query(Self.listenerAddress, attributes: ["address"], at: node)]
+            remote += [
+                .query(Self.router, attributes: ["id", "mode", "metadata"], at: node),
+                .query(Self.tcpListener, attributes: ["address", "operStatus", "connectionMsg"], at: node),
+                .query(Self.tcpConnector, attributes: ["address"], at: node),
+                .query(Self.listenerAddress, attributes: ["address"], at: node),
+            ]
         }
         if !remote.isEmpty, let answers = try? await client.perform(remote, timeout: remoteTimeout) {
             for (index, (id, _)) in others.enumerated() {
                 let base = index * 4
                 let router = Self.entities(answers[base]).first ?? ["id": .string(id)]
-                sites[id] = Self.site(id, router: router, listeners: Self.entities(answers[base + 1]) + Self.entities(answers[base + 3]),
-                                      connectors: Self.entities(answers[base + 2]))
+                sites[id] = Self.site(
+                    id, router: router, listeners: Self.entities(answers[base + 1]) + Self.entities(answers[base + 3]),
+                    connectors: Self.entities(answers[base + 2]))
             }
         }
         observation.network = sites.values.sorted { $0.routerId < $1.routerId }
@@ -173,11 +183,12 @@ public struct RouterObserver: Sendable {
 
     static func site(_ id: String, router: [String: AMQPValue], listeners: [[String: AMQPValue]], connectors: [[String: AMQPValue]]) -> NetworkSite {
         let metadata = router["metadata"]?.text.flatMap { JSONValue.parse($0) }
-        return NetworkSite(routerId: id, siteId: metadata?["id"]?.text ?? "", name: NetworkSite.siteName(fromRouterId: id),
-                           mode: router["mode"]?.text ?? "", platform: metadata?["platform"]?.text ?? "",
-                           version: metadata?["version"]?.text ?? "",
-                           // A listener that cannot listen is no way into the service: it does not count as a match.
-                           listenerAddresses: Set(listeners.filter { listenFailure($0) == nil }.compactMap { $0["address"]?.text }),
-                           connectorAddresses: Set(connectors.compactMap { $0["address"]?.text }))
+        return NetworkSite(
+            routerId: id, siteId: metadata?["id"]?.text ?? "", name: NetworkSite.siteName(fromRouterId: id),
+            mode: router["mode"]?.text ?? "", platform: metadata?["platform"]?.text ?? "",
+            version: metadata?["version"]?.text ?? "",
+            // A listener that cannot listen is no way into the service: it does not count as a match.
+            listenerAddresses: Set(listeners.filter { listenFailure($0) == nil }.compactMap { $0["address"]?.text }),
+            connectorAddresses: Set(connectors.compactMap { $0["address"]?.text }))
     }
 }

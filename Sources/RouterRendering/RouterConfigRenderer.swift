@@ -28,8 +28,9 @@ public struct RouterConfigRenderer: Sendable {
         let connectors = plan.connectors.compactMap(TypedResource<ConnectorSpec>.init).map(tcpConnector)
         let listeners = plan.listeners.compactMap(TypedResource<ListenerSpec>.init).map(tcpListener)
         let multiKey = plan.multiKeyListeners.compactMap(TypedResource<MultiKeyListenerSpec>.init)
-        return RouterConfig(entities: parts.head + connectors + listeners + multiKey.map(multiAddressListener)
-                                      + multiKey.flatMap(listenerAddresses) + parts.tail)
+        return RouterConfig(
+            entities: parts.head + connectors + listeners + multiKey.map(multiAddressListener)
+                + multiKey.flatMap(listenerAddresses) + parts.tail)
     }
 
     /// The text of `skrouterd.json` for a plan, taking the services' entities from `services` (kept up to date with
@@ -44,7 +45,9 @@ public struct RouterConfigRenderer: Sendable {
     public func renderPieces(_ plan: SitePlan, identity: SiteIdentity, namespace: String, services: RenderedServices) -> RenderedText? {
         guard let parts = siteEntities(plan, identity: identity, namespace: namespace) else { return nil }
         let head = parts.head.map { $0.fragment() }, tail = parts.tail.map { $0.fragment() }
-        return RenderedText(siteConfig: RouterConfig(entities: parts.head + parts.tail), site: head + tail, fragments: head.map(TextPiece.text) + services.pieces + tail.map(TextPiece.text))
+        return RenderedText(
+            siteConfig: RouterConfig(entities: parts.head + parts.tail), site: head + tail,
+            fragments: head.map(TextPiece.text) + services.pieces + tail.map(TextPiece.text))
     }
 
     /// A configuration's text in pieces, and the site's own entities apart (what a change of services leaves alone).
@@ -71,8 +74,10 @@ public struct RouterConfigRenderer: Sendable {
             for role in access.roles {
                 var attributes: [(String, JSONValue)] = [("name", .string("\(access.name)-\(role.name)")), ("role", .string(role.name))]
                 if let host = access.bindHost, !host.isEmpty { attributes.append(("host", .string(host))) }
-                attributes += [("port", .int(role.port)), ("sslProfile", .string(access.tlsCredentials)),
-                               ("saslMechanisms", .string("EXTERNAL")), ("authenticatePeer", .bool(true))]
+                attributes += [
+                    ("port", .int(role.port)), ("sslProfile", .string(access.tlsCredentials)),
+                    ("saslMechanisms", .string("EXTERNAL")), ("authenticatePeer", .bool(true)),
+                ]
                 listeners.append(.init("listener", attributes))
             }
         }
@@ -83,9 +88,11 @@ public struct RouterConfigRenderer: Sendable {
             guard let endpoint = spec.endpoint(role: role) else { continue }
             let profile = SitePlan.linkProfile(secret.name)
             profiles[profile] = sslProfile(profile, clientAuth: true)
-            var attributes: [(String, JSONValue)] = [("name", .string(link.name)), ("role", .string(role)),
-                                                     ("host", .string(endpoint.host)), ("port", .string(endpoint.port)),
-                                                     ("cost", .int(max(spec.cost, 1))), ("sslProfile", .string(profile))]
+            var attributes: [(String, JSONValue)] = [
+                ("name", .string(link.name)), ("role", .string(role)),
+                ("host", .string(endpoint.host)), ("port", .string(endpoint.port)),
+                ("cost", .int(max(spec.cost, 1))), ("sslProfile", .string(profile)),
+            ]
             // The plan holds only Links whose proxy profile exists.
             if let proxy = ProxyProfile.name(of: spec), let profile = plan.proxyProfiles[proxy] {
                 attributes.append(("proxyProfile", .string(proxy)))
@@ -106,8 +113,12 @@ public struct RouterConfigRenderer: Sendable {
 
         let metadata = JSONValue.object([("id", .string(identity.siteId)), ("version", .string(version)), ("platform", .string(platform))])
         var head: [RouterConfig.Entity] = [
-            .init("router", [("id", .string(identity.routerId)), ("mode", .string(plan.routerMode.rawValue)),
-                             ("helloMaxAgeSeconds", .string("3")), ("metadata", .string(Self.compact(metadata)))]),
+            .init(
+                "router",
+                [
+                    ("id", .string(identity.routerId)), ("mode", .string(plan.routerMode.rawValue)),
+                    ("helloMaxAgeSeconds", .string("3")), ("metadata", .string(Self.compact(metadata))),
+                ])
         ]
         head += profiles.keys.sorted().map { profiles[$0]! }
         head += proxies.keys.sorted().map { proxies[$0]! }
@@ -115,18 +126,25 @@ public struct RouterConfigRenderer: Sendable {
         head += listeners.sorted { ($0.text("name") ?? "") < ($1.text("name") ?? "") }
         head.append(.init("address", [("prefix", .string("mc")), ("distribution", .string("multicast"))]))
         let logging = plan.site?.site?.routerLogging ?? .standard
-        let tail: [RouterConfig.Entity] = logging.entries.map { .init("log", [("module", .string($0.module)), ("enable", .string($0.enable))]) } + [
-            .init("site", [("name", .string(identity.routerId)), ("platform", .string(platform)),
-                           ("namespace", .string(namespace)), ("version", .string(version))]),
-        ]
+        let tail: [RouterConfig.Entity] =
+            logging.entries.map { .init("log", [("module", .string($0.module)), ("enable", .string($0.enable))]) } + [
+                .init(
+                    "site",
+                    [
+                        ("name", .string(identity.routerId)), ("platform", .string(platform)),
+                        ("namespace", .string(namespace)), ("version", .string(version)),
+                    ])
+            ]
         return (head, tail)
     }
 
     /// The tcpListener of a Listener.
     func tcpListener(_ listener: TypedResource<ListenerSpec>) -> RouterConfig.Entity {
         let spec = listener.spec
-        var attributes: [(String, JSONValue)] = [("name", .string("listener/\(listener.name)")), ("host", .string(spec.host)),
-                                                 ("port", .string(String(spec.port))), ("address", .string(spec.routingKey))]
+        var attributes: [(String, JSONValue)] = [
+            ("name", .string("listener/\(listener.name)")), ("host", .string(spec.host)),
+            ("port", .string(String(spec.port))), ("address", .string(spec.routingKey)),
+        ]
         if let tls = spec.tlsCredentials, !tls.isEmpty { attributes.append(("sslProfile", .string(tls))) }
         if let observer = spec.observer, !observer.isEmpty { attributes.append(("observer", .string(observer))) }
         if spec.requireClientCert { attributes.append(("authenticatePeer", .bool(true))) }
@@ -136,8 +154,10 @@ public struct RouterConfigRenderer: Sendable {
     /// The tcpListener of a MultiKeyListener: no address of its own, a strategy to pick one of its listenerAddresses.
     func multiAddressListener(_ listener: TypedResource<MultiKeyListenerSpec>) -> RouterConfig.Entity {
         let spec = listener.spec
-        var attributes: [(String, JSONValue)] = [("name", .string(Self.multiAddressListenerName(listener.name))), ("host", .string(spec.host)),
-                                                 ("port", .string(String(spec.port)))]
+        var attributes: [(String, JSONValue)] = [
+            ("name", .string(Self.multiAddressListenerName(listener.name))), ("host", .string(spec.host)),
+            ("port", .string(String(spec.port))),
+        ]
         if let tls = spec.tlsCredentials, !tls.isEmpty { attributes.append(("sslProfile", .string(tls))) }
         if let observer = spec.observer, !observer.isEmpty { attributes.append(("observer", .string(observer))) }
         attributes.append(("multiAddressStrategy", .string(spec.strategy.name)))
@@ -154,8 +174,12 @@ public struct RouterConfigRenderer: Sendable {
         case .weighted(let weights): values = weights.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
         return values.map { key, value in
-            .init("listenerAddress", [("name", .string("\(listener.name)/\(key)")), ("address", .string(key)), ("value", .int(value)),
-                                      ("listener", .string(Self.multiAddressListenerName(listener.name)))])
+            .init(
+                "listenerAddress",
+                [
+                    ("name", .string("\(listener.name)/\(key)")), ("address", .string(key)), ("value", .int(value)),
+                    ("listener", .string(Self.multiAddressListenerName(listener.name))),
+                ])
         }
     }
 
@@ -165,8 +189,10 @@ public struct RouterConfigRenderer: Sendable {
     /// The tcpConnector of a Connector.
     func tcpConnector(_ connector: TypedResource<ConnectorSpec>) -> RouterConfig.Entity {
         let spec = connector.spec
-        var attributes: [(String, JSONValue)] = [("name", .string("connector/\(connector.name)@\(spec.host)")), ("host", .string(spec.host)),
-                                                 ("port", .string(String(spec.port))), ("address", .string(spec.routingKey))]
+        var attributes: [(String, JSONValue)] = [
+            ("name", .string("connector/\(connector.name)@\(spec.host)")), ("host", .string(spec.host)),
+            ("port", .string(String(spec.port))), ("address", .string(spec.routingKey)),
+        ]
         if let tls = spec.tlsCredentials, !tls.isEmpty {
             attributes.append(("sslProfile", .string(spec.useClientCert ? tls : SitePlan.linkProfile(tls))))
             attributes.append(("verifyHostname", .bool(spec.verifyHostname)))
@@ -199,13 +225,14 @@ public struct RouterConfigRenderer: Sendable {
     /// JSON without whitespace, as Go's encoder writes the metadata string.
     static func compact(_ value: JSONValue) -> String {
         guard case .object(let pairs) = value else { return value.serialized() }
-        return "{" + pairs.map { key, value in
-            var out = ""
-            QuotedText.append(key, .goJSON, to: &out)
-            out += ":"
-            if case .string(let s) = value { QuotedText.append(s, .goJSON, to: &out) } else { out += value.serialized() }
-            return out
-        }.joined(separator: ",") + "}"
+        return "{"
+            + pairs.map { key, value in
+                var out = ""
+                QuotedText.append(key, .goJSON, to: &out)
+                out += ":"
+                if case .string(let s) = value { QuotedText.append(s, .goJSON, to: &out) } else { out += value.serialized() }
+                return out
+            }.joined(separator: ",") + "}"
     }
 }
 
@@ -276,8 +303,9 @@ public struct RenderedServices: Sendable {
         addresses = FragmentList()
         generation += 1
         let services = plan.services
-        update(services.listeners.keys.map { ResourceID(.listener, $0) } + services.multiKeyListeners.keys.map { ResourceID(.multiKeyListener, $0) }
-               + services.connectors.keys.map { ResourceID(.connector, $0) }, plan: plan, renderer: renderer)
+        update(
+            services.listeners.keys.map { ResourceID(.listener, $0) } + services.multiKeyListeners.keys.map { ResourceID(.multiKeyListener, $0) }
+                + services.connectors.keys.map { ResourceID(.connector, $0) }, plan: plan, renderer: renderer)
     }
 
     /// The entities rendered for one resource (none when it is not in force): what management must make of it.

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A client's address as the limits count it (connections, refused redemptions): the address in canonical form and the network it
@@ -51,7 +51,10 @@ public struct ClientAddress: Sendable, Hashable, CustomStringConvertible {
     static func canonicalIPv6(_ groups: [UInt16]) -> String {
         var bestStart = -1, bestLength = 0, index = 0
         while index < groups.count {
-            guard groups[index] == 0 else { index += 1; continue }
+            guard groups[index] == 0 else {
+                index += 1
+                continue
+            }
             let start = index
             while index < groups.count && groups[index] == 0 { index += 1 }
             if index - start > bestLength { (bestStart, bestLength) = (start, index - start) }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The process's file descriptors, shared out: the agent's own work (router management, status files, child processes,
@@ -60,8 +60,8 @@ public struct DescriptorBudget: Sendable, Hashable {
 }
 
 #if canImport(Glibc)
-/// glibc declares RLIMIT_NOFILE as an enum case of `__rlimit_resource`.
-private let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    /// glibc declares RLIMIT_NOFILE as an enum case of `__rlimit_resource`.
+    private let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
 #else
-private let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
+    private let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
 #endif

@@ -1,8 +1,9 @@
 import FoundationEssentials
 import HostSupport
 import TextSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `runtime/agent.yaml`: which process is the namespace's running agent, so `skupper system reload` can send it

@@ -1,6 +1,7 @@
 import FoundationEssentials
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one-agent-per-namespace lock: `runtime/agent.lock`, write-locked for the agent's whole life with an

@@ -1,8 +1,9 @@
 import FoundationEssentials
 import Synchronization
 import TextSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes files so that a reader (or a crash) never sees a torn file: write a temporary file, fsync, rename (or, for
@@ -36,8 +37,10 @@ public enum AtomicFile {
 
     /// Atomically replaces `url` with the bytes `produce` hands to `emit` one buffer after another (made as they are
     /// written: a packed text is unpacked a piece at a time). `produce` returns false when `emit` did (errno says why).
-    public static func write(to url: URL, mode: mode_t = 0o644, durable: Bool = true,
-                             _ produce: (_ emit: (UnsafeRawBufferPointer) -> Bool) -> Bool) throws {
+    public static func write(
+        to url: URL, mode: mode_t = 0o644, durable: Bool = true,
+        _ produce: (_ emit: (UnsafeRawBufferPointer) -> Bool) -> Bool
+    ) throws {
         try replace(url, mode: mode, durable: durable) { fd in produce { writeAll($0, to: fd) } }
     }
 
@@ -56,8 +59,9 @@ public enum AtomicFile {
     /// and every file's mode is then set explicitly.
     private static let processUmask: mode_t? = {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
-              let value = mode_t(line.dropFirst("Umask:".count).trimmingWhitespace(), radix: 8) else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+            let value = mode_t(line.dropFirst("Umask:".count).trimmingWhitespace(), radix: 8)
+        else { return nil }
         return value
     }()
 
@@ -68,8 +72,10 @@ public enum AtomicFile {
     }
 
     /// Replaces `target` (relative to `directory`, a descriptor or AT_FDCWD) by way of `temporary`, beside it.
-    private static func replace(at directory: Int32, _ target: String, temporary: String, shownAs path: String, mode: mode_t,
-                                durable: Bool, _ body: (Int32) -> Bool) throws {
+    private static func replace(
+        at directory: Int32, _ target: String, temporary: String, shownAs path: String, mode: mode_t,
+        durable: Bool, _ body: (Int32) -> Bool
+    ) throws {
         let fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
         let filled = fill(fd, mode: mode, durable: durable, body)
@@ -117,11 +123,15 @@ public enum AtomicFile {
     /// Atomically replaces the file `name` in an open directory with the UTF-8 text of `parts`. `new` says the name is
     /// most likely not there yet: the file is then made without a name and linked in whole (one change to the
     /// directory instead of a create and a rename), and replaced the usual way if the name was there after all.
-    public static func write(parts: [String], named name: String, in directory: OpenDirectory, mode: mode_t = 0o644, durable: Bool = true,
-                             new: Bool = false) throws {
+    public static func write(
+        parts: [String], named name: String, in directory: OpenDirectory, mode: mode_t = 0o644, durable: Bool = true,
+        new: Bool = false
+    ) throws {
         if new, create(name, in: directory, mode: mode, durable: durable, { fd in writeAll(parts, to: fd) }) { return }
-        try replace(at: directory.descriptor, name, temporary: temporaryName(for: name), shownAs: "\(directory.path)/\(name)", mode: mode,
-                    durable: durable) { fd in writeAll(parts, to: fd) }
+        try replace(
+            at: directory.descriptor, name, temporary: temporaryName(for: name), shownAs: "\(directory.path)/\(name)", mode: mode,
+            durable: durable
+        ) { fd in writeAll(parts, to: fd) }
     }
 
     /// How a file made without a name (O_TMPFILE) gets one: `linkat` of the descriptor itself (before Linux 6.10,
@@ -151,7 +161,8 @@ public enum AtomicFile {
         defer { close(fd) }
         guard fill(fd, mode: mode, durable: durable, body) else { return false }
         while true {
-            let linked = way == .emptyPath
+            let linked =
+                way == .emptyPath
                 ? linkat(fd, "", directory.descriptor, name, linkEmptyPath)
                 : linkat(AT_FDCWD, "/proc/self/fd/\(fd)", directory.descriptor, name, AT_SYMLINK_FOLLOW)
             if linked == 0 { return true }
@@ -176,7 +187,10 @@ public enum AtomicFile {
         var offset = 0
         while offset < buffer.count {
             let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 { if errno == EINTR { continue }; return false }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
             offset += written
         }
         return true
@@ -203,8 +217,9 @@ public enum AtomicFile {
         while let entry = readdir(stream) {
             // The name is read in place up to its NUL: a dirent is only as long as its name, so copying the whole
             // d_name array would read past the end of readdir's buffer.
-            let name = String(cString: UnsafeRawPointer(entry).advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
-                .assumingMemoryBound(to: CChar.self))
+            let name = String(
+                cString: UnsafeRawPointer(entry).advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
+                    .assumingMemoryBound(to: CChar.self))
             guard name != ".", name != ".." else { continue }
             let full = "\(path)/\(name)"
             var type = entry.pointee.d_type

@@ -1,4 +1,5 @@
 import TextSupport
+
 /// How a site's router runs: the one list of platform names, for `skupperd --platform`, `skupper --platform`,
 /// `$SKUPPER_PLATFORM`, the agent's info file and the installed unit's settings.
 public enum PlatformKind: String, CaseIterable, Sendable, Hashable {
@@ -34,7 +35,9 @@ public enum PlatformKind: String, CaseIterable, Sendable, Hashable {
         let name = text.lowercased()
         if name == "none" { return .render }
         if name == "kubernetes" {
-            throw PlatformNameError("platform kubernetes is not supported here: this skupper manages sites on docker, podman, systemd or linux; use Skupper's own CLI for Kubernetes")
+            throw PlatformNameError(
+                "platform kubernetes is not supported here: this skupper manages sites on docker, podman, systemd or linux; use Skupper's own CLI for Kubernetes"
+            )
         }
         guard let kind = PlatformKind(rawValue: name) else {
             throw PlatformNameError("platform \(QuotedText.excerpt(text)) is not valid: choose \(choices)")

@@ -1,6 +1,7 @@
 import FoundationEssentials
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Directories that only their owner can enter, whatever the umask: `runtime/` holds keys, codes and tokens.

@@ -1,8 +1,9 @@
 import FoundationEssentials
 import HostSupport
 import TextSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a namespace's files live: the user's input and what the agent generates under `runtime/`.
@@ -18,8 +19,10 @@ public struct SiteLayout: Sendable, Hashable {
 
     /// The default layout: `$XDG_DATA_HOME/skupper/namespaces/<ns>` for a user (falling back to
     /// `~/.local/share`), `/var/lib/skupper/namespaces/<ns>` for root.
-    public static func standard(namespace: String = "default", environment: [String: String] = ProcessInfo.processInfo.environment,
-                                isRoot: Bool = getuid() == 0) -> SiteLayout {
+    public static func standard(
+        namespace: String = "default", environment: [String: String] = ProcessInfo.processInfo.environment,
+        isRoot: Bool = getuid() == 0
+    ) -> SiteLayout {
         let base: URL
         if isRoot {
             base = URL(fileURLWithPath: "/var/lib/skupper")

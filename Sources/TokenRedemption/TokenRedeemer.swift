@@ -156,8 +156,9 @@ public enum TokenRedeemer {
                 request.body = .bytes(ByteBuffer(string: token.code))
                 let response = try await client.execute(request, timeout: timeout)
                 let body = try await response.body.collect(upTo: maximumResponseSize)
-                return Answer(status: response.status.code, reason: response.status.reasonPhrase, body: body,
-                              retryAfter: response.headers.first(name: "Retry-After"))
+                return Answer(
+                    status: response.status.code, reason: response.status.reasonPhrase, body: body,
+                    retryAfter: response.headers.first(name: "Retry-After"))
             }
             try? await client.shutdown()
         } catch {

@@ -17,35 +17,49 @@ struct Skupperd: AsyncParsableCommand {
         commandName: "skupperd",
         abstract: "The skupper-local site agent: renders and runs a Skupper site from the resources in a directory.",
         discussion: """
-        Resources (Site, Listener, Connector, Link, RouterAccess, AccessGrant, AccessToken, TokenRequest, Secret) \
-        are read from <config-dir>/input/resources; the router configuration, certificates and status files are \
-        written under <config-dir>/runtime. The default config dir is $XDG_DATA_HOME/skupper/namespaces/<namespace> \
-        (/var/lib/skupper/namespaces/<namespace> as root).
-        """,
+            Resources (Site, Listener, Connector, Link, RouterAccess, AccessGrant, AccessToken, TokenRequest, Secret) \
+            are read from <config-dir>/input/resources; the router configuration, certificates and status files are \
+            written under <config-dir>/runtime. The default config dir is $XDG_DATA_HOME/skupper/namespaces/<namespace> \
+            (/var/lib/skupper/namespaces/<namespace> as root).
+            """,
         version: SkupperVersion.description)
 
     @Option(name: .shortAndLong, help: "The namespace (a directory under …/skupper/namespaces).")
     var namespace: String = "default"
 
-    @Option(name: .customLong("config-dir"), help: "The namespace directory, overriding the default location (also $SKUPPER_CONFIG_DIR, as the skupper command line reads it).")
+    @Option(
+        name: .customLong("config-dir"),
+        help: "The namespace directory, overriding the default location (also $SKUPPER_CONFIG_DIR, as the skupper command line reads it).")
     var configDir: String?
 
     @Option(help: "How the router runs: \(PlatformKind.choices). Default: $SKUPPER_PLATFORM, else \(PlatformKind.agentDefault.rawValue).")
     var platform: String?
 
-    @Option(name: .customLong("container-socket"), help: "The docker/podman engine's unix socket (default: $CONTAINER_ENDPOINT or $DOCKER_HOST, else the engine's usual socket).")
+    @Option(
+        name: .customLong("container-socket"),
+        help: "The docker/podman engine's unix socket (default: $CONTAINER_ENDPOINT or $DOCKER_HOST, else the engine's usual socket).")
     var containerSocket: String?
 
-    @Option(name: .customLong("router-image"), help: "The router image for docker/podman (default: $SKUPPER_ROUTER_IMAGE, else Skupper's pinned skupper-router image; a Site's settings.router-image wins).")
+    @Option(
+        name: .customLong("router-image"),
+        help:
+            "The router image for docker/podman (default: $SKUPPER_ROUTER_IMAGE, else Skupper's pinned skupper-router image; a Site's settings.router-image wins)."
+    )
     var routerImage: String?
 
-    @Option(name: .customLong("systemd-scope"), help: "systemd/linux platform: the service manager of the router unit, system or user (default: system for root, else user).")
+    @Option(
+        name: .customLong("systemd-scope"),
+        help: "systemd/linux platform: the service manager of the router unit, system or user (default: system for root, else user).")
     var systemdScope: String?
 
-    @Option(name: .customLong("systemd-unit-dir"), help: ArgumentHelp("systemd/linux platform: where the router unit is written (default: the scope's).", visibility: .hidden))
+    @Option(
+        name: .customLong("systemd-unit-dir"),
+        help: ArgumentHelp("systemd/linux platform: where the router unit is written (default: the scope's).", visibility: .hidden))
     var systemdUnitDir: String?
 
-    @Option(name: .customLong("systemctl"), help: ArgumentHelp("systemd/linux platform: the systemctl command line, split at spaces (default: systemctl [--user]).", visibility: .hidden))
+    @Option(
+        name: .customLong("systemctl"),
+        help: ArgumentHelp("systemd/linux platform: the systemctl command line, split at spaces (default: systemctl [--user]).", visibility: .hidden))
     var systemctl: String?
 
     @Flag(help: "Write an example Site and Listener into the input directory when it holds no resources.")
@@ -57,27 +71,40 @@ struct Skupperd: AsyncParsableCommand {
     @Option(name: .customLong("debounce-ms"), help: "Quiet time before a burst of file changes is applied.")
     var debounceMilliseconds: Int = 20
 
-    @Option(name: .customLong("grant-server-port"), help: "Port of the token-redemption service (HTTPS). Default: 9090, or the next free one after it when another agent on this host has it.")
+    @Option(
+        name: .customLong("grant-server-port"),
+        help: "Port of the token-redemption service (HTTPS). Default: 9090, or the next free one after it when another agent on this host has it.")
     var grantServerPort: Int?
 
     @Option(name: .customLong("grant-server-bind"), help: "Address the token-redemption service binds.")
     var grantServerBind: String = "0.0.0.0"
 
-    @Option(name: .customLong("grant-server-host"), help: "Host name or address written into grant URLs and link endpoints (default: this machine's first non-loopback address).")
+    @Option(
+        name: .customLong("grant-server-host"),
+        help: "Host name or address written into grant URLs and link endpoints (default: this machine's first non-loopback address).")
     var grantServerHost: String?
 
-    @Option(name: .customLong("metrics-address"), help: ArgumentHelp(
-        "Serve Prometheus metrics (/metrics) and readiness (/healthz) over HTTP at HOST:PORT, e.g. 127.0.0.1:9464 (off by default).",
-        valueName: "host:port"))
+    @Option(
+        name: .customLong("metrics-address"),
+        help: ArgumentHelp(
+            "Serve Prometheus metrics (/metrics) and readiness (/healthz) over HTTP at HOST:PORT, e.g. 127.0.0.1:9464 (off by default).",
+            valueName: "host:port"))
     var metricsAddress: String?
 
     @Flag(name: .customLong("disable-grants"), help: "Do not serve access grants.")
     var disableGrants = false
 
-    @Option(name: .customLong("router-path"), help: "process platform: the skrouterd to run (default: $SKUPPER_ROUTER_PATH, else skrouterd on the PATH, /usr/sbin/skrouterd, or scripts/build-router.sh's build).")
+    @Option(
+        name: .customLong("router-path"),
+        help:
+            "process platform: the skrouterd to run (default: $SKUPPER_ROUTER_PATH, else skrouterd on the PATH, /usr/sbin/skrouterd, or scripts/build-router.sh's build)."
+    )
     var routerPath: String?
 
-    @Flag(name: .customLong("restart-router-on-every-change"), help: ArgumentHelp("Restart the router for every configuration change instead of changing it through management (a benchmark baseline).", visibility: .hidden))
+    @Flag(
+        name: .customLong("restart-router-on-every-change"),
+        help: ArgumentHelp(
+            "Restart the router for every configuration change instead of changing it through management (a benchmark baseline).", visibility: .hidden))
     var restartRouterOnEveryChange = false
 
     @Option(name: .customLong("platform-check-interval"), help: "Seconds between checks of the router's state (it is restarted when it died).")
@@ -110,7 +137,8 @@ struct Skupperd: AsyncParsableCommand {
         let logger = Logger(label: "skupperd")
         // The same directory the command line works in: --config-dir, else $SKUPPER_CONFIG_DIR, else the namespace's.
         let namedDirectory = configDir ?? ProcessInfo.processInfo.environment["SKUPPER_CONFIG_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-        let layout = namedDirectory.map { SiteLayout(root: URL(fileURLWithPath: $0), namespace: namespace) }
+        let layout =
+            namedDirectory.map { SiteLayout(root: URL(fileURLWithPath: $0), namespace: namespace) }
             ?? SiteLayout.standard(namespace: namespace)
         // One agent per namespace directory: a second one leaves everything as it is and exits at once.
         let lock: AgentLock
@@ -124,8 +152,11 @@ struct Skupperd: AsyncParsableCommand {
         // The listening services' connection caps come out of the descriptors the agent's own work does not need.
         let descriptors = DescriptorBudget.raisingSoftLimit()
         if descriptors.isLow {
-            logger.warning("the file descriptor limit is low: connection caps are smaller (raise LimitNOFILE or ulimit -n)", metadata: [
-                "limit": "\(descriptors.limit)", "recommended": "\(DescriptorBudget.recommended)"])
+            logger.warning(
+                "the file descriptor limit is low: connection caps are smaller (raise LimitNOFILE or ulimit -n)",
+                metadata: [
+                    "limit": "\(descriptors.limit)", "recommended": "\(DescriptorBudget.recommended)",
+                ])
         }
         let kind: PlatformKind
         do {
@@ -141,23 +172,29 @@ struct Skupperd: AsyncParsableCommand {
             routerPlatform = ProcessPlatform(executable: RouterExecutable.find(routerPath), logger: logger)
         case .docker, .podman:
             do {
-                routerPlatform = try ContainerPlatform(engine: kind == .docker ? .docker : .podman, socketPath: containerSocket,
-                                                       routerImage: routerImage, logger: logger)
+                routerPlatform = try ContainerPlatform(
+                    engine: kind == .docker ? .docker : .podman, socketPath: containerSocket,
+                    routerImage: routerImage, logger: logger)
             } catch {
                 throw ValidationError("--platform \(kind.rawValue): \(error)")
             }
         case .systemd, .linux:
             // The router runs as skupper-<namespace>.service under the system manager (root) or the user's.
-            let scope = try systemdScope.map { name in
-                guard let scope = SystemdScope(rawValue: name) else { throw ValidationError("--systemd-scope: \"\(name)\" is not valid: choose system or user") }
-                return scope
-            } ?? SystemdScope.current
-            routerPlatform = SystemdPlatform(scope: scope, unitDirectory: systemdUnitDir.map { URL(fileURLWithPath: $0) },
-                                             systemctl: systemctl.map { Systemctl(command: $0.split(separator: " ").map(String.init)) }, kind: kind)
+            let scope =
+                try systemdScope.map { name in
+                    guard let scope = SystemdScope(rawValue: name) else {
+                        throw ValidationError("--systemd-scope: \"\(name)\" is not valid: choose system or user")
+                    }
+                    return scope
+                } ?? SystemdScope.current
+            routerPlatform = SystemdPlatform(
+                scope: scope, unitDirectory: systemdUnitDir.map { URL(fileURLWithPath: $0) },
+                systemctl: systemctl.map { Systemctl(command: $0.split(separator: " ").map(String.init)) }, kind: kind)
         }
         // Without --grant-server-port, the next free port after the default is taken when another agent has it.
-        var grantServer = GrantServerOptions(enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort ?? GrantServerOptions.defaultPort,
-                                             portSearch: grantServerPort == nil ? GrantServerOptions.defaultPortSearch : 0, advertisedHost: grantServerHost)
+        var grantServer = GrantServerOptions(
+            enabled: !disableGrants, bindHost: grantServerBind, port: grantServerPort ?? GrantServerOptions.defaultPort,
+            portSearch: grantServerPort == nil ? GrantServerOptions.defaultPortSearch : 0, advertisedHost: grantServerHost)
         grantServer.connections = descriptors.grantServer
         var agentOptions = AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer)
         agentOptions.platformCheckInterval = platformCheckInterval
@@ -169,11 +206,13 @@ struct Skupperd: AsyncParsableCommand {
         // might print by, each a walk of all the binary's conformances at start.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: grants, serviceName: "GrantServer")]
         if let address = try metricsAddress.map(MetricsAddress.init(parsing:)) {
-            services.append(.init(service: MetricsServer.bootstrap(address: address, health: agent.health, caps: descriptors.metrics, logger: logger), serviceName: "MetricsServer"))
+            services.append(
+                .init(
+                    service: MetricsServer.bootstrap(address: address, health: agent.health, caps: descriptors.metrics, logger: logger),
+                    serviceName: "MetricsServer"))
         }
         services.append(.init(service: agent, serviceName: agent.description))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }
-

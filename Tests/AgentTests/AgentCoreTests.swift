@@ -1,4 +1,3 @@
-@testable import Agent
 import Foundation
 import Grants
 import Logging
@@ -6,6 +5,8 @@ import Platforms
 import Resources
 import TestSupport
 import Testing
+
+@testable import Agent
 
 /// The agent core without its process: the stages, the access controller and the handler, driven event by event.
 @Suite("Agent core: stages, access, events")
@@ -18,8 +19,11 @@ struct AgentCoreTests {
 
     /// A handler on a temporary site with the render-only platform and a grant server on a free loopback port.
     static func agent(_ site: TemporarySite, grants: Bool = true) -> SiteAgent {
-        let options = AgentOptions(layout: site.layout, grantServer: GrantServerOptions(enabled: grants, bindHost: "127.0.0.1", port: freePort(),
-                                                                                         advertisedHost: "127.0.0.1"))
+        let options = AgentOptions(
+            layout: site.layout,
+            grantServer: GrantServerOptions(
+                enabled: grants, bindHost: "127.0.0.1", port: freePort(),
+                advertisedHost: "127.0.0.1"))
         let (server, ledger) = AgentService.grantServer(options, logger: logger)
         return SiteAgent(options: options, platform: RenderOnlyPlatform(), grantServer: server, ledger: ledger, logger: logger)
     }
@@ -108,7 +112,9 @@ struct AgentCoreTests {
         #expect(errors.contains("input/resources/l.yaml: document 1, line 9: spec.tlsCredential: unknown field (ignored)"), "\(errors)")
         let siteStatus = try #require(site.status(.site, "west")?.status)
         #expect(siteStatus.phase == .ready)
-        #expect(siteStatus.message == "OK (render-only platform: no router runs, 1 input warning: see runtime/resources/input-errors.yaml)", "\(siteStatus.message)")
+        #expect(
+            siteStatus.message == "OK (render-only platform: no router runs, 1 input warning: see runtime/resources/input-errors.yaml)", "\(siteStatus.message)"
+        )
     }
 
     // MARK: Access
@@ -190,7 +196,9 @@ struct AgentCoreTests {
         let site = try TemporarySite()
         let agent = Self.agent(site)
         try site.write("site.yaml", Fixtures.site)
-        try site.write("token.yaml", """
+        try site.write(
+            "token.yaml",
+            """
             apiVersion: skupper.io/v2alpha1
             kind: AccessToken
             metadata:

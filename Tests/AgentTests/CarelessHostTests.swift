@@ -14,7 +14,16 @@ struct CarelessHostTests {
             var info = stat()
             guard lstat(runtime.appendingPathComponent(path).path, &info) == 0 else { return nil }
             return (path, info.st_mode & 0o7777, info.st_mode & S_IFMT == S_IFDIR)
-        } + [("", { var info = stat(); lstat(runtime.path, &info); return info.st_mode & 0o7777 }(), true)]
+        } + [
+            (
+                "",
+                {
+                    var info = stat()
+                    lstat(runtime.path, &info)
+                    return info.st_mode & 0o7777
+                }(), true
+            )
+        ]
     }
 
     @Test func secretsStayOwnerOnlyUnderUmaskZero() throws {
@@ -23,8 +32,9 @@ struct CarelessHostTests {
         try site.write("grant.yaml", GrantFlowTests.grant("g"))
         try site.write("request.yaml", "apiVersion: skupper.io/v2alpha1\nkind: TokenRequest\nmetadata: {name: app}\n")
         let agent = try AgentProcess(site: site, umask: "000")
-        #expect(site.eventually { site.status(.accessGrant, "g")?.status.phase == .ready && site.status(.tokenRequest, "app") != nil },
-                "log:\n\(agent.log)")
+        #expect(
+            site.eventually { site.status(.accessGrant, "g")?.status.phase == .ready && site.status(.tokenRequest, "app") != nil },
+            "log:\n\(agent.log)")
         let entries = Self.modes(site)
         #expect(entries.count > 20)
         for entry in entries where entry.isDirectory {
@@ -32,7 +42,8 @@ struct CarelessHostTests {
         }
         for entry in entries where !entry.isDirectory {
             #expect(entry.mode & 0o022 == 0, "runtime/\(entry.path) is writable by others: \(String(entry.mode, radix: 8))")
-            let secret = entry.path.hasSuffix(".key") || entry.path.hasPrefix("state/") || entry.path.hasPrefix("status/")
+            let secret =
+                entry.path.hasSuffix(".key") || entry.path.hasPrefix("state/") || entry.path.hasPrefix("status/")
                 || entry.path.hasPrefix("resources/")
             if secret { #expect(entry.mode == 0o600, "runtime/\(entry.path) holds secrets but is \(String(entry.mode, radix: 8))") }
         }
@@ -97,8 +108,9 @@ struct CarelessHostTests {
         #expect(site.eventually { site.status(.listener, "l")?.status.phase == .ready }, "log:\n\(agent.log)")
         try FileManager.default.removeItem(at: site.layout.inputResources)
         // Removing the input directory removes what it held; the agent makes it again and watches it.
-        #expect(site.eventually { site.status(.listener, "l") == nil && FileManager.default.fileExists(atPath: site.layout.inputResources.path) },
-                "log:\n\(agent.log)")
+        #expect(
+            site.eventually { site.status(.listener, "l") == nil && FileManager.default.fileExists(atPath: site.layout.inputResources.path) },
+            "log:\n\(agent.log)")
         try site.write("site.yaml", GrantFlowTests.east)
         try site.write("m.yaml", ResourceYAML.listener("m", port: 18301))
         #expect(site.eventually { site.status(.listener, "m")?.status.phase == .ready }, "log:\n\(agent.log)")

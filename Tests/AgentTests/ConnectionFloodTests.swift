@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A neighbour holding many silent or slow connections to the agent's listening services fills its own address's and
@@ -43,9 +44,13 @@ struct ConnectionFloodTests {
         try site.write("grant.yaml", GrantFlowTests.grant("g", allowed: 2))
         let grantPort = freePort(), metricsPort = freePort()
         // Bound to all of 127.0.0.0/8, so that the test's clients can come from several loopback addresses.
-        let agent = try AgentProcess(site: site, arguments: ["--grant-server-port", String(grantPort), "--grant-server-bind", "0.0.0.0",
-                                                             "--grant-server-host", "127.0.0.1", "--metrics-address", "0.0.0.0:\(metricsPort)"],
-                                     descriptorLimit: 1024)
+        let agent = try AgentProcess(
+            site: site,
+            arguments: [
+                "--grant-server-port", String(grantPort), "--grant-server-bind", "0.0.0.0",
+                "--grant-server-host", "127.0.0.1", "--metrics-address", "0.0.0.0:\(metricsPort)",
+            ],
+            descriptorLimit: 1024)
         defer { agent.stop() }
         #expect(site.eventually { site.status(.accessGrant, "g")?.status.phase == .ready }, "log:\n\(agent.log)")
         #expect(agent.log.contains("the file descriptor limit is low"), "the agent says its limit is low:\n\(agent.log)")

@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 @Suite("The watched resource directory")
 struct DirectoryWatchTests {
@@ -33,8 +33,9 @@ struct DirectoryWatchTests {
         #expect(site.eventually { site.status(.connector, "db")?.status.field("hasMatchingListener") == .bool(true) })
 
         // Move a file out of the directory: its resources go.
-        try FileManager.default.moveItem(at: site.layout.inputResources.appendingPathComponent("db.yaml"),
-                                         to: site.layout.root.appendingPathComponent("db.yaml"))
+        try FileManager.default.moveItem(
+            at: site.layout.inputResources.appendingPathComponent("db.yaml"),
+            to: site.layout.root.appendingPathComponent("db.yaml"))
         #expect(site.eventually { site.status(.connector, "db") == nil && site.routerConfig?.contains("connector/db@") == false })
 
         // Delete.
@@ -77,10 +78,11 @@ struct DirectoryWatchTests {
         try site.write("broken.yaml", "kind: Listener\nmetadata: [\n")
         try site.write("gadget.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Gadget\nmetadata: {name: g}\n")
         try Data((0..<512).map { UInt8(truncatingIfNeeded: $0 * 31) }).write(to: site.layout.inputResources.appendingPathComponent("garbage.yaml"))
-        #expect(site.eventually {
-            let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            return text.contains("broken.yaml") && text.contains("garbage.yaml") && text.contains("unknown kind \\\"Gadget\\\"")
-        }, "\((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
+        #expect(
+            site.eventually {
+                let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+                return text.contains("broken.yaml") && text.contains("garbage.yaml") && text.contains("unknown kind \\\"Gadget\\\"")
+            }, "\((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
         #expect(agent.process.isRunning)
         #expect(site.routerConfig == goodConfig)
 
@@ -176,6 +178,7 @@ struct DependentStatusTests {
         #expect(site.status(.listener, "backend2")?.status.message.contains("already used by Listener \"backend\"") == true)
         try site.remove("backend.yaml")
         #expect(site.eventually { site.status(.listener, "backend2")?.status.phase == .ready }, "log:\n\(agent.log)")
-        #expect(site.eventually { site.routerConfig?.contains("\"listener/backend2\"") == true && site.routerConfig?.contains("\"listener/backend\"") == false })
+        #expect(
+            site.eventually { site.routerConfig?.contains("\"listener/backend2\"") == true && site.routerConfig?.contains("\"listener/backend\"") == false })
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// A change that cannot be applied (the disk full under `runtime/`) is not lost: the agent stays up, says what fails,
 /// and once space is back the files and statuses match the input within 5 s, without a signal.
@@ -27,8 +27,9 @@ struct FailureRetryTests {
         _ = try agent.inNamespace("dd if=/dev/zero of='\(runtime)/filler' bs=4k 2>/dev/null; true")
         try site.write("l3.yaml", ResourceYAML.listener("l3", port: 18103))
         try site.remove("l0.yaml")
-        #expect(socket.waitFor(timeout: 10, seen: &seen) { $0.contains("STATUS=") && $0.contains("changes not applied (") } != nil,
-                "no STATUS= saying what fails: \(seen)\nlog:\n\(agent.log)")
+        #expect(
+            socket.waitFor(timeout: 10, seen: &seen) { $0.contains("STATUS=") && $0.contains("changes not applied (") } != nil,
+            "no STATUS= saying what fails: \(seen)\nlog:\n\(agent.log)")
         #expect(agent.process.isRunning)
         #expect(agent.log.contains("No space left on device"), "log:\n\(agent.log)")
 

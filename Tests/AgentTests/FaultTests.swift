@@ -64,10 +64,11 @@ struct FaultTests {
             let restarted = agent.pid
             #expect(site.eventually(timeout: 20) { AgentInfo.read(site.layout)?.pid == restarted }, "log:\n\(agent.log)")
             // After the restart the router config matches the input exactly.
-            #expect(site.eventually(timeout: 20) {
-                guard let config = site.routerConfig else { return false }
-                return (0..<20).allSatisfy { config.contains("\"port\": \"\(20000 + $0 + round * 100)\"") }
-            }, "log:\n\(agent.log)")
+            #expect(
+                site.eventually(timeout: 20) {
+                    guard let config = site.routerConfig else { return false }
+                    return (0..<20).allSatisfy { config.contains("\"port\": \"\(20000 + $0 + round * 100)\"") }
+                }, "log:\n\(agent.log)")
             #expect(site.eventually { site.status(.accessGrant, "g") != nil })
             let count = site.status(.accessGrant, "g")?.status.field("redemptions").flatMap { if case .int(let n) = $0 { n } else { nil } } ?? -1
             // Counts never reset, never exceed what is allowed, and cover every redemption a client received.
@@ -98,9 +99,9 @@ struct FaultTests {
                 let url = runtime.appendingPathComponent(file)
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            // A write cut short leaves its temporary file, which no reader opens and the next start removes.
-            if url.lastPathComponent.hasPrefix(".") && url.lastPathComponent.hasSuffix(".tmp") { continue }
-            if url.lastPathComponent == "agent.lock" { continue }
+                // A write cut short leaves its temporary file, which no reader opens and the next start removes.
+                if url.lastPathComponent.hasPrefix(".") && url.lastPathComponent.hasSuffix(".tmp") { continue }
+                if url.lastPathComponent == "agent.lock" { continue }
                 let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
                 if file.hasPrefix("status/") {
                     #expect(!text.contains("PRIVATE KEY"), "a private key in \(file)")

@@ -1,8 +1,8 @@
 import CLI
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// Two agents on loopback, each with its own directory: A issues, B redeems.
 @Suite("Grants and tokens between two agents")
@@ -96,7 +96,9 @@ struct GrantFlowTests {
         #expect(b.eventually { b.status(.accessToken, "bad")?.status.phase == .error }, "log:\n\(agentB.log)")
         let status = try #require(b.status(.accessToken, "bad")?.status)
         // v2's words, then what they mean and what to do.
-        #expect(status.message.hasPrefix("Received HTTP Response 403: Redemption of access token refused: the token's code is not the grant's"), "\(status.message)")
+        #expect(
+            status.message.hasPrefix("Received HTTP Response 403: Redemption of access token refused: the token's code is not the grant's"), "\(status.message)"
+        )
         #expect(status.message.hasSuffix("ask the granting site for a new token (skupper token issue) and redeem that"), "\(status.message)")
         #expect(status.field("redeemed") == .bool(false))
         sleep(3)
@@ -124,8 +126,13 @@ struct GrantFlowTests {
         try b.write("t2.yaml", try Self.token("second", from: once))
         try b.write("t3.yaml", try Self.token("late", from: brief))
         #expect(b.eventually { b.status(.accessToken, "second")?.status.phase == .error && b.status(.accessToken, "late")?.status.phase == .error })
-        #expect(b.status(.accessToken, "second")?.status.message.hasPrefix("Received HTTP Response 404: No such access granted: the token was already redeemed as many times as its grant allows: ask the granting site for a new token") == true)
-        #expect(b.status(.accessToken, "late")?.status.message.hasPrefix("Received HTTP Response 404: No such claim: the token has expired or its grant was deleted: ask the granting site for a new token") == true)
+        #expect(
+            b.status(.accessToken, "second")?.status.message.hasPrefix(
+                "Received HTTP Response 404: No such access granted: the token was already redeemed as many times as its grant allows: ask the granting site for a new token"
+            ) == true)
+        #expect(
+            b.status(.accessToken, "late")?.status.message.hasPrefix(
+                "Received HTTP Response 404: No such claim: the token has expired or its grant was deleted: ask the granting site for a new token") == true)
         #expect(a.eventually { a.status(.accessGrant, "once")?.status.message.contains("redemption") == true })
     }
 
@@ -153,10 +160,11 @@ struct GrantFlowTests {
         #expect(after.field("code") == grant.field("code") && after.field("url") == grant.field("url"))
         try b.write("t2.yaml", try Self.token("two", from: grant))
         try b.write("t3.yaml", try Self.token("three", from: grant))
-        #expect(b.eventually {
-            let statuses = ["two", "three"].compactMap { b.status(.accessToken, $0)?.status }
-            return statuses.count == 2 && statuses.allSatisfy { $0.phase != .pending }
-        }, "log:\n\(agentB.log)")
+        #expect(
+            b.eventually {
+                let statuses = ["two", "three"].compactMap { b.status(.accessToken, $0)?.status }
+                return statuses.count == 2 && statuses.allSatisfy { $0.phase != .pending }
+            }, "log:\n\(agentB.log)")
         let redeemed = ["two", "three"].filter { b.status(.accessToken, $0)?.status.field("redeemed") == .bool(true) }
         #expect(redeemed.count == 1, "the restarted agent allowed more than the grant allows")
         #expect(a.eventually { a.status(.accessGrant, "g")?.status.field("redemptions") == .int(2) })
@@ -198,7 +206,9 @@ struct GrantFlowTests {
     @Test func tokenRequestLifecycle() throws {
         let a = try TemporarySite(), b = try TemporarySite()
         try a.write("site.yaml", Self.east)
-        try a.write("request.yaml", """
+        try a.write(
+            "request.yaml",
+            """
             apiVersion: applicationconnector.kyma-project.io/v1alpha1
             kind: TokenRequest
             metadata: {name: test-app}
@@ -216,12 +226,18 @@ struct GrantFlowTests {
         // The token is single-use and redeemable.
         let agentB = try AgentProcess(site: b)
         defer { agentB.stop() }
-        let token = ResourceEncoder.yaml(Resource(metadata: ObjectMeta(name: "from-request"), spec: .accessToken(AccessTokenSpec(
-            url: request.field("url")!.text!, ca: request.field("ca")!.text!, code: request.field("token")!.text!))))
+        let token = ResourceEncoder.yaml(
+            Resource(
+                metadata: ObjectMeta(name: "from-request"),
+                spec: .accessToken(
+                    AccessTokenSpec(
+                        url: request.field("url")!.text!, ca: request.field("ca")!.text!, code: request.field("token")!.text!))))
         try b.write("token.yaml", token)
         #expect(b.eventually { b.status(.accessToken, "from-request")?.status.field("redeemed") == .bool(true) }, "log:\n\(agentB.log)")
         // After expireAfter the request and its grant are removed.
-        #expect(a.eventually(timeout: 15) { !FileManager.default.fileExists(atPath: a.layout.inputResources.appendingPathComponent("request.yaml").path) }, "log:\n\(agentA.log)")
+        #expect(
+            a.eventually(timeout: 15) { !FileManager.default.fileExists(atPath: a.layout.inputResources.appendingPathComponent("request.yaml").path) },
+            "log:\n\(agentA.log)")
         #expect(a.eventually { a.status(.tokenRequest, "test-app") == nil })
         #expect(a.eventually { !FileManager.default.fileExists(atPath: a.layout.state.appendingPathComponent("grants/tokenrequest-test-app.json").path) })
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// Hostile and broken files in the input directory, through the real agent: every one is a located error in
 /// `input-errors.yaml`, the last good contents stay in force, and nothing is written outside the namespace.
@@ -95,7 +95,8 @@ struct HostileFileTests {
 
     @Test func siteDefaultIssuerThatClimbsOutIsRefused() throws {
         let site = try TemporarySite()
-        try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: east}\nspec:\n  linkAccess: default\n  defaultIssuer: ../../..\n")
+        try site.write(
+            "site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: east}\nspec:\n  linkAccess: default\n  defaultIssuer: ../../..\n")
         let agent = try AgentProcess(site: site)
         let errors = try #require(Self.inputError(site, mentioning: "site.yaml"), "log:\n\(agent.log)")
         #expect(errors.contains("field: \"spec.defaultIssuer\"") && errors.contains("line: 6"), "\(errors)")
@@ -174,11 +175,14 @@ struct HostileFileTests {
         try site.write("site.yaml", Self.site)
         let agent = try AgentProcess(site: site)
         let caFile = site.layout.issuers.appendingPathComponent("skupper-site-ca/tls.crt")
-        #expect(site.eventually { site.status(.site, "east")?.status.phase == .ready && FileManager.default.fileExists(atPath: caFile.path) },
-                "log:\n\(agent.log)")
+        #expect(
+            site.eventually { site.status(.site, "east")?.status.phase == .ready && FileManager.default.fileExists(atPath: caFile.path) },
+            "log:\n\(agent.log)")
         let before = try Data(contentsOf: caFile)
         let garbage = "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n"
-        try site.write("ca.yaml", """
+        try site.write(
+            "ca.yaml",
+            """
             apiVersion: v1
             kind: Secret
             metadata: {name: skupper-site-ca}
@@ -208,8 +212,10 @@ struct GarbagePEMSecretTests {
         let site = try TemporarySite()
         try site.write("site.yaml", HostileFileTests.site)
         let key = site.layout.root.appendingPathComponent("web.key"), certificate = site.layout.root.appendingPathComponent("web.crt")
-        let made = try run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                            "-keyout", key.path, "-out", certificate.path, "-subj", "/CN=web", "-addext", "basicConstraints=critical,CA:TRUE"])
+        let made = try run([
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+            "-keyout", key.path, "-out", certificate.path, "-subj", "/CN=web", "-addext", "basicConstraints=critical,CA:TRUE",
+        ])
         try #require(made.status == 0, "\(made.output)")
         let pem = try String(contentsOf: certificate, encoding: .utf8), keyPEM = try String(contentsOf: key, encoding: .utf8)
         func secret(crt: String, key: String) -> String {
@@ -221,8 +227,9 @@ struct GarbagePEMSecretTests {
         let agent = try AgentProcess(site: site)
         defer { agent.stop() }
         let written = site.layout.certificate("web-tls").appendingPathComponent("tls.crt")
-        #expect(site.eventually { site.status(.listener, "web")?.status.phase == .ready && (try? String(contentsOf: written, encoding: .utf8)) == pem },
-                "log:\n\(agent.log)")
+        #expect(
+            site.eventually { site.status(.listener, "web")?.status.phase == .ready && (try? String(contentsOf: written, encoding: .utf8)) == pem },
+            "log:\n\(agent.log)")
 
         // The file replaced by a Secret of garbage alone: refused whole, so the Listener it held stays.
         try site.saveAtomically("web.yaml", secret(crt: "not a certificate at all", key: keyPEM))

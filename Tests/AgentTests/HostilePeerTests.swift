@@ -1,8 +1,8 @@
 import CLI
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// A grant server under an attacker's control (whoever issues a token controls the server it names), played by a
 /// small Python HTTPS server that answers a redemption with whatever the test tells it to: first the error answers
@@ -57,10 +57,15 @@ final class HostileGrantServer: @unchecked Sendable {
         self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-        for (name, extra) in [("server", ["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-subj", "/CN=127.0.0.1"]),
-                              ("attacker", ["-addext", "basicConstraints=critical,CA:TRUE", "-subj", "/CN=skupper-site-ca"])] {
-            let result = try run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
-                                  "-keyout", path("\(name).key"), "-out", path("\(name).crt")] + extra)
+        for (name, extra) in [
+            ("server", ["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-subj", "/CN=127.0.0.1"]),
+            ("attacker", ["-addext", "basicConstraints=critical,CA:TRUE", "-subj", "/CN=skupper-site-ca"]),
+        ] {
+            let result = try run(
+                [
+                    "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                    "-keyout", path("\(name).key"), "-out", path("\(name).crt"),
+                ] + extra)
             guard result.status == 0 else { throw TestFailure("openssl: \(result.output)") }
         }
         caPEM = try String(contentsOfFile: path("server.crt"), encoding: .utf8)
@@ -73,8 +78,11 @@ final class HostileGrantServer: @unchecked Sendable {
         try failFirst.map { "\($0.status) \($0.body)\n" }.joined().write(toFile: path("failures"), atomically: false, encoding: .utf8)
         port = freePort()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [path("server.py"), path("answer.yaml"), path("server.crt"), path("server.key"), String(port),
-                             path("failures"), path("requests")] + (retryAfter.map { [$0] } ?? [])
+        process.arguments =
+            [
+                path("server.py"), path("answer.yaml"), path("server.crt"), path("server.key"), String(port),
+                path("failures"), path("requests"),
+            ] + (retryAfter.map { [$0] } ?? [])
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -96,8 +104,11 @@ final class HostileGrantServer: @unchecked Sendable {
 
     /// A token for this server.
     func token(_ name: String) -> String {
-        ResourceEncoder.yaml(Resource(metadata: ObjectMeta(name: name), spec: .accessToken(
-            AccessTokenSpec(url: "https://127.0.0.1:\(port)/uid", ca: caPEM, code: "0123456789abcdefghijklmn"))))
+        ResourceEncoder.yaml(
+            Resource(
+                metadata: ObjectMeta(name: name),
+                spec: .accessToken(
+                    AccessTokenSpec(url: "https://127.0.0.1:\(port)/uid", ca: caPEM, code: "0123456789abcdefghijklmn"))))
     }
 
     static let secret = """
@@ -123,19 +134,27 @@ struct HostilePeerTests {
     /// Answers that try to create more than redeeming asked for, each with what the token's status must say.
     static let answers: [(String, String)] = [
         // The site's CA replaced by the attacker's.
-        (HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "skupper-site-ca") + "\n---\n"
-            + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "skupper-site-ca"), "Secret \"skupper-site-ca\""),
+        (
+            HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "skupper-site-ca") + "\n---\n"
+                + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "skupper-site-ca"), "Secret \"skupper-site-ca\""
+        ),
         // The Secret asked for, plus another one for the link-access server certificate.
-        (HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
-            + HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "skupper-site-server") + "\n---\n"
-            + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "@NAME@"), "Secret \"skupper-site-server\""),
+        (
+            HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
+                + HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "skupper-site-server") + "\n---\n"
+                + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "@NAME@"), "Secret \"skupper-site-server\""
+        ),
         // A Link that uses the site's own credentials.
-        (HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
-            + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "skupper-local-client"), "using Secret \"skupper-local-client\""),
+        (
+            HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
+                + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "skupper-local-client"), "using Secret \"skupper-local-client\""
+        ),
         // Another kind altogether.
-        (HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
-            + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "@NAME@") + "\n---\n"
-            + ResourceYAML.listener("planted", port: 18999), "Listener \"planted\""),
+        (
+            HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
+                + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "@NAME@") + "\n---\n"
+                + ResourceYAML.listener("planted", port: 18999), "Listener \"planted\""
+        ),
     ]
 
     @Test(arguments: 0..<answers.count)
@@ -169,8 +188,9 @@ struct HostilePeerTests {
 
     @Test func aTokenNamedLikeTheSiteCAIsNotSentAtAll() throws {
         // Even an honest-looking answer could not be stored under this name: it would stand in for the site's CA.
-        let server = try HostileGrantServer(answer: HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
-            + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "@NAME@"))
+        let server = try HostileGrantServer(
+            answer: HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
+                + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "@NAME@"))
         let site = try TemporarySite()
         try site.write("site.yaml", GrantFlowTests.east)
         try site.write("token.yaml", server.token("skupper-site-ca"))

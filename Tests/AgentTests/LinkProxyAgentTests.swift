@@ -1,8 +1,9 @@
-@testable import Agent
 import Foundation
 import Resources
 import TestSupport
 import Testing
+
+@testable import Agent
 
 /// The agent writes the proxy profile's password where the router reads it, keeps it current, removes it with the
 /// last Link that uses it, and gives a Link whose proxy Secret is missing an Error status.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `--metrics-address`: Prometheus metrics and readiness over a real socket from a running agent.
 @Suite("Metrics endpoint")
@@ -29,17 +29,19 @@ struct MetricsEndpointTests {
         let agent = try AgentProcess(site: site, arguments: ["--metrics-address", "127.0.0.1:\(port)"])
         defer { agent.stop() }
         var health = (status: 0, body: "")
-        #expect(site.eventually {
-            health = (try? PlainHTTP.get("/healthz", port: port)) ?? (0, "")
-            return health.status == 200
-        }, "\(health)\nlog:\n\(agent.log)")
+        #expect(
+            site.eventually {
+                health = (try? PlainHTTP.get("/healthz", port: port)) ?? (0, "")
+                return health.status == 200
+            }, "\(health)\nlog:\n\(agent.log)")
         #expect(health.body == "ok\n")
 
         var metrics = ""
-        #expect(site.eventually {
-            metrics = (try? PlainHTTP.get("/metrics", port: port).body) ?? ""
-            return Self.resources(metrics, kind: "Listener") == 2
-        }, "\(metrics)")
+        #expect(
+            site.eventually {
+                metrics = (try? PlainHTTP.get("/metrics", port: port).body) ?? ""
+                return Self.resources(metrics, kind: "Listener") == 2
+            }, "\(metrics)")
         let reconciles = try #require(Self.sample(metrics, "skupperd_reconciles_total"), "\(metrics)")
         #expect(reconciles >= 1)
         #expect((Self.sample(metrics, "skupperd_reconcile_duration_seconds_count") ?? 0) >= 1, "\(metrics)")
@@ -51,16 +53,19 @@ struct MetricsEndpointTests {
         // Dropping a Listener and fixing the broken file shows in the next scrape.
         try site.remove("web.yaml")
         try site.remove("broken.yaml")
-        #expect(site.eventually {
-            metrics = (try? PlainHTTP.get("/metrics", port: port).body) ?? ""
-            return Self.resources(metrics, kind: "Listener") == 1 && Self.sample(metrics, "skupperd_input_errors") == 0
-        }, "\(metrics)")
+        #expect(
+            site.eventually {
+                metrics = (try? PlainHTTP.get("/metrics", port: port).body) ?? ""
+                return Self.resources(metrics, kind: "Listener") == 1 && Self.sample(metrics, "skupperd_input_errors") == 0
+            }, "\(metrics)")
         #expect((Self.sample(metrics, "skupperd_reconciles_total") ?? 0) > reconciles)
 
         // A second agent cannot have the same address: it exits at once and says why.
         let other = try TemporarySite()
-        let taken = try run([BuiltProducts.executable("skupperd").path, "--config-dir", other.layout.root.path, "--platform", "render",
-                             "--disable-grants", "--metrics-address", "127.0.0.1:\(port)"])
+        let taken = try run([
+            BuiltProducts.executable("skupperd").path, "--config-dir", other.layout.root.path, "--platform", "render",
+            "--disable-grants", "--metrics-address", "127.0.0.1:\(port)",
+        ])
         #expect(taken.status == 1 && taken.output.contains("Error: --metrics-address 127.0.0.1:\(port): cannot listen: Address already in use"), "\(taken)")
 
         #expect(try PlainHTTP.get("/other", port: port).status == 404)
@@ -72,8 +77,10 @@ struct MetricsEndpointTests {
 
     @Test func invalidAddressIsAUsageError() throws {
         let skupperd = try BuiltProducts.executable("skupperd").path
-        for (value, reason) in [("9464", "expected HOST:PORT"), ("127.0.0.1:99999", "the port must be a number"), ("::1:9464", "an IPv6 address goes in brackets"),
-                                (":9464", "the host must be")] {
+        for (value, reason) in [
+            ("9464", "expected HOST:PORT"), ("127.0.0.1:99999", "the port must be a number"), ("::1:9464", "an IPv6 address goes in brackets"),
+            (":9464", "the host must be"),
+        ] {
             let result = try run([skupperd, "--metrics-address", value, "--config-dir", "/nonexistent"])
             #expect(result.status == 64, "\(result)")
             #expect(result.output.contains("--metrics-address: \"\(value)\" is not a valid address: \(reason)"), "\(result.output)")
@@ -90,8 +97,12 @@ struct RedemptionMetricsTests {
         try a.write("grant.yaml", GrantFlowTests.grant("g1", allowed: 2))
         try b.write("site.yaml", GrantFlowTests.west)
         let portA = freePort(), portB = freePort()
-        let agentA = try AgentProcess(site: a, arguments: ["--grant-server-port", String(freePort()), "--grant-server-bind", "127.0.0.1",
-                                                           "--grant-server-host", "127.0.0.1", "--metrics-address", "127.0.0.1:\(portA)"])
+        let agentA = try AgentProcess(
+            site: a,
+            arguments: [
+                "--grant-server-port", String(freePort()), "--grant-server-bind", "127.0.0.1",
+                "--grant-server-host", "127.0.0.1", "--metrics-address", "127.0.0.1:\(portA)",
+            ])
         defer { agentA.stop() }
         let agentB = try AgentProcess(site: b, arguments: ["--metrics-address", "127.0.0.1:\(portB)"])
         defer { agentB.stop() }
@@ -100,14 +111,15 @@ struct RedemptionMetricsTests {
         try b.write("good.yaml", try GrantFlowTests.token("good", from: grant))
         try b.write("bad.yaml", try GrantFlowTests.token("bad", from: grant, code: "not-the-code"))
         var metricsA = "", metricsB = ""
-        #expect(b.eventually {
-            metricsA = (try? PlainHTTP.get("/metrics", port: portA).body) ?? ""
-            metricsB = (try? PlainHTTP.get("/metrics", port: portB).body) ?? ""
-            return MetricsEndpointTests.sample(metricsB, "skupperd_token_redemptions_total{outcome=\"redeemed\"}") == 1
-                && MetricsEndpointTests.sample(metricsB, "skupperd_token_redemptions_total{outcome=\"rejected\"}") == 1
-                && MetricsEndpointTests.sample(metricsA, "skupperd_grant_redemptions_total{outcome=\"redeemed\",code=\"200\"}") == 1
-                && MetricsEndpointTests.sample(metricsA, "skupperd_grant_redemptions_total{outcome=\"refused\",code=\"403\"}") == 1
-        }, "A:\n\(metricsA)\nB:\n\(metricsB)")
+        #expect(
+            b.eventually {
+                metricsA = (try? PlainHTTP.get("/metrics", port: portA).body) ?? ""
+                metricsB = (try? PlainHTTP.get("/metrics", port: portB).body) ?? ""
+                return MetricsEndpointTests.sample(metricsB, "skupperd_token_redemptions_total{outcome=\"redeemed\"}") == 1
+                    && MetricsEndpointTests.sample(metricsB, "skupperd_token_redemptions_total{outcome=\"rejected\"}") == 1
+                    && MetricsEndpointTests.sample(metricsA, "skupperd_grant_redemptions_total{outcome=\"redeemed\",code=\"200\"}") == 1
+                    && MetricsEndpointTests.sample(metricsA, "skupperd_grant_redemptions_total{outcome=\"refused\",code=\"403\"}") == 1
+            }, "A:\n\(metricsA)\nB:\n\(metricsB)")
         #expect(MetricsEndpointTests.resources(metricsB, kind: "AccessToken") == 2, "\(metricsB)")
         #expect(MetricsEndpointTests.sample(metricsB, "skupperd_resources{kind=\"AccessToken\",state=\"Error\"}") == 1, "\(metricsB)")
     }

@@ -1,11 +1,12 @@
-@testable import Agent
 import Foundation
 import Logging
 import NIOCore
 import Prometheus
 import ServiceLifecycle
-import Testing
 import TestSupport
+import Testing
+
+@testable import Agent
 
 /// The metrics server in this process: readiness as the agent sets it, idle connections closed.
 @Suite("Metrics server")
@@ -13,14 +14,18 @@ struct MetricsServerTests {
     @Test func healthFollowsTheAgentAndIdleConnectionsAreClosed() async throws {
         let port = freePort()
         let health = AgentHealth()
-        let server = MetricsServer(address: try MetricsAddress(parsing: "127.0.0.1:\(port)"), registry: PrometheusCollectorRegistry(),
-                                   health: health, idleTimeout: .milliseconds(200), logger: Logger(label: "test"))
+        let server = MetricsServer(
+            address: try MetricsAddress(parsing: "127.0.0.1:\(port)"), registry: PrometheusCollectorRegistry(),
+            health: health, idleTimeout: .milliseconds(200), logger: Logger(label: "test"))
         let group = ServiceGroup(configuration: .init(services: [server], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var answer = (status: 0, body: "")
             for _ in 0..<100 {
-                if let reply = try? PlainHTTP.get("/healthz", port: port) { answer = reply; break }
+                if let reply = try? PlainHTTP.get("/healthz", port: port) {
+                    answer = reply
+                    break
+                }
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(answer.status == 503 && answer.body == "not ready\n", "\(answer)")

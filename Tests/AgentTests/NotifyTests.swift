@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 @Suite("sd_notify over a real socket", .serialized)
 struct NotifyTests {
@@ -10,11 +10,13 @@ struct NotifyTests {
         let site = try TemporarySite()
         try site.write("site.yaml", Fixtures.site)
         let socket = try NotifySocket()
-        let agent = try AgentProcess(site: site, arguments: ["--platform", "process", "--router-path", "/nonexistent/skrouterd", "--platform-check-interval", "0.2"],
-                                     environment: ["NOTIFY_SOCKET": socket.path])
+        let agent = try AgentProcess(
+            site: site, arguments: ["--platform", "process", "--router-path", "/nonexistent/skrouterd", "--platform-check-interval", "0.2"],
+            environment: ["NOTIFY_SOCKET": socket.path])
         defer { agent.stop() }
         var seen: [String] = []
-        let expected = "STATUS=Site west, router failed (cannot start /nonexistent/skrouterd: No such file or directory; started again with a backoff (1 s doubling to 60 s))"
+        let expected =
+            "STATUS=Site west, router failed (cannot start /nonexistent/skrouterd: No such file or directory; started again with a backoff (1 s doubling to 60 s))"
         let status = socket.waitFor(timeout: 10, seen: &seen) { $0.contains("STATUS=") }
         #expect(status?.split(separator: "\n").last.map(String.init) == expected, "\(seen)\nlog:\n\(agent.log)")
         // The same failure again is not a new status.

@@ -1,8 +1,9 @@
-@testable import Agent
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
+
+@testable import Agent
 
 /// A router that keeps dying is started again with a backoff, and every status says that it exits, how, and what its
 /// log said last. The router here is a stand-in script: it stands for a broken router install, which is the case.
@@ -13,12 +14,12 @@ struct RouterBackoffTests {
         let starts = directory.appendingPathComponent("starts")
         let executable = directory.appendingPathComponent("skrouterd")
         try """
-            #!/bin/sh
-            echo start >> '\(starts.path)'
-            echo "2026-12-07 01:02:03 ROUTER (critical) Router start-up failed: Python: configuration rejected"
-            exit 1
+        #!/bin/sh
+        echo start >> '\(starts.path)'
+        echo "2026-12-07 01:02:03 ROUTER (critical) Router start-up failed: Python: configuration rejected"
+        exit 1
 
-            """.write(to: executable, atomically: true, encoding: .utf8)
+        """.write(to: executable, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable.path)
         return (executable, starts)
     }
@@ -30,19 +31,24 @@ struct RouterBackoffTests {
         let router = try Self.brokenRouter(in: bin)
         try site.write("site.yaml", Fixtures.site)
         let socket = try NotifySocket()
-        let agent = try AgentProcess(site: site, arguments: ["--platform", "process", "--router-path", router.executable.path,
-                                                             "--platform-check-interval", "0.2"],
-                                     environment: ["NOTIFY_SOCKET": socket.path])
+        let agent = try AgentProcess(
+            site: site,
+            arguments: [
+                "--platform", "process", "--router-path", router.executable.path,
+                "--platform-check-interval", "0.2",
+            ],
+            environment: ["NOTIFY_SOCKET": socket.path])
         defer { agent.stop() }
         let started = Date()
         var seen: [String] = []
         let status = socket.waitFor(timeout: 10, seen: &seen) { $0.contains("router failed (skrouterd exited with status 1") }
         #expect(status?.contains("Router start-up failed") == true, "\(seen)\nlog:\n\(agent.log)")
         var message = ""
-        #expect(site.eventually {
-            message = site.status(.site, "west")?.status.message ?? ""
-            return site.status(.site, "west")?.status.phase == .error && message.contains("skrouterd exited with status 1")
-        }, "\(message)\nlog:\n\(agent.log)")
+        #expect(
+            site.eventually {
+                message = site.status(.site, "west")?.status.message ?? ""
+                return site.status(.site, "west")?.status.phase == .error && message.contains("skrouterd exited with status 1")
+            }, "\(message)\nlog:\n\(agent.log)")
         // Its log's last line (its start, as the status quotes any value), and that it is started again.
         #expect(message.contains("(critical) Router start-up failed") && message.contains("started again with a backoff"), "\(message)")
         // Checks every 0.2 s restarted it every 0.2 s before; now 1 s, 2 s, 4 s ... after each exit is seen.

@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// An engine that stops answering while the agent runs the router on it: the loop goes on (the watchdog, changes,
 /// statuses, a stop) while the platform's request waits.
@@ -15,8 +15,9 @@ struct StalledEngineTests {
         let site = try TemporarySite()
         try site.write("site.yaml", Fixtures.site)
         let socket = try NotifySocket()
-        let agent = try AgentProcess(site: site, arguments: ["--platform", "docker", "--container-socket", engine.socketPath],
-                                     environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "5000000"])
+        let agent = try AgentProcess(
+            site: site, arguments: ["--platform", "docker", "--container-socket", engine.socketPath],
+            environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "5000000"])
         defer { agent.stop() }
         var seen: [String] = []
         #expect(socket.waitFor(timeout: 10, seen: &seen) { $0.contains("READY=1") } != nil, "no READY=1 while the engine stalls: \(seen)\n\(agent.log)")
@@ -47,6 +48,8 @@ struct StalledEngineTests {
         let stopTook = Date().timeIntervalSince(stopping)
         #expect(stopTook <= 10, "SIGTERM took \(stopTook) s")
         #expect(status == 0, "\(agent.log)")
-        print("stalled \(path): watchdog gaps max \(String(format: "%.2f", gaps.max() ?? 0)) s, listener status after \(String(format: "%.2f", statusAfter)) s, stop \(String(format: "%.2f", stopTook)) s")
+        print(
+            "stalled \(path): watchdog gaps max \(String(format: "%.2f", gaps.max() ?? 0)) s, listener status after \(String(format: "%.2f", statusAfter)) s, stop \(String(format: "%.2f", stopTook)) s"
+        )
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// The agent's threads under a burst of changes, with the real router taking each through management: the blocking
 /// work queues for the pool's threads and management keeps its one thread, so the count stays bounded.
@@ -10,7 +10,8 @@ struct ThreadBoundTests {
     /// The threads of a process, as the kernel counts them.
     static func threads(_ pid: Int32) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Threads:") }) else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Threads:") })
+        else { return 0 }
         return Int(line.split(separator: "\t").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "") ?? 0
     }
 

@@ -1,17 +1,19 @@
-@testable import Agent
 import Foundation
 import Logging
 import Resources
-import Testing
 import TestSupport
+import Testing
 import TokenRedemption
+
+@testable import Agent
 
 /// AccessTokens whose grant server fails for a passing reason (5xx, unreachable) are tried again with backoff, up
 /// to a deadline; a 4xx answer is final at once.
 @Suite("AccessToken retries")
 struct TokenRetryTests {
     /// An honest answer from the token's server: the Secret and the Link asked for.
-    static let honestAnswer = HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
+    static let honestAnswer =
+        HostileGrantServer.secret.replacingOccurrences(of: "NAME", with: "@NAME@") + "\n---\n"
         + HostileGrantServer.link.replacingOccurrences(of: "CREDENTIALS", with: "@NAME@")
 
     /// Site West with its agent, Ready.
@@ -24,18 +26,21 @@ struct TokenRetryTests {
     }
 
     @Test func aServiceAnswering503IsRetriedWithBackoffUntilItRedeems() throws {
-        let server = try HostileGrantServer(answer: Self.honestAnswer, failFirst: [
-            (503, "Service Unavailable"), (503, "No valid endpoints found for site"),
-        ])
+        let server = try HostileGrantServer(
+            answer: Self.honestAnswer,
+            failFirst: [
+                (503, "Service Unavailable"), (503, "No valid endpoints found for site"),
+            ])
         let (site, agent) = try Self.readySite()
         defer { agent.stop() }
         let started = Date()
         try site.write("token.yaml", server.token("patient"))
         // The second failure waits 2 s: long enough to see the status say so.
-        #expect(site.eventually {
-            site.status(.accessToken, "patient")?.status.message
-                .hasPrefix("Received HTTP Response 503: No valid endpoints found for site (attempt 2); next try in 2s, at 20") == true
-        }, "status: \(String(describing: site.status(.accessToken, "patient")?.status.message))\nlog:\n\(agent.log)")
+        #expect(
+            site.eventually {
+                site.status(.accessToken, "patient")?.status.message
+                    .hasPrefix("Received HTTP Response 503: No valid endpoints found for site (attempt 2); next try in 2s, at 20") == true
+            }, "status: \(String(describing: site.status(.accessToken, "patient")?.status.message))\nlog:\n\(agent.log)")
         #expect(site.status(.accessToken, "patient")?.status.phase == .pending)
         #expect(site.eventually { site.status(.accessToken, "patient")?.status.field("redeemed") == .bool(true) }, "log:\n\(agent.log)")
         #expect(site.status(.accessToken, "patient")?.status.message == "OK")
@@ -48,18 +53,22 @@ struct TokenRetryTests {
     /// A neighbour behind the same address burnt the limiter's allowance: the server answers 429 with Retry-After.
     /// The token stays Pending, says when it is tried again, waits as asked, and redeems once the server lets it.
     @Test func a429IsWaitedOutAsTheServerAsksNotFinal() throws {
-        let server = try HostileGrantServer(answer: Self.honestAnswer, failFirst: [
-            (429, "Too many failed redemption attempts; try again later"), (429, "Too many failed redemption attempts; try again later"),
-        ], retryAfter: "2")
+        let server = try HostileGrantServer(
+            answer: Self.honestAnswer,
+            failFirst: [
+                (429, "Too many failed redemption attempts; try again later"), (429, "Too many failed redemption attempts; try again later"),
+            ], retryAfter: "2")
         let (site, agent) = try Self.readySite()
         defer { agent.stop() }
         let started = Date()
         try site.write("token.yaml", server.token("neighbourly"))
         var message = ""
-        #expect(site.eventually {
-            message = site.status(.accessToken, "neighbourly")?.status.message ?? ""
-            return message.hasPrefix("Received HTTP Response 429: Too many failed redemption attempts; try again later (attempt 1); next try in 2s as the server asks, at 20")
-        }, "status: \(message)\nlog:\n\(agent.log)")
+        #expect(
+            site.eventually {
+                message = site.status(.accessToken, "neighbourly")?.status.message ?? ""
+                return message.hasPrefix(
+                    "Received HTTP Response 429: Too many failed redemption attempts; try again later (attempt 1); next try in 2s as the server asks, at 20")
+            }, "status: \(message)\nlog:\n\(agent.log)")
         #expect(site.status(.accessToken, "neighbourly")?.status.phase == .pending)
         #expect(site.eventually(timeout: 15) { site.status(.accessToken, "neighbourly")?.status.field("redeemed") == .bool(true) }, "log:\n\(agent.log)")
         #expect(server.requests == 3)
@@ -68,7 +77,7 @@ struct TokenRetryTests {
     }
 
     @Test func retryAfterIsReadAsSecondsOrAnHTTPDateAndBounded() {
-        let now = Date(timeIntervalSince1970: 784_111_777) // Sun, 06 Nov 1994 08:49:37 GMT
+        let now = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
         #expect(TokenRedeemer.retryAfter("120", now: now) == 120)
         #expect(TokenRedeemer.retryAfter(" 7 ", now: now) == 7)
         #expect(TokenRedeemer.retryAfter("99999999999999999999999", now: now) == TokenRedeemer.maximumRetryAfter)
@@ -112,7 +121,10 @@ struct TokenRetryTests {
         #expect(site.eventually { site.status(.accessToken, "stale")?.status.phase == .error }, "log:\n\(agent.log)")
         #expect(Date().timeIntervalSince(started) < 5, "a 404 fails at once")
         let status = try #require(site.status(.accessToken, "stale")?.status)
-        #expect(status.message == "Received HTTP Response 404: No such claim: the token has expired or its grant was deleted: ask the granting site for a new token (skupper token issue) and redeem that")
+        #expect(
+            status.message
+                == "Received HTTP Response 404: No such claim: the token has expired or its grant was deleted: ask the granting site for a new token (skupper token issue) and redeem that"
+        )
         #expect(status.field("redeemed") == .bool(false))
         sleep(3)
         #expect(server.requests == 1, "a 404 was sent again")
@@ -144,7 +156,10 @@ struct TokenRetryTests {
         while access.tokens["t"]?.phase == .pending, waits.count < 20 {
             access.record("t", spec: Self.spec, result: .failure(unavailable), now: now)
             guard let state = access.tokens["t"], let retryAt = state.retryAt, state.phase == .pending else { break }
-            #expect(state.message == "Received HTTP Response 503: Service Unavailable (attempt \(state.attempts)); retrying in \(Int(retryAt.timeIntervalSince(now)))s (delete the AccessToken to stop)")
+            #expect(
+                state.message
+                    == "Received HTTP Response 503: Service Unavailable (attempt \(state.attempts)); retrying in \(Int(retryAt.timeIntervalSince(now)))s (delete the AccessToken to stop)"
+            )
             #expect(access.nextDeadline(now: now) == retryAt)
             waits.append(retryAt.timeIntervalSince(now))
             now = retryAt
@@ -166,7 +181,9 @@ struct TokenRetryTests {
         let now = Date()
         access.record("t", spec: Self.spec, result: .failure(.unreachable("connection refused")), now: now)
         #expect(access.tokens["t"]?.phase == .pending)
-        #expect(access.tokens["t"]?.message == "cannot reach the redemption service: connection refused (attempt 1); retrying in 1s (delete the AccessToken to stop)")
+        #expect(
+            access.tokens["t"]?.message
+                == "cannot reach the redemption service: connection refused (attempt 1); retrying in 1s (delete the AccessToken to stop)")
         access.record("t", spec: Self.spec, result: .failure(.rejected(status: 502, message: "Bad Gateway")), now: now.addingTimeInterval(1))
         #expect(access.tokens["t"]?.message == "Received HTTP Response 502: Bad Gateway (attempt 2); retrying in 2s (delete the AccessToken to stop)")
         access.record("t", spec: Self.spec, result: .success(()), now: now.addingTimeInterval(3))

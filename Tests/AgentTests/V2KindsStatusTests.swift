@@ -1,4 +1,3 @@
-@testable import Agent
 import Certificates
 import Foundation
 import Platforms
@@ -7,6 +6,8 @@ import RouterEntities
 import RouterManagement
 import TestSupport
 import Testing
+
+@testable import Agent
 
 /// The statuses of MultiKeyListener, Certificate and SecuredAccess: from the plan, the router's word and the
 /// certificates on disk; and the three kinds applied by a running agent.
@@ -48,8 +49,10 @@ struct V2KindsStatusTests {
         spec: {selector: {app: console}, ports: [{name: https, port: 443}]}
         """
 
-    static func statuses(router: RouterObservation? = nil, platform: PlatformState = PlatformState(.rendered, "rendered"),
-                         expirations: [CertificateRequest.Location: Date] = [:], problems: [String: String] = [:]) throws -> [ResourceID: ResourceStatus] {
+    static func statuses(
+        router: RouterObservation? = nil, platform: PlatformState = PlatformState(.rendered, "rendered"),
+        expirations: [CertificateRequest.Location: Date] = [:], problems: [String: String] = [:]
+    ) throws -> [ResourceID: ResourceStatus] {
         let resources = try ResourceLoader.parse(text, file: "in.yaml").resources
         let plan = SitePlan(resources: resources, identity: SiteIdentity(siteId: "id", routerId: "west-1"))
         let builder = StatusBuilder(plan: plan, platform: platform, router: router, fileErrors: 0, credentialProblems: problems, expirations: expirations)
@@ -74,10 +77,12 @@ struct V2KindsStatusTests {
         // The router's word: connectors anywhere in the network, in priority order or with their weights.
         var observation = RouterObservation()
         observation.network = [
-            NetworkSite(routerId: "west-1", siteId: "id", name: "west", mode: "interior", platform: "linux", version: "2",
-                        listenerAddresses: [], connectorAddresses: ["db-primary"]),
-            NetworkSite(routerId: "east-1", siteId: "id2", name: "east", mode: "interior", platform: "linux", version: "2",
-                        listenerAddresses: [], connectorAddresses: ["db-backup", "web-b"]),
+            NetworkSite(
+                routerId: "west-1", siteId: "id", name: "west", mode: "interior", platform: "linux", version: "2",
+                listenerAddresses: [], connectorAddresses: ["db-primary"]),
+            NetworkSite(
+                routerId: "east-1", siteId: "id2", name: "east", mode: "interior", platform: "linux", version: "2",
+                listenerAddresses: [], connectorAddresses: ["db-backup", "web-b"]),
         ]
         let routed = try Self.statuses(router: observation, platform: PlatformState(.running, "running"))
         #expect(Self.reachable(routed[ResourceID(.multiKeyListener, "db")]) == ["db-primary", "db-backup"])
@@ -99,8 +104,9 @@ struct V2KindsStatusTests {
         #expect(ready.phase == .ready && ready.field(StatusKey.expiration) == .string("2030-03-17T17:46:40Z"))
         let orphan = try #require(after[ResourceID(.certificate, "orphan")])
         #expect(orphan.phase == .error && orphan.message.contains("CA \"nowhere\" (spec.ca) not found"))
-        let broken = try Self.statuses(expirations: [CertificateRequest.Location(kind: .authority, name: "my-ca"): expiry],
-                                       problems: ["my-ca": "tls.key does not match tls.crt"])
+        let broken = try Self.statuses(
+            expirations: [CertificateRequest.Location(kind: .authority, name: "my-ca"): expiry],
+            problems: ["my-ca": "tls.key does not match tls.crt"])
         #expect(broken[ResourceID(.certificate, "my-ca")]?.phase == .error)
         #expect(broken[ResourceID(.certificate, "my-ca")]?.message.contains("tls.key does not match") == true)
     }
@@ -114,7 +120,9 @@ struct V2KindsStatusTests {
     @Test func theAgentAppliesAllThreeKinds() throws {
         let site = try TemporarySite()
         try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: west}\n")
-        try site.write("kinds.yaml", """
+        try site.write(
+            "kinds.yaml",
+            """
             apiVersion: skupper.io/v2alpha1
             kind: MultiKeyListener
             metadata: {name: db}
@@ -144,8 +152,11 @@ struct V2KindsStatusTests {
         try site.write("backup.yaml", ResourceYAML.connector("backup", port: 5432, routingKey: "db-backup"))
         let agent = try AgentProcess(site: site)
         defer { agent.stop() }
-        #expect(site.eventually { site.status(.securedAccess, "console") != nil && site.status(.certificate, "db-server")?.status.phase == .ready
-                    && site.status(.multiKeyListener, "db")?.status.phase == .ready }, "\(agent.log)")
+        #expect(
+            site.eventually {
+                site.status(.securedAccess, "console") != nil && site.status(.certificate, "db-server")?.status.phase == .ready
+                    && site.status(.multiKeyListener, "db")?.status.phase == .ready
+            }, "\(agent.log)")
 
         let config = try #require(site.routerConfig.flatMap(RouterConfig.parse))
         let listener = try #require(config.entity("tcpListener", named: "multiAddress/db"))
@@ -157,8 +168,9 @@ struct V2KindsStatusTests {
         #expect(mkl.phase == .ready && MultiKeyListenerStatusView(mkl).hasDestination && MultiKeyListenerStatusView(mkl).routingKeysReachable == ["db-backup"])
         let certificate = try #require(site.status(.certificate, "db-server")?.status)
         #expect(certificate.field(StatusKey.expiration)?.text?.hasSuffix("Z") == true)
-        let ca = try CertificateAuthority(certificatePEM: String(contentsOf: site.layout.issuers.appendingPathComponent("my-ca/tls.crt"), encoding: .utf8),
-                                          privateKeyPEM: String(contentsOf: site.layout.issuers.appendingPathComponent("my-ca/tls.key"), encoding: .utf8))
+        let ca = try CertificateAuthority(
+            certificatePEM: String(contentsOf: site.layout.issuers.appendingPathComponent("my-ca/tls.crt"), encoding: .utf8),
+            privateKeyPEM: String(contentsOf: site.layout.issuers.appendingPathComponent("my-ca/tls.key"), encoding: .utf8))
         #expect(ca.signed(certificatePEM: try String(contentsOf: site.layout.certificate("db-server").appendingPathComponent("tls.crt"), encoding: .utf8)))
         #expect(site.status(.securedAccess, "console")?.status.reason == StatusReason.notSupported)
         // Nothing was skipped as an unknown kind.

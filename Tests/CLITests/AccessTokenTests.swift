@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// `skupper token issue` at one agent's site and `redeem` at another's, over loopback.
 @Suite("skupper: access tokens and links between two agents")
@@ -72,7 +72,10 @@ struct AccessTokenTests {
         defer { agentC.stop() }
         let refused = try c.skupper("token", "redeem", file)
         #expect(refused.status != 0)
-        #expect(refused.stderr == "Error: Received HTTP Response 404: No such access granted: the token was already redeemed as many times as its grant allows: ask the granting site for a new token (skupper token issue) and redeem that\n", "\(refused)\nlog C:\n\(agentC.log)")
+        #expect(
+            refused.stderr
+                == "Error: Received HTTP Response 404: No such access granted: the token was already redeemed as many times as its grant allows: ask the granting site for a new token (skupper token issue) and redeem that\n",
+            "\(refused)\nlog C:\n\(agentC.log)")
         #expect(!c.inputFiles.contains("AccessToken-\(grant).yaml"))
     }
 
@@ -81,11 +84,14 @@ struct AccessTokenTests {
         #expect(try a.skupper("site", "create", "east", "--enable-link-access").status == 0)
         let agent = try AgentProcess(site: a)
         defer { agent.stop() }
-        let issued = try SkupperCLI.run(["token", "issue", "token.yaml", "--expiration-period", "24h", "--redemptions-allowed", "3", "--name", "for-west"],
-                                        site: a, currentDirectory: scratch.url)
+        let issued = try SkupperCLI.run(
+            ["token", "issue", "token.yaml", "--expiration-period", "24h", "--redemptions-allowed", "3", "--name", "for-west"],
+            site: a, currentDirectory: scratch.url)
         #expect(issued.status == 0, "\(issued)\nlog:\n\(agent.log)")
         #expect(issued.stdout == Self.issueOutput(grant: "for-west", file: "token.yaml", uses: "3 uses", period: "24 hours"), "\(issued)")
-        #expect(try a.inputResources("AccessGrant-for-west.yaml").first?.accessGrant == AccessGrantSpec(redemptionsAllowed: 3, expirationWindow: GoDuration(seconds: 86400)))
+        #expect(
+            try a.inputResources("AccessGrant-for-west.yaml").first?.accessGrant
+                == AccessGrantSpec(redemptionsAllowed: 3, expirationWindow: GoDuration(seconds: 86400)))
         #expect(FileManager.default.fileExists(atPath: scratch.path("token.yaml")))
         let again = try a.skupper("token", "issue", scratch.path("other.yaml"), "--name", "for-west")
         #expect(again.status != 0 && again.stderr.contains("There is already a token for-west"), "\(again)")
@@ -100,7 +106,9 @@ struct AccessTokenTests {
         let result = try a.skupper("token", "issue", file)
         #expect(result.status != 0)
         #expect(result.stdout == "Waiting for status...\n", "\(result)")
-        #expect(result.stderr == "Error: Link access is not enabled\nYou can use \"skupper site update --enable-link-access\" to enable it.\n", "\(result)\nlog:\n\(agent.log)")
+        #expect(
+            result.stderr == "Error: Link access is not enabled\nYou can use \"skupper site update --enable-link-access\" to enable it.\n",
+            "\(result)\nlog:\n\(agent.log)")
         #expect(a.inputFiles == ["Site-west.yaml"], "the grant was left behind")
         #expect(!FileManager.default.fileExists(atPath: file))
         // Enabling link access as the hint says makes the same command work.
@@ -118,7 +126,10 @@ struct AccessTokenTests {
         let result = try a.skupper("token", "issue", scratch.path("t.yaml"))
         #expect(Date().timeIntervalSince(started) < 2, "waited \(Date().timeIntervalSince(started)) s for nobody")
         #expect(result.status != 0)
-        #expect(result.stderr.hasPrefix("Error: the agent is not running for namespace \"default\" (\(a.layout.root.path)): nothing would issue the grant's code\nStart it: skupperd --config-dir \(a.layout.root.path)\n"), "\(result)")
+        #expect(
+            result.stderr.hasPrefix(
+                "Error: the agent is not running for namespace \"default\" (\(a.layout.root.path)): nothing would issue the grant's code\nStart it: skupperd --config-dir \(a.layout.root.path)\n"
+            ), "\(result)")
         #expect(a.inputFiles == ["Site-east.yaml"])
         #expect(!FileManager.default.fileExists(atPath: scratch.path("t.yaml")))
     }
@@ -128,17 +139,17 @@ struct AccessTokenTests {
         #expect(try b.skupper("site", "create", "west").status == 0)
         let noCode = scratch.path("no-code.yaml")
         try """
-            apiVersion: skupper.io/v2alpha1
-            kind: AccessToken
-            metadata:
-              name: broken
-            spec:
-              url: https://127.0.0.1:9090/abc
-              ca: |
-                -----BEGIN CERTIFICATE-----
-                MIIB
-                -----END CERTIFICATE-----
-            """.write(toFile: noCode, atomically: true, encoding: .utf8)
+        apiVersion: skupper.io/v2alpha1
+        kind: AccessToken
+        metadata:
+          name: broken
+        spec:
+          url: https://127.0.0.1:9090/abc
+          ca: |
+            -----BEGIN CERTIFICATE-----
+            MIIB
+            -----END CERTIFICATE-----
+        """.write(toFile: noCode, atomically: true, encoding: .utf8)
         var result = try b.skupper("token", "redeem", noCode)
         #expect(result.status != 0)
         #expect(result.stderr.hasPrefix("Error: invalid token file \(noCode): document 1"), "\(result)")
@@ -175,7 +186,10 @@ struct AccessTokenTests {
         let link = try #require(resources.last?.link)
         #expect(link.tlsCredentials == "link-east")
         let status = try #require(a.status(.site, "east")?.status)
-        guard case .list(let endpoints)? = status.field("endpoints") else { Issue.record("no endpoints"); return }
+        guard case .list(let endpoints)? = status.field("endpoints") else {
+            Issue.record("no endpoints")
+            return
+        }
         let interRouter = endpoints.first { $0["name"]?.text == "inter-router" }?["port"]?.text
         #expect(link.endpoint(role: "inter-router")?.port == interRouter)
         #expect(resources.first?.secret?.data["tls.key"] != nil)

@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// Helpers for the CLI tests: run `skupper` against a site directory and read what it wrote.
 extension TemporarySite {

@@ -1,8 +1,9 @@
-@testable import CLI
 import Foundation
 import Resources
 import TestSupport
 import Testing
+
+@testable import CLI
 
 /// `skupper debug dump`: a tarball `tar tzf` reads, with the statuses and the router's configuration, and not one
 /// private key, even where tls.key files and keys inside resources exist.
@@ -41,8 +42,10 @@ struct DebugDumpTests {
         // Symbolic links (to a file and to a directory outside the namespace) are not followed.
         let outside = try ScratchDirectory()
         try "OUTSIDE-MARKER\n".write(toFile: outside.path("tls.crt"), atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: site.layout.root.appendingPathComponent("input/certs/linked").path, withDestinationPath: outside.url.path)
-        try FileManager.default.createSymbolicLink(atPath: site.layout.inputResources.appendingPathComponent("linked.txt").path, withDestinationPath: outside.path("tls.crt"))
+        try FileManager.default.createSymbolicLink(
+            atPath: site.layout.root.appendingPathComponent("input/certs/linked").path, withDestinationPath: outside.url.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: site.layout.inputResources.appendingPathComponent("linked.txt").path, withDestinationPath: outside.path("tls.crt"))
         let agent = try AgentProcess(site: site)
         #expect(site.eventually(timeout: 20) { site.status(.site, "west") != nil }, "log:\n\(agent.log)")
         #expect(site.eventually(timeout: 20) { site.status(.listener, "backend") != nil })
@@ -72,11 +75,13 @@ struct DebugDumpTests {
         #expect(entries.allSatisfy { $0.hasPrefix(top + "/") }, "\(entries)")
         let files = Set(entries.map { String($0.dropFirst(top.count + 1)) })
         func relative(_ url: URL) -> String { String(url.path.dropFirst(site.layout.root.path.count + 1)) }
-        for expected in [relative(site.layout.routerConfig), relative(inputErrors), relative(site.layout.statusFile(ResourceID(.site, "west"))),
-                         relative(site.layout.statusFile(ResourceID(.listener, "backend"))), relative(site.layout.agentInfo),
-                         "input/resources/site.yaml", "input/resources/bad.yaml", "input/resources/Secret-mine.yaml",
-                         "input/certs/mine/tls.crt", "input/issuers/myca/ca.crt", "runtime/router/skrouterd.log",
-                         "README.txt", "versions/skupper.txt"] {
+        for expected in [
+            relative(site.layout.routerConfig), relative(inputErrors), relative(site.layout.statusFile(ResourceID(.site, "west"))),
+            relative(site.layout.statusFile(ResourceID(.listener, "backend"))), relative(site.layout.agentInfo),
+            "input/resources/site.yaml", "input/resources/bad.yaml", "input/resources/Secret-mine.yaml",
+            "input/certs/mine/tls.crt", "input/issuers/myca/ca.crt", "runtime/router/skrouterd.log",
+            "README.txt", "versions/skupper.txt",
+        ] {
             #expect(files.contains(expected), "\(expected) is not in the dump: \(files.sorted())")
         }
         #expect(files.contains { $0.hasPrefix("runtime/certs/") && $0.hasSuffix("/tls.crt") }, "\(files.sorted())")
@@ -100,7 +105,9 @@ struct DebugDumpTests {
         }
         let dumped = unpacked.appendingPathComponent(top)
         let secretText = try String(contentsOf: dumped.appendingPathComponent("input/resources/Secret-mine.yaml"), encoding: .utf8)
-        #expect(secretText.contains("tls.key: \"\(PrivateKeyRedaction.marker)\"") && secretText.contains("note: kept") && secretText.contains("ca.crt: "), "\(secretText)")
+        #expect(
+            secretText.contains("tls.key: \"\(PrivateKeyRedaction.marker)\"") && secretText.contains("note: kept") && secretText.contains("ca.crt: "),
+            "\(secretText)")
         let config = try String(contentsOf: dumped.appendingPathComponent(relative(site.layout.routerConfig)), encoding: .utf8)
         #expect(config == site.routerConfig)
         let dumpedLog = try Data(contentsOf: dumped.appendingPathComponent("runtime/router/skrouterd.log"))
@@ -116,7 +123,9 @@ struct DebugDumpTests {
         #expect(result.status != 0 && result.stderr.hasPrefix("Error: no skupper site found in namespace\n"), "\(result)")
         try site.write("site.yaml", SystemApplyDeleteTests.site + "\n")
         result = try site.skupper("debug", "dump", scratch.path("my dump"))
-        #expect(result.status != 0 && result.stderr.hasPrefix("Error: filename is not valid: value does not match this regular expression: ^[A-Za-z0-9./~-]+$"), "\(result)")
+        #expect(
+            result.status != 0 && result.stderr.hasPrefix("Error: filename is not valid: value does not match this regular expression: ^[A-Za-z0-9./~-]+$"),
+            "\(result)")
         // Without a name: skupper-dump-<namespace>-<time>.tar.gz in the current directory.
         result = try SkupperCLI.run(["debug", "dump"], site: site, currentDirectory: scratch.url)
         #expect(result.status == 0, "\(result)")
@@ -149,16 +158,19 @@ struct DebugDumpTests {
             after: kept
             """
         let redacted = PrivateKeyRedaction.redact(yaml)
-        #expect(redacted == """
-            data:
-              tls.key: "\(PrivateKeyRedaction.marker)"
-              "ca.key": "\(PrivateKeyRedaction.marker)"
-              tls.crt: kept
-            block.key: "\(PrivateKeyRedaction.marker)"
-            after: kept
-            """, "\(redacted)")
+        #expect(
+            redacted == """
+                data:
+                  tls.key: "\(PrivateKeyRedaction.marker)"
+                  "ca.key": "\(PrivateKeyRedaction.marker)"
+                  tls.crt: kept
+                block.key: "\(PrivateKeyRedaction.marker)"
+                after: kept
+                """, "\(redacted)")
         let json = #"{"data": {"tls.key": "abc", "tls.crt": "def"}, "x": "-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----"}"#
-        #expect(PrivateKeyRedaction.redact(json) == #"{"data": {"tls.key": "\#(PrivateKeyRedaction.marker)", "tls.crt": "def"}, "x": "\#(PrivateKeyRedaction.marker)"}"#)
+        #expect(
+            PrivateKeyRedaction.redact(json)
+                == #"{"data": {"tls.key": "\#(PrivateKeyRedaction.marker)", "tls.crt": "def"}, "x": "\#(PrivateKeyRedaction.marker)"}"#)
         // A key in base64 under any name, in a flow mapping.
         let encoded = Data(Self.pemKey.utf8).base64EncodedString()
         let flow = PrivateKeyRedaction.redact("data: {secret: \(encoded), other: x}")
@@ -180,7 +192,9 @@ struct DebugDumpTests {
         let tokenCode = "TOKENCODE0123456789abcd", password = "proxy-Pa55word-0123", apiKey = "api-key-value-98765"
         try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: east}\nspec: {linkAccess: default}\n")
         try site.write("grant.yaml", "apiVersion: skupper.io/v2alpha1\nkind: AccessGrant\nmetadata: {name: g}\nspec: {redemptionsAllowed: 1}\n")
-        try site.write("token.yaml", """
+        try site.write(
+            "token.yaml",
+            """
             apiVersion: skupper.io/v2alpha1
             kind: AccessToken
             metadata: {name: to-nowhere}
@@ -191,21 +205,23 @@ struct DebugDumpTests {
                 \(TestPEM.certificate.split(separator: "\n").joined(separator: "\n    "))
 
             """)
-        try site.write("link.yaml", ResourceYAML.proxiedLink() + """
+        try site.write(
+            "link.yaml",
+            ResourceYAML.proxiedLink() + """
 
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: corp-proxy}
-            type: kubernetes.io/basic-auth
-            data: {host: \(TestPEM.base64("proxy.example.com")), port: \(TestPEM.base64("3128")), username: \(TestPEM.base64("skupper")), password: \(TestPEM.base64(password))}
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: app}
-            stringData: {settings.ini: "\(apiKey)"}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: corp-proxy}
+                type: kubernetes.io/basic-auth
+                data: {host: \(TestPEM.base64("proxy.example.com")), port: \(TestPEM.base64("3128")), username: \(TestPEM.base64("skupper")), password: \(TestPEM.base64(password))}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: app}
+                stringData: {settings.ini: "\(apiKey)"}
 
-            """)
+                """)
         let agent = try AgentProcess(site: site)
         defer { agent.stop() }
         #expect(site.eventually(timeout: 20) { site.status(.accessGrant, "g")?.status.field("code")?.text != nil }, "log:\n\(agent.log)")
@@ -238,7 +254,8 @@ struct DebugDumpTests {
         #expect(grantStatus.contains("code: \"\(SecretRedaction.marker)\"") && grantStatus.contains("url: https://"), "\(grantStatus)")
         let readme = texts["README.txt"] ?? ""
         func masked(_ file: String) -> String { readme.split(separator: "\n").first { $0.contains(file + ": ") }.map(String.init) ?? "" }
-        #expect(readme.contains("Masked:") && masked("AccessGrant-g.yaml").contains("code") && masked("input/resources/token.yaml").contains("code"), "\(readme)")
+        #expect(
+            readme.contains("Masked:") && masked("AccessGrant-g.yaml").contains("code") && masked("input/resources/token.yaml").contains("code"), "\(readme)")
         #expect(masked("skrouterd.log").contains("a secret value (3 times)"), "\(readme)")
         #expect(readme.contains("corp-proxy/password.txt: left out (a password)"), "\(readme)")
     }
@@ -248,7 +265,8 @@ struct DebugDumpTests {
         redaction.learn(file: "Secret-s.yaml", text: "kind: Secret\nmetadata: {name: s}\ndata: {tls.crt: Y2VydA==, token: \(TestPEM.base64("sekret-value"))}\n")
         redaction.learn(file: "state.json", text: #"{"code": "json-code-1234", "privateKeyFile": "/x"}"#)
         var masked: [String] = []
-        let text = redaction.redact("""
+        let text = redaction.redact(
+            """
             password: hunter22
             proxyPassword: 'quoted one'
             code: abcdefghijkl
@@ -256,14 +274,15 @@ struct DebugDumpTests {
             message: the code json-code-1234 was sent, and c2VrcmV0LXZhbHVl
             {"secret": "x", "password": "file:/run/p.txt", "name": "kept"}
             """, masked: &masked)
-        #expect(text == """
-            password: "\(SecretRedaction.marker)"
-            proxyPassword: "\(SecretRedaction.marker)"
-            code: "\(SecretRedaction.marker)"
-            issuer: kept-issuer
-            message: the code \(SecretRedaction.marker) was sent, and \(SecretRedaction.marker)
-            {"secret": "\(SecretRedaction.marker)", "password": "file:/run/p.txt", "name": "kept"}
-            """, "\(text)")
+        #expect(
+            text == """
+                password: "\(SecretRedaction.marker)"
+                proxyPassword: "\(SecretRedaction.marker)"
+                code: "\(SecretRedaction.marker)"
+                issuer: kept-issuer
+                message: the code \(SecretRedaction.marker) was sent, and \(SecretRedaction.marker)
+                {"secret": "\(SecretRedaction.marker)", "password": "file:/run/p.txt", "name": "kept"}
+                """, "\(text)")
         #expect(masked.sorted() == ["a secret value", "a secret value", "code", "password", "proxyPassword", "secret"], "\(masked)")
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `--help` on every command, and how failures are reported.
 @Suite("skupper: help and errors")
@@ -43,9 +43,11 @@ struct HelpAndErrorTests {
 
     @Test func failuresAreOneErrorLine() throws {
         let site = try TemporarySite()
-        for arguments in [["site", "create", "Bad_Name"], ["listener", "create", "db", "99999"], ["listener", "create", "db"],
-                          ["listener", "delete", "nothing"], ["site", "update", "--enable-link-access"], ["connector", "create", "db", "80", "--type", "udp"],
-                          ["site", "status", "-o", "xml"]] {
+        for arguments in [
+            ["site", "create", "Bad_Name"], ["listener", "create", "db", "99999"], ["listener", "create", "db"],
+            ["listener", "delete", "nothing"], ["site", "update", "--enable-link-access"], ["connector", "create", "db", "80", "--type", "udp"],
+            ["site", "status", "-o", "xml"],
+        ] {
             let result = try SkupperCLI.run(arguments, site: site)
             #expect(result.status != 0, "\(arguments): \(result)")
             #expect(result.stderr.hasPrefix("Error: "), "\(arguments): \(result)")
@@ -57,11 +59,16 @@ struct HelpAndErrorTests {
     @Test func mistypedSubcommandsGetADidYouMean() throws {
         var result = try SkupperCLI.run(["listner", "create", "x", "1"])
         #expect(result.status != 0)
-        #expect(result.stderr == "Error: unknown command \"listner\" for \"skupper\"\n\nDid you mean this?\n\tlistener\n\nRun 'skupper --help' for usage.\n", "\(result)")
+        #expect(
+            result.stderr == "Error: unknown command \"listner\" for \"skupper\"\n\nDid you mean this?\n\tlistener\n\nRun 'skupper --help' for usage.\n",
+            "\(result)")
         result = try SkupperCLI.run(["system", "statu"])
-        #expect(result.stderr.hasPrefix("Error: unknown command \"statu\" for \"skupper system\"\n\nDid you mean this?\n") && result.stderr.contains("\tstatus\n"), "\(result)")
+        #expect(
+            result.stderr.hasPrefix("Error: unknown command \"statu\" for \"skupper system\"\n\nDid you mean this?\n") && result.stderr.contains("\tstatus\n"),
+            "\(result)")
         result = try SkupperCLI.run(["frobnicate"])
-        #expect(result.status != 0 && result.stderr == "Error: unknown command \"frobnicate\" for \"skupper\"\n\nRun 'skupper --help' for usage.\n", "\(result)")
+        #expect(
+            result.status != 0 && result.stderr == "Error: unknown command \"frobnicate\" for \"skupper\"\n\nRun 'skupper --help' for usage.\n", "\(result)")
         // The old group name still works.
         #expect(try SkupperCLI.run(["access-token", "--help"]).stdout.contains("USAGE: skupper token"))
     }

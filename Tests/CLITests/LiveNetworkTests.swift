@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// Two sites on one machine, each agent running the real skupper-router 3.5.1 as its child process (the default
 /// platform) and talking to it over AMQP management: statuses from the router, changes applied without a restart.
@@ -49,7 +49,9 @@ struct LiveNetworkTests {
             let issued = try east.skupper("token", "issue", token)
             guard issued.status == 0 else { throw TestFailure("\(issued)") }
 
-            try west.write("site.yaml", """
+            try west.write(
+                "site.yaml",
+                """
                 apiVersion: skupper.io/v2alpha1
                 kind: Site
                 metadata:
@@ -80,14 +82,16 @@ struct LiveNetworkTests {
         var network = try Network()
         defer { network.stop() }
         let (east, west) = (network.east, network.west)
-        #expect(west.eventually(timeout: 30) { network.linkName.map { Self.phase(west, .link, $0) == .ready } == true },
-                "link: \(String(describing: network.linkName.flatMap { west.status(.link, $0) }))\n\(network.agentWest.log.suffix(3000))")
+        #expect(
+            west.eventually(timeout: 30) { network.linkName.map { Self.phase(west, .link, $0) == .ready } == true },
+            "link: \(String(describing: network.linkName.flatMap { west.status(.link, $0) }))\n\(network.agentWest.log.suffix(3000))")
         let link = try #require(network.linkName)
 
         // The statuses come from the routers: matching is network-wide, both sites count the same network.
         #expect(west.eventually(timeout: 10) { Self.field(west, .listener, "backend", "hasMatchingConnector") == "true" })
-        #expect(east.eventually(timeout: 10) { Self.field(east, .connector, "backend", "hasMatchingListener") == "true" },
-                "\(String(describing: east.status(.connector, "backend")))")
+        #expect(
+            east.eventually(timeout: 10) { Self.field(east, .connector, "backend", "hasMatchingListener") == "true" },
+            "\(String(describing: east.status(.connector, "backend")))")
         #expect(east.eventually(timeout: 10) { Self.field(east, .site, "east", "sitesInNetwork") == "2" })
         #expect(west.eventually(timeout: 10) { Self.field(west, .site, "west", "sitesInNetwork") == "2" })
         let siteYAML = try String(contentsOf: west.layout.statusFile(ResourceID(.site, "west")), encoding: .utf8)
@@ -101,8 +105,9 @@ struct LiveNetworkTests {
         let otherPort = freePort()
         try east.write("other.yaml", ResourceYAML.connector("other", port: otherEcho.port, host: "127.0.0.1"))
         try west.write("other.yaml", ResourceYAML.listener("other", port: otherPort, host: "127.0.0.1"))
-        #expect(west.eventually(timeout: 15) { echoRoundTrip(port: otherPort, payload: Array("other".utf8), timeout: 1) == Array("other".utf8) },
-                "\(network.agentWest.log.suffix(2000))")
+        #expect(
+            west.eventually(timeout: 15) { echoRoundTrip(port: otherPort, payload: Array("other".utf8), timeout: 1) == Array("other".utf8) },
+            "\(network.agentWest.log.suffix(2000))")
         #expect(stream.echo(Array("after adding".utf8)) == Array("after adding".utf8))
         try west.remove("other.yaml")
         try east.remove("other.yaml")
@@ -126,12 +131,14 @@ struct LiveNetworkTests {
         let network = try Network(edge: true)
         defer { network.stop() }
         let west = network.west
-        #expect(west.eventually(timeout: 30) { network.linkName.map { Self.phase(west, .link, $0) == .ready } == true },
-                "\(network.agentWest.log.suffix(3000))")
+        #expect(
+            west.eventually(timeout: 30) { network.linkName.map { Self.phase(west, .link, $0) == .ready } == true },
+            "\(network.agentWest.log.suffix(3000))")
         let payload = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         #expect(west.eventually(timeout: 20) { echoRoundTrip(port: network.listenerPort, payload: payload, timeout: 2) == payload })
-        #expect(west.eventually(timeout: 10) { Self.field(west, .site, "west", "sitesInNetwork") == "2" },
-                "\(String(describing: west.status(.site, "west")))")
+        #expect(
+            west.eventually(timeout: 10) { Self.field(west, .site, "west", "sitesInNetwork") == "2" },
+            "\(String(describing: west.status(.site, "west")))")
         #expect(network.east.eventually(timeout: 10) { Self.field(network.east, .site, "east", "sitesInNetwork") == "2" })
         #expect(Self.field(west, .site, "west", "routerMode") == "edge")
     }
@@ -140,12 +147,14 @@ struct LiveNetworkTests {
         let site = try TemporarySite(), scratch = try ScratchDirectory()
         try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: lonely\n")
         // No skrouterd anywhere the agent looks: not on the PATH, not in /usr/sbin here, no build in the cache.
-        let agent = try AgentProcess(site: site, arguments: ["--platform", "process"],
-                                     environment: ["PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": scratch.path("cache"), "SKUPPER_ROUTER_PATH": ""])
+        let agent = try AgentProcess(
+            site: site, arguments: ["--platform", "process"],
+            environment: ["PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": scratch.path("cache"), "SKUPPER_ROUTER_PATH": ""])
         defer { agent.stop() }
         guard !FileManager.default.isExecutableFile(atPath: "/usr/sbin/skrouterd") else { return }
-        #expect(site.eventually(timeout: 10) { site.status(.site, "lonely")?.status.message.contains("skupper-router") == true },
-                "\(String(describing: site.status(.site, "lonely")))\n\(agent.log)")
+        #expect(
+            site.eventually(timeout: 10) { site.status(.site, "lonely")?.status.message.contains("skupper-router") == true },
+            "\(String(describing: site.status(.site, "lonely")))\n\(agent.log)")
         let status = try #require(site.status(.site, "lonely")?.status)
         #expect(status.phase != .ready)
         #expect(status.message.contains("scripts/build-router.sh") && status.message.contains("--platform render"), "\(status.message)")

@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// A MultiKeyListener on the real skupper-router 3.5.1, run and managed by the agent (the process platform): the
 /// router takes its tcpListener and listenerAddresses, routes by priority, falls back when the first key loses its
@@ -44,8 +44,9 @@ struct MultiKeyListenerRouterTests {
 
         #expect(site.eventually(timeout: 30) { Self.answer(port) == "primary!" }, "\(agent.log.suffix(3000))\n\(routerLog().suffix(3000))")
         #expect(site.eventually(timeout: 10) { reachable() == ["db-primary", "db-backup"] }, "\(String(describing: site.status(.multiKeyListener, "db")))")
-        #expect(site.eventually(timeout: 10) { site.status(.multiKeyListener, "db")?.status.phase == .ready },
-                "\(String(describing: site.status(.multiKeyListener, "db")))")
+        #expect(
+            site.eventually(timeout: 10) { site.status(.multiKeyListener, "db")?.status.phase == .ready },
+            "\(String(describing: site.status(.multiKeyListener, "db")))")
         let pid = LiveNetworkTests.routerPid(site)
         #expect(pid != nil)
 

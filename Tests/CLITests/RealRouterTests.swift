@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// Two sites on one machine, each running the real skupper-router 3.5.1 (built from the vendored sources) on the
 /// configuration the agent rendered: a token issued on one and redeemed on the other through the CLI, and TCP
@@ -21,8 +21,9 @@ struct RealRouterTests {
         let routerEast = try RealRouter(site: east)
         defer { routerEast.stop() }
         let eastPorts = try east.identityPorts()
-        #expect(east.eventually(timeout: 20) { echoRoundTrip(port: eastPorts.interRouter, payload: [], timeout: 1) != nil },
-                "east's router does not listen:\n\(routerEast.log.suffix(3000))")
+        #expect(
+            east.eventually(timeout: 20) { echoRoundTrip(port: eastPorts.interRouter, payload: [], timeout: 1) != nil },
+            "east's router does not listen:\n\(routerEast.log.suffix(3000))")
 
         let token = scratch.path("token.yaml")
         let issued = try east.skupper("token", "issue", token)
@@ -35,9 +36,10 @@ struct RealRouterTests {
         defer { agentWest.stop() }
         let redeemed = try west.skupper("token", "redeem", token)
         #expect(redeemed.status == 0, "\(redeemed)\nlog:\n\(agentWest.log)")
-        #expect(west.eventually {
-            (try? String(contentsOf: west.layout.routerConfig, encoding: .utf8))?.contains("\"role\": \"inter-router\"") == true
-        }, "log:\n\(agentWest.log)")
+        #expect(
+            west.eventually {
+                (try? String(contentsOf: west.layout.routerConfig, encoding: .utf8))?.contains("\"role\": \"inter-router\"") == true
+            }, "log:\n\(agentWest.log)")
         #expect(try west.identityPorts().local != eastPorts.local)
         let routerWest = try RealRouter(site: west)
         defer { routerWest.stop() }
@@ -45,10 +47,11 @@ struct RealRouterTests {
         // The link verifies East's certificate for the IP address the token names (a DNS name too, for Proton).
         let payload = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         var echoed: [UInt8]?
-        #expect(west.eventually(timeout: 30) {
-            echoed = echoRoundTrip(port: listenerPort, payload: payload, timeout: 2)
-            return echoed != nil
-        }, "no traffic through the link\nwest router:\n\(routerWest.log.suffix(3000))\neast router:\n\(routerEast.log.suffix(3000))")
+        #expect(
+            west.eventually(timeout: 30) {
+                echoed = echoRoundTrip(port: listenerPort, payload: payload, timeout: 2)
+                return echoed != nil
+            }, "no traffic through the link\nwest router:\n\(routerWest.log.suffix(3000))\neast router:\n\(routerEast.log.suffix(3000))")
         #expect(echoed.map { $0 == payload } == true, "the echo differs from what was sent")
         #expect(!routerWest.log.contains("certificate verify failed"), "\(routerWest.log.suffix(3000))")
     }
@@ -67,20 +70,26 @@ struct RealRouterTests {
         let routerEast = try RealRouter(site: east)
         defer { routerEast.stop() }
         let eastPorts = try east.identityPorts()
-        #expect(east.eventually(timeout: 20) { echoRoundTrip(port: eastPorts.interRouter, payload: [], timeout: 1) != nil },
-                "east's router does not listen:\n\(routerEast.log.suffix(3000))")
+        #expect(
+            east.eventually(timeout: 20) { echoRoundTrip(port: eastPorts.interRouter, payload: [], timeout: 1) != nil },
+            "east's router does not listen:\n\(routerEast.log.suffix(3000))")
 
         // East's link, given a proxy at West.
         let generated = try east.skupper("link", "generate")
         #expect(generated.status == 0, "\(generated)")
         var resources = try ResourceLoader.parse(generated.stdout, file: "link.yaml").resources
         let index = try #require(resources.firstIndex { $0.kind == .link })
-        guard case .link(var link) = resources[index].spec else { Issue.record("no Link"); return }
+        guard case .link(var link) = resources[index].spec else {
+            Issue.record("no Link")
+            return
+        }
         link.settings["proxy-configuration"] = "corp-proxy"
         let target = try #require(link.endpoint(role: "inter-router"))
         resources[index].spec = .link(link)
 
-        try west.write("site.yaml", """
+        try west.write(
+            "site.yaml",
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Site
             metadata: {name: west}
@@ -90,7 +99,9 @@ struct RealRouterTests {
         let listenerPort = freePort()
         try west.write("backend.yaml", ResourceYAML.listener("backend", port: listenerPort, host: "127.0.0.1"))
         try west.write("link.yaml", ResourceEncoder.yaml(resources))
-        try west.write("proxy.yaml", """
+        try west.write(
+            "proxy.yaml",
+            """
             apiVersion: v1
             kind: Secret
             metadata: {name: corp-proxy}
@@ -105,10 +116,11 @@ struct RealRouterTests {
 
         let payload = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         var echoed: [UInt8]?
-        #expect(west.eventually(timeout: 30) {
-            echoed = echoRoundTrip(port: listenerPort, payload: payload, timeout: 2)
-            return echoed != nil
-        }, "no traffic through the proxied link\nproxy: \(proxy.requests)\nwest router:\n\(routerWest.log.suffix(3000))")
+        #expect(
+            west.eventually(timeout: 30) {
+                echoed = echoRoundTrip(port: listenerPort, payload: payload, timeout: 2)
+                return echoed != nil
+            }, "no traffic through the proxied link\nproxy: \(proxy.requests)\nwest router:\n\(routerWest.log.suffix(3000))")
         #expect(echoed.map { $0 == payload } == true)
         #expect(target.port == String(eastPorts.interRouter))
         #expect(proxy.requests.contains("\(target.host):\(target.port) ok"), "\(proxy.requests)")

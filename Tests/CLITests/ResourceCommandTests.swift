@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// site, listener and connector commands: the YAML they write, and the statuses they read back from a real agent.
 @Suite("skupper: site, listener, connector")
@@ -18,15 +18,16 @@ struct ResourceCommandTests {
         #expect(site.inputFiles == ["Connector-backend.yaml", "Listener-backend.yaml", "Site-west.yaml"])
 
         let text = try String(contentsOf: site.layout.inputResources.appendingPathComponent("Site-west.yaml"), encoding: .utf8)
-        #expect(text == """
-            apiVersion: skupper.io/v2alpha1
-            kind: Site
-            metadata:
-              name: west
-            spec:
-              linkAccess: default
+        #expect(
+            text == """
+                apiVersion: skupper.io/v2alpha1
+                kind: Site
+                metadata:
+                  name: west
+                spec:
+                  linkAccess: default
 
-            """)
+                """)
         let listener = try #require(try site.inputResources("Listener-backend.yaml").first?.listener)
         #expect(listener == ListenerSpec(routingKey: "backend", host: "0.0.0.0", port: 8080))
         let connector = try #require(try site.inputResources("Connector-backend.yaml").first?.connector)
@@ -115,7 +116,10 @@ struct ResourceCommandTests {
         result = try site.skupper("connector", "status", "backend")
         #expect(result.stdout.contains("Has Matching Listener:") && result.stdout.contains("true"), "\(result)")
         result = try site.skupper("site", "status")
-        #expect(result.stdout.split(separator: "\n").last?.split(separator: " ", omittingEmptySubsequences: true) == ["west", "Ready", "OK", "(render-only", "platform:", "no", "router", "runs)"], "\(result)")
+        #expect(
+            result.stdout.split(separator: "\n").last?.split(separator: " ", omittingEmptySubsequences: true) == [
+                "west", "Ready", "OK", "(render-only", "platform:", "no", "router", "runs)",
+            ], "\(result)")
 
         // -o yaml prints the agent's status documents; -o json the same as JSON.
         result = try site.skupper("listener", "status", "backend", "-o", "yaml")

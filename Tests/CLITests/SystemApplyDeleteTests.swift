@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// `skupper system apply|delete -f <file|->`: resources written to and removed from input/resources as Skupper v2
 /// does (`<Kind>-<name>.yaml`, its messages), from a file or standard input; an invalid document changes nothing.
@@ -30,18 +30,19 @@ struct SystemApplyDeleteTests {
         var result = try site.skupper("system", "apply", "-f", file)
         #expect(result.status == 0, "\(result)")
         let input = site.layout.inputResources.path
-        #expect(result.stdout == """
-            File written to \(input)/Site-west.yaml
-            Site west added
-            File written to \(input)/Connector-backend.yaml
-            Connector backend added
-            File written to \(input)/Listener-backend.yaml
-            Listener backend added
-            File written to \(input)/Secret-creds.yaml
-            Secret creds added
-            Custom resources are applied.
+        #expect(
+            result.stdout == """
+                File written to \(input)/Site-west.yaml
+                Site west added
+                File written to \(input)/Connector-backend.yaml
+                Connector backend added
+                File written to \(input)/Listener-backend.yaml
+                Listener backend added
+                File written to \(input)/Secret-creds.yaml
+                Secret creds added
+                Custom resources are applied.
 
-            """, "\(result)")
+                """, "\(result)")
         #expect(site.inputFiles == ["Connector-backend.yaml", "Listener-backend.yaml", "Secret-creds.yaml", "Site-west.yaml"])
         #expect(try site.inputResources("Site-west.yaml").first?.site?.linkAccess == "default")
         #expect(try site.inputResources("Listener-backend.yaml").first?.listener == ListenerSpec(routingKey: "backend", host: "0.0.0.0", port: 8080))
@@ -59,14 +60,15 @@ struct SystemApplyDeleteTests {
 
         result = try site.skupper("system", "delete", "-f", file)
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdout == """
-            Site west deleted
-            Connector backend deleted
-            Listener backend deleted
-            Secret creds deleted
-            Custom resources deleted.
+        #expect(
+            result.stdout == """
+                Site west deleted
+                Connector backend deleted
+                Listener backend deleted
+                Secret creds deleted
+                Custom resources deleted.
 
-            """, "\(result)")
+                """, "\(result)")
         #expect(site.inputFiles.isEmpty)
 
         // Deleting what is not there reports each one, deletes nothing, and exits 1 (its lines are errors).
@@ -88,7 +90,8 @@ struct SystemApplyDeleteTests {
         result = try site.skupper("system", "apply", "-f", "-", input: generated.stdout)
         #expect(result.status == 0 && result.stdout.contains("Listener db added"), "\(result)")
 
-        result = try site.skupper("system", "delete", "--filename", "-", input: ResourceYAML.listener("backend", port: 1) + "\n---\n" + ResourceYAML.listener("db", port: 1))
+        result = try site.skupper(
+            "system", "delete", "--filename", "-", input: ResourceYAML.listener("backend", port: 1) + "\n---\n" + ResourceYAML.listener("db", port: 1))
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.hasPrefix("Listener backend deleted\nListener db deleted\n"), "\(result)")
         #expect(site.inputFiles == ["Connector-backend.yaml", "Secret-creds.yaml", "Site-west.yaml"])
@@ -119,7 +122,8 @@ struct SystemApplyDeleteTests {
         #expect(site.inputFiles == ["both.yaml"])
 
         // An unknown kind is skipped with a warning, as v2 ignores it.
-        result = try site.skupper("system", "apply", "-f", "-", input: "apiVersion: skupper.io/v2alpha1\nkind: Frobnicator\nmetadata:\n  name: x\n---\n" + Self.site)
+        result = try site.skupper(
+            "system", "apply", "-f", "-", input: "apiVersion: skupper.io/v2alpha1\nkind: Frobnicator\nmetadata:\n  name: x\n---\n" + Self.site)
         #expect(result.status == 0 && result.stdout.contains("Site west added"), "\(result)")
         #expect(result.stderr.contains("Warning: standard input: document 1") && result.stderr.contains("unknown kind \"Frobnicator\""), "\(result)")
     }
@@ -128,11 +132,17 @@ struct SystemApplyDeleteTests {
         let site = try TemporarySite()
         let scratch = try ScratchDirectory()
         var result = try site.skupper("system", "apply")
-        #expect(result.status != 0 && result.stderr == "Error: You need to provide a file to apply or use standard input.\n Example: cat site.yaml | skupper system apply -f -\n", "\(result)")
+        #expect(
+            result.status != 0
+                && result.stderr == "Error: You need to provide a file to apply or use standard input.\n Example: cat site.yaml | skupper system apply -f -\n",
+            "\(result)")
         result = try site.skupper("system", "delete")
-        #expect(result.status != 0 && result.stderr.hasPrefix("Error: You need to provide a file to delete custom resources or use standard input."), "\(result)")
+        #expect(
+            result.status != 0 && result.stderr.hasPrefix("Error: You need to provide a file to delete custom resources or use standard input."), "\(result)")
         result = try site.skupper("system", "apply", "-f", scratch.path("site.txt"))
-        #expect(result.status != 0 && result.stderr.hasPrefix("Error: The file has an unsupported extension, it should have one of the following: .yaml, .json"), "\(result)")
+        #expect(
+            result.status != 0 && result.stderr.hasPrefix("Error: The file has an unsupported extension, it should have one of the following: .yaml, .json"),
+            "\(result)")
         result = try site.skupper("system", "apply", "-f", scratch.path("missing.yaml"))
         #expect(result.status != 0 && result.stderr == "Error: The file \"\(scratch.path("missing.yaml"))\" does not exist\n", "\(result)")
         try FileManager.default.createDirectory(atPath: scratch.path("dir.yaml"), withIntermediateDirectories: true)
@@ -140,7 +150,8 @@ struct SystemApplyDeleteTests {
         #expect(result.status != 0 && result.stderr == "Error: The file \"\(scratch.path("dir.yaml"))\" is a directory\n", "\(result)")
         // JSON is accepted.
         let json = scratch.path("listener.json")
-        try #"{"apiVersion": "skupper.io/v2alpha1", "kind": "Listener", "metadata": {"name": "db"}, "spec": {"host": "0.0.0.0", "port": 5432, "routingKey": "db"}}"#
+        try
+            #"{"apiVersion": "skupper.io/v2alpha1", "kind": "Listener", "metadata": {"name": "db"}, "spec": {"host": "0.0.0.0", "port": 5432, "routingKey": "db"}}"#
             .write(toFile: json, atomically: true, encoding: .utf8)
         result = try site.skupper("system", "apply", "-f", json)
         #expect(result.status == 0 && site.inputFiles == ["Listener-db.yaml"], "\(result)")

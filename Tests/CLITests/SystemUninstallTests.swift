@@ -89,8 +89,9 @@ struct SystemUninstallTests {
         let setup = try Setup()
         let wants = setup.unitDirectory.appendingPathComponent("default.target.wants")
         try FileManager.default.createDirectory(at: wants, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: wants.appendingPathComponent("skupperd@east.service"),
-                                                   withDestinationURL: setup.unitDirectory.appendingPathComponent("skupperd@.service"))
+        try FileManager.default.createSymbolicLink(
+            at: wants.appendingPathComponent("skupperd@east.service"),
+            withDestinationURL: setup.unitDirectory.appendingPathComponent("skupperd@.service"))
         let result = try setup.uninstall()
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("Kept \(setup.unitDirectory.path)/skupperd@.service: still enabled for skupperd@east.service"), "\(result)")

@@ -1,9 +1,10 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a user meets, through the real binaries (and the real router where one runs): statuses that never say Ready
@@ -63,10 +64,11 @@ struct UserFacingTruthTests {
         defer { agent.stop() }
         let errors = site.layout.status.appendingPathComponent("input-errors.yaml")
         var text = ""
-        #expect(site.eventually {
-            text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            return text.contains("more.yaml")
-        }, "log:\n\(agent.log)")
+        #expect(
+            site.eventually {
+                text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+                return text.contains("more.yaml")
+            }, "log:\n\(agent.log)")
         #expect(text.contains("Site \\\"zzz\\\": \(rule.replacingOccurrences(of: "\"", with: "\\\""))") || text.contains("Site \"zzz\": \(rule)"), "\(text)")
         #expect(text.contains("metadata.name"), "\(text)")
         #expect(site.eventually { site.status(.site, "zzz")?.status.phase == .error })
@@ -95,8 +97,10 @@ struct UserFacingTruthTests {
         #expect(site.eventually { site.status(.site, "west") != nil })
         chmod(site.layout.root.path, 0o755)
         let skupper = try BuiltProducts.executable("skupper").path
-        let result = try run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", skupper, "site", "status",
-                              "--config-dir", site.layout.root.path])
+        let result = try run([
+            "setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", skupper, "site", "status",
+            "--config-dir", site.layout.root.path,
+        ])
         #expect(result.status != 0, "\(result)")
         #expect(result.output.contains("Error: permission denied: \(site.layout.agentLock.path) cannot be read"), "\(result.output)")
         #expect(result.output.contains("belongs to root") && result.output.contains("sudo skupper"), "\(result.output)")
@@ -116,7 +120,9 @@ struct UserFacingRouterTests {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
         address.sin_port = UInt16(port).bigEndian
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(taken, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(taken, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         #expect(listen(taken, 1) == 0)
 
         let site = try TemporarySite()
@@ -127,15 +133,17 @@ struct UserFacingRouterTests {
         #expect(try site.skupper("listener", "create", "web", String(port), "--host", "127.0.0.1").status == 0)
         #expect(try site.skupper("connector", "create", "web", "9", "--host", "127.0.0.1").status == 0)
         var message = ""
-        #expect(site.eventually(timeout: 20) {
-            // One read: the message and the phase of the same status file.
-            let status = site.status(.listener, "web")?.status
-            message = status?.message ?? ""
-            return status?.phase == .error
-        }, "\(message)\nlog:\n\(agent.log)")
+        #expect(
+            site.eventually(timeout: 20) {
+                // One read: the message and the phase of the same status file.
+                let status = site.status(.listener, "web")?.status
+                message = status?.message ?? ""
+                return status?.phase == .error
+            }, "\(message)\nlog:\n\(agent.log)")
         #expect(message.contains("the router cannot listen on 127.0.0.1:\(port): Address already in use"), "\(message)")
-        #expect(site.eventually(timeout: 10) { site.status(.connector, "web")?.status.field("hasMatchingListener") == .bool(false) },
-                "\(String(describing: site.status(.connector, "web")))")
+        #expect(
+            site.eventually(timeout: 10) { site.status(.connector, "web")?.status.field("hasMatchingListener") == .bool(false) },
+            "\(String(describing: site.status(.connector, "web")))")
         let shown = try site.skupper("listener", "status")
         #expect(shown.stdout.contains("Error") && shown.stdout.contains("Address already in use"), "\(shown)")
     }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The README's command-line walkthrough, run as written: the block after its `<!-- walkthrough -->` marker, by bash,
@@ -14,8 +15,9 @@ struct UserWalkthroughTests {
     static func walkthrough() throws -> String {
         let readme = try String(contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)
         guard let marker = readme.range(of: "<!-- walkthrough"),
-              let open = readme.range(of: "```sh\n", range: marker.upperBound..<readme.endIndex),
-              let close = readme.range(of: "\n```", range: open.upperBound..<readme.endIndex) else {
+            let open = readme.range(of: "```sh\n", range: marker.upperBound..<readme.endIndex),
+            let close = readme.range(of: "\n```", range: open.upperBound..<readme.endIndex)
+        else {
             throw TestFailure("README.md has no walkthrough block")
         }
         return String(readme[open.upperBound..<close.lowerBound])
@@ -34,7 +36,8 @@ struct UserWalkthroughTests {
     static func stopWhatIsLeft(under home: URL) {
         for site in sites(under: home) {
             guard let text = try? String(contentsOf: site.appendingPathComponent("runtime/agent.yaml"), encoding: .utf8),
-                  let line = text.split(separator: "\n").first(where: { $0.hasPrefix("pid: ") }), let pid = Int32(line.dropFirst(5)) else { continue }
+                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("pid: ") }), let pid = Int32(line.dropFirst(5))
+            else { continue }
             kill(pid, SIGTERM)
             for _ in 0..<100 where kill(pid, 0) == 0 { usleep(50_000) }
         }
@@ -56,8 +59,11 @@ struct UserWalkthroughTests {
         // and with the signal mask a shell has (the test process blocks signals its children would inherit: the
         // walkthrough's `kill` would not reach its server).
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.getpgrp() == os.getpid() or os.setsid(); os.execv(sys.argv[1], sys.argv[1:])",
-                             "/bin/bash", "-euo", "pipefail", "-c", script + "\necho walkthrough-done $SKUPPER_CONFIG_DIR\n"]
+        process.arguments = [
+            "-c",
+            "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.getpgrp() == os.getpid() or os.setsid(); os.execv(sys.argv[1], sys.argv[1:])",
+            "/bin/bash", "-euo", "pipefail", "-c", script + "\necho walkthrough-done $SKUPPER_CONFIG_DIR\n",
+        ]
         process.environment = environment
         process.currentDirectoryURL = Repository.root
         let output = home.appendingPathComponent("output")

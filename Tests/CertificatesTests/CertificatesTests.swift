@@ -39,8 +39,10 @@ struct CertificatesTests {
         #expect(text.contains("IP Address:0:0:0:0:0:0:0:1"))
         // skupper-router (Proton) matches only DNS names: every address is also a DNS name, as Skupper v2 writes it.
         #expect(text.contains("DNS:127.0.0.1"))
-        let match = try run(["openssl", "verify", "-CAfile", ca, "-verify_hostname", "127.0.0.1",
-                             layout.certificate("west").appendingPathComponent("tls.crt").path])
+        let match = try run([
+            "openssl", "verify", "-CAfile", ca, "-verify_hostname", "127.0.0.1",
+            layout.certificate("west").appendingPathComponent("tls.crt").path,
+        ])
         #expect(match.status == 0, "\(match.output)")
         #expect(text.contains("TLS Web Server Authentication") && text.contains("TLS Web Client Authentication"))
         let caText = try run(["openssl", "x509", "-in", ca, "-noout", "-text"]).output
@@ -101,8 +103,10 @@ struct CertificatesTests {
         try SiteCertificates(layout: layout).ensure(Self.requests, secrets: secrets)
         let stored = try #require(TLSCredentials.load(from: layout.issuers.appendingPathComponent("skupper-site-ca")))
         #expect(stored.certificatePEM == ca.certificatePEM)
-        let verify = try run(["openssl", "verify", "-CAfile", layout.issuers.appendingPathComponent("skupper-site-ca/tls.crt").path,
-                              layout.certificate("west").appendingPathComponent("tls.crt").path])
+        let verify = try run([
+            "openssl", "verify", "-CAfile", layout.issuers.appendingPathComponent("skupper-site-ca/tls.crt").path,
+            layout.certificate("west").appendingPathComponent("tls.crt").path,
+        ])
         #expect(verify.status == 0)
     }
 

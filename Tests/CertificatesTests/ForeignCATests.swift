@@ -11,9 +11,12 @@ struct ForeignCATests {
     /// Makes a CA with openssl: `keyArguments` choose its key (`-newkey rsa:2048`, `-newkey ec -pkeyopt ...`).
     static func openSSLCA(_ keyArguments: [String], in directory: URL) throws -> TLSCredentials {
         let key = directory.appendingPathComponent("ca.key").path, cert = directory.appendingPathComponent("ca.crt").path
-        let result = try run(["openssl", "req", "-x509", "-nodes", "-days", "30", "-subj", "/CN=skupper-site-ca",
-                              "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-                              "-keyout", key, "-out", cert] + keyArguments)
+        let result = try run(
+            [
+                "openssl", "req", "-x509", "-nodes", "-days", "30", "-subj", "/CN=skupper-site-ca",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                "-keyout", key, "-out", cert,
+            ] + keyArguments)
         guard result.status == 0 else { throw TestFailure("openssl: \(result.output)") }
         let certificatePEM = try String(contentsOfFile: cert, encoding: .utf8)
         return TLSCredentials(certificatePEM: certificatePEM, privateKeyPEM: try String(contentsOfFile: key, encoding: .utf8), caPEM: certificatePEM)

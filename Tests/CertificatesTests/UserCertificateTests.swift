@@ -21,23 +21,24 @@ struct UserCertificateTests {
         "---\napiVersion: skupper.io/v2alpha1\nkind: Certificate\nmetadata: {name: \(name)}\nspec: \(spec)\n"
     }
 
-    static let declared = site
+    static let declared =
+        site
         + certificate("my-ca", "{subject: My Own CA, signing: true}")
         + certificate("db-server", "{ca: my-ca, subject: db.example.com, hosts: [db.example.com, 10.1.2.3], server: true}")
         + certificate("db-client", "{ca: my-ca, subject: db-client, client: true}")
         + certificate("site-signed", "{ca: skupper-site-ca, subject: partner, hosts: [partner.example.com], server: true}")
-        + """
-        ---
-        apiVersion: skupper.io/v2alpha1
-        kind: MultiKeyListener
-        metadata: {name: db}
-        spec: {host: 0.0.0.0, port: 5432, tlsCredentials: db-server, strategy: {priority: {routingKeys: [db]}}}
-        ---
-        apiVersion: skupper.io/v2alpha1
-        kind: Listener
-        metadata: {name: plain}
-        spec: {host: 0.0.0.0, port: 8080, routingKey: plain, tlsCredentials: plain-tls}
-        """
+            + """
+            ---
+            apiVersion: skupper.io/v2alpha1
+            kind: MultiKeyListener
+            metadata: {name: db}
+            spec: {host: 0.0.0.0, port: 5432, tlsCredentials: db-server, strategy: {priority: {routingKeys: [db]}}}
+            ---
+            apiVersion: skupper.io/v2alpha1
+            kind: Listener
+            metadata: {name: plain}
+            spec: {host: 0.0.0.0, port: 8080, routingKey: plain, tlsCredentials: plain-tls}
+            """
 
     static func plan(_ text: String) throws -> (SitePlan, [Resource]) {
         let resources = try ResourceLoader.parse(text, file: "in.yaml").resources
@@ -56,8 +57,11 @@ struct UserCertificateTests {
         for resource in resources { #expect(plan.problem(for: resource.id) == nil, "\(resource.id)") }
         let requests = plan.certificates
         #expect(requests.contains(CertificateRequest(name: "my-ca", kind: .authority, commonName: "My Own CA")))
-        #expect(requests.contains(CertificateRequest(name: "db-server", kind: .leaf, commonName: "db.example.com",
-                                                     hosts: ["db.example.com", "10.1.2.3"], issuer: "my-ca")))
+        #expect(
+            requests.contains(
+                CertificateRequest(
+                    name: "db-server", kind: .leaf, commonName: "db.example.com",
+                    hosts: ["db.example.com", "10.1.2.3"], issuer: "my-ca")))
         // The MultiKeyListener's tlsCredentials is the user's Certificate, not one the service CA would sign.
         #expect(requests.filter { $0.name == "db-server" }.count == 1)
         #expect(requests.contains { $0.name == "plain-tls" && $0.issuer == SitePlan.serviceCA })
@@ -82,12 +86,16 @@ struct UserCertificateTests {
         let server = try openssl(["x509", "-in", file(layout.certificate("db-server"), "tls.crt"), "-noout", "-text"]).output
         #expect(server.contains("CN=db.example.com") || server.contains("CN = db.example.com"))
         #expect(server.contains("DNS:db.example.com") && server.contains("IP Address:10.1.2.3"), "\(server)")
-        let hostname = try openssl(["verify", "-CAfile", file(myCA, "tls.crt"), "-verify_hostname", "db.example.com",
-                                    file(layout.certificate("db-server"), "tls.crt")])
+        let hostname = try openssl([
+            "verify", "-CAfile", file(myCA, "tls.crt"), "-verify_hostname", "db.example.com",
+            file(layout.certificate("db-server"), "tls.crt"),
+        ])
         #expect(hostname.status == 0, "\(hostname.output)")
         // Not signed by the site's CA.
-        let other = try openssl(["verify", "-CAfile", file(layout.issuers.appendingPathComponent(SitePlan.siteCA), "tls.crt"),
-                                 file(layout.certificate("db-server"), "tls.crt")])
+        let other = try openssl([
+            "verify", "-CAfile", file(layout.issuers.appendingPathComponent(SitePlan.siteCA), "tls.crt"),
+            file(layout.certificate("db-server"), "tls.crt"),
+        ])
         #expect(other.status != 0)
 
         let expiration = try #require(outcome.expirations[CertificateRequest.Location(kind: .leaf, name: "db-server")])
@@ -113,7 +121,8 @@ struct UserCertificateTests {
     }
 
     @Test func aRouterAccessCanUseAUserCertificateAndItsIssuer() throws {
-        let text = Self.site
+        let text =
+            Self.site
             + Self.certificate("access-ca", "{subject: Access CA, signing: true}")
             + Self.certificate("access-server", "{ca: access-ca, subject: public, hosts: [public.example.com], server: true}")
             + "---\napiVersion: skupper.io/v2alpha1\nkind: RouterAccess\nmetadata: {name: public}\n"
@@ -121,8 +130,12 @@ struct UserCertificateTests {
         let (plan, _) = try Self.plan(text)
         let requests = plan.certificates
         #expect(requests.filter { $0.name == "access-ca" } == [CertificateRequest(name: "access-ca", kind: .authority, commonName: "Access CA")])
-        #expect(requests.filter { $0.name == "access-server" } == [CertificateRequest(name: "access-server", kind: .leaf, commonName: "public",
-                                                                                        hosts: ["public.example.com"], issuer: "access-ca")])
+        #expect(
+            requests.filter { $0.name == "access-server" } == [
+                CertificateRequest(
+                    name: "access-server", kind: .leaf, commonName: "public",
+                    hosts: ["public.example.com"], issuer: "access-ca")
+            ])
         // The link clients' certificate still comes from the access's issuer.
         #expect(requests.contains { $0.name == "client-access-server" && $0.issuer == "access-ca" })
     }
@@ -132,10 +145,15 @@ struct UserCertificateTests {
         (certificate("skupper-local-server", "{ca: skupper-local-ca, subject: x}"), "skupper-local-server", "one of the site's own credentials"),
         (certificate("west", "{ca: skupper-site-ca, subject: x}"), "west", "one of the site's own credentials"),
         (certificate("leaf", "{ca: nowhere, subject: x}"), "leaf", "CA \"nowhere\" (spec.ca) not found"),
-        (certificate("leaf", "{ca: other-leaf, subject: x}") + certificate("other-leaf", "{ca: skupper-site-ca, subject: y}"), "leaf",
-         "Certificate \"other-leaf\" (spec.ca) is not a signing certificate"),
-        (certificate("leaf", "{ca: bad-ca, subject: x}") + certificate("bad-ca", "{subject: y, signing: true}") + certificate("skupper-service-ca", "{subject: z, signing: true}"),
-         "skupper-service-ca", "one of the site's own credentials"),
+        (
+            certificate("leaf", "{ca: other-leaf, subject: x}") + certificate("other-leaf", "{ca: skupper-site-ca, subject: y}"), "leaf",
+            "Certificate \"other-leaf\" (spec.ca) is not a signing certificate"
+        ),
+        (
+            certificate("leaf", "{ca: bad-ca, subject: x}") + certificate("bad-ca", "{subject: y, signing: true}")
+                + certificate("skupper-service-ca", "{subject: z, signing: true}"),
+            "skupper-service-ca", "one of the site's own credentials"
+        ),
     ])
     func certificatesThatCannotBeMadeSayWhy(extra: String, name: String, message: String) throws {
         let (plan, _) = try Self.plan(Self.site + extra)
@@ -149,7 +167,8 @@ struct UserCertificateTests {
 
     @Test func aSecretCanBeTheCA() throws {
         let ca = try CertificateAuthority.generate(commonName: "secret-ca")
-        let text = Self.site + Self.certificate("leaf", "{ca: their-ca, subject: x, hosts: [x.example]}")
+        let text =
+            Self.site + Self.certificate("leaf", "{ca: their-ca, subject: x, hosts: [x.example]}")
             + "---\napiVersion: v1\nkind: Secret\nmetadata: {name: their-ca}\nstringData:\n  tls.crt: |\n"
             + ca.certificatePEM.split(separator: "\n").map { "    \($0)\n" }.joined() + "  tls.key: |\n"
             + ca.privateKeyPEM.split(separator: "\n").map { "    \($0)\n" }.joined()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ServerLimits
 
 /// The connection caps every listening service of the agent applies: in all, per address and per network.

@@ -40,8 +40,10 @@ struct FailureLimiterTests {
         #expect(client.network == "192.0.2.0/24")
     }
 
-    @Test(arguments: ["", "unknown", "1.2.3", "256.1.1.1", "1.2.3.4.5", " 1.2.3.4", "1.2.3.4\u{0}", "::1::2", "::ffff:1.2.3",
-                      "2001:db8::g", "1:2:3:4:5:6:7:8:9", "%eth0", "[::1]", "localhost", String(repeating: "7", count: 1000)])
+    @Test(arguments: [
+        "", "unknown", "1.2.3", "256.1.1.1", "1.2.3.4.5", " 1.2.3.4", "1.2.3.4\u{0}", "::1::2", "::ffff:1.2.3",
+        "2001:db8::g", "1:2:3:4:5:6:7:8:9", "%eth0", "[::1]", "localhost", String(repeating: "7", count: 1000),
+    ])
     func garbageHasNoNetworkAndABoundedKey(input: String) {
         let client = ClientAddress(input)
         #expect(client.network == nil)

@@ -4,8 +4,8 @@ import Grants
 import NIOCore
 import Resources
 import ServerLimits
-import Testing
 import TestSupport
+import Testing
 import TokenRedemption
 
 /// The holes an adversarial probe found: trickling clients, connection floods, guesses spread over a network,
@@ -21,8 +21,10 @@ struct GrantServerLimitsTests {
     }
 
     /// Runs `body` with a started fixture and stops its server afterwards, whether `body` throws or not.
-    static func withServer(limiter: FailureLimiter = FailureLimiter(limit: 1000), limits: GrantServer.Limits = GrantServer.Limits(),
-                           _ body: (ServerFixture) async throws -> Void) async throws {
+    static func withServer(
+        limiter: FailureLimiter = FailureLimiter(limit: 1000), limits: GrantServer.Limits = GrantServer.Limits(),
+        _ body: (ServerFixture) async throws -> Void
+    ) async throws {
         let fixture = try await ServerFixture(limiter: limiter, limits: limits)
         do {
             try await body(fixture)
@@ -122,9 +124,11 @@ struct GrantServerLimitsTests {
             }
             #expect(fixture.ledger.record(named: "g")?.redemptions == 0)
 
-            let context = RedemptionContext(siteName: "east", edge: false, issuer: fixture.siteCA, endpoints: [
-                LinkSpec.Endpoint(name: "inter-router", host: "127.0.0.1", port: "55671", group: "east"),
-            ])
+            let context = RedemptionContext(
+                siteName: "east", edge: false, issuer: fixture.siteCA,
+                endpoints: [
+                    LinkSpec.Endpoint(name: "inter-router", host: "127.0.0.1", port: "55671", group: "east")
+                ])
             fixture.server.setContext(nil)
             await #expect(throws: TokenRedeemer.Failure.rejected(status: 500, message: "Site not yet defined")) {
                 try await TokenRedeemer.redeem(fixture.token(record), name: "l", subject: "w")
@@ -146,7 +150,9 @@ struct GrantServerLimitsTests {
             // A DNS subdomain (with dots) is a name Skupper v2 accepts too.
             fixture.server.setContext(context)
             let caFile = try Self.caFile(fixture)
-            #expect(try await TestClients.curlStatus("https://127.0.0.1:\(fixture.port)/\(record.uid)", code: record.code, name: "to.east", caFile: caFile) == "200")
+            #expect(
+                try await TestClients.curlStatus("https://127.0.0.1:\(fixture.port)/\(record.uid)", code: record.code, name: "to.east", caFile: caFile) == "200"
+            )
             #expect(fixture.ledger.record(named: "g")?.redemptions == 1)
         }
     }

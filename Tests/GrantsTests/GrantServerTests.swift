@@ -4,8 +4,8 @@ import Grants
 import Logging
 import NIOCore
 import Resources
-import Testing
 import TestSupport
+import Testing
 import TokenRedemption
 
 /// A grant server on loopback with a fresh site CA, a server certificate and a ledger in a temporary directory.
@@ -29,10 +29,13 @@ final class ServerFixture: @unchecked Sendable {
         siteCA = try CertificateAuthority.generate(commonName: "skupper-site-ca")
         serverCA = try CertificateAuthority.generate(commonName: "skupper-grant-server-ca")
         let credentials = try serverCA.issue(commonName: "skupper-grant-server", hosts: ["127.0.0.1", "localhost"], usage: .server)
-        server.setContext(RedemptionContext(siteName: "east", edge: false, issuer: siteCA, endpoints: [
-            LinkSpec.Endpoint(name: "inter-router", host: "127.0.0.1", port: "55671", group: "east"),
-            LinkSpec.Endpoint(name: "edge", host: "127.0.0.1", port: "45671", group: "east"),
-        ]))
+        server.setContext(
+            RedemptionContext(
+                siteName: "east", edge: false, issuer: siteCA,
+                endpoints: [
+                    LinkSpec.Endpoint(name: "inter-router", host: "127.0.0.1", port: "55671", group: "east"),
+                    LinkSpec.Endpoint(name: "edge", host: "127.0.0.1", port: "45671", group: "east"),
+                ]))
         let server = server
         serving = Task { try? await server.run() }
         try await server.start(credentials: credentials)
@@ -141,11 +144,12 @@ struct GrantServerTests {
     }
 
     @Test func methodsBodiesAndTLSVersions() async throws {
-        let fixture = try await ServerFixture(limits: {
-            var limits = GrantServer.Limits()
-            limits.readTimeout = .seconds(3)
-            return limits
-        }())
+        let fixture = try await ServerFixture(
+            limits: {
+                var limits = GrantServer.Limits()
+                limits.readTimeout = .seconds(3)
+                return limits
+            }())
         defer { fixture.serving.cancel() }
         let caFile = fixture.directory.appendingPathComponent("ca.crt")
         try fixture.serverCA.certificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
@@ -153,13 +157,17 @@ struct GrantServerTests {
         let get = try await TestClients.runOffThePool(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", caFile.path, base])
         #expect(get.output == "405")
         let big = String(repeating: "a", count: 100_000)
-        let large = try await TestClients.runOffThePool(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", caFile.path, "--data-binary", big, base])
+        let large = try await TestClients.runOffThePool([
+            "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", caFile.path, "--data-binary", big, base,
+        ])
         #expect(large.output == "413")
         // TLS 1.2 is refused: TLS 1.3 only.
         let old = try await TestClients.runOffThePool(["curl", "-s", "-o", "/dev/null", "--tls-max", "1.2", "--cacert", caFile.path, "-X", "POST", base])
         #expect(old.status != 0)
         // Plain HTTP gets nothing useful.
-        let plain = try await TestClients.runOffThePool(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "http://127.0.0.1:\(fixture.port)/x"])
+        let plain = try await TestClients.runOffThePool([
+            "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "http://127.0.0.1:\(fixture.port)/x",
+        ])
         #expect(plain.output != "200")
         // A client that connects and sends nothing is disconnected.
         let started = Date()

@@ -27,7 +27,8 @@ enum TestClients {
 
     /// Sends `bytes` one by one, `interval` apart, until the server closes the connection or `limit` passes;
     /// returns when the close was seen (to within 50 ms), or nil if the connection is still open.
-    static func trickle(_ bytes: [UInt8], over channel: Channel, every interval: Duration, giveUpAfter limit: Duration) async throws -> ContinuousClock.Instant? {
+    static func trickle(_ bytes: [UInt8], over channel: Channel, every interval: Duration, giveUpAfter limit: Duration) async throws -> ContinuousClock.Instant?
+    {
         let clock = ContinuousClock()
         let end = clock.now + limit
         var nextWrite = clock.now

@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 @Suite("skupperd --platform docker (real binary, private dockerd)")
 struct AgentOnDockerTests {
@@ -14,10 +14,12 @@ struct AgentOnDockerTests {
         defer { _ = try? engine.docker(["rm", "-f", container]) }
         try site.write("site.yaml", ResourceYAML.site())
         let image = try engine.loadRouterImage()
-        let agent = try AgentProcess(site: site, arguments: [
-            "--namespace", namespace, "--platform", "docker", "--container-socket", engine.socketPath,
-            "--router-image", image,
-        ])
+        let agent = try AgentProcess(
+            site: site,
+            arguments: [
+                "--namespace", namespace, "--platform", "docker", "--container-socket", engine.socketPath,
+                "--router-image", image,
+            ])
         defer { agent.stop() }
         let ready = site.eventually(timeout: 60) { site.status(.site, "west")?.status.phase == .ready }
         #expect(ready, "Site status: \(String(describing: site.status(.site, "west"))); log:\n\(agent.log)")
@@ -48,36 +50,41 @@ struct AgentOnDockerTests {
         let site = try TemporarySite(namespace: namespace)
         let container = "\(namespace)-skupper-router"
         try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\n")
-        let agent = try AgentProcess(site: site, arguments: [
-            "--namespace", namespace, "--platform", "docker", "--container-socket", engine.socketPath,
-            "--router-image", image, "--platform-check-interval", "1",
-        ])
+        let agent = try AgentProcess(
+            site: site,
+            arguments: [
+                "--namespace", namespace, "--platform", "docker", "--container-socket", engine.socketPath,
+                "--router-image", image, "--platform-check-interval", "1",
+            ])
         defer { agent.stop() }
         #expect(site.eventually(timeout: 60) { site.status(.site, "west")?.status.phase == .ready }, "log:\n\(agent.log)")
         let firstStart = try #require(try engine.inspect(container)?.at("State", "StartedAt") as? String)
 
         // The router dies (and is not restarted by the engine: it is killed, then stopped).
         _ = try engine.docker(["stop", "-t", "0", container])
-        #expect(site.eventually(timeout: 20) {
-            let started = (try? engine.inspect(container))?.at("State", "StartedAt") as? String
-            return (try? engine.inspect(container))?.at("State", "Running") as? Bool == true && started != firstStart
-        }, "the agent did not start the router again; log:\n\(agent.log)")
+        #expect(
+            site.eventually(timeout: 20) {
+                let started = (try? engine.inspect(container))?.at("State", "StartedAt") as? String
+                return (try? engine.inspect(container))?.at("State", "Running") as? Bool == true && started != firstStart
+            }, "the agent did not start the router again; log:\n\(agent.log)")
         #expect(agent.log.contains("router state changed"))
         #expect(site.eventually(timeout: 20) { site.status(.site, "west")?.status.phase == .ready })
 
         // The engine goes away: the agent keeps running and says so in the Site status.
         engine.stop()
-        #expect(site.eventually(timeout: 30) {
-            guard let status = site.status(.site, "west")?.status else { return false }
-            return status.phase != .ready && status.message.contains(engine.socketPath)
-        }, "status: \(String(describing: site.status(.site, "west"))); log:\n\(agent.log)")
+        #expect(
+            site.eventually(timeout: 30) {
+                guard let status = site.status(.site, "west")?.status else { return false }
+                return status.phase != .ready && status.message.contains(engine.socketPath)
+            }, "status: \(String(describing: site.status(.site, "west"))); log:\n\(agent.log)")
         #expect(agent.process.isRunning)
 
         // It comes back: the router runs again and the Site is Ready.
         try engine.start()
-        #expect(site.eventually(timeout: 60) {
-            site.status(.site, "west")?.status.phase == .ready && (try? engine.inspect(container))?.at("State", "Running") as? Bool == true
-        }, "status: \(String(describing: site.status(.site, "west"))); log:\n\(agent.log)")
+        #expect(
+            site.eventually(timeout: 60) {
+                site.status(.site, "west")?.status.phase == .ready && (try? engine.inspect(container))?.at("State", "Running") as? Bool == true
+            }, "status: \(String(describing: site.status(.site, "west"))); log:\n\(agent.log)")
     }
 
     @Test("the real router in a docker container carries TCP traffic; a new listener is applied without restarting it")
@@ -86,15 +93,17 @@ struct AgentOnDockerTests {
         try routesAndChangesLive(kind: "docker", socket: engine.socketPath, image: try engine.loadRouterImage()) { try engine.inspect($0) }
     }
 
-    @Test("the real router in a podman container carries TCP traffic; a new listener is applied without restarting it",
-          .enabled(if: PodmanEngine.isInstalled))
+    @Test(
+        "the real router in a podman container carries TCP traffic; a new listener is applied without restarting it",
+        .enabled(if: PodmanEngine.isInstalled))
     func podmanRoutesAndChangesLive() throws {
         let engine = try PodmanEngine()
         defer { engine.shutdown() }
         try routesAndChangesLive(kind: "podman", socket: engine.socketPath, image: try engine.loadRouterImage()) { name in
             let result = try engine.podman(["inspect", "--type", "container", name])
             guard result.status == 0, let data = result.output.data(using: .utf8),
-                  let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return nil }
+                let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+            else { return nil }
             return list.first
         }
     }
@@ -112,12 +121,15 @@ struct AgentOnDockerTests {
         }
         try site.write("site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\n")
         try site.write("backend.yaml", pair("backend", port))
-        let agent = try AgentProcess(site: site, arguments: [
-            "--namespace", namespace, "--platform", kind, "--container-socket", socket, "--router-image", image,
-        ])
+        let agent = try AgentProcess(
+            site: site,
+            arguments: [
+                "--namespace", namespace, "--platform", kind, "--container-socket", socket, "--router-image", image,
+            ])
         defer { agent.stop() }
-        #expect(site.eventually(timeout: 60) { site.status(.site, "west")?.status.phase == .ready },
-                "\(String(describing: site.status(.site, "west")))\n\(agent.log)")
+        #expect(
+            site.eventually(timeout: 60) { site.status(.site, "west")?.status.phase == .ready },
+            "\(String(describing: site.status(.site, "west")))\n\(agent.log)")
         let payload = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
         #expect(site.eventually(timeout: 20) { echoRoundTrip(port: port, payload: payload, timeout: 2) == payload }, "\(agent.log)")
         #expect(site.eventually(timeout: 10) { site.status(.listener, "backend")?.status.field("hasMatchingConnector")?.text == "true" })

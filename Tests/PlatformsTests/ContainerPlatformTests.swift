@@ -22,9 +22,9 @@ final class ContainerSite: @unchecked Sendable {
     /// Writes a configuration whose router entity carries `marker`.
     func writeConfig(_ marker: String) throws {
         try #"""
-            [["router", {"id": "\#(marker)", "mode": "interior"}],
-             ["sslProfile", {"name": "skupper-local-server", "caCertFile": "${SSL_PROFILE_BASE_PATH}/runtime/certs/skupper-local-server/ca.crt"}]]
-            """#.write(to: layout.routerConfig, atomically: true, encoding: .utf8)
+        [["router", {"id": "\#(marker)", "mode": "interior"}],
+         ["sslProfile", {"name": "skupper-local-server", "caCertFile": "${SSL_PROFILE_BASE_PATH}/runtime/certs/skupper-local-server/ca.crt"}]]
+        """#.write(to: layout.routerConfig, atomically: true, encoding: .utf8)
     }
 
     func writeCertificate(_ name: String, _ text: String) throws {
@@ -62,8 +62,10 @@ struct ContainerPlatformTests {
         #expect(inspect["Name"] as? String == "/\(site.containerName)")
         #expect(inspect.at("Config", "Image") as? String == DockerEngine.standinImage)
         let env = Set(inspect.at("Config", "Env") as? [String] ?? [])
-        for entry in ["QDROUTERD_CONF=/etc/skupper-router/config/skrouterd.json", "QDROUTERD_CONF_TYPE=json",
-                      "SKUPPER_SITE_ID=\(site.siteId)", "SSL_PROFILE_BASE_PATH=/etc/skupper-router", "APPLICATION_NAME=skupper-router"] {
+        for entry in [
+            "QDROUTERD_CONF=/etc/skupper-router/config/skrouterd.json", "QDROUTERD_CONF_TYPE=json",
+            "SKUPPER_SITE_ID=\(site.siteId)", "SSL_PROFILE_BASE_PATH=/etc/skupper-router", "APPLICATION_NAME=skupper-router",
+        ] {
             #expect(env.contains(entry), "missing \(entry) in \(env)")
         }
         let labels = inspect.at("Config", "Labels") as? [String: String] ?? [:]
@@ -76,9 +78,12 @@ struct ContainerPlatformTests {
         #expect(inspect.at("HostConfig", "NetworkMode") as? String == "host")
         #expect(inspect.at("HostConfig", "RestartPolicy", "Name") as? String == "always")
         let mounts = (inspect["Mounts"] as? [[String: Any]] ?? []).map { "\($0["Source"] ?? "")->\($0["Destination"] ?? "")" }
-        #expect(Set(mounts) == [site.layout.routerDirectory.path + "->/etc/skupper-router/config",
-                                site.layout.certificates.path + "->/etc/skupper-router/runtime/certs",
-                                site.layout.proxies.path + "->/etc/skupper-router/runtime/proxies"])
+        #expect(
+            Set(mounts) == [
+                site.layout.routerDirectory.path + "->/etc/skupper-router/config",
+                site.layout.certificates.path + "->/etc/skupper-router/runtime/certs",
+                site.layout.proxies.path + "->/etc/skupper-router/runtime/proxies",
+            ])
         #expect(Set(inspect.at("HostConfig", "Binds") as? [String] ?? []).allSatisfy { $0.hasSuffix(":z") })
         // The container reads the mounted configuration and certificates.
         #expect(site.site.eventually { ((try? engine.logs(site.containerName)) ?? "").contains("skupper-local-server") })
@@ -97,7 +102,7 @@ struct ContainerPlatformTests {
         _ = try await platform.apply(layout: site.layout, siteName: "west", siteId: site.siteId, settings: [:], configChanged: true)
         let before = try #require(try engine.inspect(site.containerName))
         let writes = await platform.client.writeRequests
-        #expect(writes >= 2) // create and start
+        #expect(writes >= 2)  // create and start
         let state = try await platform.apply(layout: site.layout, siteName: "west", siteId: site.siteId, settings: [:], configChanged: false)
         #expect(state.phase == .running)
         #expect(await platform.client.writeRequests == writes)
@@ -143,16 +148,18 @@ struct ContainerPlatformTests {
         let platform = try dockerPlatform(engine)
         _ = try await platform.apply(layout: site.layout, siteName: "west", siteId: site.siteId, settings: [:], configChanged: true)
         let first = try #require(try engine.inspect(site.containerName))
-        let state = try await platform.apply(layout: site.layout, siteName: "west", siteId: site.siteId,
-                                             settings: ["router-image": DockerEngine.standinImage2], configChanged: false)
+        let state = try await platform.apply(
+            layout: site.layout, siteName: "west", siteId: site.siteId,
+            settings: ["router-image": DockerEngine.standinImage2], configChanged: false)
         #expect(state.phase == .running)
         let second = try #require(try engine.inspect(site.containerName))
         #expect(second["Id"] as? String != first["Id"] as? String)
         #expect(second.at("Config", "Image") as? String == DockerEngine.standinImage2)
         // A new image that is not there leaves the running router alone.
         await #expect(throws: PlatformError.self) {
-            _ = try await platform.apply(layout: site.layout, siteName: "west", siteId: site.siteId,
-                                         settings: ["router-image": "local/not-there:2"], configChanged: false)
+            _ = try await platform.apply(
+                layout: site.layout, siteName: "west", siteId: site.siteId,
+                settings: ["router-image": "local/not-there:2"], configChanged: false)
         }
         let third = try #require(try engine.inspect(site.containerName))
         #expect(third["Id"] as? String == second["Id"] as? String)
@@ -171,7 +178,7 @@ struct ContainerPlatformTests {
         let state = await platform.state(layout: site.layout)
         #expect(state.phase == .stopped)
         #expect(state.message == "router container \(site.containerName) does not exist")
-        try await platform.teardown(layout: site.layout) // a second teardown is fine
+        try await platform.teardown(layout: site.layout)  // a second teardown is fine
     }
 
     @Test("a killed router reports its exit code, and the next apply starts it again")
@@ -200,8 +207,9 @@ struct ContainerPlatformTests {
         let error = await #expect(throws: PlatformError.self) {
             _ = try await never.apply(layout: site.layout, siteName: "west", siteId: site.siteId, settings: [:], configChanged: true)
         }
-        #expect(error?.description == "router image local/not-there:1 is not available locally and pulling is disabled "
-            + "(SKUPPER_ROUTER_IMAGE_PULL_POLICY=Never): load it (docker load / docker import) or set --router-image")
+        #expect(
+            error?.description == "router image local/not-there:1 is not available locally and pulling is disabled "
+                + "(SKUPPER_ROUTER_IMAGE_PULL_POLICY=Never): load it (docker load / docker import) or set --router-image")
         // A pull from a registry that refuses connections (on loopback) fails fast with the same advice.
         let port = freePort()
         let image = "127.0.0.1:\(port)/skupper/skupper-router:absent"

@@ -1,8 +1,8 @@
 import Foundation
 import Platforms
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Docker router platform: engine unreachable")
 struct EngineOutageTests {

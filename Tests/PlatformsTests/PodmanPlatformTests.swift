@@ -1,8 +1,8 @@
 import Foundation
 import Platforms
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Podman router platform (private podman API service)")
 struct PodmanPlatformTests {
@@ -12,8 +12,9 @@ struct PodmanPlatformTests {
         defer { podman.shutdown() }
         try podman.loadStandinImage()
         let site = try ContainerSite()
-        let platform = try ContainerPlatform(engine: .podman, socketPath: podman.socketPath, routerImage: DockerEngine.standinImage,
-                                             pullPolicy: .never, stopTimeout: 5, environment: [:])
+        let platform = try ContainerPlatform(
+            engine: .podman, socketPath: podman.socketPath, routerImage: DockerEngine.standinImage,
+            pullPolicy: .never, stopTimeout: 5, environment: [:])
         #expect(platform.metadataName == "podman")
         let version = try await platform.client.version()
         #expect(version.isPodman)
@@ -25,11 +26,12 @@ struct PodmanPlatformTests {
         #expect(first.hostConfig.networkMode == "host")
         #expect(first.config.labels["skupper.io/site-id"] == site.siteId)
         #expect(first.config.env.contains("SKUPPER_SITE_ID=\(site.siteId)"))
-        #expect(Set(first.mounts.map { "\($0.source)->\($0.destination)" }) == [
-            site.layout.routerDirectory.path + "->/etc/skupper-router/config",
-            site.layout.certificates.path + "->/etc/skupper-router/runtime/certs",
-            site.layout.proxies.path + "->/etc/skupper-router/runtime/proxies",
-        ])
+        #expect(
+            Set(first.mounts.map { "\($0.source)->\($0.destination)" }) == [
+                site.layout.routerDirectory.path + "->/etc/skupper-router/config",
+                site.layout.certificates.path + "->/etc/skupper-router/runtime/certs",
+                site.layout.proxies.path + "->/etc/skupper-router/runtime/proxies",
+            ])
         #expect(site.site.eventually { ((try? podman.podman(["logs", site.containerName]).output) ?? "").contains(#""id": "first""#) })
 
         let writes = await platform.client.writeRequests

@@ -10,10 +10,13 @@ struct SocketAndImageTests {
     func socketChoice() throws {
         #expect(try ContainerEngineKind.docker.socketPath(explicit: "/tmp/x.sock", environment: ["DOCKER_HOST": "unix:///y"]) == "/tmp/x.sock")
         #expect(try ContainerEngineKind.docker.socketPath(explicit: "unix:///tmp/x.sock", environment: [:]) == "/tmp/x.sock")
-        #expect(try ContainerEngineKind.docker.socketPath(environment: ["CONTAINER_ENDPOINT": "unix:///run/c.sock", "DOCKER_HOST": "unix:///run/d.sock"]) == "/run/c.sock")
+        #expect(
+            try ContainerEngineKind.docker.socketPath(environment: ["CONTAINER_ENDPOINT": "unix:///run/c.sock", "DOCKER_HOST": "unix:///run/d.sock"])
+                == "/run/c.sock")
         #expect(try ContainerEngineKind.docker.socketPath(environment: ["DOCKER_HOST": "unix:///run/d.sock"]) == "/run/d.sock")
         #expect(try ContainerEngineKind.docker.socketPath(environment: [:]) == "/var/run/docker.sock")
-        #expect(try ContainerEngineKind.podman.socketPath(environment: ["XDG_RUNTIME_DIR": "/run/user/1000"], isRoot: false) == "/run/user/1000/podman/podman.sock")
+        #expect(
+            try ContainerEngineKind.podman.socketPath(environment: ["XDG_RUNTIME_DIR": "/run/user/1000"], isRoot: false) == "/run/user/1000/podman/podman.sock")
         #expect(try ContainerEngineKind.podman.socketPath(environment: ["XDG_RUNTIME_DIR": "/run/user/1000"], isRoot: true) == "/run/podman/podman.sock")
         let error = #expect(throws: EngineError.self) { try ContainerEngineKind.docker.socketPath(environment: ["DOCKER_HOST": "tcp://10.0.0.1:2375"]) }
         #expect(error?.description == "DOCKER_HOST: \"tcp://10.0.0.1:2375\" is not supported (only unix:// sockets are)")
@@ -26,7 +29,8 @@ struct SocketAndImageTests {
         #expect(RouterContainer.image(settings: [:], option: "opt/router:1", environment: env) == "opt/router:1")
         #expect(RouterContainer.image(settings: [:], option: nil, environment: env) == "env/router:1")
         #expect(RouterContainer.image(settings: [:], option: nil, environment: [:]) == "quay.io/skupper/skupper-router:3.5.1")
-        #expect(RouterContainer.image(settings: [:], option: nil, environment: ["SKUPPER_IMAGE_REGISTRY": "reg.local/sk"]) == "reg.local/sk/skupper-router:3.5.1")
+        #expect(
+            RouterContainer.image(settings: [:], option: nil, environment: ["SKUPPER_IMAGE_REGISTRY": "reg.local/sk"]) == "reg.local/sk/skupper-router:3.5.1")
         #expect(ImagePullPolicy.from(environment: ["SKUPPER_ROUTER_IMAGE_PULL_POLICY": "never"]) == .never)
         #expect(ImagePullPolicy.from(environment: [:]) == .ifNotPresent)
     }
@@ -50,7 +54,10 @@ struct SocketAndImageTests {
         #expect(a == RouterContainer(engine: .docker, layout: layout, siteName: "west", siteId: "1", image: "i:1"))
         #expect(a.specHash != RouterContainer(engine: .docker, layout: layout, siteName: "west", siteId: "1", image: "i:2").specHash)
         #expect(a.specHash != RouterContainer(engine: .docker, layout: layout, siteName: "west", siteId: "2", image: "i:1").specHash)
-        #expect(a.spec.hostConfig.binds == ["/tmp/ns/runtime/router:/etc/skupper-router/config:z", "/tmp/ns/runtime/certs:/etc/skupper-router/runtime/certs:z",
-                                            "/tmp/ns/runtime/proxies:/etc/skupper-router/runtime/proxies:z"])
+        #expect(
+            a.spec.hostConfig.binds == [
+                "/tmp/ns/runtime/router:/etc/skupper-router/config:z", "/tmp/ns/runtime/certs:/etc/skupper-router/runtime/certs:z",
+                "/tmp/ns/runtime/proxies:/etc/skupper-router/runtime/proxies:z",
+            ])
     }
 }

@@ -6,8 +6,10 @@ import Testing
 /// command line (`Sources/CLI`, `Sources/skupper`) may use both.
 @Suite("What the agent imports")
 struct AgentImportsTests {
-    static let agentModules = ["Agent", "Certificates", "Grants", "HostSupport", "Journal", "Platforms", "Resources", "RouterEntities", "RouterRendering",
-                               "RouterManagement", "ServerLimits", "SiteFiles", "TextSupport", "TokenRedemption", "skupperd"]
+    static let agentModules = [
+        "Agent", "Certificates", "Grants", "HostSupport", "Journal", "Platforms", "Resources", "RouterEntities", "RouterRendering",
+        "RouterManagement", "ServerLimits", "SiteFiles", "TextSupport", "TokenRedemption", "skupperd",
+    ]
 
     @Test func noFoundationNorYamsInTheAgent() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

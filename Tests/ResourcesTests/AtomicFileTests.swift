@@ -1,6 +1,7 @@
 import Foundation
-@testable import SiteFiles
 import Testing
+
+@testable import SiteFiles
 
 /// Atomic writes and the removal of their leftovers, which walks directories of thousands of status files.
 @Suite("Atomic files")

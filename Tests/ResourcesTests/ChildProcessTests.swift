@@ -16,7 +16,8 @@ struct ChildProcessTests {
 
     /// More than a pipe holds on each stream at once: neither side blocks.
     @Test func chattyOnBothStreams() throws {
-        let output = try ChildProcess.output("/bin/sh", arguments: ["-c", "head -c 300000 /dev/zero | tr '\\0' a; head -c 300000 /dev/zero | tr '\\0' b >&2"], environment: [:])
+        let output = try ChildProcess.output(
+            "/bin/sh", arguments: ["-c", "head -c 300000 /dev/zero | tr '\\0' a; head -c 300000 /dev/zero | tr '\\0' b >&2"], environment: [:])
         #expect(output.status == 0)
         #expect(output.stdout.utf8.count == 300_000 && output.stdout.allSatisfy { $0 == "a" })
         #expect(output.stderr.utf8.count == 300_000 && output.stderr.allSatisfy { $0 == "b" })

@@ -61,7 +61,8 @@ struct HostileInputTests {
     }
 
     @Test func nameFieldsAreCheckedWithTheirLocation() throws {
-        let text = "apiVersion: skupper.io/v2alpha1\nkind: RouterAccess\nmetadata: {name: ra}\nspec:\n  roles: [{name: edge, port: 45671}]\n  tlsCredentials: ../../x\n"
+        let text =
+            "apiVersion: skupper.io/v2alpha1\nkind: RouterAccess\nmetadata: {name: ra}\nspec:\n  roles: [{name: edge, port: 45671}]\n  tlsCredentials: ../../x\n"
         #expect {
             _ = try ResourceLoader.parse(text, file: "ra.yaml")
         } throws: { error in
@@ -71,7 +72,8 @@ struct HostileInputTests {
     }
 
     @Test func errorsQuoteTheFirstLineOfAValueOnly() throws {
-        let text = "apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: l}\nspec: {host: 0.0.0.0, routingKey: k, port: \"first line\\nSECOND LINE\"}\n"
+        let text =
+            "apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: l}\nspec: {host: 0.0.0.0, routingKey: k, port: \"first line\\nSECOND LINE\"}\n"
         #expect {
             _ = try ResourceLoader.parse(text, file: "l.yaml")
         } throws: { error in
@@ -105,16 +107,22 @@ struct HostileInputTests {
         symlink("nowhere.yaml", directory.appendingPathComponent("dangling.yaml").path)
         mkfifo(directory.appendingPathComponent("fifo.yaml").path, 0o600)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("dir.yaml"), withIntermediateDirectories: false)
-        for (name, words) in [("out.yaml", "out of the input directory"), ("loop.yaml", "loop"), ("dangling.yaml", "does not exist"),
-                              ("fifo.yaml", "FIFO"), ("dir.yaml", "directory")] {
-            guard case .failure(let error)? = read(name) else { Issue.record("\(name) was read"); continue }
+        for (name, words) in [
+            ("out.yaml", "out of the input directory"), ("loop.yaml", "loop"), ("dangling.yaml", "does not exist"),
+            ("fifo.yaml", "FIFO"), ("dir.yaml", "directory"),
+        ] {
+            guard case .failure(let error)? = read(name) else {
+                Issue.record("\(name) was read")
+                continue
+            }
             #expect(error.message.contains(words), "\(name): \(error.message)")
             #expect(error.location.file == name)
         }
         let big = directory.appendingPathComponent("big.yaml")
         #expect(FileManager.default.createFile(atPath: big.path, contents: Data(count: 100)))
         guard case .failure(let error)? = InputFile.read("big.yaml", in: directory, displayName: "big.yaml", maximumSize: 10) else {
-            Issue.record("big file read"); return
+            Issue.record("big file read")
+            return
         }
         #expect(error.message.contains("limit"))
     }

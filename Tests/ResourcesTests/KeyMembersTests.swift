@@ -1,6 +1,6 @@
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// A routing key's members, held inline while there is one, must read as the set they stand for.
 @Suite("Key members")

@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// Mutates valid resource files into broken ones: the loader must answer each with resources or a located
 /// error, never crash or hang.
@@ -14,7 +14,10 @@ enum LoaderFuzzer {
         "{\"apiVersion\": \"skupper.io/v2alpha1\", \"kind\": \"AccessGrant\", \"metadata\": {\"name\": \"g\"}, \"spec\": {\"redemptionsAllowed\": 2}}",
     ]
 
-    static let fragments: [String] = ["\n", ": ", "- ", "{", "}", "[", "]", "---\n", "&a ", "*a", "!!binary ", "\"", "'", "\t", "#", "|", ">", "\u{0}", "\u{FEFF}", "? ", "%YAML 1.1\n", "<<: *a\n", "~", "0x", "-1", "99999999999999999999", "ä"]
+    static let fragments: [String] = [
+        "\n", ": ", "- ", "{", "}", "[", "]", "---\n", "&a ", "*a", "!!binary ", "\"", "'", "\t", "#", "|", ">", "\u{0}", "\u{FEFF}", "? ", "%YAML 1.1\n",
+        "<<: *a\n", "~", "0x", "-1", "99999999999999999999", "ä",
+    ]
 
     static func mutate(_ text: String, using random: inout SplitMix64) -> Data {
         var bytes = Array(text.utf8)
@@ -62,16 +65,34 @@ struct LoaderFuzzTests {
     /// The corpus: each case is a broken file and what its error must say.
     static let corpus: [(name: String, content: Data, expected: String)] = [
         ("truncated.yaml", Data("apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: l}\nspec: {host: 0.0.0.0, port: 80".utf8), "invalid YAML"),
-        ("wrong-types.yaml", Data("apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: l}\nspec: {host: [a], port: 80, routingKey: k}\n".utf8), "spec.host: expected a string"),
-        ("duplicates.yaml", Data("apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: a}\n---\napiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: a}\n".utf8), "duplicate Site \"a\""),
+        (
+            "wrong-types.yaml", Data("apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: l}\nspec: {host: [a], port: 80, routingKey: k}\n".utf8),
+            "spec.host: expected a string"
+        ),
+        (
+            "duplicates.yaml",
+            Data(
+                "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: a}\n---\napiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: a}\n".utf8
+            ), "duplicate Site \"a\""
+        ),
         ("duplicate-keys.yaml", Data("apiVersion: skupper.io/v2alpha1\nkind: Site\nkind: Site\nmetadata: {name: a}\n".utf8), "invalid YAML"),
         ("huge.yaml", Data(repeating: UInt8(ascii: "#"), count: ResourceLoader.maximumFileSize + 10), "larger than"),
         ("garbage.yaml", Data((0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }), "not a text file"),
-        ("deep.yaml", Data(("apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: a}\nspec:\n  settings: " + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "\n").utf8), "nesting"),
+        (
+            "deep.yaml",
+            Data(
+                ("apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: a}\nspec:\n  settings: " + String(repeating: "[", count: 500)
+                    + String(repeating: "]", count: 500) + "\n").utf8), "nesting"
+        ),
         ("not-a-resource.yaml", Data("- just\n- a list\n".utf8), "expected a resource"),
         ("scalar.yaml", Data("hello\n".utf8), "expected a resource"),
         ("no-kind.yaml", Data("apiVersion: skupper.io/v2alpha1\nmetadata: {name: a}\n".utf8), "kind: is required"),
-        ("alias-bomb.yaml", Data("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nkind: Site\n".utf8), "excessive aliasing"),
+        (
+            "alias-bomb.yaml",
+            Data(
+                "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nkind: Site\n"
+                    .utf8), "excessive aliasing"
+        ),
     ]
 
     @Test func corpusFilesGetClearErrorsNamingTheFile() throws {

@@ -84,10 +84,15 @@ struct NeighbourInputTests {
 
     @Test func tlsFilesOfASecretMustBePEM() throws {
         let certificate = "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n"
-        let key = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n-----BEGIN EC PRIVATE KEY-----\nMAA=\n-----END EC PRIVATE KEY-----\n"
+        let key =
+            "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n-----BEGIN EC PRIVATE KEY-----\nMAA=\n-----END EC PRIVATE KEY-----\n"
         func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
         // Good shapes pass, text around the blocks (openssl's -text output) too.
-        #expect(Self.refusal(Self.secret("data: {tls.crt: \(base64("Certificate:\n  Data: ...\n" + certificate)), tls.key: \(base64(key)), ca.crt: \(base64(certificate))}\n")) == nil)
+        #expect(
+            Self.refusal(
+                Self.secret(
+                    "data: {tls.crt: \(base64("Certificate:\n  Data: ...\n" + certificate)), tls.key: \(base64(key)), ca.crt: \(base64(certificate))}\n"))
+                == nil)
         for (data, expected) in [
             ("data: {tls.crt: \(base64("garbage"))}", "is not PEM"),
             ("stringData: {ca.crt: not a certificate}", "is not PEM"),

@@ -24,7 +24,10 @@ struct PendingWorkTests {
             for _ in 0..<maps {
                 group.addTask {
                     try await Offload.run {
-                        Offload.map(200, width: 8) { index in usleep(100); return index }.reduce(0) { $0 + ($1 ?? -1_000_000) }
+                        Offload.map(200, width: 8) { index in
+                            usleep(100)
+                            return index
+                        }.reduce(0) { $0 + ($1 ?? -1_000_000) }
                     }
                 }
             }

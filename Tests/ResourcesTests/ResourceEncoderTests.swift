@@ -1,13 +1,14 @@
 import CLI
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Resource encoding")
 struct ResourceEncoderTests {
     @Test func everyKindRoundTrips() throws {
-        let original = try ResourceLoader.parse("""
+        let original = try ResourceLoader.parse(
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Site
             metadata: {name: west, labels: {a: b}}
@@ -62,7 +63,8 @@ struct ResourceEncoderTests {
             metadata: {name: to-east}
             type: kubernetes.io/tls
             data: \(TestPEM.dataFlow)
-            """, file: "in.yaml").resources
+            """, file: "in.yaml"
+        ).resources
         let text = ResourceEncoder.yaml(original)
         let again = try ResourceLoader.parse(text, file: "out.yaml").resources
         #expect(again == original, "\(text)")
@@ -74,16 +76,22 @@ struct ResourceEncoderTests {
 
     /// Strings that YAML would take for something else, or that need escapes, read back as themselves. (U+FEFF is
     /// left out: libyaml's reader drops it wherever it stands, however it is written.)
-    static let hostile = ["", " leading", "trailing ", "yes", "No", "ON", "null", "~", "true", "123", "-1", "1e3", "0x1F", ".5", "-",
-                          "a: b", "#comment", "a #b", "- x", "[x]", "{x}", "*alias", "&anchor", "!tag", "%x", "@x", "`x", "|", ">",
-                          "quote\"d", "back\\slash", "line\nbreak", "tab\there", "cr\r", "nul\u{0}", "del\u{7F}", "\u{85}nel",
-                          "\u{2028}\u{2029}", "é ü 日本 🙂", "10.1.2.3", "::1", "host.example.com", "a'b", "'", "\"",
-                          "---", "...", "? x", "x,y", "https://h:8081/abc?x=1&y=2"]
+    static let hostile = [
+        "", " leading", "trailing ", "yes", "No", "ON", "null", "~", "true", "123", "-1", "1e3", "0x1F", ".5", "-",
+        "a: b", "#comment", "a #b", "- x", "[x]", "{x}", "*alias", "&anchor", "!tag", "%x", "@x", "`x", "|", ">",
+        "quote\"d", "back\\slash", "line\nbreak", "tab\there", "cr\r", "nul\u{0}", "del\u{7F}", "\u{85}nel",
+        "\u{2028}\u{2029}", "é ü 日本 🙂", "10.1.2.3", "::1", "host.example.com", "a'b", "'", "\"",
+        "---", "...", "? x", "x,y", "https://h:8081/abc?x=1&y=2",
+    ]
 
     @Test(arguments: hostile)
     func theAnswerWriterQuotesWhatNeedsIt(_ value: String) throws {
-        let link = Resource(metadata: ObjectMeta(name: "l"), spec: .link(LinkSpec(
-            endpoints: [.init(name: "inter-router", host: value.isEmpty ? "h" : value, port: "55671", group: value.isEmpty ? nil : value)], tlsCredentials: "t", settings: [value.isEmpty ? "k" : value: value])))
+        let link = Resource(
+            metadata: ObjectMeta(name: "l"),
+            spec: .link(
+                LinkSpec(
+                    endpoints: [.init(name: "inter-router", host: value.isEmpty ? "h" : value, port: "55671", group: value.isEmpty ? nil : value)],
+                    tlsCredentials: "t", settings: [value.isEmpty ? "k" : value: value])))
         let secret = Resource(metadata: ObjectMeta(name: "s", annotations: ["note": value]), spec: .secret(SecretSpec(data: ["value": Data(value.utf8)])))
         let text = ResourceEncoder.fastYAML([secret, link])
         let again = try ResourceLoader.parse(text, file: "fast.yaml").resources

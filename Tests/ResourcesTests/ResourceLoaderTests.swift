@@ -1,7 +1,7 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Resource loading")
 struct ResourceLoaderTests {
@@ -10,11 +10,15 @@ struct ResourceLoaderTests {
     }
 
     func failure(_ text: String) -> ResourceError? {
-        do { _ = try load(text); return nil } catch { return error }
+        do {
+            _ = try load(text)
+            return nil
+        } catch { return error }
     }
 
     @Test func site() throws {
-        let contents = try load("""
+        let contents = try load(
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Site
             metadata:
@@ -36,7 +40,8 @@ struct ResourceLoaderTests {
     }
 
     @Test func everyKindInOneMultiDocumentFile() throws {
-        let contents = try load("""
+        let contents = try load(
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Site
             metadata: {name: west}
@@ -117,7 +122,8 @@ struct ResourceLoaderTests {
     }
 
     @Test func defaults() throws {
-        let contents = try load("""
+        let contents = try load(
+            """
             kind: AccessGrant
             apiVersion: skupper.io/v2alpha1
             metadata: {name: g}
@@ -134,7 +140,8 @@ struct ResourceLoaderTests {
     }
 
     @Test func earlierDraftGrantFieldNamesAreAliases() throws {
-        let contents = try load("""
+        let contents = try load(
+            """
             apiVersion: skupper.io/v1alpha1
             kind: AccessGrant
             metadata: {name: g}
@@ -145,12 +152,15 @@ struct ResourceLoaderTests {
     }
 
     @Test func jsonFiles() throws {
-        let contents = try load(#"{"apiVersion": "skupper.io/v2alpha1", "kind": "Listener", "metadata": {"name": "l"}, "spec": {"host": "0.0.0.0", "port": 1, "routingKey": "k"}}"#, file: "l.json")
+        let contents = try load(
+            #"{"apiVersion": "skupper.io/v2alpha1", "kind": "Listener", "metadata": {"name": "l"}, "spec": {"host": "0.0.0.0", "port": 1, "routingKey": "k"}}"#,
+            file: "l.json")
         #expect(contents.resources.first?.listener?.port == 1)
     }
 
     @Test func unknownKindIsSkippedWithAWarning() throws {
-        let contents = try load("""
+        let contents = try load(
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Gadget
             metadata: {name: g}
@@ -167,18 +177,39 @@ struct ResourceLoaderTests {
 
     @Test(arguments: [
         // (yaml, document, line, field, message fragment)
-        ("kind: Listener\napiVersion: skupper.io/v2alpha1\nmetadata: {name: l}\nspec:\n  host: h\n  routingKey: k\n  port: abc\n", 1, 7, "spec.port", "expected an integer"),
-        ("kind: Listener\napiVersion: skupper.io/v2alpha1\nmetadata: {name: l}\nspec:\n  host: h\n  routingKey: k\n  port: 70000\n", 1, 7, "spec.port", "out of range"),
+        (
+            "kind: Listener\napiVersion: skupper.io/v2alpha1\nmetadata: {name: l}\nspec:\n  host: h\n  routingKey: k\n  port: abc\n", 1, 7, "spec.port",
+            "expected an integer"
+        ),
+        (
+            "kind: Listener\napiVersion: skupper.io/v2alpha1\nmetadata: {name: l}\nspec:\n  host: h\n  routingKey: k\n  port: 70000\n", 1, 7, "spec.port",
+            "out of range"
+        ),
         ("kind: Listener\napiVersion: skupper.io/v2alpha1\nmetadata: {name: l}\nspec:\n  host: h\n  port: 80\n", 1, 5, "spec.routingKey", "is required"),
-        ("kind: Site\napiVersion: skupper.io/v2alpha1\nmetadata: {name: s}\n---\nkind: Site\napiVersion: skupper.io/v2alpha1\nmetadata:\n  name: Bad_Name\n", 2, 8, "metadata.name", "invalid name"),
+        (
+            "kind: Site\napiVersion: skupper.io/v2alpha1\nmetadata: {name: s}\n---\nkind: Site\napiVersion: skupper.io/v2alpha1\nmetadata:\n  name: Bad_Name\n",
+            2, 8, "metadata.name", "invalid name"
+        ),
         ("kind: Site\napiVersion: skupper.io/v2alpha1\nmetadata: {name: s}\nspec:\n  edge: maybe\n", 1, 5, "spec.edge", "expected true or false"),
         ("kind: Site\napiVersion: skupper.io/v2alpha1\nmetadata: {name: s}\nspec:\n  edge: true\n  ha: true\n", 1, 6, "spec.ha", "edge site cannot have HA"),
         ("kind: Site\napiVersion: skupper.io/v9\nmetadata: {name: s}\n", 1, 2, "apiVersion", "unsupported apiVersion"),
         ("kind: Site\napiVersion: skupper.io/v2alpha1\n", 1, 1, "metadata", "is required"),
-        ("kind: AccessGrant\napiVersion: skupper.io/v2alpha1\nmetadata: {name: g}\nspec:\n  expirationWindow: soon\n", 1, 5, "spec.expirationWindow", "invalid duration"),
-        ("kind: AccessGrant\napiVersion: skupper.io/v2alpha1\nmetadata: {name: g}\nspec:\n  redemptionsAllowed: 0\n", 1, 5, "spec.redemptionsAllowed", "at least 1"),
-        ("kind: Link\napiVersion: skupper.io/v2alpha1\nmetadata: {name: l}\nspec:\n  endpoints:\n  - name: inter-router\n    host: h\n    port: x\n", 1, 8, "spec.endpoints[0].port", "invalid port"),
-        ("kind: RouterAccess\napiVersion: skupper.io/v2alpha1\nmetadata: {name: r}\nspec:\n  roles:\n  - name: management\n    port: 1\n", 1, 6, "spec.roles[0].name", "unknown role"),
+        (
+            "kind: AccessGrant\napiVersion: skupper.io/v2alpha1\nmetadata: {name: g}\nspec:\n  expirationWindow: soon\n", 1, 5, "spec.expirationWindow",
+            "invalid duration"
+        ),
+        (
+            "kind: AccessGrant\napiVersion: skupper.io/v2alpha1\nmetadata: {name: g}\nspec:\n  redemptionsAllowed: 0\n", 1, 5, "spec.redemptionsAllowed",
+            "at least 1"
+        ),
+        (
+            "kind: Link\napiVersion: skupper.io/v2alpha1\nmetadata: {name: l}\nspec:\n  endpoints:\n  - name: inter-router\n    host: h\n    port: x\n", 1, 8,
+            "spec.endpoints[0].port", "invalid port"
+        ),
+        (
+            "kind: RouterAccess\napiVersion: skupper.io/v2alpha1\nmetadata: {name: r}\nspec:\n  roles:\n  - name: management\n    port: 1\n", 1, 6,
+            "spec.roles[0].name", "unknown role"
+        ),
         ("kind: AccessToken\napiVersion: skupper.io/v2alpha1\nmetadata: {name: t}\nspec:\n  url: http://x\n  code: c\n  ca: c\n", 1, 5, "spec.url", "https://"),
         ("kind: Secret\napiVersion: v1\nmetadata: {name: s}\ndata:\n  tls.crt: '%%%'\n", 1, 5, "data.tls.crt", "not valid base64"),
         ("kind: Listener\napiVersion: skupper.io/v2alpha1\nmetadata: {name: l}\nspec: [1, 2]\n", 1, 4, "spec", "expected a mapping"),
@@ -195,7 +226,10 @@ struct ResourceLoaderTests {
 
     /// A kind whose spec is missing is read as an empty spec: its errors name the document's own line.
     @Test func aMissingSpecIsLocatedAtItsDocument() throws {
-        let error = try #require(failure("apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: a}\n---\napiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: l}\n"))
+        let error = try #require(
+            failure(
+                "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata: {name: a}\n---\napiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: l}\n")
+        )
         #expect(error.location.document == 2 && error.location.line == 5, "\(error)")
         #expect(error.field == "spec.routingKey" && error.message.contains("is required"), "\(error)")
     }
@@ -209,7 +243,9 @@ struct ResourceLoaderTests {
     }
 
     @Test func duplicateNamesInOneFile() throws {
-        let error = try #require(failure("kind: Site\napiVersion: skupper.io/v2alpha1\nmetadata: {name: a}\n---\nkind: Site\napiVersion: skupper.io/v2alpha1\nmetadata: {name: a}\n"))
+        let error = try #require(
+            failure("kind: Site\napiVersion: skupper.io/v2alpha1\nmetadata: {name: a}\n---\nkind: Site\napiVersion: skupper.io/v2alpha1\nmetadata: {name: a}\n")
+        )
         #expect(error.location.document == 2 && error.message.contains("duplicate Site \"a\""))
     }
 
@@ -227,7 +263,9 @@ struct ResourceLoaderTests {
     }
 
     @Test func deepNestingIsRefused() throws {
-        let deep = "kind: Site\napiVersion: skupper.io/v2alpha1\nmetadata: {name: a}\nspec:\n  settings: " + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "\n"
+        let deep =
+            "kind: Site\napiVersion: skupper.io/v2alpha1\nmetadata: {name: a}\nspec:\n  settings: " + String(repeating: "[", count: 200)
+            + String(repeating: "]", count: 200) + "\n"
         let error = try #require(failure(deep))
         #expect(error.message.contains("nesting") || error.message.contains("invalid YAML"))
     }

@@ -39,14 +39,19 @@ struct RouterLoggingSettingTests {
         let error = try #require(failure("ROUTER_CORE:debug,TCP_ADAPTER:trace"))
         #expect(error.location.file == "site.yaml" && error.location.line == 8)
         #expect(error.field == "spec.settings.router-logging")
-        #expect(error.message.hasPrefix(#"item 2 ("TCP_ADAPTER:trace"): "TCP_ADAPTER" is not a router log module: use one of ROUTER, ROUTER_CORE"#), "\(error.message)")
+        #expect(
+            error.message.hasPrefix(#"item 2 ("TCP_ADAPTER:trace"): "TCP_ADAPTER" is not a router log module: use one of ROUTER, ROUTER_CORE"#),
+            "\(error.message)")
         #expect(error.message.contains("TCP_ADAPTOR"))
         #expect(error.description.contains("site.yaml: document 1, line 8: spec.settings.router-logging: item 2"), "\(error)")
     }
 
     @Test func anUnknownLevelIsNamedWithTheValidOnes() throws {
         let error = try #require(failure("ROUTER_CORE:verbose"))
-        #expect(error.message == #"item 1 ("ROUTER_CORE:verbose"): "verbose" is not a log level: use one of trace, debug, info, notice, warning, error, critical (a trailing + is allowed)"#)
+        #expect(
+            error.message
+                == #"item 1 ("ROUTER_CORE:verbose"): "verbose" is not a log level: use one of trace, debug, info, notice, warning, error, critical (a trailing + is allowed)"#
+        )
         #expect(try #require(failure("Debug")).message.contains(#""Debug" is not a log level (did you mean debug?)"#))
         #expect(try #require(failure("router_core:debug")).message.contains(#""router_core" is not a router log module (did you mean ROUTER_CORE?)"#))
     }

@@ -1,6 +1,6 @@
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// Names kept sorted must read as the sorted set they stand for, changed one by one or by a merge.
 @Suite("Sorted names")

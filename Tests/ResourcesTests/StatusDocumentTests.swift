@@ -19,8 +19,10 @@ struct StatusDocumentTests {
         #expect(parsed.status.field("ca")?.text == "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
     }
 
-    @Test(arguments: ["plain", "with: colon", "# hash", " leading", "trailing ", "\"quoted\"", "back\\slash", "123", "true", "2026-01-01T00:00:00Z",
-                      "", "tab\there", "ünïcödé", "line one\nline two", "pem\nbody\n", "- dash", "{braces}", "a #b", "null", "~", "0x1F", "1e3", "*star"])
+    @Test(arguments: [
+        "plain", "with: colon", "# hash", " leading", "trailing ", "\"quoted\"", "back\\slash", "123", "true", "2026-01-01T00:00:00Z",
+        "", "tab\there", "ünïcödé", "line one\nline two", "pem\nbody\n", "- dash", "{braces}", "a #b", "null", "~", "0x1F", "1e3", "*star",
+    ])
     func stringsRoundTrip(_ text: String) throws {
         var status = ResourceStatus.error(text)
         status.set("value", .string(text))

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Resources
 import Testing
+
+@testable import Resources
 
 /// The status file reader reads the agent's own files as libyaml does, and leaves every other text to libyaml.
 @Suite("Status file reader")
@@ -24,10 +25,15 @@ struct StatusFileReaderTests {
             status.set("list", .list([.string(text), .int(index), .bool(true)]))
             status.set("map", .map([StatusField("key", .string(text)), StatusField("n", .int(index))]))
             status.set("empty", .list([]))
-            status.set("endpoints", .list([.map([StatusField("name", .string("inter-router")), StatusField("host", .string(text)), StatusField("port", .string("55671"))])]))
-            let spec = Resource(metadata: ObjectMeta(name: "l\(index)"), spec: .listener(ListenerSpec(routingKey: "k\(index)", host: "0.0.0.0", port: 1000 + index)))
-            documents.append(StatusDocument(id: ResourceID(.listener, "l\(index)"), namespace: "default", status: status,
-                                            body: StatusDocument.body(of: spec), uid: index % 3 == 0 ? "uid-\(index)" : nil))
+            status.set(
+                "endpoints",
+                .list([.map([StatusField("name", .string("inter-router")), StatusField("host", .string(text)), StatusField("port", .string("55671"))])]))
+            let spec = Resource(
+                metadata: ObjectMeta(name: "l\(index)"), spec: .listener(ListenerSpec(routingKey: "k\(index)", host: "0.0.0.0", port: 1000 + index)))
+            documents.append(
+                StatusDocument(
+                    id: ResourceID(.listener, "l\(index)"), namespace: "default", status: status,
+                    body: StatusDocument.body(of: spec), uid: index % 3 == 0 ? "uid-\(index)" : nil))
         }
         documents.append(StatusDocument(id: ResourceID(.site, "s"), namespace: "default", status: .ready(), uid: "0b2c"))
         return documents
@@ -54,20 +60,20 @@ struct StatusFileReaderTests {
 
     @Test func leavesOtherTextsToLibyaml() {
         for text in [
-            "apiVersion: v1\nkind: Site\nmetadata: {name: a}\n",            // flow mapping
-            "kind: Site\nmetadata:\n  name: a\n  name: b\n",               // duplicate key
+            "apiVersion: v1\nkind: Site\nmetadata: {name: a}\n",  // flow mapping
+            "kind: Site\nmetadata:\n  name: a\n  name: b\n",  // duplicate key
             "status:\n" + (0..<40).map { "  k\($0): v\n" }.joined() + "  k3: again\n",  // duplicate key among many
-            "# comment\nkind: Site\n",                                     // comment
-            "kind: Site\nstatus:\n  message: 'single'\n",                  // single quotes
-            "kind: Site\nstatus:\n  message: |\n    block\n",              // block scalar
-            "kind: Site\nstatus:\n  message: two\n    lines\n",            // multi-line plain
-            "kind: &a Site\n",                                             // anchor
-            "---\nkind: Site\n",                                           // document marker
-            "kind: Site\nstatus:\n\tmessage: x\n",                         // tab
-            "kind: Site\nstatus:\n  message: \"unterminated\n",            // open quote
-            "kind: Site\nstatus:\n  message: \"bad \\q escape\"\n",        // unknown escape
-            "kind: Site\nstatus:\n  message:\n",                           // null value
-            (0..<200).map { String(repeating: " ", count: $0) + "k\($0):\n" }.joined() + String(repeating: " ", count: 200) + "v: 1\n", // deep
+            "# comment\nkind: Site\n",  // comment
+            "kind: Site\nstatus:\n  message: 'single'\n",  // single quotes
+            "kind: Site\nstatus:\n  message: |\n    block\n",  // block scalar
+            "kind: Site\nstatus:\n  message: two\n    lines\n",  // multi-line plain
+            "kind: &a Site\n",  // anchor
+            "---\nkind: Site\n",  // document marker
+            "kind: Site\nstatus:\n\tmessage: x\n",  // tab
+            "kind: Site\nstatus:\n  message: \"unterminated\n",  // open quote
+            "kind: Site\nstatus:\n  message: \"bad \\q escape\"\n",  // unknown escape
+            "kind: Site\nstatus:\n  message:\n",  // null value
+            (0..<200).map { String(repeating: " ", count: $0) + "k\($0):\n" }.joined() + String(repeating: " ", count: 200) + "v: 1\n",  // deep
         ] {
             #expect(StatusFileReader.read(Array(text.utf8)[...]) == nil, "\(text)")
         }

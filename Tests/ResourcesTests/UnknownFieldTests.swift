@@ -1,14 +1,15 @@
 import Foundation
 import Resources
-import Testing
 import TestSupport
+import Testing
 
 /// Fields no decoder knows: a located warning each, and the resource still applies without them (as Kubernetes
 /// warns about unknown fields and applies the rest).
 @Suite("Unknown fields")
 struct UnknownFieldTests {
     @Test func aMisspelledFieldIsAWarningWithItsLineAndTheResourceStillLoads() throws {
-        let contents = try ResourceLoader.parse("""
+        let contents = try ResourceLoader.parse(
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Listener
             metadata:
@@ -30,7 +31,8 @@ struct UnknownFieldTests {
     }
 
     @Test func unknownFieldsInsideListsAreNamedByIndex() throws {
-        let contents = try ResourceLoader.parse("""
+        let contents = try ResourceLoader.parse(
+            """
             apiVersion: skupper.io/v2alpha1
             kind: RouterAccess
             metadata:
@@ -48,7 +50,8 @@ struct UnknownFieldTests {
     }
 
     @Test func freeFormMapsMetadataAndStatusAreNotChecked() throws {
-        let contents = try ResourceLoader.parse("""
+        let contents = try ResourceLoader.parse(
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Site
             metadata:

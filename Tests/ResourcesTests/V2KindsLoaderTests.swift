@@ -12,7 +12,10 @@ struct V2KindsLoaderTests {
     }
 
     func failure(_ text: String) -> ResourceError? {
-        do { _ = try load(text); return nil } catch { return error }
+        do {
+            _ = try load(text)
+            return nil
+        } catch { return error }
     }
 
     static let all = """
@@ -105,7 +108,8 @@ struct V2KindsLoaderTests {
     }
 
     @Test func aMisspelledFieldIsAWarningNotASkippedDocument() throws {
-        let contents = try load("""
+        let contents = try load(
+            """
             apiVersion: skupper.io/v2alpha1
             kind: MultiKeyListener
             metadata: {name: db}
@@ -136,10 +140,16 @@ struct V2KindsLoaderTests {
         // (yaml, line, field, message fragment)
         (header, 5, "spec.strategy", "is required"),
         (header + "  strategy: {}\n", 7, "spec.strategy", "one of priority or weighted is required"),
-        (header + "  strategy:\n    priority: {routingKeys: [a]}\n    weighted: {routingKeys: {a: 1}}\n", 8, "spec.strategy", "only one of priority or weighted"),
+        (
+            header + "  strategy:\n    priority: {routingKeys: [a]}\n    weighted: {routingKeys: {a: 1}}\n", 8, "spec.strategy",
+            "only one of priority or weighted"
+        ),
         (header + "  strategy:\n    priority: {routingKeys: []}\n", 8, "spec.strategy.priority.routingKeys", "at least one routing key"),
         (header + "  strategy:\n    priority:\n      routingKeys:\n      - a\n      - \"\"\n", 11, "spec.strategy.priority.routingKeys[1]", "is empty"),
-        (header + "  strategy:\n    priority:\n      routingKeys:\n      - a\n      - b\n      - a\n", 12, "spec.strategy.priority.routingKeys[2]", "listed twice"),
+        (
+            header + "  strategy:\n    priority:\n      routingKeys:\n      - a\n      - b\n      - a\n", 12, "spec.strategy.priority.routingKeys[2]",
+            "listed twice"
+        ),
         (header + "  strategy:\n    priority:\n      routingKeys: a\n", 9, "spec.strategy.priority.routingKeys", "expected a list"),
         (header + "  strategy:\n    weighted:\n      routingKeys:\n        a: 0\n", 10, "spec.strategy.weighted.routingKeys.a", "from 1 to 1000000"),
         (header + "  strategy:\n    weighted:\n      routingKeys:\n        a: heavy\n", 10, "spec.strategy.weighted.routingKeys.a", "must be an integer"),
@@ -147,7 +157,10 @@ struct V2KindsLoaderTests {
         (header + "  observer: tcp\n  strategy: {priority: {routingKeys: [a]}}\n", 7, "spec.observer", "unsupported observer"),
         (header + "  requireClientCert: true\n  strategy: {priority: {routingKeys: [a]}}\n", 7, "spec.requireClientCert", "needs tlsCredentials"),
         (header + "  tlsCredentials: ../x\n  strategy: {priority: {routingKeys: [a]}}\n", 7, "spec.tlsCredentials", "invalid name"),
-        ("apiVersion: skupper.io/v2alpha1\nkind: MultiKeyListener\nmetadata: {name: m}\nspec:\n  host: Not_A_Host\n  port: 9000\n", 5, "spec.host", "invalid multikeylistener host"),
+        (
+            "apiVersion: skupper.io/v2alpha1\nkind: MultiKeyListener\nmetadata: {name: m}\nspec:\n  host: Not_A_Host\n  port: 9000\n", 5, "spec.host",
+            "invalid multikeylistener host"
+        ),
         ("apiVersion: skupper.io/v2alpha1\nkind: MultiKeyListener\nmetadata: {name: m}\nspec:\n  host: h\n  port: 0\n", 6, "spec.port", "out of range"),
         (certificate + "  ca: my-ca\n", 5, "spec.subject", "is required"),
         (certificate + "  subject: s\n  server: true\n", 5, "spec.ca", "is required unless signing"),

@@ -38,7 +38,8 @@ struct YAMLReaderTests {
     static func same(_ mine: YAMLNode, _ yams: Node) -> Bool {
         switch (mine, yams) {
         case (.scalar(let a), .scalar(let b)):
-            return a.string == b.string && a.line == b.mark?.line && a.isNull == (b.tag.rawValue == Tag.Name.null.rawValue || (b.style == .plain && ["", "~", "null", "Null", "NULL"].contains(b.string)))
+            return a.string == b.string && a.line == b.mark?.line
+                && a.isNull == (b.tag.rawValue == Tag.Name.null.rawValue || (b.style == .plain && ["", "~", "null", "Null", "NULL"].contains(b.string)))
         case (.mapping(let a), .mapping(let b)):
             return a.line == b.mark?.line && a.pairs.count == b.count
                 && zip(a.pairs, b).allSatisfy { same($0.0.0, $0.1.key) && same($0.0.1, $0.1.value) }
@@ -50,7 +51,10 @@ struct YAMLReaderTests {
     }
 
     func failure(_ text: String) -> YAMLReader.Failure? {
-        do { _ = try YAMLReader.documents(text); return nil } catch { return error }
+        do {
+            _ = try YAMLReader.documents(text)
+            return nil
+        } catch { return error }
     }
 
     @Test func duplicateKeysAreRefusedWithTheirLine() throws {
@@ -68,7 +72,9 @@ struct YAMLReaderTests {
         let tooDeep = try #require(failure(deep))
         #expect(tooDeep.overLimit && tooDeep.problem.contains("nesting deeper than 64"))
         // An alias to a deep node counts its depth where it is used.
-        let aliasDeep = "a: &d " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "\nb: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[*d]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n"
+        let aliasDeep =
+            "a: &d " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+            + "\nb: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[*d]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n"
         #expect(try #require(failure(aliasDeep)).overLimit)
         let reader = YAMLReader("[" + Array(repeating: "1", count: 200).joined(separator: ", ") + "]\n", maximumNodes: 100)
         do {

@@ -22,11 +22,16 @@ struct IncrementalRenderTests {
     }
 
     static func multiKeyListener(_ name: String, port: Int, keys: [String], weighted: Bool, tls: String? = nil) -> Resource {
-        let strategy: MultiKeyListenerSpec.Strategy = weighted
+        let strategy: MultiKeyListenerSpec.Strategy =
+            weighted
             ? .weighted(Dictionary(keys.enumerated().map { ($0.element, $0.offset + 1) }, uniquingKeysWith: { first, _ in first }))
             : .priority(keys.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } })
-        return Resource(metadata: ObjectMeta(name: name), spec: .multiKeyListener(MultiKeyListenerSpec(host: "0.0.0.0", port: port, strategy: strategy,
-                                                                                                        tlsCredentials: tls)))
+        return Resource(
+            metadata: ObjectMeta(name: name),
+            spec: .multiKeyListener(
+                MultiKeyListenerSpec(
+                    host: "0.0.0.0", port: port, strategy: strategy,
+                    tlsCredentials: tls)))
     }
 
     /// Facts a status depends on, for every service: its problem, or whether the other side matches (for a

@@ -10,8 +10,9 @@ import Testing
 @Suite("Link proxy profiles")
 struct LinkProxyTests {
     static func inputs(proxySecret: String?, setting: String = "corp-proxy") -> String {
-        let link = RouterConfigTests.inputs.replacingOccurrences(of: "  tlsCredentials: link-east\n  cost: 2\n",
-                                                                 with: "  tlsCredentials: link-east\n  cost: 2\n  settings: {proxy-configuration: \(setting)}\n")
+        let link = RouterConfigTests.inputs.replacingOccurrences(
+            of: "  tlsCredentials: link-east\n  cost: 2\n",
+            with: "  tlsCredentials: link-east\n  cost: 2\n  settings: {proxy-configuration: \(setting)}\n")
         return link + (proxySecret.map { "\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: corp-proxy}\ntype: kubernetes.io/basic-auth\n\($0)" } ?? "")
     }
 
@@ -20,8 +21,9 @@ struct LinkProxyTests {
     func render(_ text: String, base: String = "/B") throws -> (SitePlan, RouterConfig) {
         let resources = try ResourceLoader.parse(text, file: "in.yaml").resources
         let plan = SitePlan(resources: resources, identity: RouterConfigTests.identity)
-        let config = try #require(RouterConfigRenderer(platform: "linux", sslProfileBasePath: base, version: "2.1.0")
-            .render(plan, identity: RouterConfigTests.identity, namespace: "default"))
+        let config = try #require(
+            RouterConfigRenderer(platform: "linux", sslProfileBasePath: base, version: "2.1.0")
+                .render(plan, identity: RouterConfigTests.identity, namespace: "default"))
         return (plan, config)
     }
 
@@ -52,7 +54,8 @@ struct LinkProxyTests {
 
     @Test func containersReadThePasswordUnderTheProfileBasePath() throws {
         let (_, config) = try render(Self.inputs(proxySecret: Self.withAuth), base: RouterConfigRenderer.containerBasePath)
-        #expect(config.entity("proxyProfile", named: "corp-proxy")?["password"] == .string("file:${SSL_PROFILE_BASE_PATH}/runtime/proxies/corp-proxy/password.txt"))
+        #expect(
+            config.entity("proxyProfile", named: "corp-proxy")?["password"] == .string("file:${SSL_PROFILE_BASE_PATH}/runtime/proxies/corp-proxy/password.txt"))
     }
 
     @Test func aMissingProfileLeavesTheLinkOutWithAProblem() throws {

@@ -43,33 +43,43 @@ struct MultiKeyListenerRenderTests {
         #expect(listener.attributes.map(\.0) == ["name", "host", "port", "multiAddressStrategy"])
         #expect(listener["host"] == .string("0.0.0.0") && listener["port"] == .string("5432") && listener["multiAddressStrategy"] == .string("priority"))
         let addresses = config.entities(ofType: "listenerAddress")
-        #expect(addresses == [
-            .init("listenerAddress", [("name", .string("db/db-primary")), ("address", .string("db-primary")), ("value", .int(2)), ("listener", .string("multiAddress/db"))]),
-            .init("listenerAddress", [("name", .string("db/db-secondary")), ("address", .string("db-secondary")), ("value", .int(1)), ("listener", .string("multiAddress/db"))]),
-            .init("listenerAddress", [("name", .string("db/db-backup")), ("address", .string("db-backup")), ("value", .int(0)), ("listener", .string("multiAddress/db"))]),
-        ])
+        #expect(
+            addresses == [
+                .init(
+                    "listenerAddress",
+                    [("name", .string("db/db-primary")), ("address", .string("db-primary")), ("value", .int(2)), ("listener", .string("multiAddress/db"))]),
+                .init(
+                    "listenerAddress",
+                    [("name", .string("db/db-secondary")), ("address", .string("db-secondary")), ("value", .int(1)), ("listener", .string("multiAddress/db"))]),
+                .init(
+                    "listenerAddress",
+                    [("name", .string("db/db-backup")), ("address", .string("db-backup")), ("value", .int(0)), ("listener", .string("multiAddress/db"))]),
+            ])
         // In the file: the tcpListeners, then their listenerAddresses, then the log and site entities.
         let groups = config.entities.map(\.type).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
         #expect(groups.suffix(4) == ["tcpListener", "listenerAddress", "log", "site"])
-        #expect(config.json().contains("""
-                [
-                    "listenerAddress",
-                    {
-                        "name": "db/db-primary",
-                        "address": "db-primary",
-                        "value": 2,
-                        "listener": "multiAddress/db"
-                    }
-                ]
-            """))
+        #expect(
+            config.json().contains(
+                """
+                    [
+                        "listenerAddress",
+                        {
+                            "name": "db/db-primary",
+                            "address": "db-primary",
+                            "value": 2,
+                            "listener": "multiAddress/db"
+                        }
+                    ]
+                """))
     }
 
     @Test func weightedGivesEachKeyItsWeight() throws {
         let (_, config) = try render(Self.site + Self.multiKeyListener("web", strategy: Self.weighted))
         #expect(config.entity("tcpListener", named: "multiAddress/web")?["multiAddressStrategy"] == .string("weighted"))
-        #expect(config.entities(ofType: "listenerAddress").map { [$0.text("name"), $0.text("address"), $0.text("value"), $0.text("listener")] } == [
-            ["web/web-a", "web-a", "3", "multiAddress/web"], ["web/web-b", "web-b", "1", "multiAddress/web"],
-        ])
+        #expect(
+            config.entities(ofType: "listenerAddress").map { [$0.text("name"), $0.text("address"), $0.text("value"), $0.text("listener")] } == [
+                ["web/web-a", "web-a", "3", "multiAddress/web"], ["web/web-b", "web-b", "1", "multiAddress/web"],
+            ])
     }
 
     @Test func tlsCredentialsComeFromTheServiceCAAndClientCertificatesCanBeRequired() throws {
@@ -80,12 +90,14 @@ struct MultiKeyListenerRenderTests {
         #expect(listener["sslProfile"] == .string("db-tls") && listener["observer"] == .string("none") && listener["authenticatePeer"] == .bool(true))
         let profile = try #require(config.entity("sslProfile", named: "db-tls"))
         #expect(profile["certFile"] == .string("/B/runtime/certs/db-tls/tls.crt") && profile["caCertFile"] == .string("/B/runtime/certs/db-tls/ca.crt"))
-        #expect(plan.certificates.contains(CertificateRequest(name: "db-tls", kind: .leaf, commonName: "db.west", hosts: ["db.west"], issuer: SitePlan.serviceCA)))
+        #expect(
+            plan.certificates.contains(CertificateRequest(name: "db-tls", kind: .leaf, commonName: "db.west", hosts: ["db.west"], issuer: SitePlan.serviceCA)))
     }
 
     @Test func aPortAListenerHoldsIsRefusedLikeAListenerClash() throws {
         let listener = "---\napiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata: {name: zz-listener}\nspec: {host: 0.0.0.0, port: 5432, routingKey: k}\n"
-        let text = Self.site + listener + Self.multiKeyListener("aa-multi", strategy: Self.priority)
+        let text =
+            Self.site + listener + Self.multiKeyListener("aa-multi", strategy: Self.priority)
             + Self.multiKeyListener("bb-multi", port: 7000, strategy: Self.weighted) + Self.multiKeyListener("cc-multi", port: 7000, strategy: Self.weighted)
         let (plan, config) = try render(text)
         // A Listener holds its host:port before any MultiKeyListener (v2 checks them first), whatever the names.
@@ -106,7 +118,8 @@ struct MultiKeyListenerRenderTests {
     }
 
     @Test func aConnectorForOneKeyAffectsTheMultiKeyListenersThatNameIt() throws {
-        let (plan, _) = try render(Self.site + Self.multiKeyListener("db", strategy: Self.priority) + Self.multiKeyListener("web", port: 80, strategy: Self.weighted))
+        let (plan, _) = try render(
+            Self.site + Self.multiKeyListener("db", strategy: Self.priority) + Self.multiKeyListener("web", port: 80, strategy: Self.weighted))
         var changed = plan
         let connector = Resource(metadata: ObjectMeta(name: "backup"), spec: .connector(ConnectorSpec(routingKey: "db-backup", host: "h", port: 1)))
         let update = changed.updateServices([connector.id: connector])

@@ -7,10 +7,13 @@ import Testing
 struct PackedTextTests {
     @Test func textsOfEveryShapeReadBackAsTheyWere() {
         var random = SplitMix64(seed: 7)
-        let entity = "    [\n        \"tcpConnector\",\n        {\n            \"name\": \"connector/c1@10.0.0.2\",\n            \"port\": \"8080\"\n        }\n    ]"
+        let entity =
+            "    [\n        \"tcpConnector\",\n        {\n            \"name\": \"connector/c1@10.0.0.2\",\n            \"port\": \"8080\"\n        }\n    ]"
         let noise = String(decoding: (0..<70_000).map { _ in UInt8(0x21 + random.next() % 90) }, as: UTF8.self)
-        let texts = ["", "a", "ünïcødé ✓ 𝄞", String(repeating: entity + ",\n", count: 400), noise,
-                     String(repeating: "x", count: 1 << 20)]
+        let texts = [
+            "", "a", "ünïcødé ✓ 𝄞", String(repeating: entity + ",\n", count: 400), noise,
+            String(repeating: "x", count: 1 << 20),
+        ]
         for text in texts {
             let packed = PackedText(text)
             #expect(packed.count == text.utf8.count)

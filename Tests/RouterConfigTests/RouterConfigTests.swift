@@ -7,8 +7,9 @@ import Testing
 
 @Suite("Router configuration")
 struct RouterConfigTests {
-    static let identity = SiteIdentity(siteId: "6a0e5b32-0000-4000-8000-000000000001", routerId: "west-1753276800-123456789",
-                                       localPort: 5671, interRouterPort: 55671, edgePort: 45671, hosts: ["west.example.com", "10.0.0.5"])
+    static let identity = SiteIdentity(
+        siteId: "6a0e5b32-0000-4000-8000-000000000001", routerId: "west-1753276800-123456789",
+        localPort: 5671, interRouterPort: 55671, edgePort: 45671, hosts: ["west.example.com", "10.0.0.5"])
 
     static let inputs = """
         apiVersion: skupper.io/v2alpha1
@@ -53,7 +54,8 @@ struct RouterConfigTests {
     func render(_ text: String = inputs, platform: String = "linux", base: String = "/B") throws -> (SitePlan, RouterConfig) {
         let resources = try ResourceLoader.parse(text, file: "in.yaml").resources
         let plan = SitePlan(resources: resources, identity: Self.identity)
-        let config = try #require(RouterConfigRenderer(platform: platform, sslProfileBasePath: base, version: "2.1.0").render(plan, identity: Self.identity, namespace: "default"))
+        let config = try #require(
+            RouterConfigRenderer(platform: platform, sslProfileBasePath: base, version: "2.1.0").render(plan, identity: Self.identity, namespace: "default"))
         return (plan, config)
     }
 
@@ -110,7 +112,8 @@ struct RouterConfigTests {
     }
 
     @Test func aRouterAccessWithoutCredentialsOrPortsTakesSkupperV2Defaults() throws {
-        let (plan, config) = try render("""
+        let (plan, config) = try render(
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Site
             metadata: {name: west}
@@ -165,8 +168,12 @@ struct RouterConfigTests {
 
     @Test func tlsListenersAndConnectors() throws {
         let text = Self.inputs
-            .replacingOccurrences(of: "spec: {host: 0.0.0.0, port: 8080, routingKey: backend}", with: "spec: {host: 0.0.0.0, port: 8080, routingKey: backend, tlsCredentials: backend-tls}")
-            .replacingOccurrences(of: "spec: {host: localhost, port: 5432, routingKey: db}", with: "spec: {host: localhost, port: 5432, routingKey: db, tlsCredentials: db-tls}")
+            .replacingOccurrences(
+                of: "spec: {host: 0.0.0.0, port: 8080, routingKey: backend}",
+                with: "spec: {host: 0.0.0.0, port: 8080, routingKey: backend, tlsCredentials: backend-tls}"
+            )
+            .replacingOccurrences(
+                of: "spec: {host: localhost, port: 5432, routingKey: db}", with: "spec: {host: localhost, port: 5432, routingKey: db, tlsCredentials: db-tls}")
         let (plan, config) = try render(text)
         #expect(config.entity("tcpListener", named: "listener/backend")?["sslProfile"] == .string("backend-tls"))
         let connector = try #require(config.entity("tcpConnector", named: "connector/db@localhost"))
@@ -177,30 +184,34 @@ struct RouterConfigTests {
     }
 
     @Test func noSiteNoConfigAndEveryResourcePending() throws {
-        let resources = try ResourceLoader.parse("""
+        let resources = try ResourceLoader.parse(
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Listener
             metadata: {name: backend}
             spec: {host: 0.0.0.0, port: 8080, routingKey: backend}
-            """, file: "l.yaml").resources
+            """, file: "l.yaml"
+        ).resources
         let plan = SitePlan(resources: resources, identity: Self.identity)
-        #expect(RouterConfigRenderer(platform: "linux", sslProfileBasePath: "/B", version: "1").render(plan, identity: Self.identity, namespace: "default") == nil)
+        #expect(
+            RouterConfigRenderer(platform: "linux", sslProfileBasePath: "/B", version: "1").render(plan, identity: Self.identity, namespace: "default") == nil)
         #expect(plan.problem(for: ResourceID(.listener, "backend")) == "no Site is defined in this namespace")
     }
 
     @Test func clashingListenersAndSecondSite() throws {
-        let text = Self.inputs + """
+        let text =
+            Self.inputs + """
 
-            ---
-            apiVersion: skupper.io/v2alpha1
-            kind: Listener
-            metadata: {name: backend2}
-            spec: {host: 0.0.0.0, port: 8080, routingKey: other}
-            ---
-            apiVersion: skupper.io/v2alpha1
-            kind: Site
-            metadata: {name: zulu}
-            """
+                ---
+                apiVersion: skupper.io/v2alpha1
+                kind: Listener
+                metadata: {name: backend2}
+                spec: {host: 0.0.0.0, port: 8080, routingKey: other}
+                ---
+                apiVersion: skupper.io/v2alpha1
+                kind: Site
+                metadata: {name: zulu}
+                """
         let (plan, config) = try render(text)
         #expect(plan.problem(for: ResourceID(.listener, "backend2"))?.contains("already used by Listener \"backend\"") == true)
         #expect(plan.problem(for: ResourceID(.site, "zulu"))?.contains("only one Site") == true)

@@ -20,8 +20,9 @@ struct RouterLoggingTests {
     static func logEntities(_ logging: String?) throws -> [[String]] {
         let resources = try ResourceLoader.parse(site(logging: logging), file: "site.yaml").resources
         let plan = SitePlan(resources: resources, identity: RouterConfigTests.identity)
-        let config = try #require(RouterConfigRenderer(platform: "linux", sslProfileBasePath: "/B", version: "2.1.0")
-            .render(plan, identity: RouterConfigTests.identity, namespace: "default"))
+        let config = try #require(
+            RouterConfigRenderer(platform: "linux", sslProfileBasePath: "/B", version: "2.1.0")
+                .render(plan, identity: RouterConfigTests.identity, namespace: "default"))
         // The log entities come after the services and before the site entity, as v2 writes them.
         let logs = config.entities(ofType: "log").count
         #expect(Array(config.entities.map(\.type).suffix(logs + 1)) == Array(repeating: "log", count: logs) + ["site"])
@@ -41,8 +42,9 @@ struct RouterLoggingTests {
     @Test func oneEntityPerModuleWithItsLevelAndAbove() throws {
         #expect(try Self.logEntities("ROUTER_CORE:debug,TCP_ADAPTOR:info") == [["ROUTER_CORE", "debug+"], ["TCP_ADAPTOR", "info+"]])
         // DEFAULT first; a module named twice takes its last level; spaces around items are allowed.
-        #expect(try Self.logEntities("TCP_ADAPTOR:error, info ,TCP_ADAPTOR:critical+,FLOW_LOG:debug")
-            == [["DEFAULT", "info+"], ["FLOW_LOG", "debug+"], ["TCP_ADAPTOR", "critical+"]])
+        #expect(
+            try Self.logEntities("TCP_ADAPTOR:error, info ,TCP_ADAPTOR:critical+,FLOW_LOG:debug")
+                == [["DEFAULT", "info+"], ["FLOW_LOG", "debug+"], ["TCP_ADAPTOR", "critical+"]])
     }
 
     @Test func levelsTheRouterDoesNotHaveBecomeTheirEquivalent() throws {

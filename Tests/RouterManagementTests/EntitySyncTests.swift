@@ -6,13 +6,14 @@ import Testing
 @Suite("Live changes: what restarts the router")
 struct EntitySyncTests {
     static func config(mode: String = "interior", log: String = "error+", listeners: [String] = ["backend"]) -> RouterConfig {
-        RouterConfig(entities: [
-            .init("router", [("id", .string("east-1-2")), ("mode", .string(mode))]),
-            .init("sslProfile", [("name", .string("skupper-local-server")), ("caCertFile", .string("/x/ca.crt"))]),
-            .init("listener", [("name", .string("skupper-local-normal")), ("port", .int(5671)), ("authenticatePeer", .bool(true))]),
-        ] + listeners.map { .init("tcpListener", [("name", .string("listener/\($0)")), ("port", .string("8080")), ("address", .string($0))]) } + [
-            .init("log", [("module", .string("ROUTER_CORE")), ("enable", .string(log))]),
-        ])
+        RouterConfig(
+            entities: [
+                .init("router", [("id", .string("east-1-2")), ("mode", .string(mode))]),
+                .init("sslProfile", [("name", .string("skupper-local-server")), ("caCertFile", .string("/x/ca.crt"))]),
+                .init("listener", [("name", .string("skupper-local-normal")), ("port", .int(5671)), ("authenticatePeer", .bool(true))]),
+            ] + listeners.map { .init("tcpListener", [("name", .string("listener/\($0)")), ("port", .string("8080")), ("address", .string($0))]) } + [
+                .init("log", [("module", .string("ROUTER_CORE")), ("enable", .string(log))])
+            ])
     }
 
     @Test func servicesLinksAndProfilesChangeLiveTheRouterModeAndLoggingDoNot() {
@@ -41,10 +42,12 @@ struct EntitySyncTests {
     }
 
     @Test func aQueryAnswerBecomesOneMapPerEntity() {
-        let answer = ManagementResponse(statusCode: 200, statusDescription: "OK", body: .map([
-            "attributeNames": .list(["name", "operStatus"]),
-            "results": .list([.list(["listener/a", "up"]), .list(["listener/b", "down"])]),
-        ]))
+        let answer = ManagementResponse(
+            statusCode: 200, statusDescription: "OK",
+            body: .map([
+                "attributeNames": .list(["name", "operStatus"]),
+                "results": .list([.list(["listener/a", "up"]), .list(["listener/b", "down"])]),
+            ]))
         #expect(answer.entities.count == 2)
         #expect(answer.entities[1]["operStatus"]?.text == "down")
         #expect(ManagementRequest.query("io.skupper.router.tcpListener", at: .edge("e1")).node == .edge("e1"))

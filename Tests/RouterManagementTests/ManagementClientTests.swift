@@ -1,7 +1,7 @@
 import Foundation
 import RouterManagement
-import Testing
 import TestSupport
+import Testing
 
 /// The management client against the real skupper-router 3.5.1, run on a configuration the agent rendered.
 @Suite("Router management over AMQP", .serialized)
@@ -23,9 +23,10 @@ struct ManagementClientTests {
             }
             router = try RealRouter(site: site)
             let client = site.layout.certificate("skupper-local-client")
-            self.client = ManagementClient(endpoint: ManagementEndpoint(
-                port: try site.identityPorts().local, certificateFile: client.appendingPathComponent("tls.crt").path,
-                keyFile: client.appendingPathComponent("tls.key").path, caFile: client.appendingPathComponent("ca.crt").path))
+            self.client = ManagementClient(
+                endpoint: ManagementEndpoint(
+                    port: try site.identityPorts().local, certificateFile: client.appendingPathComponent("tls.crt").path,
+                    keyFile: client.appendingPathComponent("tls.key").path, caFile: client.appendingPathComponent("ca.crt").path))
         }
 
         /// Queries until the router answers (it takes a moment to listen).
@@ -42,19 +43,30 @@ struct ManagementClientTests {
 
     @Test func queriesCreatesAndDeletesEntitiesOnTheRunningRouter() async throws {
         let running = try RunningSite()
-        defer { running.router.stop(); running.agent.stop() }
+        defer {
+            running.router.stop()
+            running.agent.stop()
+        }
         let nodes = try await running.waitForAnswer(.query("io.skupper.router.router"))
         #expect(nodes.entities.first?["mode"]?.text == "interior", "\(nodes.body)")
         #expect(nodes.entities.first?["id"]?.text?.hasPrefix("mgmt-") == true)
 
         // A tcpConnector and a tcpListener made at runtime carry traffic at once; deleted, they are gone.
         let echo = try EchoServer()
-        let connector = try await running.client.perform(.create("io.skupper.router.tcpConnector", name: "connector/live", attributes: [
-            "host": "127.0.0.1", "port": .string(String(echo.port)), "address": "live"]))
+        let connector = try await running.client.perform(
+            .create(
+                "io.skupper.router.tcpConnector", name: "connector/live",
+                attributes: [
+                    "host": "127.0.0.1", "port": .string(String(echo.port)), "address": "live",
+                ]))
         #expect(connector.statusCode == 201)
         let port = freePort()
-        let created = try await running.client.perform(.create("io.skupper.router.tcpListener", name: "listener/live", attributes: [
-            "host": "127.0.0.1", "port": .string(String(port)), "address": "live"]))
+        let created = try await running.client.perform(
+            .create(
+                "io.skupper.router.tcpListener", name: "listener/live",
+                attributes: [
+                    "host": "127.0.0.1", "port": .string(String(port)), "address": "live",
+                ]))
         #expect(created.statusCode == 201)
         let listeners = try await running.client.perform(.query("io.skupper.router.tcpListener", attributes: ["name", "address", "operStatus"]))
         #expect(listeners.entities.contains { $0["name"]?.text == "listener/live" && $0["address"]?.text == "live" }, "\(listeners.body)")
@@ -73,11 +85,17 @@ struct ManagementClientTests {
 
     @Test func reconnectsWhenTheRouterRestartsAndSaysWhyItCannot() async throws {
         var running = try RunningSite()
-        defer { running.router.stop(); running.agent.stop() }
+        defer {
+            running.router.stop()
+            running.agent.stop()
+        }
         _ = try await running.waitForAnswer(.query("io.skupper.router.router"))
         running.router.stop()
         let down = try await running.client.perform([.query("io.skupper.router.router")], timeout: .seconds(2))
-        guard case .failure(let error) = down[0] else { Issue.record("answered with no router"); return }
+        guard case .failure(let error) = down[0] else {
+            Issue.record("answered with no router")
+            return
+        }
         #expect(!error.description.isEmpty)
         running.router = try RealRouter(site: running.site)
         let again = try await running.waitForAnswer(.query("io.skupper.router.router"))

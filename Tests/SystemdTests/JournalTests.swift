@@ -1,8 +1,8 @@
 import Foundation
 import Journal
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// The journal handler's field mapping, and skupperd's entries in a real journal (systemd in a container).
 @Suite(.serialized) struct JournalTests {
@@ -23,12 +23,17 @@ import TestSupport
     }
 
     @Test func entryHasMessagePriorityMetadataAndLocation() {
-        let fields = JournalFields.entry(message: "input file rejected", level: .error, identifier: "skupperd", label: "skupperd",
-                                         metadata: ["error": "bad.yaml:3:1: x", "message": "clash", "Error": "second", "line\nbreak": "ok"],
-                                         file: "Agent/InputStage.swift", function: "apply(_:)", line: 70)
-        #expect(fields == ["MESSAGE=input file rejected Error=second error=bad.yaml:3:1: x line\nbreak=ok message=clash", "PRIORITY=3", "SYSLOG_IDENTIFIER=skupperd", "LOGGER=skupperd",
-                           "ERROR=second", "LINE_BREAK=ok", "M_MESSAGE=clash",
-                           "CODE_FILE=Agent/InputStage.swift", "CODE_LINE=70", "CODE_FUNC=apply(_:)"])
+        let fields = JournalFields.entry(
+            message: "input file rejected", level: .error, identifier: "skupperd", label: "skupperd",
+            metadata: ["error": "bad.yaml:3:1: x", "message": "clash", "Error": "second", "line\nbreak": "ok"],
+            file: "Agent/InputStage.swift", function: "apply(_:)", line: 70)
+        #expect(
+            fields == [
+                "MESSAGE=input file rejected Error=second error=bad.yaml:3:1: x line\nbreak=ok message=clash", "PRIORITY=3", "SYSLOG_IDENTIFIER=skupperd",
+                "LOGGER=skupperd",
+                "ERROR=second", "LINE_BREAK=ok", "M_MESSAGE=clash",
+                "CODE_FILE=Agent/InputStage.swift", "CODE_LINE=70", "CODE_FUNC=apply(_:)",
+            ])
     }
 
     @Test func journalStreamMustNameStandardError() throws {
@@ -49,7 +54,9 @@ import TestSupport
         let root = "/var/lib/skupper-journal"
         let input = "\(root)/input/resources"
         try container.write("\(input)/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: journal\n")
-        try container.write("\(input)/listener.yaml", """
+        try container.write(
+            "\(input)/listener.yaml",
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Listener
             metadata:
@@ -63,7 +70,9 @@ import TestSupport
             """)
         try container.write("\(input)/broken.yaml", "kind: Listener\nmetadata: [unclosed\n")
         let unit = "skupperd-journal.service"
-        try container.write(container.units.appendingPathComponent(unit).path, """
+        try container.write(
+            container.units.appendingPathComponent(unit).path,
+            """
             [Service]
             Type=notify
             ExecStart=\(skupperd) --config-dir \(root) --namespace journal --platform render --disable-grants
@@ -84,8 +93,9 @@ import TestSupport
             if !errors.isEmpty { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        let rejected = try #require(errors.first { ($0["MESSAGE"] as? String)?.hasPrefix("input file rejected: its last good contents stay in force error=") == true },
-                                    "\(errors)")
+        let rejected = try #require(
+            errors.first { ($0["MESSAGE"] as? String)?.hasPrefix("input file rejected: its last good contents stay in force error=") == true },
+            "\(errors)")
         #expect(rejected["PRIORITY"] as? String == "3")
         #expect(rejected["LOGGER"] as? String == "skupperd")
         #expect((rejected["ERROR"] as? String)?.contains("broken.yaml") == true, "\(rejected)")

@@ -23,10 +23,12 @@ import Testing
         #expect(unit.name == "skupper-west.service")
         let lines = Set(unit.text.split(separator: "\n").map(String.init))
         // internal/nonkube/common/systemd_service.template, line by line.
-        for line in ["[Unit]", "Description=skupper-west.service", "Wants=network-online.target", "After=network-online.target",
-                     "[Service]", "TimeoutStopSec=70", "Type=simple",
-                     "ExecStart=skrouterd -c /var/lib/skupper/namespaces/west/runtime/router/skrouterd.json",
-                     "Environment=\"SKUPPER_SITE_ID=\(Self.siteId)\"", "[Install]", "WantedBy=default.target"] {
+        for line in [
+            "[Unit]", "Description=skupper-west.service", "Wants=network-online.target", "After=network-online.target",
+            "[Service]", "TimeoutStopSec=70", "Type=simple",
+            "ExecStart=skrouterd -c /var/lib/skupper/namespaces/west/runtime/router/skrouterd.json",
+            "Environment=\"SKUPPER_SITE_ID=\(Self.siteId)\"", "[Install]", "WantedBy=default.target",
+        ] {
             #expect(lines.contains(line), "missing \(line)")
         }
     }
@@ -77,7 +79,8 @@ import Testing
         let router = dir.appendingPathComponent("skupper-west.service")
         try RouterUnit(layout: layout, siteId: Self.siteId, runner: .skrouterd()).text.write(to: router, atomically: true, encoding: .utf8)
         let single = dir.appendingPathComponent("skupperd.service")
-        try String(contentsOf: Repository.root.appendingPathComponent("units/skupperd.service"), encoding: .utf8).write(to: single, atomically: true, encoding: .utf8)
+        try String(contentsOf: Repository.root.appendingPathComponent("units/skupperd.service"), encoding: .utf8).write(
+            to: single, atomically: true, encoding: .utf8)
         let instance = dir.appendingPathComponent("skupperd@west.service")
         try AgentUnit.text(.system).write(to: instance, atomically: true, encoding: .utf8)
         for unit in [single, instance, router] {
@@ -100,7 +103,8 @@ import Testing
     @Test func systemdStatesMapToPlatformStates() {
         let running = SystemdPlatform.state(unit: "u", ["LoadState": "loaded", "ActiveState": "active", "SubState": "running", "MainPID": "42"])
         #expect(running == PlatformState(.running, "router unit u is active (running), pid 42"))
-        let failed = SystemdPlatform.state(unit: "u", ["LoadState": "loaded", "ActiveState": "failed", "SubState": "failed", "Result": "exit-code", "ExecMainStatus": "2"])
+        let failed = SystemdPlatform.state(
+            unit: "u", ["LoadState": "loaded", "ActiveState": "failed", "SubState": "failed", "Result": "exit-code", "ExecMainStatus": "2"])
         #expect(failed.phase == .failed && failed.message.contains("exit status 2"))
         #expect(SystemdPlatform.state(unit: "u", ["LoadState": "not-found", "ActiveState": "inactive"]).phase == .stopped)
         #expect(SystemdPlatform.state(unit: "u", ["ActiveState": "activating"]).phase == .starting)
@@ -109,8 +113,9 @@ import Testing
     @Test func missingSystemctlIsAClearError() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let platform = SystemdPlatform(scope: .system, unitDirectory: dir.appendingPathComponent("units"),
-                                       systemctl: Systemctl(command: ["/nonexistent/systemctl"]))
+        let platform = SystemdPlatform(
+            scope: .system, unitDirectory: dir.appendingPathComponent("units"),
+            systemctl: Systemctl(command: ["/nonexistent/systemctl"]))
         let layout = SiteLayout(root: dir.appendingPathComponent("site"), namespace: "west")
         let error = await #expect(throws: PlatformError.self) {
             _ = try await platform.apply(layout: layout, siteName: "west", siteId: Self.siteId, settings: [:], configChanged: true)

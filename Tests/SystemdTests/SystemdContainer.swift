@@ -1,7 +1,8 @@
 import Foundation
 import TestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real systemd (PID 1 of a Docker container on a private dockerd), for testing units, `systemctl` and the
@@ -15,7 +16,8 @@ import Glibc
 final class SystemdContainer: @unchecked Sendable {
     static let image = "local/systemd:bookworm"
     /// Packages beyond systemd that the tests need: the .deb's dependencies.
-    static let packages = "systemd,systemd-sysv,dbus,libcurl4,libssl3,libqpid-proton11,libyaml-0-2,libpython3.11,libwebsockets17,libnghttp2-14,libsasl2-2,libunwind8,python3"
+    static let packages =
+        "systemd,systemd-sysv,dbus,libcurl4,libssl3,libqpid-proton11,libyaml-0-2,libpython3.11,libwebsockets17,libnghttp2-14,libsasl2-2,libunwind8,python3"
 
     let engine: DockerEngine
     let name = "sd"
@@ -27,8 +29,9 @@ final class SystemdContainer: @unchecked Sendable {
     var bootSeconds: Double = 0
 
     static var cacheDirectory: URL {
-        URL(fileURLWithPath: ProcessInfo.processInfo.environment["SKUPPER_TEST_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "/var/cache/skupper-local-tests")
+        URL(
+            fileURLWithPath: ProcessInfo.processInfo.environment["SKUPPER_TEST_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? "/var/cache/skupper-local-tests")
     }
 
     /// Named for its package list, so a changed list makes a new root.
@@ -67,11 +70,13 @@ final class SystemdContainer: @unchecked Sendable {
         let imported = try engine.docker(["import", "-c", "CMD [\"/lib/systemd/systemd\"]", Self.tarball.path, Self.image])
         guard imported.status == 0 else { throw TestFailure("docker import failed: \(imported.output)") }
         let products = BuiltProducts.directory.resolvingSymlinksInPath().path
-        let run = try engine.docker(["run", "-d", "--name", name, "--network", "none", "--stop-signal", "SIGRTMIN+3",
-                                     "--tmpfs", "/run", "--tmpfs", "/run/lock", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:ro",
-                                     "-v", "/opt/swift:/opt/swift:ro", "-v", "\(products):\(products):ro",
-                                     "-v", "\(shared.path):\(shared.path)",
-                                     "-v", "\(shared.path)/units:/usr/local/lib/systemd/system", Self.image])
+        let run = try engine.docker([
+            "run", "-d", "--name", name, "--network", "none", "--stop-signal", "SIGRTMIN+3",
+            "--tmpfs", "/run", "--tmpfs", "/run/lock", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:ro",
+            "-v", "/opt/swift:/opt/swift:ro", "-v", "\(products):\(products):ro",
+            "-v", "\(shared.path):\(shared.path)",
+            "-v", "\(shared.path)/units:/usr/local/lib/systemd/system", Self.image,
+        ])
         guard run.status == 0 else { throw TestFailure("docker run failed: \(run.output)") }
         let deadline = Date().addingTimeInterval(60)
         var state = ""

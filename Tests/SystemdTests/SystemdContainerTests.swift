@@ -74,7 +74,10 @@ import Testing
         _ = try await platform.apply(layout: layout, siteName: "plat", siteId: otherId, settings: [:], configChanged: true)
         var failed = await platform.state(layout: layout)
         let deadline = Date().addingTimeInterval(10)
-        while failed.phase != .failed && Date() < deadline { usleep(50_000); failed = await platform.state(layout: layout) }
+        while failed.phase != .failed && Date() < deadline {
+            usleep(50_000)
+            failed = await platform.state(layout: layout)
+        }
         #expect(failed.phase == .failed && failed.message.contains("exit status 2"), "\(failed)")
 
         // Teardown: stopped, disabled, removed; systemd no longer knows the unit.
@@ -134,11 +137,16 @@ import Testing
         #expect(status.contains("Site \"west\": Ready"), "\(status)")
 
         // A new Listener and Connector are applied to the running router through management: the router unit is not restarted.
-        try container.write("\(input)/listener.yaml", ResourceYAML.listener("backend", port: 8080, host: "127.0.0.1") + "\n---\n"
-            + ResourceYAML.connector("backend", port: 9, host: "127.0.0.1") + "\n")
+        try container.write(
+            "\(input)/listener.yaml",
+            ResourceYAML.listener("backend", port: 8080, host: "127.0.0.1") + "\n---\n"
+                + ResourceYAML.connector("backend", port: 9, host: "127.0.0.1") + "\n")
         var listening = false
         for _ in 0..<100 {
-            if try container.exec(["sh", "-c", "grep -q ':1F90 .* 0A ' /proc/net/tcp"]).status == 0 { listening = true; break }
+            if try container.exec(["sh", "-c", "grep -q ':1F90 .* 0A ' /proc/net/tcp"]).status == 0 {
+                listening = true
+                break
+            }
             usleep(100_000)
         }
         #expect(listening, "the router does not listen on the new listener's port")
@@ -155,7 +163,10 @@ import Testing
         try container.checked(["rm", "\(input)/site.yaml"])
         var removed = false
         for _ in 0..<100 {
-            if try container.show("skupper-default.service", ["LoadState"])["LoadState"] == "not-found" { removed = true; break }
+            if try container.show("skupper-default.service", ["LoadState"])["LoadState"] == "not-found" {
+                removed = true
+                break
+            }
             usleep(100_000)
         }
         #expect(removed, "router unit still loaded after the Site was deleted")
@@ -165,7 +176,10 @@ import Testing
         // stop: agent and router stopped; uninstall: refuses while active, then removes what install wrote.
         var routerBack = false
         for _ in 0..<100 {
-            if try container.show("skupper-default.service", ["ActiveState"])["ActiveState"] == "active" { routerBack = true; break }
+            if try container.show("skupper-default.service", ["ActiveState"])["ActiveState"] == "active" {
+                routerBack = true
+                break
+            }
             usleep(100_000)
         }
         #expect(routerBack)
@@ -187,26 +201,33 @@ import Testing
         _ = try container.checked([skupper, "system", "start"])
         #expect(try container.show("skupper-default.service", ["ActiveState"])["ActiveState"] == "active")
         let forced = try container.checked([skupper, "system", "uninstall", "--force"])
-        for line in ["Removing active site namespace \"default\"", "Stopping skupperd@default.service", "Removed /etc/systemd/system/skupper-default.service",
-                     "Namespace \"default\" has been removed", "Disabled skupperd@default.service"] {
+        for line in [
+            "Removing active site namespace \"default\"", "Stopping skupperd@default.service", "Removed /etc/systemd/system/skupper-default.service",
+            "Namespace \"default\" has been removed", "Disabled skupperd@default.service",
+        ] {
             #expect(forced.contains(line), "\(line): \(forced)")
         }
         #expect(try container.show("skupperd@default.service", ["LoadState"])["LoadState"] == "not-found")
         #expect(try container.show("skupper-default.service", ["LoadState"])["LoadState"] == "not-found")
         #expect(try container.exec(["test", "-e", "/var/lib/skupper/namespaces/default/input"]).status != 0)
         #expect(try container.exec(["test", "-e", "/var/lib/skupper/namespaces/default/runtime"]).status != 0)
-        print("agent under systemd: install, start, restart, reload, teardown, stop, uninstall in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        print(
+            "agent under systemd: install, start, restart, reload, teardown, stop, uninstall in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
 
         // A user without a user manager (no session, no linger): install's daemon-reload fails, says what to do, and
         // leaves none of the files it wrote behind.
         _ = try container.exec(["sh", "-c", "id skuppertester >/dev/null 2>&1 || useradd -m skuppertester"])
-        let asUser = try container.exec(["setpriv", "--reuid", "skuppertester", "--regid", "skuppertester", "--init-groups",
-                                         "env", "HOME=/home/skuppertester", "XDG_RUNTIME_DIR=", skupper, "system", "install", "--skupperd", skupperd])
+        let asUser = try container.exec([
+            "setpriv", "--reuid", "skuppertester", "--regid", "skuppertester", "--init-groups",
+            "env", "HOME=/home/skuppertester", "XDG_RUNTIME_DIR=", skupper, "system", "install", "--skupperd", skupperd,
+        ])
         #expect(asUser.status != 0, "\(asUser.output)")
         #expect(asUser.output.contains("Error: systemctl: ") && asUser.output.contains("no systemd user manager"), "\(asUser.output)")
         #expect(asUser.output.contains("Nothing was installed"), "\(asUser.output)")
         #expect(!asUser.output.contains("`systemctl"), "the whole command line again: \(asUser.output)")
-        let left = try container.exec(["sh", "-c", "ls /home/skuppertester/.config/systemd/user/skupperd@.service /home/skuppertester/.config/skupperd-default.env"])
+        let left = try container.exec([
+            "sh", "-c", "ls /home/skuppertester/.config/systemd/user/skupperd@.service /home/skuppertester/.config/skupperd-default.env",
+        ])
         #expect(left.status != 0, "install left files behind: \(left.output)")
     }
 
@@ -220,8 +241,11 @@ import Testing
         try container.write("/etc/systemd/system/skupperd@.service", AgentUnit.text(.system, skupperd: skupperd))
         // The container is shared: the unit, its drop-ins and settings go, so a package's unit is the one loaded later.
         defer {
-            _ = try? container.exec(["sh", "-c", "rm -rf /etc/systemd/system/skupperd@.service /etc/systemd/system/skupperd@hard*.service.d "
-                + "/etc/default/skupperd-hard* && systemctl daemon-reload"])
+            _ = try? container.exec([
+                "sh", "-c",
+                "rm -rf /etc/systemd/system/skupperd@.service /etc/systemd/system/skupperd@hard*.service.d "
+                    + "/etc/default/skupperd-hard* && systemctl daemon-reload",
+            ])
         }
         var engines: [(name: String, socket: String, image: String, inspect: (String) throws -> [String: Any]?, remove: (String) -> Void)] = []
         let docker = container.engine
@@ -232,12 +256,17 @@ import Testing
             let podman = try PodmanEngine()
             podmanEngine = podman
             let image = try podman.loadRouterImage()
-            engines.append(("podman", podman.socketPath, image, { name in
-                let output = try podman.podman(["inspect", name])
-                guard output.status == 0, let data = output.output.data(using: .utf8),
-                      let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return nil }
-                return list.first
-            }, { _ = try? podman.podman(["rm", "-f", $0]) }))
+            engines.append(
+                (
+                    "podman", podman.socketPath, image,
+                    { name in
+                        let output = try podman.podman(["inspect", name])
+                        guard output.status == 0, let data = output.output.data(using: .utf8),
+                            let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+                        else { return nil }
+                        return list.first
+                    }, { _ = try? podman.podman(["rm", "-f", $0]) }
+                ))
         }
         defer { podmanEngine?.shutdown() }
         for engine in engines {
@@ -248,16 +277,22 @@ import Testing
             unlink(socket)
             try #require(link(engine.socket, socket) == 0, "cannot link \(engine.socket): errno \(errno)")
             try container.write("/etc/systemd/system/skupperd@\(namespace).service.d/directory.conf", "[Service]\nReadWritePaths=\(directory)\n")
-            try container.write("/etc/default/skupperd-\(namespace)", "SKUPPER_PLATFORM=\(engine.name)\n"
-                + "SKUPPERD_OPTIONS=--config-dir \(directory) --container-socket \(socket) --router-image \(engine.image)\n")
+            try container.write(
+                "/etc/default/skupperd-\(namespace)",
+                "SKUPPER_PLATFORM=\(engine.name)\n"
+                    + "SKUPPERD_OPTIONS=--config-dir \(directory) --container-socket \(socket) --router-image \(engine.image)\n")
             try container.write("\(directory)/input/resources/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: \(namespace)\n")
             if engine.name == "docker" {
                 // Not root: the system user `skupper` in the docker group, with the package's example drop-in.
-                try container.checked(["sh", "-c", "getent group docker >/dev/null || groupadd --system docker; "
-                    + "getent passwd skupper >/dev/null || useradd --system --no-create-home --home-dir /var/lib/skupper skupper"])
+                try container.checked([
+                    "sh", "-c",
+                    "getent group docker >/dev/null || groupadd --system docker; "
+                        + "getent passwd skupper >/dev/null || useradd --system --no-create-home --home-dir /var/lib/skupper skupper",
+                ])
                 try container.checked(["sh", "-c", "chgrp docker \(socket) && chmod 0660 \(socket) && chown -R skupper:skupper \(directory)"])
-                try container.write("/etc/systemd/system/skupperd@\(namespace).service.d/unprivileged.conf",
-                                    try String(contentsOf: Repository.root.appendingPathComponent("packaging/examples/skupperd-unprivileged.conf"), encoding: .utf8))
+                try container.write(
+                    "/etc/systemd/system/skupperd@\(namespace).service.d/unprivileged.conf",
+                    try String(contentsOf: Repository.root.appendingPathComponent("packaging/examples/skupperd-unprivileged.conf"), encoding: .utf8))
             }
             try container.checked(["systemctl", "daemon-reload"])
             try container.checked(["systemctl", "start", "skupperd@\(namespace).service"])
@@ -270,7 +305,8 @@ import Testing
             } while state["StatusText"]?.contains("router running") != true && state["ActiveState"] == "active" && Date() < deadline
             let journal = (try? container.exec(["journalctl", "-u", "skupperd@\(namespace).service", "-n", "30", "--no-pager"]).output) ?? ""
             #expect(state["ActiveState"] == "active" && state["StatusText"]?.contains("router running") == true, "\(engine.name): \(state)\n\(journal)")
-            #expect(((try engine.inspect(routerContainer))?["State"] as? [String: Any])?["Running"] as? Bool == true, "\(engine.name): no running router container")
+            #expect(
+                ((try engine.inspect(routerContainer))?["State"] as? [String: Any])?["Running"] as? Bool == true, "\(engine.name): no running router container")
             if engine.name == "docker" {
                 let pid = try container.show("skupperd@\(namespace).service", ["MainPID"])["MainPID"] ?? ""
                 #expect(try container.checked(["stat", "-c", "%U", "/proc/\(pid)"]).trimmingCharacters(in: .whitespacesAndNewlines) == "skupper")
@@ -302,19 +338,23 @@ import Testing
         let container = try SystemdContainer.shared()
         let started = Date()
         // Niced: the release build must not starve the tests running beside it.
-        let build = try run(["nice", "-n", "19", "bash", Repository.path("packaging/build-deb.sh"), "--out", container.shared.appendingPathComponent("deb").path])
+        let build = try run([
+            "nice", "-n", "19", "bash", Repository.path("packaging/build-deb.sh"), "--out", container.shared.appendingPathComponent("deb").path,
+        ])
         try #require(build.status == 0, "build-deb.sh failed: \(build.output.suffix(4000))")
         let deb = build.output.split(separator: "\n").last.map(String.init) ?? ""
         print("packaging/build-deb.sh: \(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(deb)")
         #expect(deb.hasSuffix(".deb"))
 
         let contents = try run(["dpkg-deb", "-c", deb]).output
-        for path in ["./usr/bin/skupperd", "./usr/bin/skupper", "./lib/systemd/system/skupperd.service", "./lib/systemd/system/skupperd@.service",
-                     "./usr/lib/systemd/user/skupperd.service", "./usr/lib/systemd/user/skupperd@.service", "./etc/default/skupperd",
-                     "./usr/share/doc/skupper-local/README.md.gz", "./usr/share/doc/skupper-local/changelog.gz",
-                     "./usr/share/man/man1/skupper.1.gz", "./usr/share/man/man1/skupperd.1.gz",
-                     "./usr/share/bash-completion/completions/skupper", "./usr/share/zsh/vendor-completions/_skupper",
-                     "./usr/share/fish/vendor_completions.d/skupper.fish", "./usr/lib/sysusers.d/skupper-local.conf"] {
+        for path in [
+            "./usr/bin/skupperd", "./usr/bin/skupper", "./lib/systemd/system/skupperd.service", "./lib/systemd/system/skupperd@.service",
+            "./usr/lib/systemd/user/skupperd.service", "./usr/lib/systemd/user/skupperd@.service", "./etc/default/skupperd",
+            "./usr/share/doc/skupper-local/README.md.gz", "./usr/share/doc/skupper-local/changelog.gz",
+            "./usr/share/man/man1/skupper.1.gz", "./usr/share/man/man1/skupperd.1.gz",
+            "./usr/share/bash-completion/completions/skupper", "./usr/share/zsh/vendor-completions/_skupper",
+            "./usr/share/fish/vendor_completions.d/skupper.fish", "./usr/lib/sysusers.d/skupper-local.conf",
+        ] {
             #expect(contents.contains(" \(path)\n"), "\(path) is not in the package")
         }
         // Depends as dpkg-shlibdeps computed it: what the binaries link, nothing they do not.
@@ -334,7 +374,8 @@ import Testing
         try container.installRouterPackage()
         var result = try container.exec(["dpkg", "-i", previous])
         try #require(result.status == 0, "dpkg -i (previous): \(result.output)")
-        try container.write("/var/lib/skupper/namespaces/pkg/input/resources/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: pkg-site\n")
+        try container.write(
+            "/var/lib/skupper/namespaces/pkg/input/resources/site.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: pkg-site\n")
         try container.write("/etc/default/skupperd-pkg", "SKUPPER_PLATFORM=linux\n")
         try container.checked(["systemctl", "start", "skupperd@pkg.service"])
         try container.checked(["systemctl", "enable", "skupperd.service"])
@@ -369,8 +410,10 @@ import Testing
         // Purge: the sites' state and keys, the generated settings and router units, the enablement go.
         result = try container.exec(["dpkg", "-P", "skupper-local"])
         #expect(result.status == 0, "dpkg -P: \(result.output)")
-        for path in ["/var/lib/skupper", "/etc/default/skupperd", "/etc/default/skupperd-pkg", "/etc/systemd/system/skupper-pkg.service",
-                     "/etc/systemd/system/default.target.wants/skupper-pkg.service", "/etc/systemd/system/multi-user.target.wants/skupperd.service"] {
+        for path in [
+            "/var/lib/skupper", "/etc/default/skupperd", "/etc/default/skupperd-pkg", "/etc/systemd/system/skupper-pkg.service",
+            "/etc/systemd/system/default.target.wants/skupper-pkg.service", "/etc/systemd/system/multi-user.target.wants/skupperd.service",
+        ] {
             #expect(try container.exec(["test", "-e", path]).status != 0, "\(path) is left after purge")
         }
         #expect(try container.show("skupper-pkg.service", ["ActiveState"])["ActiveState"] != "active")

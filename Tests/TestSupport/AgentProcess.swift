@@ -2,8 +2,9 @@ import Foundation
 import HostSupport
 import Resources
 import SiteFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where the package's built executables are (next to the test bundle).
@@ -31,7 +32,8 @@ public final class TemporarySite: @unchecked Sendable {
     public let layout: SiteLayout
 
     public init(namespace: String = "default") throws {
-        let root = URL(fileURLWithPath: ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp").appendingPathComponent("skt-\(UUID().uuidString.prefix(8))")
+        let root = URL(fileURLWithPath: ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp").appendingPathComponent(
+            "skt-\(UUID().uuidString.prefix(8))")
         layout = SiteLayout(root: root, namespace: namespace)
         try FileManager.default.createDirectory(at: layout.inputResources, withIntermediateDirectories: true)
     }
@@ -108,8 +110,10 @@ public final class AgentProcess: @unchecked Sendable {
     /// `inheritEnvironment: false` starts it with only `environment` and the PATH systemd gives services, as a unit runs it.
     /// `runtimeTmpfs` (a size, `256k`) runs it in a mount namespace of its own with `runtime/` on a tmpfs that small,
     /// which the test fills and frees through `inNamespace`.
-    public init(site: TemporarySite, arguments: [String] = [], environment: [String: String] = [:], umask: String? = nil,
-                descriptorLimit: Int? = nil, runtimeTmpfs: String? = nil, inheritEnvironment: Bool = true) throws {
+    public init(
+        site: TemporarySite, arguments: [String] = [], environment: [String: String] = [:], umask: String? = nil,
+        descriptorLimit: Int? = nil, runtimeTmpfs: String? = nil, inheritEnvironment: Bool = true
+    ) throws {
         let skupperd = try BuiltProducts.executable("skupperd")
         var defaults = ["--config-dir", site.layout.root.path]
         if !arguments.contains("--grant-server-port") {
@@ -126,8 +130,11 @@ public final class AgentProcess: @unchecked Sendable {
         if runtimeTmpfs != nil {
             // unshare execs the shell in the new mount namespace, and the shell execs skupperd: the pid is skupperd's.
             process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-            process.arguments = ["-m", "--propagation", "private", "/bin/sh", "-c", (setup + ["exec \"$0\" \"$@\""]).joined(separator: " && "),
-                                 skupperd.path] + defaults + arguments
+            process.arguments =
+                [
+                    "-m", "--propagation", "private", "/bin/sh", "-c", (setup + ["exec \"$0\" \"$@\""]).joined(separator: " && "),
+                    skupperd.path,
+                ] + defaults + arguments
         } else if !setup.isEmpty {
             // The shell sets the mask and the limit and execs skupperd, so the pid is skupperd's.
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -136,7 +143,9 @@ public final class AgentProcess: @unchecked Sendable {
             process.executableURL = skupperd
             process.arguments = defaults + arguments
         }
-        var env = inheritEnvironment ? ProcessInfo.processInfo.environment
+        var env =
+            inheritEnvironment
+            ? ProcessInfo.processInfo.environment
             : ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
         env["NOTIFY_SOCKET"] = nil
         env["WATCHDOG_USEC"] = nil

@@ -13,8 +13,10 @@ public struct CLIResult: Sendable, CustomStringConvertible {
 public enum SkupperCLI {
     /// Runs `skupper <arguments>` (with `--config-dir` of `site` appended when given) and waits for it; `input`, when
     /// given, is its standard input (else it reads nothing).
-    public static func run(_ arguments: [String], site: TemporarySite? = nil, environment: [String: String] = [:],
-                           currentDirectory: URL? = nil, input: String? = nil, timeout: TimeInterval = 120) throws -> CLIResult {
+    public static func run(
+        _ arguments: [String], site: TemporarySite? = nil, environment: [String: String] = [:],
+        currentDirectory: URL? = nil, input: String? = nil, timeout: TimeInterval = 120
+    ) throws -> CLIResult {
         let process = Process()
         process.executableURL = try BuiltProducts.executable("skupper")
         process.arguments = arguments + (site.map { ["--config-dir", $0.layout.root.path] } ?? [])
@@ -31,7 +33,10 @@ public enum SkupperCLI {
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-        defer { try? outHandle.close(); try? errHandle.close() }
+        defer {
+            try? outHandle.close()
+            try? errHandle.close()
+        }
         process.standardOutput = outHandle
         process.standardError = errHandle
         if let input {
@@ -50,8 +55,9 @@ public enum SkupperCLI {
             throw TestFailure("skupper \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s")
         }
         process.waitUntilExit()
-        return CLIResult(status: process.terminationStatus,
-                         stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                         stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        return CLIResult(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starting and stopping the real programs the tests run (skupperd, skrouterd), their output in a log file.

@@ -14,7 +14,9 @@ public final class ConnectProxy: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let expected = "basic " + Data("\(username):\(password)".utf8).base64EncodedString()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", #"""
+        process.arguments = [
+            "-c",
+            #"""
             import asyncio, signal, sys
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             port, expected, log_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -53,7 +55,8 @@ public final class ConnectProxy: @unchecked Sendable {
                 async with server:
                     await server.serve_forever()
             asyncio.run(main())
-            """#, String(port), expected, logFile.path]
+            """#, String(port), expected, logFile.path,
+        ]
         try process.run()
     }
 

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A private Docker engine for tests: its own dockerd with its own socket, data root, exec root and pid file
@@ -74,8 +75,10 @@ public final class DockerEngine: @unchecked Sendable {
         for driver in drivers {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            var arguments = ["dockerd", "-H", "unix://\(socketPath)", "--data-root", directory + "/data", "--exec-root", directory + "/exec",
-                             "--pidfile", directory + "/dockerd.pid", "--bridge=none", "--iptables=false", "--ip-masq=false"]
+            var arguments = [
+                "dockerd", "-H", "unix://\(socketPath)", "--data-root", directory + "/data", "--exec-root", directory + "/exec",
+                "--pidfile", directory + "/dockerd.pid", "--bridge=none", "--iptables=false", "--ip-masq=false",
+            ]
             if let driver { arguments += ["--storage-driver", driver] }
             process.arguments = arguments
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -195,7 +198,9 @@ public final class DockerEngine: @unchecked Sendable {
     public func loadStandinImage() throws {
         let rootfs = URL(fileURLWithPath: directory).appendingPathComponent("standin-rootfs")
         try StandinRouter.writeRootfs(to: rootfs)
-        let result = try run(["sh", "-c", "tar -C '\(rootfs.path)' -c . | docker -H 'unix://\(socketPath)' import -c 'CMD [\"/bin/router\"]' - \(Self.standinImage)"])
+        let result = try run([
+            "sh", "-c", "tar -C '\(rootfs.path)' -c . | docker -H 'unix://\(socketPath)' import -c 'CMD [\"/bin/router\"]' - \(Self.standinImage)",
+        ])
         guard result.status == 0 else { throw TestFailure("docker import failed: \(result.output)") }
         let tag = try docker(["tag", Self.standinImage, Self.standinImage2])
         guard tag.status == 0 else { throw TestFailure("docker tag failed: \(tag.output)") }

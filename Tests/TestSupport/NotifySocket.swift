@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real unix datagram socket standing in for the service manager's NOTIFY_SOCKET.

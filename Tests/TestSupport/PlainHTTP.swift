@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A minimal HTTP/1.1 client over a real loopback TCP socket, for endpoints that answer and close.
@@ -52,9 +53,11 @@ public enum PlainHTTP {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
         address.sin_port = UInt16(port).bigEndian
-        let connected = bound == 0 ? withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } : -1
+        let connected =
+            bound == 0
+            ? withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            } : -1
         guard connected == 0 else {
             let code = errno
             close(fd)

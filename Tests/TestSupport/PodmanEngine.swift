@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A private podman API service for tests (`podman system service` with its own root, run root, vfs storage,
@@ -25,7 +26,8 @@ public final class PodmanEngine: @unchecked Sendable {
         try "[containers]\ndefault_ulimits = [\"nofile=20000:20000\", \"nproc=32768:32768\"]\n"
             .write(toFile: directory + "/containers.conf", atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["CONTAINERS_CONF=\(directory)/containers.conf", "podman"] + storageArguments + ["system", "service", "--time=0", "unix://\(socketPath)"]
+        process.arguments =
+            ["CONTAINERS_CONF=\(directory)/containers.conf", "podman"] + storageArguments + ["system", "service", "--time=0", "unix://\(socketPath)"]
         _ = FileManager.default.createFile(atPath: directory + "/service.log", contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/service.log"))
         process.standardOutput = log
@@ -61,7 +63,8 @@ public final class PodmanEngine: @unchecked Sendable {
     public func loadStandinImage() throws {
         let rootfs = URL(fileURLWithPath: directory).appendingPathComponent("standin-rootfs")
         try StandinRouter.writeRootfs(to: rootfs)
-        let command = "tar -C '\(rootfs.path)' -c . | env CONTAINERS_CONF='\(directory)/containers.conf' podman "
+        let command =
+            "tar -C '\(rootfs.path)' -c . | env CONTAINERS_CONF='\(directory)/containers.conf' podman "
             + storageArguments.joined(separator: " ") + " import -c 'CMD [\"/bin/router\"]' - \(DockerEngine.standinImage)"
         let result = try run(["sh", "-c", command])
         guard result.status == 0 else { throw TestFailure("podman import failed: \(result.output)") }

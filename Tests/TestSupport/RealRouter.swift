@@ -1,7 +1,8 @@
 import Foundation
 import HostSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real skupper-router 3.5.1, built from source by `scripts/build-router.sh` (once per machine: the script
@@ -48,7 +49,9 @@ public final class EchoServer: @unchecked Sendable {
     public init(tag: String = "") throws {
         port = freePort()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", """
+        process.arguments = [
+            "-c",
+            """
             import asyncio, signal
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             async def echo(reader, writer):
@@ -63,7 +66,8 @@ public final class EchoServer: @unchecked Sendable {
                 async with server:
                     await server.serve_forever()
             asyncio.run(main())
-            """]
+            """,
+        ]
         try process.run()
     }
 

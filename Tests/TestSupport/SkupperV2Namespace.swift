@@ -35,8 +35,10 @@ public struct SkupperV2Namespace {
     /// Writes the namespace under `layout.root`.
     public func write(to layout: SiteLayout) throws {
         let root = layout.root
-        for directory in ["input/resources", "input/certs", "input/issuers", "internal/snapshot", "internal/scripts",
-                          "runtime/router", "runtime/certs", "runtime/issuers", "runtime/resources", "runtime/links"] {
+        for directory in [
+            "input/resources", "input/certs", "input/issuers", "internal/snapshot", "internal/scripts",
+            "runtime/router", "runtime/certs", "runtime/issuers", "runtime/resources", "runtime/links",
+        ] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(directory), withIntermediateDirectories: true)
         }
         func put(_ path: String, _ text: String, mode: Int = 0o644) throws {
@@ -90,7 +92,9 @@ public struct SkupperV2Namespace {
         // The router configuration v2 rendered (the entities this layout's takeover reads, as v2 writes them).
         let metadata = #"{\"id\":\"\#(siteId)\",\"version\":\"2.2.0\",\"platform\":\"linux\"}"#
         let base = root.path
-        try put("runtime/router/skrouterd.json", """
+        try put(
+            "runtime/router/skrouterd.json",
+            """
             [
                 ["router", {"id": "\(routerId)", "mode": "interior", "helloMaxAgeSeconds": "3", "metadata": "\(metadata)"}],
                 ["sslProfile", {"name": "skupper-local-server", "certFile": "\(base)/runtime/certs/skupper-local-server/tls.crt", "privateKeyFile": "\(base)/runtime/certs/skupper-local-server/tls.key", "caCertFile": "\(base)/runtime/certs/skupper-local-server/ca.crt"}],
@@ -107,7 +111,9 @@ public struct SkupperV2Namespace {
             """)
 
         // The runtime site state, with statuses (v2 marshals every resource there, generated ones and Secrets too).
-        try put("runtime/resources/Site-\(siteName).yaml", """
+        try put(
+            "runtime/resources/Site-\(siteName).yaml",
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Site
             metadata:
@@ -132,7 +138,9 @@ public struct SkupperV2Namespace {
               status: Ready
 
             """)
-        try put("runtime/resources/RouterAccess-skupper-local.yaml", """
+        try put(
+            "runtime/resources/RouterAccess-skupper-local.yaml",
+            """
             apiVersion: skupper.io/v2alpha1
             kind: RouterAccess
             metadata:
@@ -151,7 +159,9 @@ public struct SkupperV2Namespace {
               status: Ready
 
             """)
-        try put("runtime/resources/RouterAccess-\(siteName).yaml", """
+        try put(
+            "runtime/resources/RouterAccess-\(siteName).yaml",
+            """
             apiVersion: skupper.io/v2alpha1
             kind: RouterAccess
             metadata:
@@ -173,7 +183,9 @@ public struct SkupperV2Namespace {
 
             """)
         try put("runtime/resources/Listener-backend.yaml", listener.replacingOccurrences(of: "status: {}", with: "status:\n  message: OK\n  status: Ready"))
-        try put("runtime/resources/Certificate-skupper-site-ca.yaml", """
+        try put(
+            "runtime/resources/Certificate-skupper-site-ca.yaml",
+            """
             apiVersion: skupper.io/v2alpha1
             kind: Certificate
             metadata:
@@ -192,7 +204,9 @@ public struct SkupperV2Namespace {
         // The static link other sites use (`runtime/links`): the client certificate as Secret `link-<site>`, and a Link.
         let client = certs.appendingPathComponent("client-\(siteName)")
         func base64(_ file: String) throws -> String { try Data(contentsOf: client.appendingPathComponent(file)).base64EncodedString() }
-        try put("runtime/links/\(linkFileName)", """
+        try put(
+            "runtime/links/\(linkFileName)",
+            """
             ---
             apiVersion: v1
             data:
@@ -229,9 +243,11 @@ public struct SkupperV2Namespace {
     static func authority(_ name: String, in directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let key = directory.appendingPathComponent("tls.key").path, cert = directory.appendingPathComponent("tls.crt").path
-        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1825", "-subj", "/CN=\(name)",
-                     "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,digitalSignature,keyCertSign",
-                     "-keyout", key, "-out", cert])
+        try openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1825", "-subj", "/CN=\(name)",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,digitalSignature,keyCertSign",
+            "-keyout", key, "-out", cert,
+        ])
         try FileManager.default.copyItem(atPath: cert, toPath: directory.appendingPathComponent("ca.crt").path)
     }
 
@@ -247,8 +263,10 @@ public struct SkupperV2Namespace {
         if !names.isEmpty { extensions += "subjectAltName=\(names.joined(separator: ","))\n" }
         try extensions.write(toFile: ext, atomically: false, encoding: .utf8)
         try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(commonName)", "-keyout", key, "-out", csr])
-        try openssl(["x509", "-req", "-in", csr, "-CA", ca.appendingPathComponent("tls.crt").path, "-CAkey", ca.appendingPathComponent("tls.key").path,
-                     "-set_serial", String(Int.random(in: 1...Int(Int32.max))), "-days", "1825", "-extfile", ext, "-out", cert])
+        try openssl([
+            "x509", "-req", "-in", csr, "-CA", ca.appendingPathComponent("tls.crt").path, "-CAkey", ca.appendingPathComponent("tls.key").path,
+            "-set_serial", String(Int.random(in: 1...Int(Int32.max))), "-days", "1825", "-extfile", ext, "-out", cert,
+        ])
         try FileManager.default.removeItem(atPath: csr)
         try FileManager.default.removeItem(atPath: ext)
         try FileManager.default.copyItem(at: ca.appendingPathComponent("tls.crt"), to: directory.appendingPathComponent("ca.crt"))

@@ -15,7 +15,9 @@ public final class StallingEngine: @unchecked Sendable {
         logFile = URL(fileURLWithPath: "/tmp/stalling-engine-\(id).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", #"""
+        process.arguments = [
+            "-c",
+            #"""
             import asyncio, json, signal, sys
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             path, stall, seconds, log_path, image_present = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5] == '1'
@@ -55,7 +57,8 @@ public final class StallingEngine: @unchecked Sendable {
                 async with server:
                     await server.serve_forever()
             asyncio.run(main())
-            """#, socketPath, stall, String(seconds), logFile.path, imagePresent ? "1" : "0"]
+            """#, socketPath, stall, String(seconds), logFile.path, imagePresent ? "1" : "0",
+        ]
         try process.run()
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: socketPath), Date() < deadline { usleep(20_000) }

@@ -12,7 +12,9 @@ extension AccessController {
             if tokens[token.name].map({ !$0.matches(token.spec) }) ?? true {
                 tokens[token.name] = TokenState(url: token.spec.url, code: token.spec.code, phase: .pending, message: "Waiting to redeem the token")
             }
-            statuses[token.id] = siteDefined ? tokens[token.name]!.status
+            statuses[token.id] =
+                siteDefined
+                ? tokens[token.name]!.status
                 : .pending("no Site is defined in this namespace", fields: [StatusField(StatusKey.redeemed, .bool(false))])
         }
         let names = Set(accessTokens.map(\.name))
@@ -25,8 +27,10 @@ extension AccessController {
 
     /// Starts an attempt for each token that is due; `clash` says what already uses a link name, if anything.
     /// A token refused before it is sent gets its outcome at once (`refused` lists them).
-    mutating func redemptionsDue(in store: ResourceStore, siteName: String, now: Date = Date(),
-                                 clash: (String) -> String?) -> (work: [AgentWork], refused: [ResourceID]) {
+    mutating func redemptionsDue(
+        in store: ResourceStore, siteName: String, now: Date = Date(),
+        clash: (String) -> String?
+    ) -> (work: [AgentWork], refused: [ResourceID]) {
         var work: [AgentWork] = []
         var refused: [ResourceID] = []
         let due = tokens.filter { $0.value.phase == .pending && !$0.value.inFlight && ($0.value.retryAt ?? .distantPast) <= now }.map(\.key).sorted()
@@ -36,8 +40,11 @@ extension AccessController {
             let linkName = spec.linkName ?? name
             if let owner = clash(linkName) {
                 // The answer would be stored under this name: it must not stand in for the site's own credentials.
-                record(name, spec: spec, result: .failure(.invalid(
-                    "the link name \"\(linkName)\" is taken by \(owner): give the AccessToken another name or set spec.linkName")))
+                record(
+                    name, spec: spec,
+                    result: .failure(
+                        .invalid(
+                            "the link name \"\(linkName)\" is taken by \(owner): give the AccessToken another name or set spec.linkName")))
                 refused.append(token.id)
                 continue
             }
@@ -91,16 +98,22 @@ extension AccessController {
             state.retryAt = now.addingTimeInterval(delay)
             let asked = failure.retryAfter == nil ? "" : " as the server asks"
             state.message = "\(failure) (attempt \(state.attempts)); next try in \(Self.seconds(delay))\(asked), at \(UTCTimestamp.string(state.retryAt!))"
-            logger.notice("access token not redeemed yet: the server asks to try later", metadata: [
-                "token": "\(name)", "error": "\(failure)", "attempt": "\(state.attempts)", "retryIn": "\(Self.seconds(delay))"])
+            logger.notice(
+                "access token not redeemed yet: the server asks to try later",
+                metadata: [
+                    "token": "\(name)", "error": "\(failure)", "attempt": "\(state.attempts)", "retryIn": "\(Self.seconds(delay))",
+                ])
         case .failure(let failure) where failure.isRetryable:
             let first = state.firstFailure ?? now
             state.firstFailure = first
             if let delay = retry.delay(afterFailures: state.attempts, firstFailure: first, now: now) {
                 state.retryAt = now.addingTimeInterval(delay)
                 state.message = "\(failure) (attempt \(state.attempts)); retrying in \(Self.seconds(delay)) (delete the AccessToken to stop)"
-                logger.warning("access token not redeemed: retrying", metadata: [
-                    "token": "\(name)", "error": "\(failure)", "attempt": "\(state.attempts)", "retryIn": "\(Self.seconds(delay))"])
+                logger.warning(
+                    "access token not redeemed: retrying",
+                    metadata: [
+                        "token": "\(name)", "error": "\(failure)", "attempt": "\(state.attempts)", "retryIn": "\(Self.seconds(delay))",
+                    ])
             } else {
                 state.phase = .rejected
                 state.retryAt = nil

@@ -69,8 +69,9 @@ struct AccessController {
         }
 
         var desired = grants.map { grant in
-            GrantLedger.Desired(name: grant.name, code: grant.spec.code, expirationWindow: grant.spec.expirationWindow,
-                                redemptionsAllowed: grant.spec.redemptionsAllowed)
+            GrantLedger.Desired(
+                name: grant.name, code: grant.spec.code, expirationWindow: grant.spec.expirationWindow,
+                redemptionsAllowed: grant.spec.redemptionsAllowed)
         }
         desired += requests.map { request in
             GrantLedger.Desired(name: Self.tokenRequestPrefix + request.name, code: nil, expirationWindow: request.spec.expirationWindow, redemptionsAllowed: 1)
@@ -121,8 +122,9 @@ struct AccessController {
 
     private func grantStatuses(now: Date) -> GrantStatuses {
         let identity = lastIdentity
-        return GrantStatuses(blocker: identity == nil ? (lastBlocker ?? .noSite) : lastBlocker,
-                             url: { record in identity.map { url(for: record, identity: $0) } ?? "" }, ca: lastCA, now: now)
+        return GrantStatuses(
+            blocker: identity == nil ? (lastBlocker ?? .noSite) : lastBlocker,
+            url: { record in identity.map { url(for: record, identity: $0) } ?? "" }, ca: lastCA, now: now)
     }
 
     /// The host grant URLs and link endpoints name.
@@ -146,8 +148,9 @@ struct AccessController {
         if !hosts.contains(host) { hosts.append(host) }
         let requests = [
             CertificateRequest.authority(Self.serverCA),
-            CertificateRequest(name: Self.serverCertificate, kind: .leaf, commonName: Self.serverCertificate,
-                               hosts: hosts + [Self.serverCertificate], issuer: Self.serverCA),
+            CertificateRequest(
+                name: Self.serverCertificate, kind: .leaf, commonName: Self.serverCertificate,
+                hosts: hosts + [Self.serverCertificate], issuer: Self.serverCA),
         ]
         do {
             let certificates = SiteCertificates(layout: layout)

@@ -40,15 +40,18 @@ struct GrantStatuses {
     func tokenRequest(_ name: String, _ record: GrantRecord?) -> ResourceStatus {
         let base = [StatusField("application", .string(name))]
         guard let record, blocker == nil else {
-            return .error(blocker?.description ?? "grant state unavailable", reason: blocker?.reason ?? "Error", fields: base + [StatusField("state", .string("ERR"))])
+            return .error(
+                blocker?.description ?? "grant state unavailable", reason: blocker?.reason ?? "Error", fields: base + [StatusField("state", .string("ERR"))])
         }
         var fields = base + [StatusField("expireAfter", .string(StatusDocument.timestamp(record.expirationTime)))]
         if record.isExpired(at: now) {
             fields.append(StatusField("state", .string("ERR")))
             return .error("the token expired at \(StatusDocument.timestamp(record.expirationTime))", fields: fields)
         }
-        fields += [StatusField("state", .string("OK")), StatusField("token", .string(record.code)),
-                   StatusField(StatusKey.url, .string(url(record))), StatusField(StatusKey.ca, .string(ca))]
+        fields += [
+            StatusField("state", .string("OK")), StatusField("token", .string(record.code)),
+            StatusField(StatusKey.url, .string(url(record))), StatusField(StatusKey.ca, .string(ca)),
+        ]
         return .ready(fields: fields)
     }
 }

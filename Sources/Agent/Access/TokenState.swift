@@ -49,7 +49,8 @@ struct TokenState: Codable, Hashable, Sendable {
         decoder.dateDecodingStrategy = .iso8601
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".json") {
             guard let data = try? Data(contentsOf: directory.appendingPathComponent(name)),
-                  var state = try? decoder.decode(TokenState.self, from: data) else { continue }
+                var state = try? decoder.decode(TokenState.self, from: data)
+            else { continue }
             state.inFlight = false
             states[String(name.dropLast(5))] = state
         }

@@ -66,8 +66,9 @@ struct CertificateStage {
         problems.sorted { $0.key < $1.key }.map { name, problem in
             guard let source = store.one(SecretSpec.self, named: name)?.source else {
                 let issuer = FileManager.default.fileExists(atPath: layout.inputIssuers.appendingPathComponent(name).path)
-                return ResourceError(SourceLocation(file: "\(issuer ? "input/issuers" : "input/certs")/\(name)", document: 1),
-                                     "certificate \"\(name)\" cannot be used: \(problem); its last good credentials stay in force")
+                return ResourceError(
+                    SourceLocation(file: "\(issuer ? "input/issuers" : "input/certs")/\(name)", document: 1),
+                    "certificate \"\(name)\" cannot be used: \(problem); its last good credentials stay in force")
             }
             return ResourceError(source, field: "data", "Secret \"\(name)\" cannot be used: \(problem); its last good credentials stay in force")
         }

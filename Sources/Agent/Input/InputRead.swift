@@ -18,9 +18,11 @@ struct InputRead: Sendable {
     /// the reading task was cancelled (the agent is stopping).
     func parse(in directory: URL) async -> InputRead? {
         let names = names
-        guard let results = try? await Offload.run({
-            Offload.map(names.count) { index in Self.parse(names[index], in: directory) }.map { $0 ?? nil }
-        }) else { return nil }
+        guard
+            let results = try? await Offload.run({
+                Offload.map(names.count) { index in Self.parse(names[index], in: directory) }.map { $0 ?? nil }
+            })
+        else { return nil }
         var read = self
         read.results = results
         return read

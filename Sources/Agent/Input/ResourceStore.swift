@@ -29,7 +29,12 @@ public struct ResourceStore: Sendable {
         mutating func merge(_ other: Change) {
             for id in other.added { if removed.remove(id) != nil { updated.insert(id) } else { added.insert(id) } }
             for id in other.updated where !added.contains(id) { updated.insert(id) }
-            for id in other.removed { if added.remove(id) == nil { updated.remove(id); removed.insert(id) } }
+            for id in other.removed {
+                if added.remove(id) == nil {
+                    updated.remove(id)
+                    removed.insert(id)
+                }
+            }
         }
     }
 
@@ -85,8 +90,8 @@ public struct ResourceStore: Sendable {
     public func count(of kind: ResourceKind) -> Int { counts[kind] ?? 0 }
 
     private mutating func set(_ id: ResourceID, _ resource: Resource?, owner: String) {
-        let existed = if let resource { entries.updateValue(Entry(resource: resource, owner: owner), forKey: id) != nil }
-            else { entries.removeValue(forKey: id) != nil }
+        let existed =
+            if let resource { entries.updateValue(Entry(resource: resource, owner: owner), forKey: id) != nil } else { entries.removeValue(forKey: id) != nil }
         switch (existed, resource != nil) {
         case (false, true): counts[id.kind, default: 0] += 1
         case (true, false): counts[id.kind] = counts[id.kind] == 1 ? nil : counts[id.kind]! - 1
@@ -127,7 +132,8 @@ public struct ResourceStore: Sendable {
     private mutating func replace(file: String, with contents: ResourceLoader.FileContents) -> Change {
         if let clash = contents.resources.first(where: { owner(of: $0.id).map { $0 != file } ?? false }) {
             let location = clash.source ?? SourceLocation(file: file, document: 1)
-            files[file, default: FileState()].error = ResourceError(location, field: "metadata.name",
+            files[file, default: FileState()].error = ResourceError(
+                location, field: "metadata.name",
                 "\(clash.kind.rawValue) \"\(clash.name)\" is already defined in \(owner(of: clash.id)!)")
             files[file]!.warnings = contents.warnings
             conflicted[file] = contents

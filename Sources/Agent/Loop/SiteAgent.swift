@@ -45,8 +45,9 @@ final class SiteAgent {
         self.options = options
         self.logger = logger
         let layout = options.layout
-        let renderer = RouterConfigRenderer(platform: platform.metadataName, sslProfileBasePath: platform.sslProfileBasePath(for: layout),
-                                            version: options.version)
+        let renderer = RouterConfigRenderer(
+            platform: platform.metadataName, sslProfileBasePath: platform.sslProfileBasePath(for: layout),
+            version: options.version)
         input = InputStage(layout: layout, logger: logger)
         planner = PlanStage(layout: layout, renderer: renderer)
         certificates = CertificateStage(layout: layout, logger: logger)
@@ -141,8 +142,11 @@ final class SiteAgent {
         var failure = failing ?? FailedApply()
         failure.record("\(error)", now: now)
         failing = failure
-        logger.error("change not applied: everything is read and applied again", metadata: [
-            "event": "\(event.name)", "error": "\(error)", "failures": "\(failure.count)", "retryIn": "\(Int(failure.delay.rounded()))s"])
+        logger.error(
+            "change not applied: everything is read and applied again",
+            metadata: [
+                "event": "\(event.name)", "error": "\(error)", "failures": "\(failure.count)", "retryIn": "\(Int(failure.delay.rounded()))s",
+            ])
     }
 
     /// Applies a parsed read, and says READY after the first one and after a reload's.
@@ -242,11 +246,14 @@ final class SiteAgent {
                 .union(proxyProfiles.apply(plan))
             // A router the agent can reach takes what management can change while it runs; it restarts only for the rest.
             let live = platform.platform.runsRouter && !options.restartRouterOnEveryChange
-            let written = try routerConfig.write(plan, identity: update.identity, services: planner.services, changedCredentials: credentials,
-                                                 deferrable: live || !platform.platform.runsRouter)
+            let written = try routerConfig.write(
+                plan, identity: update.identity, services: planner.services, changedCredentials: credentials,
+                deferrable: live || !platform.platform.runsRouter)
             if let write = routerConfig.work() { lateWork.append(write) }
-            if let apply = platform.apply(site: site, identity: update.identity, configChanged: live ? written.restart : (written.changed || !credentials.isEmpty),
-                                          force: full) {
+            if let apply = platform.apply(
+                site: site, identity: update.identity, configChanged: live ? written.restart : (written.changed || !credentials.isEmpty),
+                force: full)
+            {
                 lateWork.append(apply)
             }
             connectManagement(update.identity)
@@ -281,15 +288,21 @@ final class SiteAgent {
         }
 
         let warnings = input.warnings
-        try statuses.write(statusInputs(warnings: warnings, access: accessStatuses, everything: update.siteWide,
-                                        changed: update.affected.union(change.all)))
+        try statuses.write(
+            statusInputs(
+                warnings: warnings, access: accessStatuses, everything: update.siteWide,
+                changed: update.affected.union(change.all)))
         try statuses.writeInputErrors(input.store, credentialErrors: certificates.errors(in: input.store) + extraSiteErrors(), warnings: warnings)
         metrics.reconciled(ContinuousClock.now - started)
         metrics.input(errors: input.store.errors.count, warnings: warnings.values.reduce(0) { $0 + $1.count })
         metrics.router(platform.state.phase)
         metrics.resources(statuses.tally)
-        logger.debug("reconciled", metadata: ["changed": "\(change.all.count)", "affected": "\(update.affected.count)", "full": "\(update.siteWide)",
-                                              "elapsed": "\(ContinuousClock.now - started)"])
+        logger.debug(
+            "reconciled",
+            metadata: [
+                "changed": "\(change.all.count)", "affected": "\(update.affected.count)", "full": "\(update.siteWide)",
+                "elapsed": "\(ContinuousClock.now - started)",
+            ])
         return reaction
     }
 
@@ -325,8 +338,9 @@ final class SiteAgent {
     /// Where the router's management is reached: its local listener, with the site's local client certificate.
     private func managementEndpoint(_ identity: SiteIdentity) -> ManagementEndpoint {
         let client = layout.certificate(SitePlan.localClient)
-        return ManagementEndpoint(port: identity.localPort, certificateFile: client.appendingPathComponent("tls.crt").path,
-                                  keyFile: client.appendingPathComponent("tls.key").path, caFile: client.appendingPathComponent("ca.crt").path)
+        return ManagementEndpoint(
+            port: identity.localPort, certificateFile: client.appendingPathComponent("tls.crt").path,
+            keyFile: client.appendingPathComponent("tls.key").path, caFile: client.appendingPathComponent("ca.crt").path)
     }
 
     /// Writes again the statuses that follow the router's word after it changed: those its `changes` touch (nil:
@@ -364,12 +378,15 @@ final class SiteAgent {
     }
 
     /// What the status stage decides from: the store, the plan, the router's state and word, and the given changes.
-    private func statusInputs(warnings: [String: [ResourceError]], access: [ResourceID: ResourceStatus], everything: Bool,
-                              changed: Set<ResourceID>) -> StatusStage.Inputs {
-        StatusStage.Inputs(store: input.store, plan: planner.plan, siteId: planner.identity?.siteId, platform: platform.state, router: management.observation,
-                           credentialProblems: certificates.problems, expirations: certificates.expirations,
-                           warnings: warnings.values.reduce(0) { $0 + $1.count },
-                           access: access, everything: everything, changed: changed)
+    private func statusInputs(
+        warnings: [String: [ResourceError]], access: [ResourceID: ResourceStatus], everything: Bool,
+        changed: Set<ResourceID>
+    ) -> StatusStage.Inputs {
+        StatusStage.Inputs(
+            store: input.store, plan: planner.plan, siteId: planner.identity?.siteId, platform: platform.state, router: management.observation,
+            credentialProblems: certificates.problems, expirations: certificates.expirations,
+            warnings: warnings.values.reduce(0) { $0 + $1.count },
+            access: access, everything: everything, changed: changed)
     }
 
     /// What already uses `name` among the site's own credentials and the user's Secrets, if anything does.

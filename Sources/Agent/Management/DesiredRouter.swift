@@ -75,7 +75,9 @@ struct DesiredRouter {
         switch key.type {
         case "tcpListener", "listenerAddress":
             guard let listener = key.type == "tcpListener" ? key.name : entity.text("listener") else { return }
-            if step > 0 { listenersByAddress[address, default: []].insert(listener) } else {
+            if step > 0 {
+                listenersByAddress[address, default: []].insert(listener)
+            } else {
                 listenersByAddress[address]?.remove(listener)
                 if listenersByAddress[address]?.isEmpty == true { listenersByAddress[address] = nil }
             }

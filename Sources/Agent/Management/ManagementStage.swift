@@ -50,8 +50,10 @@ struct ManagementStage {
     private var answeredSinceStart = false
     static let startupGrace: TimeInterval = 15
 
-    init(logger: Logger, pollInterval: TimeInterval = 1, networkInterval: TimeInterval = 2, fullListingInterval: TimeInterval = 300,
-         maximumReads: Int = 64) {
+    init(
+        logger: Logger, pollInterval: TimeInterval = 1, networkInterval: TimeInterval = 2, fullListingInterval: TimeInterval = 300,
+        maximumReads: Int = 64
+    ) {
         self.logger = logger
         self.pollInterval = pollInterval
         self.networkInterval = networkInterval
@@ -181,8 +183,12 @@ struct ManagementStage {
             syncing = false
             guard client != nil else { return false }
             if !outcome.created.isEmpty || !outcome.deleted.isEmpty {
-                logger.info("router changed through management", metadata: ["created": "\(outcome.created.joined(separator: ","))",
-                                                                             "deleted": "\(outcome.deleted.joined(separator: ","))"])
+                logger.info(
+                    "router changed through management",
+                    metadata: [
+                        "created": "\(outcome.created.joined(separator: ","))",
+                        "deleted": "\(outcome.deleted.joined(separator: ","))",
+                    ])
             }
             guard outcome.isClean else {
                 // Tried again later, reading the router's entities first. Said once per kind of failure.

@@ -48,8 +48,9 @@ final class MetricsRequestHandler: ChannelInboundHandler {
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? head.uri
         switch path {
         case "/metrics":
-            respond(.ok, String(decoding: registry.emitToBuffer(), as: UTF8.self), head: head, context: context,
-                    contentType: "text/plain; version=0.0.4; charset=utf-8")
+            respond(
+                .ok, String(decoding: registry.emitToBuffer(), as: UTF8.self), head: head, context: context,
+                contentType: "text/plain; version=0.0.4; charset=utf-8")
         case "/healthz":
             let ready = health.isReady
             respond(ready ? .ok : .serviceUnavailable, ready ? "ok\n" : "not ready\n", head: head, context: context)
@@ -58,8 +59,10 @@ final class MetricsRequestHandler: ChannelInboundHandler {
         }
     }
 
-    private func respond(_ status: HTTPResponseStatus, _ text: String, head request: HTTPRequestHead?, context: ChannelHandlerContext,
-                         contentType: String = "text/plain; charset=utf-8", extra: [(String, String)] = []) {
+    private func respond(
+        _ status: HTTPResponseStatus, _ text: String, head request: HTTPRequestHead?, context: ChannelHandlerContext,
+        contentType: String = "text/plain; charset=utf-8", extra: [(String, String)] = []
+    ) {
         answered = true
         let body = context.channel.allocator.buffer(string: text)
         var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", "\(body.readableBytes)"), ("Connection", "close")])

@@ -34,8 +34,10 @@ public final class MetricsServer: Service, Sendable {
         return MetricsServer(address: address, registry: registry, health: health, caps: caps, logger: logger)
     }
 
-    init(address: MetricsAddress, registry: PrometheusCollectorRegistry, health: AgentHealth, caps: ConnectionCaps = DescriptorBudget.usual.metrics,
-         idleTimeout: TimeAmount = .seconds(10), deadline: TimeAmount = .seconds(15), logger: Logger) {
+    init(
+        address: MetricsAddress, registry: PrometheusCollectorRegistry, health: AgentHealth, caps: ConnectionCaps = DescriptorBudget.usual.metrics,
+        idleTimeout: TimeAmount = .seconds(10), deadline: TimeAmount = .seconds(15), logger: Logger
+    ) {
         self.address = address
         self.idleTimeout = idleTimeout
         self.deadline = deadline
@@ -69,8 +71,12 @@ public final class MetricsServer: Service, Sendable {
             logger.critical("cannot listen for metrics", metadata: ["address": "\(address)", "error": "\(reason)"])
             throw MetricsListenError(address: address, reason: reason)
         }
-        logger.info("metrics listening", metadata: ["address": "\(address)", "connections": "\(connections.caps.total)",
-                                                   "perAddress": "\(connections.caps.perAddress)"])
+        logger.info(
+            "metrics listening",
+            metadata: [
+                "address": "\(address)", "connections": "\(connections.caps.total)",
+                "perAddress": "\(connections.caps.perAddress)",
+            ])
         try await withGracefulShutdownHandler {
             try await channel.closeFuture.get()
         } onGracefulShutdown: {

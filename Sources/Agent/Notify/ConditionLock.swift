@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A mutex with its condition variable (pthread's), for the notification queue's thread, which sleeps until a message

@@ -1,7 +1,8 @@
 import CSystemd
 import FoundationEssentials
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Talks to the service manager through libsystemd's sd_notify: readiness, status lines, reloads, stopping,

@@ -1,9 +1,10 @@
 import FoundationEssentials
-import SiteFiles
-#if canImport(Glibc)
-import Glibc
-#endif
 import Resources
+import SiteFiles
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Loads and persists the site's identity (`runtime/state/identity.json`) so ids and ports stay the same
 /// across restarts and reconciles.
@@ -83,7 +84,8 @@ enum HostAddresses {
             while let entry = cursor {
                 defer { cursor = entry.pointee.ifa_next }
                 guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
-                      entry.pointee.ifa_flags & UInt32(IFF_LOOPBACK) == 0 else { continue }
+                    entry.pointee.ifa_flags & UInt32(IFF_LOOPBACK) == 0
+                else { continue }
                 var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
                 address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
                     var addr = v4.pointee.sin_addr

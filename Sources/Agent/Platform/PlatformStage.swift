@@ -137,8 +137,9 @@ struct PlatformStage {
         case .apply(let apply):
             return {
                 do {
-                    let state = try await platform.apply(layout: layout, siteName: apply.siteName, siteId: apply.siteId, settings: apply.settings,
-                                                         configChanged: apply.configChanged)
+                    let state = try await platform.apply(
+                        layout: layout, siteName: apply.siteName, siteId: apply.siteId, settings: apply.settings,
+                        configChanged: apply.configChanged)
                     return .platformApplied(.applied(apply, .success(state)))
                 } catch {
                     return .platformApplied(.applied(apply, .failure(PlatformFailure(message: "\(error)"))))
@@ -195,8 +196,11 @@ struct PlatformStage {
     /// attempt (the wait and the count go to the log), so a router that keeps failing the same way is one status.
     private mutating func down(_ observed: PlatformState, now: Date) -> PlatformState {
         let delay = backoff.exited(now: now)
-        logger.warning("router is down: starting it again after a wait", metadata: [
-            "reason": "\(observed.message)", "exits": "\(backoff.exits)", "restartIn": "\(Int(delay.rounded()))s"])
+        logger.warning(
+            "router is down: starting it again after a wait",
+            metadata: [
+                "reason": "\(observed.message)", "exits": "\(backoff.exits)", "restartIn": "\(Int(delay.rounded()))s",
+            ])
         return PlatformState(observed.phase, observed.message + Self.restartNote)
     }
 

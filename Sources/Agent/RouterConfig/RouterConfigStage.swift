@@ -60,8 +60,10 @@ struct RouterConfigStage {
     /// restart to take the change (what management cannot change, or new files for an sslProfile or a proxyProfile
     /// it has loaded: `changedCredentials` names them). `deferrable`: nothing reads the file before the next
     /// restart (no router runs from it, or the running one takes live changes through management).
-    mutating func write(_ plan: SitePlan, identity: SiteIdentity, services: RenderedServices,
-                        changedCredentials: Set<String>, deferrable: Bool) throws -> (changed: Bool, restart: Bool) {
+    mutating func write(
+        _ plan: SitePlan, identity: SiteIdentity, services: RenderedServices,
+        changedCredentials: Set<String>, deferrable: Bool
+    ) throws -> (changed: Bool, restart: Bool) {
         var reloadCredentials = false
         if !changedCredentials.isEmpty {
             let loaded = previousSiteConfig()?.entities.filter { $0.type == "sslProfile" || $0.type == "proxyProfile" }
@@ -100,8 +102,12 @@ struct RouterConfigStage {
                 throw error
             }
         }
-        logger.info("router configuration written", metadata: ["path": "\(layout.routerConfig.path)", "services": "\(plan.services.count)",
-                                                              "bytes": "\(size)", "deferred": "\(pending != nil)"])
+        logger.info(
+            "router configuration written",
+            metadata: [
+                "path": "\(layout.routerConfig.path)", "services": "\(plan.services.count)",
+                "bytes": "\(size)", "deferred": "\(pending != nil)",
+            ])
         return (true, restart)
     }
 
@@ -114,7 +120,10 @@ struct RouterConfigStage {
         return {
             // Run to its end even when the agent stops meanwhile: the process never exits under a half-written file.
             let failure = await Offload.runToEnd { () -> String? in
-                do { try writer.write(pending.parts, generation: pending.generation); return nil } catch { return "\(error)" }
+                do {
+                    try writer.write(pending.parts, generation: pending.generation)
+                    return nil
+                } catch { return "\(error)" }
             }
             return .routerConfigWritten(failure: failure)
         }

@@ -8,8 +8,10 @@ enum InputErrors {
     static let fileName = "input-errors.yaml"
 
     /// Writes the file errors (one per file), the errors of Secrets that parse but cannot be used, and the warnings.
-    static func write(_ errors: [String: ResourceError], credentialErrors: [ResourceError] = [], warnings: [String: [ResourceError]],
-                      layout: SiteLayout) throws {
+    static func write(
+        _ errors: [String: ResourceError], credentialErrors: [ResourceError] = [], warnings: [String: [ResourceError]],
+        layout: SiteLayout
+    ) throws {
         let url = layout.status.appendingPathComponent(fileName)
         if errors.isEmpty && credentialErrors.isEmpty && warnings.values.allSatisfy(\.isEmpty) {
             try? FileManager.default.removeItem(at: url)

@@ -106,11 +106,13 @@ struct StatusBuilder {
 
     /// What a SecuredAccess says on this site: nothing acts on it here.
     static func securedAccessStatus() -> ResourceStatus {
-        ResourceStatus(phase: .pending, message: securedAccessMessage,
-                       conditions: [.init(type: "Ready", status: "False", reason: StatusReason.notSupported, message: securedAccessMessage)])
+        ResourceStatus(
+            phase: .pending, message: securedAccessMessage,
+            conditions: [.init(type: "Ready", status: "False", reason: StatusReason.notSupported, message: securedAccessMessage)])
     }
 
-    static let securedAccessMessage = "SecuredAccess has no effect on a non-Kubernetes site: it exposes pods through a Service, Route or "
+    static let securedAccessMessage =
+        "SecuredAccess has no effect on a non-Kubernetes site: it exposes pods through a Service, Route or "
         + "Ingress and issues their certificate on Kubernetes only; it is kept as written"
 
     /// A Link is Ready while the router's connection for it is up; otherwise the router's own words say why.
@@ -161,8 +163,10 @@ struct StatusBuilder {
 
     func endpointList(_ access: EffectiveRouterAccess) -> [StatusValue] {
         access.roles.filter { $0.name != "normal" }.map { role in
-            .map([StatusField("name", .string(role.name)), StatusField("host", .string(access.bindHost ?? access.subjectAlternativeNames.first ?? "")),
-                  StatusField("port", .string(String(role.port))), StatusField("group", .string(access.name))])
+            .map([
+                StatusField("name", .string(role.name)), StatusField("host", .string(access.bindHost ?? access.subjectAlternativeNames.first ?? "")),
+                StatusField("port", .string(String(role.port))), StatusField("group", .string(access.name)),
+            ])
         }
     }
 

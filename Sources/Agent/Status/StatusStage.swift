@@ -50,18 +50,21 @@ struct StatusStage {
     /// Decides and writes the statuses a reconcile may have changed: all of them when the site or the router's
     /// state changed, else the changed ids, the site-wide kinds and the access controller's.
     mutating func write(_ inputs: Inputs) throws {
-        let builder = StatusBuilder(plan: inputs.plan, platform: inputs.platform, router: inputs.router, fileErrors: inputs.store.errors.count,
-                                    inputWarnings: inputs.warnings, credentialProblems: inputs.credentialProblems,
-                                    expirations: inputs.expirations)
+        let builder = StatusBuilder(
+            plan: inputs.plan, platform: inputs.platform, router: inputs.router, fileErrors: inputs.store.errors.count,
+            inputWarnings: inputs.warnings, credentialProblems: inputs.credentialProblems,
+            expirations: inputs.expirations)
         let result: (written: Int, removed: Int)
         if inputs.everything || platformState != inputs.platform {
-            result = try writer.update(builder.statuses(for: inputs.store.resources.values, external: inputs.access),
-                                       resources: inputs.store.resources, siteId: inputs.siteId, only: nil)
+            result = try writer.update(
+                builder.statuses(for: inputs.store.resources.values, external: inputs.access),
+                resources: inputs.store.resources, siteId: inputs.siteId, only: nil)
         } else {
             var ids = inputs.changed.union(inputs.access.keys)
             for resource in inputs.store.resources(of: SitePlan.siteWideKinds) where resource.kind != .secret { ids.insert(resource.id) }
-            result = try writer.update(builder.statuses(for: ids.compactMap { inputs.store.resources[$0] }, external: inputs.access),
-                                       resources: inputs.store.resources, siteId: inputs.siteId, only: ids)
+            result = try writer.update(
+                builder.statuses(for: ids.compactMap { inputs.store.resources[$0] }, external: inputs.access),
+                resources: inputs.store.resources, siteId: inputs.siteId, only: ids)
         }
         platformState = inputs.platform
         if result.written + result.removed > 0 {

@@ -2,8 +2,9 @@ import FoundationEssentials
 import HostSupport
 import Resources
 import SiteFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes status files atomically, only when a status really changed, and removes those of deleted resources.
@@ -91,13 +92,17 @@ struct StatusWriter {
 
     /// Writes what changed (a status, or the resource's spec); returns the number of files written and removed.
     /// `resources` gives each resource's spec; `siteId` is written as the Site's uid.
-    mutating func update(_ statuses: [ResourceID: ResourceStatus], resources: ResourceStore.ResourceTable, siteId: String?,
-                         only ids: Set<ResourceID>? = nil) throws -> (written: Int, removed: Int) {
+    mutating func update(
+        _ statuses: [ResourceID: ResourceStatus], resources: ResourceStore.ResourceTable, siteId: String?,
+        only ids: Set<ResourceID>? = nil
+    ) throws -> (written: Int, removed: Int) {
         takeInExisting()
         let candidates: [ResourceID] = (ids.map(Array.init) ?? Array(statuses.keys)).filter { statuses[$0] != nil }
         // The body text of each candidate whose spec is not known to be the one on disk.
         let unknownSpecs = candidates.filter { id in resources[id].map { files[id]?.spec != Self.specHash($0) } ?? true }
-        let bodies = Offload.map(unknownSpecs.count, parallelFrom: Self.parallelBatch) { index in resources[unknownSpecs[index]].map(StatusDocument.body(of:)) ?? "" }
+        let bodies = Offload.map(unknownSpecs.count, parallelFrom: Self.parallelBatch) { index in
+            resources[unknownSpecs[index]].map(StatusDocument.body(of:)) ?? ""
+        }
         var bodyOf: [ResourceID: String] = [:]
         bodyOf.reserveCapacity(unknownSpecs.count)
         for (id, body) in zip(unknownSpecs, bodies) { bodyOf[id] = body }
@@ -117,7 +122,8 @@ struct StatusWriter {
                 // Keep the transition time of conditions whose state did not change.
                 for index in status.conditions.indices {
                     if let previous = old.conditions.first(where: { $0.type == status.conditions[index].type }),
-                       previous.status == status.conditions[index].status {
+                        previous.status == status.conditions[index].status
+                    {
                         status.conditions[index].lastTransitionTime = previous.lastTransitionTime
                     }
                 }

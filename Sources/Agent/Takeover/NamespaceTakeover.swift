@@ -13,9 +13,12 @@ enum NamespaceTakeover {
         let identityFile = IdentityStore(layout: layout).file
         guard !FileManager.default.fileExists(atPath: identityFile.path), let runtime = SkupperV2Runtime.read(layout) else { return }
         try adopt(runtime, layout: layout)
-        logger.notice("took over a Skupper v2 site", metadata: [
-            "siteId": "\(runtime.siteId ?? "(new)")", "routerId": "\(runtime.routerId ?? "(new)")",
-            "redemptions": "\(runtime.redemptions.keys.sorted().joined(separator: ","))"])
+        logger.notice(
+            "took over a Skupper v2 site",
+            metadata: [
+                "siteId": "\(runtime.siteId ?? "(new)")", "routerId": "\(runtime.routerId ?? "(new)")",
+                "redemptions": "\(runtime.redemptions.keys.sorted().joined(separator: ","))",
+            ])
     }
 
     /// Keeps what makes the site itself: site and router ids, ports and certificate hosts (`runtime/state/identity.json`),
@@ -31,8 +34,9 @@ enum NamespaceTakeover {
             edgePort: runtime.edgePort ?? PortProbe.nextFree(from: RouterAccessSpec.defaultPort(role: RouterMode.edgeRole)),
             hosts: runtime.hosts.isEmpty ? HostAddresses.current() : runtime.hosts)
         for (name, redemption) in runtime.redemptions.sorted(by: { $0.key < $1.key }) {
-            try AtomicFile.write(ResourceEncoder.fastYAML(redemption.resources),
-                                 to: layout.redeemed.appendingPathComponent(InputStage.redemptionFile(name)), mode: 0o600)
+            try AtomicFile.write(
+                ResourceEncoder.fastYAML(redemption.resources),
+                to: layout.redeemed.appendingPathComponent(InputStage.redemptionFile(name)), mode: 0o600)
             let state = TokenState(url: redemption.url, code: redemption.code, phase: .redeemed, message: "OK")
             try state.save(name: name, in: AccessController.tokenDirectory(layout))
         }

@@ -1,8 +1,9 @@
 import FoundationEssentials
 import HostSupport
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Watches one directory with inotify and yields the names of files that were created, written, moved in or
@@ -46,8 +47,9 @@ public final class DirectoryWatcher: Sendable {
 
     deinit { close(fd) }
 
-    static let mask = UInt32(IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY | IN_ATTRIB
-                             | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+    static let mask = UInt32(
+        IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY | IN_ATTRIB
+            | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
     /// Watches the directory again at its path, after a batch said the watch was `lost` and the directory is back.
     public func rewatch() throws {
@@ -107,7 +109,10 @@ public final class DirectoryWatcher: Sendable {
                 }
                 continue
             }
-            if poller.revents & Int16(POLLNVAL | POLLERR) != 0 { continuation.finish(); return }
+            if poller.revents & Int16(POLLNVAL | POLLERR) != 0 {
+                continuation.finish()
+                return
+            }
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count <= 0 {
                 if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }

@@ -16,8 +16,9 @@ public struct AccessTokenIssue: ParsableCommand {
 
     @OptionGroup public var global: GlobalOptions
     @Argument(help: "The name of the token file.") public var file: String
-    @Option(name: [.customLong("expiration-period"), .customLong("expiration-window")],
-            help: "The period of time in which a token for this grant can be redeemed.")
+    @Option(
+        name: [.customLong("expiration-period"), .customLong("expiration-window")],
+        help: "The period of time in which a token for this grant can be redeemed.")
     public var expirationPeriod: DurationArgument = DurationArgument(AccessGrantSpec.defaultExpirationWindow)
     @Option(name: .customLong("redemptions-allowed"), help: "The number of times a token for this grant can be redeemed.")
     public var redemptionsAllowed: Int = AccessGrantSpec.defaultRedemptionsAllowed
@@ -60,8 +61,11 @@ public struct AccessTokenIssue: ParsableCommand {
         let id = ResourceID(.accessGrant, grantName)
         if site.entry(id) != nil { throw CLIError("There is already a token \(grantName) created in namespace \(global.namespace)") }
 
-        let grant = Resource(metadata: ObjectMeta(name: grantName), spec: .accessGrant(AccessGrantSpec(
-            redemptionsAllowed: redemptionsAllowed, expirationWindow: expirationPeriod.duration)))
+        let grant = Resource(
+            metadata: ObjectMeta(name: grantName),
+            spec: .accessGrant(
+                AccessGrantSpec(
+                    redemptionsAllowed: redemptionsAllowed, expirationWindow: expirationPeriod.duration)))
         let grantFile = try site.write(grant)
         let token: (url: String, ca: String, code: String)
         do {
@@ -91,8 +95,11 @@ public struct AccessTokenIssue: ParsableCommand {
             throw error
         }
 
-        let tokenResource = Resource(metadata: ObjectMeta(name: grantName), spec: .accessToken(AccessTokenSpec(
-            url: token.url, ca: token.ca, code: token.code, linkCost: cost)))
+        let tokenResource = Resource(
+            metadata: ObjectMeta(name: grantName),
+            spec: .accessToken(
+                AccessTokenSpec(
+                    url: token.url, ca: token.ca, code: token.code, linkCost: cost)))
         do {
             try AtomicFile.write(ResourceEncoder.yaml(tokenResource), to: tokenURL, mode: 0o600, skipIfUnchanged: false)
         } catch {
@@ -100,7 +107,8 @@ public struct AccessTokenIssue: ParsableCommand {
             throw FileErrorText.cliError("cannot write token file \(file)", error, path: tokenURL.path)
         }
         let uses = "\(redemptionsAllowed) use\(redemptionsAllowed == 1 ? "" : "s")"
-        Console.outRaw("""
+        Console.outRaw(
+            """
             Grant "\(grantName)" is ready.
             Token file \(file) created.
 

@@ -54,7 +54,9 @@ public struct AccessTokenRedeem: ParsableCommand {
         }
         // The agent redeems it: without one the token would only be written down.
         try global.agent.requireRunning(for: "redeem the token")
-        if let existing = site.entry(token.id), existing.resource.accessToken.map({ $0.url != token.accessToken?.url || $0.code != token.accessToken?.code }) ?? true {
+        if let existing = site.entry(token.id),
+            existing.resource.accessToken.map({ $0.url != token.accessToken?.url || $0.code != token.accessToken?.code }) ?? true
+        {
             throw CLIError("There is already a token \(token.name) in namespace \(global.namespace) (\(existing.file.path)) with another URL or code")
         }
         let written = try site.write(token)
@@ -70,9 +72,12 @@ public struct AccessTokenRedeem: ParsableCommand {
         }
         guard redeemed != nil else {
             let message = site.status(token.id)?.status.message ?? SiteDirectory.noStatusMessage
-            throw CLIError("Token \"\(token.name)\" has not been redeemed after \(timeout.duration.inWords): \(message)",
-                           hints: ["The agent keeps trying (status: \(site.layout.statusFile(token.id).path)).",
-                                   "To stop trying, remove the token: rm \(written.path)"])
+            throw CLIError(
+                "Token \"\(token.name)\" has not been redeemed after \(timeout.duration.inWords): \(message)",
+                hints: [
+                    "The agent keeps trying (status: \(site.layout.statusFile(token.id).path)).",
+                    "To stop trying, remove the token: rm \(written.path)",
+                ])
         }
         Console.out("Token \"\(token.name)\" has been redeemed.")
     }

@@ -48,8 +48,9 @@ public struct AgentCheck: Sendable {
     /// Throws when this user cannot read the namespace's agent state (a site of root's read as another user).
     public func requireReadable() throws {
         if case .unreadable(let path, let reason) = presence {
-            throw CLIError("permission denied: \(path) cannot be read (\(reason)); \(PathOwner.describe(path))",
-                           hints: ["Run the command as that user (for root's site: sudo skupper ...), or use a site of your own with --config-dir DIR."])
+            throw CLIError(
+                "permission denied: \(path) cannot be read (\(reason)); \(PathOwner.describe(path))",
+                hints: ["Run the command as that user (for root's site: sudo skupper ...), or use a site of your own with --config-dir DIR."])
         }
     }
 
@@ -62,8 +63,9 @@ public struct AgentCheck: Sendable {
         let deadline = Date().addingTimeInterval(Self.startingGrace)
         while presence != .held && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         guard presence == .held else {
-            throw CLIError("the agent is not running for namespace \"\(namespace)\" (\(layout.root.path)): nothing would \(what)",
-                           hints: ["Start it: \(startCommand)"])
+            throw CLIError(
+                "the agent is not running for namespace \"\(namespace)\" (\(layout.root.path)): nothing would \(what)",
+                hints: ["Start it: \(startCommand)"])
         }
     }
 
@@ -75,9 +77,12 @@ public struct AgentCheck: Sendable {
         case .held:
             return document
         case .free, .unreadable:
-            let last = document.status.message == SiteDirectory.noStatusMessage ? "" : " (its last report: \(document.status.phase.rawValue): \(document.status.message))"
-            document.status = ResourceStatus(phase: .pending, message: "the agent is not running\(last); start it: \(startCommand)",
-                                             fields: document.status.fields)
+            let last =
+                document.status.message == SiteDirectory.noStatusMessage
+                ? "" : " (its last report: \(document.status.phase.rawValue): \(document.status.message))"
+            document.status = ResourceStatus(
+                phase: .pending, message: "the agent is not running\(last); start it: \(startCommand)",
+                fields: document.status.fields)
             return document
         }
     }

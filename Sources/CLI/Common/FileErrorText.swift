@@ -37,7 +37,8 @@ enum FileErrorText {
         var text = describe(error)
         if text.hasPrefix("the system's error"), let found = diagnose(path) { text = found }
         guard text == String(cString: strerror(EACCES)) || text.contains("Permission denied") else { return CLIError("\(what): \(text)") }
-        return CLIError("permission denied: \(what): \(PathOwner.describe(path))",
-                        hints: ["Run the command as that user (for root's site: sudo skupper ...), or use a site of your own with --config-dir DIR."])
+        return CLIError(
+            "permission denied: \(what): \(PathOwner.describe(path))",
+            hints: ["Run the command as that user (for root's site: sudo skupper ...), or use a site of your own with --config-dir DIR."])
     }
 }

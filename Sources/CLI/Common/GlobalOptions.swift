@@ -8,12 +8,16 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Set the namespace.")
     public var namespace: String = "default"
 
-    @Option(name: [.customLong("platform"), .customShort("p")],
-            help: "Set the platform type to use [\(PlatformKind.choices)], for `system install` and `system status`; other commands accept it, as Skupper v2's do, and need no platform. Default: $SKUPPER_PLATFORM, else what the running agent uses, else process (linux for the system manager's agent).")
+    @Option(
+        name: [.customLong("platform"), .customShort("p")],
+        help:
+            "Set the platform type to use [\(PlatformKind.choices)], for `system install` and `system status`; other commands accept it, as Skupper v2's do, and need no platform. Default: $SKUPPER_PLATFORM, else what the running agent uses, else process (linux for the system manager's agent)."
+    )
     public var platform: String?
 
-    @Option(name: .customLong("config-dir"),
-            help: "The namespace directory, overriding the default location (also $SKUPPER_CONFIG_DIR).")
+    @Option(
+        name: .customLong("config-dir"),
+        help: "The namespace directory, overriding the default location (also $SKUPPER_CONFIG_DIR).")
     public var configDir: String?
 
     public init() {}

@@ -18,14 +18,16 @@ extension ResourceEncoder {
     static func yamsNode(_ node: YAMLNode) -> Node {
         switch node {
         case .scalar(let scalar):
-            let tag = scalar.tag == YAMLNode.intTag ? Tag(.int) : scalar.tag == YAMLNode.boolTag ? Tag(.bool) : scalar.style == .plain ? Tag(.implicit) : Tag(.str)
-            let style: Node.Scalar.Style = switch scalar.style {
-            case .plain: .any
-            case .singleQuoted: .singleQuoted
-            case .doubleQuoted: .doubleQuoted
-            case .literal: .literal
-            case .folded: .folded
-            }
+            let tag =
+                scalar.tag == YAMLNode.intTag ? Tag(.int) : scalar.tag == YAMLNode.boolTag ? Tag(.bool) : scalar.style == .plain ? Tag(.implicit) : Tag(.str)
+            let style: Node.Scalar.Style =
+                switch scalar.style {
+                case .plain: .any
+                case .singleQuoted: .singleQuoted
+                case .doubleQuoted: .doubleQuoted
+                case .literal: .literal
+                case .folded: .folded
+                }
             return Node(scalar.string, tag, style)
         case .mapping(let mapping): return .mapping(.init(mapping.pairs.map { (yamsNode($0.0), yamsNode($0.1)) }))
         case .sequence(let sequence): return .sequence(.init(sequence.items.map(yamsNode)))

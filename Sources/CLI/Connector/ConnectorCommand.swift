@@ -16,13 +16,18 @@ public struct ConnectorCommand: ParsableCommand {
 public struct ConnectorSettings: ParsableArguments {
     @Argument(help: "The name of the connector.") public var name: String
     @Argument(help: "The port of the local server.") public var port: Int
-    @Option(name: [.customLong("routing-key"), .customShort("r")], help: "The identifier used to route traffic from listeners to connectors (default: the name).")
+    @Option(
+        name: [.customLong("routing-key"), .customShort("r")], help: "The identifier used to route traffic from listeners to connectors (default: the name).")
     public var routingKey: String?
     @Option(help: "The hostname or IP address of the local server.") public var host: String = "localhost"
     @Option(name: .customLong("tls-credentials"), help: "The name of the TLS credentials (a Secret) towards the server.")
     public var tlsCredentials: String?
     @Option(help: "The connector type. Choices: [tcp].") public var type: String = "tcp"
-    @Flag(name: .customLong("include-not-ready"), help: "If true, include server pods that are not in the ready state. Kubernetes only: written into the Connector for a site on Kubernetes to read; a site on this machine has no pods and ignores it.")
+    @Flag(
+        name: .customLong("include-not-ready"),
+        help:
+            "If true, include server pods that are not in the ready state. Kubernetes only: written into the Connector for a site on Kubernetes to read; a site on this machine has no pods and ignores it."
+    )
     public var includeNotReady = false
 
     public init() {}
@@ -38,8 +43,11 @@ public struct ConnectorSettings: ParsableArguments {
 
     /// The Connector these settings describe.
     public var resource: Resource {
-        Resource(metadata: ObjectMeta(name: name), spec: .connector(ConnectorSpec(
-            routingKey: routingKey ?? name, host: host, port: port, tlsCredentials: tlsCredentials, type: type,
-            includeNotReadyPods: includeNotReady)))
+        Resource(
+            metadata: ObjectMeta(name: name),
+            spec: .connector(
+                ConnectorSpec(
+                    routingKey: routingKey ?? name, host: host, port: port, tlsCredentials: tlsCredentials, type: type,
+                    includeNotReadyPods: includeNotReady)))
     }
 }

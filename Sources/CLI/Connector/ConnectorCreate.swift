@@ -18,8 +18,9 @@ public struct ConnectorCreate: ParsableCommand {
         try waiting.check(global.agent)
         let resource = settings.resource
         if site.entry(resource.id) != nil {
-            throw CLIError("There is already a connector \(resource.name) created for namespace \(global.namespace)",
-                           hints: ["You can use \"skupper connector update \(resource.name)\" to change it."])
+            throw CLIError(
+                "There is already a connector \(resource.name) created for namespace \(global.namespace)",
+                hints: ["You can use \"skupper connector update \(resource.name)\" to change it."])
         }
         let url = try site.write(resource)
         Console.out("File written to \(url.path)")

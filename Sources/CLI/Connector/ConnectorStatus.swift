@@ -17,14 +17,18 @@ public struct ConnectorStatus: ParsableCommand {
     public func run() throws {
         try StatusListing<ConnectorSpec>(
             // Skupper v2's columns, its spaced "HAS MATCHING LISTENER" included.
-            columns: [("Name", "NAME"), ("Status", "STATUS"), ("Routing key", "ROUTING-KEY"), ("Selector", "SELECTOR"), ("Host", "HOST"),
-                      ("Port", "PORT"), ("Has Matching Listener", "HAS MATCHING LISTENER"), ("Message", "MESSAGE")],
+            columns: [
+                ("Name", "NAME"), ("Status", "STATUS"), ("Routing key", "ROUTING-KEY"), ("Selector", "SELECTOR"), ("Host", "HOST"),
+                ("Port", "PORT"), ("Has Matching Listener", "HAS MATCHING LISTENER"), ("Message", "MESSAGE"),
+            ],
             notFound: { "connector \($0) does not exist in \($1)" },
             noneFound: "No connectors found",
             row: { resource, document in
                 let spec = resource.spec, status = document.status
-                return [resource.name, status.phase.rawValue, spec.routingKey, spec.selector ?? "", spec.host, String(spec.port),
-                        String(ServiceStatusView(status, kind: .connector).hasMatch), status.message]
+                return [
+                    resource.name, status.phase.rawValue, spec.routingKey, spec.selector ?? "", spec.host, String(spec.port),
+                    String(ServiceStatusView(status, kind: .connector).hasMatch), status.message,
+                ]
             }
         ).run(global, name: name, output: output)
     }

@@ -14,7 +14,9 @@ public struct ConnectorUpdate: ParsableCommand {
     @Option(name: .customLong("tls-credentials"), help: "The name of the TLS credentials (a Secret) towards the server.")
     public var tlsCredentials: String?
     @Option(help: "The connector type. Choices: [tcp].") public var type: String?
-    @Flag(name: .customLong("include-not-ready"), inversion: .prefixedNo, help: "Include server pods that are not ready. Kubernetes only: written into the Connector; a site on this machine ignores it.")
+    @Flag(
+        name: .customLong("include-not-ready"), inversion: .prefixedNo,
+        help: "Include server pods that are not ready. Kubernetes only: written into the Connector; a site on this machine ignores it.")
     public var includeNotReady: Bool?
     @OptionGroup public var waiting: WaitOptions
 

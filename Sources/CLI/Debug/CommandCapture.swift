@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a diagnostic command for `skupper debug dump`, best effort: bounded in time and in output, its output
@@ -18,7 +19,8 @@ enum CommandCapture {
         guard let name = arguments.first, let executable = find(name) else { return nil }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skupper-capture-\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: scratch.path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: scratch.path) else { return nil }
+            let handle = FileHandle(forWritingAtPath: scratch.path)
+        else { return nil }
         defer {
             try? handle.close()
             try? FileManager.default.removeItem(at: scratch)

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Platforms
 import SiteFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `skupper debug dump [file]`: a gzip'd tarball of the namespace's resources, statuses, configuration,
@@ -40,7 +41,9 @@ public struct DebugDump: ParsableCommand {
         }
         let layout = global.layout
         guard global.site.site() != nil || FileManager.default.fileExists(atPath: layout.runtime.path) else {
-            throw CLIError("no skupper site found in namespace", hints: ["Namespace \"\(global.namespace)\" (\(layout.root.path)) has no Site and its agent has not run there."])
+            throw CLIError(
+                "no skupper site found in namespace",
+                hints: ["Namespace \"\(global.namespace)\" (\(layout.root.path)) has no Site and its agent has not run there."])
         }
         let output = Self.outputName(fileName ?? "skupper-dump", namespace: global.namespace, date: Date())
         let staging = FileManager.default.temporaryDirectory.appendingPathComponent("skupper-dump-\(UUID().uuidString)")
@@ -72,8 +75,9 @@ public struct DebugDump: ParsableCommand {
         // The agent's and the router's units: their state and their recent journal (skipped where there is no systemd).
         let manager = SystemdScope.current == .user ? ["--user"] : []
         for unit in [AgentUnit.name(namespace: namespace), RouterUnit.name(namespace: namespace)] {
-            collector.addCommand("systemd/\(unit)-status.txt", ["systemctl"] + manager + ["status", "--no-pager", "--full", unit],
-                                 accept: { [0, 3].contains($0) })
+            collector.addCommand(
+                "systemd/\(unit)-status.txt", ["systemctl"] + manager + ["status", "--no-pager", "--full", unit],
+                accept: { [0, 3].contains($0) })
             collector.addCommand("logs/journal-\(unit).txt", ["journalctl"] + manager + ["-u", unit, "-n", "2000", "--no-pager"], timeout: 15)
         }
 
@@ -110,11 +114,14 @@ public struct DebugDump: ParsableCommand {
             "",
             "Masked:",
         ]
-        lines += collector.masked.isEmpty ? ["  nothing"] : collector.masked.map { file in
-            var counts: [String: Int] = [:]
-            for what in file.what { counts[what, default: 0] += 1 }
-            return "  \(file.path): " + counts.keys.sorted().map { counts[$0]! == 1 ? $0 : "\($0) (\(counts[$0]!) times)" }.joined(separator: ", ")
-        }
+        lines +=
+            collector.masked.isEmpty
+            ? ["  nothing"]
+            : collector.masked.map { file in
+                var counts: [String: Int] = [:]
+                for what in file.what { counts[what, default: 0] += 1 }
+                return "  \(file.path): " + counts.keys.sorted().map { counts[$0]! == 1 ? $0 : "\($0) (\(counts[$0]!) times)" }.joined(separator: ", ")
+            }
         lines += ["", "Left out or not available:"]
         lines += collector.notes.isEmpty ? ["  nothing"] : collector.notes.map { "  \($0)" }
         return lines.joined(separator: "\n") + "\n"

@@ -1,7 +1,8 @@
 import Foundation
 import SiteFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Gathers what `skupper debug dump` puts in its tarball into a private staging directory: the namespace's input
@@ -70,7 +71,8 @@ struct DumpCollector {
             for url in regularFiles(under: directory) where !url.lastPathComponent.lowercased().hasSuffix(".key") {
                 let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
                 guard size <= Self.maximumFileSize, let data = FileManager.default.contents(atPath: url.path),
-                      let text = String(data: data, encoding: .utf8) else { continue }
+                    let text = String(data: data, encoding: .utf8)
+                else { continue }
                 secrets.learn(file: url.lastPathComponent, text: text)
             }
         }
@@ -78,8 +80,11 @@ struct DumpCollector {
 
     /// The regular files under `directory`, sorted, not following symbolic links (each one noted).
     mutating func regularFiles(under directory: URL, noting: Bool = false) -> [URL] {
-        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey],
-                                                              options: []) else { return [] }
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: directory, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey],
+                options: [])
+        else { return [] }
         var files: [URL] = []
         for case let url as URL in enumerator {
             let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
@@ -108,7 +113,9 @@ struct DumpCollector {
                 note("\(path): left out (a password)")
                 continue
             }
-            if name == layout.agentLock.lastPathComponent || name.hasPrefix(".") || url.standardizedFileURL.path == routerLog.standardizedFileURL.path { continue }
+            if name == layout.agentLock.lastPathComponent || name.hasPrefix(".") || url.standardizedFileURL.path == routerLog.standardizedFileURL.path {
+                continue
+            }
             let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
             guard size <= Self.maximumFileSize else {
                 note("\(path): left out (\(size) bytes)")
@@ -140,8 +147,10 @@ struct DumpCollector {
     }
 
     /// Adds what a command printed, when it ran and printed something; `accept` may refuse an exit status.
-    mutating func addCommand(_ path: String, _ arguments: [String], timeout: Double = 10, includeStandardError: Bool = false,
-                             accept: (Int32) -> Bool = { $0 == 0 }) {
+    mutating func addCommand(
+        _ path: String, _ arguments: [String], timeout: Double = 10, includeStandardError: Bool = false,
+        accept: (Int32) -> Bool = { $0 == 0 }
+    ) {
         let commandLine = arguments.joined(separator: " ")
         guard let output = CommandCapture.run(arguments, timeout: timeout, includeStandardError: includeStandardError) else {
             note("\(path): `\(commandLine)` is not available or did not finish within \(Int(timeout)) seconds")

@@ -55,12 +55,15 @@ enum PrivateKeyRedaction {
     /// JSON members named `*.key` with a string value: the value replaced; with `matching` and `marker`, the members
     /// it names and by that marker, where `keepingReferences` leaves values that only name where a secret is (the
     /// router's `file:` and `env:`).
-    static func replaceJSONFields(_ text: String, matching: (Substring) -> Bool = isKeyFile, marker: String = marker,
-                                  keepingReferences: Bool = false, replaced: ((Substring) -> Void)? = nil) -> String {
+    static func replaceJSONFields(
+        _ text: String, matching: (Substring) -> Bool = isKeyFile, marker: String = marker,
+        keepingReferences: Bool = false, replaced: ((Substring) -> Void)? = nil
+    ) -> String {
         var result = text
         for match in jsonField.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
             guard let whole = Range(match.range, in: result), let head = Range(match.range(at: 1), in: result),
-                  let name = Range(match.range(at: 2), in: result), matching(result[name]) else { continue }
+                let name = Range(match.range(at: 2), in: result), matching(result[name])
+            else { continue }
             let value = result[head.upperBound...].dropFirst()
             if keepingReferences && (value.hasPrefix("file:") || value.hasPrefix("env:")) { continue }
             replaced?(result[name])
@@ -74,8 +77,10 @@ enum PrivateKeyRedaction {
 
     /// YAML lines `<name>.key: value` (plain, quoted, or a block scalar whose lines follow): the value replaced;
     /// with `matching` and `marker`, the fields it names and by that marker.
-    static func replaceYAMLKeyFields(_ text: String, matching: (Substring) -> Bool = isKeyFile, marker: String = marker,
-                                     replaced: ((Substring) -> Void)? = nil) -> String {
+    static func replaceYAMLKeyFields(
+        _ text: String, matching: (Substring) -> Bool = isKeyFile, marker: String = marker,
+        replaced: ((Substring) -> Void)? = nil
+    ) -> String {
         var lines: [String] = []
         var skipDeeperThan: Int?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -131,7 +136,10 @@ enum PrivateKeyRedaction {
             while true {
                 guard let found = line[search...].firstIndex(of: ":") else { return nil }
                 let next = line.index(after: found)
-                if next == line.endIndex || line[next] == " " || line[next] == "\t" { colon = found; break }
+                if next == line.endIndex || line[next] == " " || line[next] == "\t" {
+                    colon = found
+                    break
+                }
                 search = next
             }
             key = line[index..<colon]

@@ -32,7 +32,8 @@ struct SecretRedaction {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         // A file reference (the router's `file:`, an environment variable, a path) names where the secret is, not it.
         guard trimmed.count >= Self.shortestValue, !trimmed.hasPrefix("file:"), !trimmed.hasPrefix("env:"), !trimmed.hasPrefix("/"),
-              trimmed != Self.marker, trimmed != PrivateKeyRedaction.marker else { return }
+            trimmed != Self.marker, trimmed != PrivateKeyRedaction.marker
+        else { return }
         for form in [trimmed, Data(trimmed.utf8).base64EncodedString()] where known.insert(form).inserted { values.append(form) }
         values.sort { $0.count > $1.count }
     }
@@ -67,7 +68,9 @@ struct SecretRedaction {
                     for (dataKey, dataValue) in data where !Self.publicSecretData.contains(dataKey) && !PrivateKeyRedaction.isKeyFile(Substring(dataKey)) {
                         guard let text = Self.scalar(dataValue) else { continue }
                         remember(text)
-                        if key == "data", let decoded = Data(base64Encoded: text.filter { !$0.isWhitespace }), let plain = String(data: decoded, encoding: .utf8) {
+                        if key == "data", let decoded = Data(base64Encoded: text.filter { !$0.isWhitespace }),
+                            let plain = String(data: decoded, encoding: .utf8)
+                        {
                             remember(plain)
                         }
                     }

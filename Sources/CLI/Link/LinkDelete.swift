@@ -23,8 +23,9 @@ public struct LinkDelete: ParsableCommand {
             let stem = entry.file.deletingPathExtension().lastPathComponent
             let token = stem.hasPrefix("AccessToken-") ? String(stem.dropFirst("AccessToken-".count)) : nil
             if let token, let tokenEntry = site.entry(ResourceID(.accessToken, token)) {
-                throw CLIError("link \(name) was created by redeeming the AccessToken \"\(token)\": delete the token to remove the link "
-                               + "(remove \(tokenEntry.file.path))")
+                throw CLIError(
+                    "link \(name) was created by redeeming the AccessToken \"\(token)\": delete the token to remove the link "
+                        + "(remove \(tokenEntry.file.path))")
             }
             throw CLIError("link \(name) was created by redeeming an access token (\(entry.file.path)); the agent owns it and it cannot be deleted here")
         }

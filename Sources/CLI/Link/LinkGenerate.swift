@@ -56,9 +56,12 @@ public struct LinkGenerate: ParsableCommand {
         }
         let linkName = "link-\(access)"
         let secret = Resource(metadata: ObjectMeta(name: linkName), spec: .secret(SecretSpec(type: "kubernetes.io/tls", data: data)))
-        let link = Resource(metadata: ObjectMeta(name: linkName), spec: .link(LinkSpec(
-            endpoints: chosen.map { LinkSpec.Endpoint(name: $0.name, host: endpointHost, port: $0.port) },
-            tlsCredentials: linkName, cost: cost)))
+        let link = Resource(
+            metadata: ObjectMeta(name: linkName),
+            spec: .link(
+                LinkSpec(
+                    endpoints: chosen.map { LinkSpec.Endpoint(name: $0.name, host: endpointHost, port: $0.port) },
+                    tlsCredentials: linkName, cost: cost)))
         Console.outRaw(output == .yaml ? ResourceEncoder.yaml([secret, link]) : Rendering.resources([secret, link], .json))
     }
 }

@@ -16,7 +16,8 @@ public struct ListenerCommand: ParsableCommand {
 public struct ListenerSettings: ParsableArguments {
     @Argument(help: "The name of the listener.") public var name: String
     @Argument(help: "The port of the local listener.") public var port: Int
-    @Option(name: [.customLong("routing-key"), .customShort("r")], help: "The identifier used to route traffic from listeners to connectors (default: the name).")
+    @Option(
+        name: [.customLong("routing-key"), .customShort("r")], help: "The identifier used to route traffic from listeners to connectors (default: the name).")
     public var routingKey: String?
     @Option(help: "The hostname or IP address of the local listener.") public var host: String = "0.0.0.0"
     @Option(name: .customLong("tls-credentials"), help: "The name of the TLS credentials (a Secret) for clients of this listener.")
@@ -36,7 +37,10 @@ public struct ListenerSettings: ParsableArguments {
 
     /// The Listener these settings describe.
     public var resource: Resource {
-        Resource(metadata: ObjectMeta(name: name), spec: .listener(ListenerSpec(
-            routingKey: routingKey ?? name, host: host, port: port, tlsCredentials: tlsCredentials, type: type)))
+        Resource(
+            metadata: ObjectMeta(name: name),
+            spec: .listener(
+                ListenerSpec(
+                    routingKey: routingKey ?? name, host: host, port: port, tlsCredentials: tlsCredentials, type: type)))
     }
 }

@@ -16,14 +16,18 @@ public struct ListenerStatus: ParsableCommand {
 
     public func run() throws {
         try StatusListing<ListenerSpec>(
-            columns: [("Name", "NAME"), ("Status", "STATUS"), ("Routing key", "ROUTING-KEY"), ("Host", "HOST"), ("Port", "PORT"),
-                      ("Has Matching Connector", "MATCHING-CONNECTOR"), ("Message", "MESSAGE")],
+            columns: [
+                ("Name", "NAME"), ("Status", "STATUS"), ("Routing key", "ROUTING-KEY"), ("Host", "HOST"), ("Port", "PORT"),
+                ("Has Matching Connector", "MATCHING-CONNECTOR"), ("Message", "MESSAGE"),
+            ],
             notFound: { "listener \($0) does not exist in \($1)" },
             noneFound: "No listeners found",
             row: { resource, document in
                 let spec = resource.spec, status = document.status
-                return [resource.name, status.phase.rawValue, spec.routingKey, spec.host, String(spec.port),
-                        String(ServiceStatusView(status, kind: .listener).hasMatch), status.message]
+                return [
+                    resource.name, status.phase.rawValue, spec.routingKey, spec.host, String(spec.port),
+                    String(ServiceStatusView(status, kind: .listener).hasMatch), status.message,
+                ]
             }
         ).run(global, name: name, output: output)
     }

@@ -31,8 +31,9 @@ public struct SiteCreate: ParsableCommand {
         let site = global.site
         try waiting.check(global.agent)
         if let other = site.site(), other.name != name {
-            throw CLIError("Site \"\(name)\" cannot be created: \(SitePlan.secondSite(active: other.name)) (\(global.whereLooked))",
-                           hints: ["Delete it first (skupper site delete \(other.name)), or create the site in another namespace with -n."])
+            throw CLIError(
+                "Site \"\(name)\" cannot be created: \(SitePlan.secondSite(active: other.name)) (\(global.whereLooked))",
+                hints: ["Delete it first (skupper site delete \(other.name)), or create the site in another namespace with -n."])
         }
         let spec = SiteSpec(linkAccess: try linkAccessValue(enable: enableLinkAccess, type: linkAccessType), edge: edge)
         let resource = Resource(metadata: ObjectMeta(name: name), spec: .site(spec))

@@ -29,7 +29,9 @@ public struct SiteDelete: ParsableCommand {
             Console.out("Removed \(files.count) resource file\(files.count == 1 ? "" : "s") from \(site.layout.inputResources.path)")
             return
         }
-        guard let current, let entry = site.entry(current.id) else { throw CLIError("there is no existing Skupper site resource to delete in \(global.whereLooked)") }
+        guard let current, let entry = site.entry(current.id) else {
+            throw CLIError("there is no existing Skupper site resource to delete in \(global.whereLooked)")
+        }
         try site.remove(entry)
         Console.out("Site \"\(current.name)\" deleted (\(entry.file.path) removed).")
     }

@@ -28,9 +28,13 @@ public struct SiteUpdate: ParsableCommand {
         if let name, name != current.name { throw CLIError("site \(name) must exist to be updated") }
         guard let entry = site.entry(current.id) else { throw CLIError("site \(current.name) must exist to be updated") }
         guard var spec = current.site else { throw CLIError("site \(current.name) must exist to be updated") }
-        if let linkAccessType, !linkAccessType.isEmpty { spec.linkAccess = linkAccessType }
-        else if linkAccess == true, !spec.linkAccessEnabled { spec.linkAccess = "default" }
-        else if linkAccess == false { spec.linkAccess = nil }
+        if let linkAccessType, !linkAccessType.isEmpty {
+            spec.linkAccess = linkAccessType
+        } else if linkAccess == true, !spec.linkAccessEnabled {
+            spec.linkAccess = "default"
+        } else if linkAccess == false {
+            spec.linkAccess = nil
+        }
         if let edge { spec.edge = edge }
         guard spec != current.site else {
             let what = linkAccess == nil && linkAccessType == nil && edge == nil ? "no option was given" : "it already has these settings"

@@ -47,112 +47,112 @@ public enum AgentUnit {
 
     /// units/skupperd@.service
     public static let systemTemplate = """
-# The skupper-local site agent for namespace %i, run by the system manager:
-#   systemctl enable --now skupperd@west
-# Resources go in /var/lib/skupper/namespaces/%i/input/resources.
-[Unit]
-Description=Skupper site agent (namespace %i)
-Documentation=file:///usr/share/doc/skupper-local/README.md
-After=network-online.target docker.service docker.socket podman.socket
-Wants=network-online.target
+        # The skupper-local site agent for namespace %i, run by the system manager:
+        #   systemctl enable --now skupperd@west
+        # Resources go in /var/lib/skupper/namespaces/%i/input/resources.
+        [Unit]
+        Description=Skupper site agent (namespace %i)
+        Documentation=file:///usr/share/doc/skupper-local/README.md
+        After=network-online.target docker.service docker.socket podman.socket
+        Wants=network-online.target
 
-[Service]
-Type=notify
-NotifyAccess=main
-Environment=SKUPPER_PLATFORM=linux
-EnvironmentFile=-/etc/default/skupperd
-EnvironmentFile=-/etc/default/skupperd-%i
-ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS
-# The shell's own kill: /bin/kill (procps) is missing on minimal systems.
-ExecReload=/bin/sh -c "kill -HUP ${MAINPID}"
-WatchdogSec=30s
-TimeoutStartSec=90s
-Restart=on-failure
-RestartSec=2s
-# 64: a usage error (fix the options first); 75: another agent holds the namespace. Neither is retried.
-RestartPreventExitStatus=64 75
-# Descriptors for the router management, status files and child processes, and the capped connections of the grant
-# server and the metrics endpoint (skupperd shares them out and warns below 4096).
-LimitNOFILE=16384
-StateDirectory=skupper
-StateDirectoryMode=0755
-NoNewPrivileges=yes
-# Hardening (systemd-analyze security: 6.2 before, see README). The agent runs as root because the linux/systemd
-# platform asks PID 1 to manage the router's unit, which only root may do without a polkit rule; it needs no
-# capability beyond root's ownership of its files, the engines' sockets (root:docker 0660) and /etc/systemd/system,
-# except binding ports below 1024 (a Listener may ask for one when the router is the agent's child).
-# For the docker or podman platform it can run as a system user instead: see
-# /usr/share/doc/skupper-local/examples/skupperd-unprivileged.conf (a drop-in).
-CapabilityBoundingSet=CAP_NET_BIND_SERVICE
-AmbientCapabilities=
-ProtectSystem=strict
-# The systemd/linux platform writes the router unit skupper-<namespace>.service here.
-ReadWritePaths=-/etc/systemd/system
-ProtectHome=yes
-PrivateTmp=yes
-PrivateDevices=yes
-DevicePolicy=closed
-PrivateMounts=yes
-ProtectKernelTunables=yes
-ProtectKernelModules=yes
-ProtectKernelLogs=yes
-ProtectControlGroups=yes
-ProtectClock=yes
-ProtectHostname=yes
-ProtectProc=invisible
-ProcSubset=pid
-RestrictSUIDSGID=yes
-RestrictRealtime=yes
-RestrictNamespaces=yes
-LockPersonality=yes
-MemoryDenyWriteExecute=yes
-RemoveIPC=yes
-# AF_NETLINK: the network interfaces' addresses (the grant server's default host).
-RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
-SystemCallArchitectures=native
-SystemCallFilter=@system-service
-SystemCallFilter=~@privileged @resources
-SystemCallErrorNumber=EPERM
-UMask=0022
+        [Service]
+        Type=notify
+        NotifyAccess=main
+        Environment=SKUPPER_PLATFORM=linux
+        EnvironmentFile=-/etc/default/skupperd
+        EnvironmentFile=-/etc/default/skupperd-%i
+        ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS
+        # The shell's own kill: /bin/kill (procps) is missing on minimal systems.
+        ExecReload=/bin/sh -c "kill -HUP ${MAINPID}"
+        WatchdogSec=30s
+        TimeoutStartSec=90s
+        Restart=on-failure
+        RestartSec=2s
+        # 64: a usage error (fix the options first); 75: another agent holds the namespace. Neither is retried.
+        RestartPreventExitStatus=64 75
+        # Descriptors for the router management, status files and child processes, and the capped connections of the grant
+        # server and the metrics endpoint (skupperd shares them out and warns below 4096).
+        LimitNOFILE=16384
+        StateDirectory=skupper
+        StateDirectoryMode=0755
+        NoNewPrivileges=yes
+        # Hardening (systemd-analyze security: 6.2 before, see README). The agent runs as root because the linux/systemd
+        # platform asks PID 1 to manage the router's unit, which only root may do without a polkit rule; it needs no
+        # capability beyond root's ownership of its files, the engines' sockets (root:docker 0660) and /etc/systemd/system,
+        # except binding ports below 1024 (a Listener may ask for one when the router is the agent's child).
+        # For the docker or podman platform it can run as a system user instead: see
+        # /usr/share/doc/skupper-local/examples/skupperd-unprivileged.conf (a drop-in).
+        CapabilityBoundingSet=CAP_NET_BIND_SERVICE
+        AmbientCapabilities=
+        ProtectSystem=strict
+        # The systemd/linux platform writes the router unit skupper-<namespace>.service here.
+        ReadWritePaths=-/etc/systemd/system
+        ProtectHome=yes
+        PrivateTmp=yes
+        PrivateDevices=yes
+        DevicePolicy=closed
+        PrivateMounts=yes
+        ProtectKernelTunables=yes
+        ProtectKernelModules=yes
+        ProtectKernelLogs=yes
+        ProtectControlGroups=yes
+        ProtectClock=yes
+        ProtectHostname=yes
+        ProtectProc=invisible
+        ProcSubset=pid
+        RestrictSUIDSGID=yes
+        RestrictRealtime=yes
+        RestrictNamespaces=yes
+        LockPersonality=yes
+        MemoryDenyWriteExecute=yes
+        RemoveIPC=yes
+        # AF_NETLINK: the network interfaces' addresses (the grant server's default host).
+        RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
+        SystemCallArchitectures=native
+        SystemCallFilter=@system-service
+        SystemCallFilter=~@privileged @resources
+        SystemCallErrorNumber=EPERM
+        UMask=0022
 
-[Install]
-WantedBy=multi-user.target
-"""
+        [Install]
+        WantedBy=multi-user.target
+        """
 
     /// units/user/skupperd@.service
     public static let userTemplate = """
-# The skupper-local site agent for namespace %i, run by a user's manager:
-#   systemctl --user enable --now skupperd@west
-[Unit]
-Description=Skupper site agent (namespace %i, user)
-Documentation=file:///usr/share/doc/skupper-local/README.md
-# The default platform is process (the router as the agent's child, as skupperd's own default); for podman, its
-# API socket first.
-After=podman.socket
+        # The skupper-local site agent for namespace %i, run by a user's manager:
+        #   systemctl --user enable --now skupperd@west
+        [Unit]
+        Description=Skupper site agent (namespace %i, user)
+        Documentation=file:///usr/share/doc/skupper-local/README.md
+        # The default platform is process (the router as the agent's child, as skupperd's own default); for podman, its
+        # API socket first.
+        After=podman.socket
 
-[Service]
-Type=notify
-NotifyAccess=main
-Environment=SKUPPER_PLATFORM=process
-EnvironmentFile=-%h/.config/skupperd.env
-EnvironmentFile=-%h/.config/skupperd-%i.env
-ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS
-# The shell's own kill: /bin/kill (procps) is missing on minimal systems.
-ExecReload=/bin/sh -c "kill -HUP ${MAINPID}"
-WatchdogSec=30s
-TimeoutStartSec=90s
-Restart=on-failure
-RestartSec=2s
-# 64: a usage error (fix the options first); 75: another agent holds the namespace. Neither is retried.
-RestartPreventExitStatus=64 75
-# Descriptors for the router management, status files and child processes, and the capped connections of the grant
-# server and the metrics endpoint (skupperd shares them out and warns below 4096).
-LimitNOFILE=16384
-NoNewPrivileges=yes
-LockPersonality=yes
-RestrictRealtime=yes
+        [Service]
+        Type=notify
+        NotifyAccess=main
+        Environment=SKUPPER_PLATFORM=process
+        EnvironmentFile=-%h/.config/skupperd.env
+        EnvironmentFile=-%h/.config/skupperd-%i.env
+        ExecStart=/usr/bin/skupperd --namespace %i --platform ${SKUPPER_PLATFORM} $SKUPPERD_OPTIONS
+        # The shell's own kill: /bin/kill (procps) is missing on minimal systems.
+        ExecReload=/bin/sh -c "kill -HUP ${MAINPID}"
+        WatchdogSec=30s
+        TimeoutStartSec=90s
+        Restart=on-failure
+        RestartSec=2s
+        # 64: a usage error (fix the options first); 75: another agent holds the namespace. Neither is retried.
+        RestartPreventExitStatus=64 75
+        # Descriptors for the router management, status files and child processes, and the capped connections of the grant
+        # server and the metrics endpoint (skupperd shares them out and warns below 4096).
+        LimitNOFILE=16384
+        NoNewPrivileges=yes
+        LockPersonality=yes
+        RestrictRealtime=yes
 
-[Install]
-WantedBy=default.target
-"""
+        [Install]
+        WantedBy=default.target
+        """
 }

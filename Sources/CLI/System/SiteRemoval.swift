@@ -1,8 +1,9 @@
 import Foundation
 import Platforms
 import SiteFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What `skupper system uninstall --force` does to the namespace's site, as Skupper v2's teardown does: the agent
@@ -88,9 +89,10 @@ struct SiteRemoval {
     func stopLeftoverRouterProcess() {
         let pidFile = layout.routerDirectory.appendingPathComponent("skrouterd.pid")
         guard let text = try? String(contentsOf: pidFile, encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
-              let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
-              String(decoding: command, as: UTF8.self).contains("skrouterd") else { return }
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+            let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+            String(decoding: command, as: UTF8.self).contains("skrouterd")
+        else { return }
         if kill(pid, SIGTERM) == 0 { Console.out("Stopped the router process (pid \(pid))") }
     }
 

@@ -25,8 +25,9 @@ public struct SystemApply: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let input = try ResourceInput.read(filename, missing: "You need to provide a file to apply or use standard input.",
-                                           example: " Example: cat site.yaml | skupper system apply -f -")
+        let input = try ResourceInput.read(
+            filename, missing: "You need to provide a file to apply or use standard input.",
+            example: " Example: cat site.yaml | skupper system apply -f -")
         input.printWarnings()
         let site = global.site
         let existing = site.entries().filter { !$0.generated }
@@ -43,8 +44,9 @@ public struct SystemApply: ParsableCommand {
         let sites = Set(plan.filter { $0.resource.kind == .site }.map(\.resource.name))
             .union(existing.filter { $0.resource.kind == .site }.map(\.resource.name)).sorted()
         if sites.count > 1, let applied = plan.first(where: { $0.resource.kind == .site && $0.resource.name != sites[0] })?.resource {
-            throw CLIError("Site \"\(applied.name)\" cannot be applied: \(SitePlan.secondSite(active: sites[0])) (\(global.whereLooked))",
-                           hints: ["Nothing was written. Delete the other Site first (skupper site delete \(sites[0])), or apply to another namespace with -n."])
+            throw CLIError(
+                "Site \"\(applied.name)\" cannot be applied: \(SitePlan.secondSite(active: sites[0])) (\(global.whereLooked))",
+                hints: ["Nothing was written. Delete the other Site first (skupper site delete \(sites[0])), or apply to another namespace with -n."])
         }
         for (resource, file) in plan {
             let written = try site.write(resource, to: file)

@@ -11,8 +11,10 @@ public struct SystemCommand: ParsableCommand {
             these commands install, start, stop, reload and report it as the systemd service skupperd@<namespace>.service, \
             and apply or delete the resources it reads.
             """,
-        subcommands: [SystemInstall.self, SystemUninstall.self, SystemStart.self, SystemStop.self, SystemReload.self, SystemStatus.self,
-                      SystemApply.self, SystemDelete.self, SystemTeardown.self])
+        subcommands: [
+            SystemInstall.self, SystemUninstall.self, SystemStart.self, SystemStop.self, SystemReload.self, SystemStatus.self,
+            SystemApply.self, SystemDelete.self, SystemTeardown.self,
+        ])
 
     public init() {}
 }

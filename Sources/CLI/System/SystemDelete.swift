@@ -21,8 +21,9 @@ public struct SystemDelete: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let input = try ResourceInput.read(filename, missing: "You need to provide a file to delete custom resources or use standard input.",
-                                           example: " Example: cat site.yaml | skupper system delete -f -")
+        let input = try ResourceInput.read(
+            filename, missing: "You need to provide a file to delete custom resources or use standard input.",
+            example: " Example: cat site.yaml | skupper system delete -f -")
         input.printWarnings()
         let site = global.site
         var deleted = false, missing = 0

@@ -16,7 +16,10 @@ public struct SystemInstall: ParsableCommand {
 
     @OptionGroup public var options: SystemOptions
 
-    @Option(help: "The agent executable the unit runs (default: /usr/bin/skupperd, else the skupperd beside this skupper). Writes the unit even when a package installed one.")
+    @Option(
+        help:
+            "The agent executable the unit runs (default: /usr/bin/skupperd, else the skupperd beside this skupper). Writes the unit even when a package installed one."
+    )
     public var skupperd: String?
 
     public init() {}
@@ -32,8 +35,9 @@ public struct SystemInstall: ParsableCommand {
         let scope = options.systemdScope
         let manager = scope == .system ? "system manager" : "user manager"
         guard options.systemdRuns else {
-            throw CLIError("systemd does not run on this machine: there is no service manager to install the agent into",
-                           hints: ["Run the agent itself instead (it runs the router as its child): \(options.global.agent.startCommand)"])
+            throw CLIError(
+                "systemd does not run on this machine: there is no service manager to install the agent into",
+                hints: ["Run the agent itself instead (it runs the router as its child): \(options.global.agent.startCommand)"])
         }
         // What this run writes, taken back when a later step fails: nothing is left half-installed.
         var undo: [() -> Void] = []

@@ -49,7 +49,9 @@ public struct SystemOptions: ParsableArguments {
     func show(_ unit: String) -> Result<[String: String], CLIError> {
         guard systemdRuns else { return .failure(CLIError("systemd does not run on this machine")) }
         do {
-            return .success(try systemctl.showBlocking(unit, properties: ["LoadState", "ActiveState", "SubState", "MainPID", "StatusText", "UnitFileState", "FragmentPath"]))
+            return .success(
+                try systemctl.showBlocking(
+                    unit, properties: ["LoadState", "ActiveState", "SubState", "MainPID", "StatusText", "UnitFileState", "FragmentPath"]))
         } catch {
             return .failure(Self.systemctlFailure(error))
         }
@@ -77,6 +79,11 @@ public struct SystemOptions: ParsableArguments {
         // "`systemctl --user show ...` failed (exit status 1): <its words>" -> "systemctl: <its words>"
         if text.hasPrefix("`"), let end = text.range(of: "): ") { text = "systemctl: " + text[end.upperBound...] }
         let noBus = text.contains("Failed to connect to bus") || text.contains("$DBUS_SESSION_BUS_ADDRESS")
-        return CLIError(text, hints: noBus ? ["Your user has no systemd user manager (log in through a session, or as root run: loginctl enable-linger $USER); or run the agent directly: skupperd"] : [])
+        return CLIError(
+            text,
+            hints: noBus
+                ? [
+                    "Your user has no systemd user manager (log in through a session, or as root run: loginctl enable-linger $USER); or run the agent directly: skupperd"
+                ] : [])
     }
 }

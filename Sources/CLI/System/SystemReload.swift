@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import SiteFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `skupper system reload`: makes the agent read the namespace's input resources again (SIGHUP).
@@ -34,8 +35,9 @@ public struct SystemReload: ParsableCommand {
         } else if let info = AgentInfo.running(options.layout) {
             guard kill(info.pid, SIGHUP) == 0 else { throw CLIError("cannot signal the agent (pid \(info.pid)): \(String(cString: strerror(errno)))") }
         } else {
-            throw CLIError("no agent is running for namespace \"\(options.namespace)\" (\(options.layout.root.path)): nothing to reload",
-                           hints: ["Start it (it reads every file as it starts): \(options.global.agent.startCommand)"])
+            throw CLIError(
+                "no agent is running for namespace \"\(options.namespace)\" (\(options.layout.root.path)): nothing to reload",
+                hints: ["Start it (it reads every file as it starts): \(options.global.agent.startCommand)"])
         }
         if let name {
             Console.out("Site \"\(name)\" has been reloaded on namespace \"\(options.namespace)\"")

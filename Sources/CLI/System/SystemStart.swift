@@ -37,11 +37,13 @@ public struct SystemStart: ParsableCommand {
                 return
             }
             guard options.systemdRuns else {
-                throw CLIError("systemd does not run on this machine, so there is no service to start",
-                               hints: ["Start the agent itself (it runs the router as its child): \(agent.startCommand)"])
+                throw CLIError(
+                    "systemd does not run on this machine, so there is no service to start",
+                    hints: ["Start the agent itself (it runs the router as its child): \(agent.startCommand)"])
             }
-            throw CLIError("the agent's unit \(options.agentUnit) is not installed",
-                           hints: ["Install it: skupper system install\(agent.selection)", "or start the agent itself: \(agent.startCommand)"])
+            throw CLIError(
+                "the agent's unit \(options.agentUnit) is not installed",
+                hints: ["Install it: skupper system install\(agent.selection)", "or start the agent itself: \(agent.startCommand)"])
         }
         // Type=notify: this returns once the agent has rendered the site and reported READY.
         try options.systemctlChecked(["start", options.agentUnit])

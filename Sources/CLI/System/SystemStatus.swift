@@ -47,7 +47,8 @@ public struct SystemStatus: ParsableCommand {
             up = false
         }
         // What runs the router: the running agent's platform, else the one asked for, else the installed unit's.
-        let platform = info.flatMap { try? PlatformKind.parse($0.platform) } ?? (try? options.global.platformKind) ?? options.installedPlatform
+        let platform =
+            info.flatMap { try? PlatformKind.parse($0.platform) } ?? (try? options.global.platformKind) ?? options.installedPlatform
             ?? PlatformKind.agentDefault
         up = router(platform, running: info != nil) && up
         let site = options.global.site

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import SiteFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `skupper system stop`: stops the namespace's agent and its router. The definition stays.

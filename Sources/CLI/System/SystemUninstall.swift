@@ -22,7 +22,11 @@ public struct SystemUninstall: ParsableCommand {
 
     @OptionGroup public var options: SystemOptions
 
-    @Flag(name: .shortAndLong, help: "The namespace's site is stopped and deleted, active or not: its agent, its router and its input/ and runtime/ directories (other namespaces are left alone).")
+    @Flag(
+        name: .shortAndLong,
+        help:
+            "The namespace's site is stopped and deleted, active or not: its agent, its router and its input/ and runtime/ directories (other namespaces are left alone)."
+    )
     public var force = false
 
     public init() {}

@@ -1,6 +1,7 @@
 import FoundationEssentials
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The container engines the router can run on: Docker, or Podman through its Docker-compatible API.
@@ -11,8 +12,10 @@ public enum ContainerEngineKind: String, Sendable, Hashable, CaseIterable {
     /// The engine's socket: `explicit` (`--container-socket`), else `CONTAINER_ENDPOINT` or `DOCKER_HOST`
     /// (unix:// only), else the engine's default (`/var/run/docker.sock`; `$XDG_RUNTIME_DIR/podman/podman.sock`,
     /// or `/run/podman/podman.sock` as root).
-    public func socketPath(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                           isRoot: Bool = getuid() == 0) throws -> String {
+    public func socketPath(
+        explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        isRoot: Bool = getuid() == 0
+    ) throws -> String {
         if let explicit, !explicit.isEmpty { return try Self.unixPath(explicit, source: "--container-socket") }
         for key in ["CONTAINER_ENDPOINT", "DOCKER_HOST"] {
             if let value = environment[key], !value.isEmpty { return try Self.unixPath(value, source: key) }

@@ -26,9 +26,11 @@ public final class ContainerPlatform: RouterPlatform {
     let logger: Logger
 
     /// A platform for `engine` at `socketPath` (else the socket ``ContainerEngineKind/socketPath(explicit:environment:isRoot:)`` picks).
-    public init(engine: ContainerEngineKind, socketPath: String? = nil, routerImage: String? = nil, pullPolicy: ImagePullPolicy? = nil,
-                stopTimeout: Int = 10, environment: [String: String] = ProcessInfo.processInfo.environment,
-                httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "skupperd.platform")) throws {
+    public init(
+        engine: ContainerEngineKind, socketPath: String? = nil, routerImage: String? = nil, pullPolicy: ImagePullPolicy? = nil,
+        stopTimeout: Int = 10, environment: [String: String] = ProcessInfo.processInfo.environment,
+        httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "skupperd.platform")
+    ) throws {
         self.engine = engine
         let path = try engine.socketPath(explicit: socketPath, environment: environment)
         client = EngineClient(socketPath: path, engineName: engine.rawValue, httpClient: httpClient)
@@ -62,7 +64,8 @@ public final class ContainerPlatform: RouterPlatform {
         var action = "unchanged"
         if let existing = current, existing.config.labels[RouterContainer.Label.specHash] != desired.specHash {
             guard existing.config.labels[RouterContainer.Label.application] == "skupper-v2" else {
-                throw PlatformError("a container named \(desired.name) exists and was not created for a Skupper site: remove it (\(engine.rawValue) rm -f \(desired.name))")
+                throw PlatformError(
+                    "a container named \(desired.name) exists and was not created for a Skupper site: remove it (\(engine.rawValue) rm -f \(desired.name))")
             }
             // The old router keeps running when the new image cannot be had.
             try await ensureImage(image)
@@ -93,7 +96,8 @@ public final class ContainerPlatform: RouterPlatform {
             if action != "recreated" { action = "created" }
         }
         if action != "unchanged" {
-            logger.info("router container applied", metadata: ["action": "\(action)", "container": "\(desired.name)", "image": "\(image)", "config": "\(configHash)"])
+            logger.info(
+                "router container applied", metadata: ["action": "\(action)", "container": "\(desired.name)", "image": "\(image)", "config": "\(configHash)"])
         }
         return Self.state(of: try await client.containerInspect(desired.name), name: desired.name)
     }
@@ -145,7 +149,10 @@ public final class ContainerPlatform: RouterPlatform {
             logger.info("pulling router image", metadata: ["image": "\(image)"])
             try await client.imagePull(image, timeout: .seconds(120))
         } catch let error as EngineError where error.kind != .unreachable {
-            if present { logger.warning("pull failed; using the local image", metadata: ["image": "\(image)", "error": "\(error)"]); return }
+            if present {
+                logger.warning("pull failed; using the local image", metadata: ["image": "\(image)", "error": "\(error)"])
+                return
+            }
             throw PlatformError("router image \(image) is not available locally and no registry can be reached (\(error)): \(advice)")
         }
     }

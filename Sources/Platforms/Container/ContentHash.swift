@@ -1,6 +1,7 @@
 import FoundationEssentials
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A 64-bit FNV-1a digest of bytes and files, for telling whether something changed (not for security).

@@ -3,8 +3,9 @@ import FoundationEssentials
 import NIOCore
 import RouterEntities
 import TextSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small client for the Docker Engine API (and podman's Docker-compatible API) over a unix socket.
@@ -198,7 +199,8 @@ public actor EngineClient {
 
     func apiError(_ response: Response, _ operation: String) -> EngineError {
         struct Message: Decodable { var message: String }
-        let text = (try? JSONDecoder().decode(Message.self, from: Data(response.body)))?.message
+        let text =
+            (try? JSONDecoder().decode(Message.self, from: Data(response.body)))?.message
             ?? String(decoding: response.body.prefix(500), as: UTF8.self).trimmingWhitespace()
         return EngineError(.status(response.status), "\(engineName) engine: \(operation): \(text.isEmpty ? "HTTP \(response.status)" : text)")
     }
@@ -215,7 +217,7 @@ public actor EngineClient {
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 out += (byte < 16 ? "%0" : "%") + String(byte, radix: 16, uppercase: true)

@@ -1,7 +1,8 @@
 import FoundationEssentials
 import SiteFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The router container Skupper v2 runs for a site on docker or podman: its name, image, environment,
@@ -72,8 +73,9 @@ public struct RouterContainer: Sendable, Hashable {
             user = "\(getuid()):\(getgid())"
             if getuid() != 0 { usernsMode = "keep-id" }
         }
-        var spec = ContainerCreateSpec(image: image, env: env, labels: labels, user: user,
-                                       hostConfig: .init(networkMode: "host", binds: binds, restartPolicy: .init(name: "always"), usernsMode: usernsMode))
+        var spec = ContainerCreateSpec(
+            image: image, env: env, labels: labels, user: user,
+            hostConfig: .init(networkMode: "host", binds: binds, restartPolicy: .init(name: "always"), usernsMode: usernsMode))
         specHash = Self.digest(of: spec)
         labels[Label.specHash] = specHash
         spec.labels = labels

@@ -4,8 +4,9 @@ import Logging
 import SiteFiles
 import Synchronization
 import TextSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs skrouterd as the agent's own child process, for machines without systemd or a container engine (and for
@@ -83,8 +84,9 @@ public final class ProcessPlatform: RouterPlatform {
         }
         defer { close(output) }
         do {
-            process = try ChildProcess.spawn(executable.path, arguments: ["-c", layout.routerConfig.path], environment: environment,
-                                             stdout: output, stderr: output)
+            process = try ChildProcess.spawn(
+                executable.path, arguments: ["-c", layout.routerConfig.path], environment: environment,
+                stdout: output, stderr: output)
         } catch {
             return .failure(PlatformError("cannot start \(executable.path): \(error)"))
         }
@@ -102,7 +104,8 @@ public final class ProcessPlatform: RouterPlatform {
             process.waitUntilExit()
         }
         if let text = try? String(contentsOf: Self.pidFile(layout), encoding: .utf8), let pid = Int32(text.trimmingWhitespace()),
-           pid != current?.process.pid, Self.isRouter(pid, config: layout.routerConfig.path) {
+            pid != current?.process.pid, Self.isRouter(pid, config: layout.routerConfig.path)
+        {
             logger.notice("stopping a router an earlier agent left", metadata: ["pid": "\(pid)"])
             Self.terminate(pid)
         }

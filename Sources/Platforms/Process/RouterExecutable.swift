@@ -18,5 +18,6 @@ public enum RouterExecutable {
     }
 
     /// What to tell a user who has no router.
-    public static let missing = "skrouterd (skupper-router) is not installed: install the skupper-router package (packaging/build-router-deb.sh makes it) or run scripts/build-router.sh, give its path with --router-path, or choose --platform render to only write the configuration"
+    public static let missing =
+        "skrouterd (skupper-router) is not installed: install the skupper-router package (packaging/build-router-deb.sh makes it) or run scripts/build-router.sh, give its path with --router-path, or choose --platform render to only write the configuration"
 }

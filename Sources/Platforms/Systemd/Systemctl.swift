@@ -2,8 +2,9 @@ import FoundationEssentials
 import HostSupport
 import Synchronization
 import TextSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Which service manager a unit belongs to: the system's (root) or the user's (`systemctl --user`).
@@ -52,8 +53,10 @@ public struct Systemctl: Sendable {
     /// The default deadline of one invocation.
     public static let defaultTimeout: Duration = .seconds(20)
 
-    public init(command: [String] = SystemdScope.current.systemctlCommand, environment: [String: String] = [:],
-                timeout: Duration = defaultTimeout) {
+    public init(
+        command: [String] = SystemdScope.current.systemctlCommand, environment: [String: String] = [:],
+        timeout: Duration = defaultTimeout
+    ) {
         precondition(!command.isEmpty, "systemctl command must not be empty")
         self.command = command
         self.environment = environment
@@ -83,12 +86,14 @@ public struct Systemctl: Sendable {
     /// `run` for synchronous callers (the command line).
     public func runBlocking(_ arguments: [String]) throws -> Output {
         guard let executable = Self.resolve(command[0]) else {
-            throw PlatformError("\(command[0]) not found (looked in PATH): the systemd platform needs systemd's systemctl; install systemd or choose another platform")
+            throw PlatformError(
+                "\(command[0]) not found (looked in PATH): the systemd platform needs systemd's systemctl; install systemd or choose another platform")
         }
         let output: ChildProcess.Output
         do {
-            output = try ChildProcess.output(executable.path, arguments: Array(command.dropFirst()) + arguments,
-                                             environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, deadline: timeout)
+            output = try ChildProcess.output(
+                executable.path, arguments: Array(command.dropFirst()) + arguments,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, deadline: timeout)
         } catch {
             throw PlatformError("cannot run \(describe(arguments)): \(error)")
         }

@@ -23,8 +23,10 @@ public struct SystemdPlatform: RouterPlatform {
     ///   - unitDirectory: default: the scope's (`/etc/systemd/system`, `~/.config/systemd/user`).
     ///   - systemctl: default: `systemctl` (`systemctl --user` for the user scope).
     ///   - runner: default: `skrouterd` found by systemd in its executable search path.
-    public init(scope: SystemdScope = .current, unitDirectory: URL? = nil, systemctl: Systemctl? = nil,
-                runner: RouterUnit.Runner = .skrouterd(), kind: PlatformKind = .linux) {
+    public init(
+        scope: SystemdScope = .current, unitDirectory: URL? = nil, systemctl: Systemctl? = nil,
+        runner: RouterUnit.Runner = .skrouterd(), kind: PlatformKind = .linux
+    ) {
         self.scope = scope
         self.unitDirectory = unitDirectory ?? scope.unitDirectory()
         self.systemctl = systemctl ?? Systemctl(scope: scope)

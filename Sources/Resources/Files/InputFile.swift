@@ -1,7 +1,8 @@
 import FoundationEssentials
 import HostSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads one file of the input directory without trusting what stands there: a symbolic link is followed only
@@ -10,8 +11,10 @@ import Glibc
 public enum InputFile {
     /// Reads `name` in `directory`; nil when nothing of that name exists (the file was deleted).
     /// `displayName` is how errors name the file.
-    public static func read(_ name: String, in directory: URL, displayName: String,
-                            maximumSize: Int = ResourceLoader.maximumFileSize) -> Result<Data, ResourceError>? {
+    public static func read(
+        _ name: String, in directory: URL, displayName: String,
+        maximumSize: Int = ResourceLoader.maximumFileSize
+    ) -> Result<Data, ResourceError>? {
         let path = directory.appendingPathComponent(name).path
         func failure(_ message: String) -> Result<Data, ResourceError> {
             .failure(ResourceError(SourceLocation(file: displayName, document: 1), message))

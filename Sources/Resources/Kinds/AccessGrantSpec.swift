@@ -12,8 +12,10 @@ public struct AccessGrantSpec: Sendable, Hashable {
     public static let defaultRedemptionsAllowed = 1
     public static let defaultExpirationWindow = GoDuration(seconds: 15 * 60)
 
-    public init(redemptionsAllowed: Int = defaultRedemptionsAllowed, expirationWindow: GoDuration = defaultExpirationWindow,
-                code: String? = nil, issuer: String? = nil, settings: [String: String] = [:]) {
+    public init(
+        redemptionsAllowed: Int = defaultRedemptionsAllowed, expirationWindow: GoDuration = defaultExpirationWindow,
+        code: String? = nil, issuer: String? = nil, settings: [String: String] = [:]
+    ) {
         self.redemptionsAllowed = redemptionsAllowed
         self.expirationWindow = expirationWindow
         self.code = code

@@ -14,8 +14,10 @@ public struct CertificateSpec: Sendable, Hashable {
     public var signing: Bool
     public var settings: [String: String]
 
-    public init(ca: String?, subject: String, hosts: [String] = [], client: Bool = false, server: Bool = false, signing: Bool = false,
-                settings: [String: String] = [:]) {
+    public init(
+        ca: String?, subject: String, hosts: [String] = [], client: Bool = false, server: Bool = false, signing: Bool = false,
+        settings: [String: String] = [:]
+    ) {
         self.ca = ca
         self.subject = subject
         self.hosts = hosts

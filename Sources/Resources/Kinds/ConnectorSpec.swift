@@ -16,9 +16,11 @@ public struct ConnectorSpec: Sendable, Hashable {
     public var exposePodsByName: Bool
     public var settings: [String: String]
 
-    public init(routingKey: String, host: String, port: Int, selector: String? = nil, tlsCredentials: String? = nil,
-                useClientCert: Bool = false, verifyHostname: Bool = false, type: String = "tcp", includeNotReadyPods: Bool = false,
-                exposePodsByName: Bool = false, settings: [String: String] = [:]) {
+    public init(
+        routingKey: String, host: String, port: Int, selector: String? = nil, tlsCredentials: String? = nil,
+        useClientCert: Bool = false, verifyHostname: Bool = false, type: String = "tcp", includeNotReadyPods: Bool = false,
+        exposePodsByName: Bool = false, settings: [String: String] = [:]
+    ) {
         self.routingKey = routingKey
         self.host = host
         self.port = port

@@ -39,8 +39,9 @@ public struct LinkSpec: Sendable, Hashable {
             guard let number = Int(port), (1...65535).contains(number) else {
                 throw endpoint.error("port", port.isEmpty ? "is required" : "invalid port \"\(port)\"")
             }
-            return Endpoint(name: try endpoint.requiredString("name"), host: try endpoint.requiredString("host"),
-                            port: port, group: try endpoint.string("group"))
+            return Endpoint(
+                name: try endpoint.requiredString("name"), host: try endpoint.requiredString("host"),
+                port: port, group: try endpoint.string("group"))
         }
         if endpoints.isEmpty { throw spec.error("endpoints", "at least one endpoint is required") }
         self.tlsCredentials = try spec.resourceName("tlsCredentials")

@@ -16,8 +16,10 @@ public struct ListenerSpec: Sendable, Hashable {
     public var requireClientCert: Bool
     public var settings: [String: String]
 
-    public init(routingKey: String, host: String, port: Int, tlsCredentials: String? = nil, type: String = "tcp",
-                observer: String? = nil, exposePodsByName: Bool = false, requireClientCert: Bool = false, settings: [String: String] = [:]) {
+    public init(
+        routingKey: String, host: String, port: Int, tlsCredentials: String? = nil, type: String = "tcp",
+        observer: String? = nil, exposePodsByName: Bool = false, requireClientCert: Bool = false, settings: [String: String] = [:]
+    ) {
         self.routingKey = routingKey
         self.host = host
         self.port = port

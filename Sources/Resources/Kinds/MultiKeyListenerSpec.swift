@@ -39,8 +39,10 @@ public struct MultiKeyListenerSpec: Sendable, Hashable {
     public var observer: String?
     public var settings: [String: String]
 
-    public init(host: String, port: Int, strategy: Strategy, tlsCredentials: String? = nil, requireClientCert: Bool = false,
-                observer: String? = nil, settings: [String: String] = [:]) {
+    public init(
+        host: String, port: Int, strategy: Strategy, tlsCredentials: String? = nil, requireClientCert: Bool = false,
+        observer: String? = nil, settings: [String: String] = [:]
+    ) {
         self.host = host
         self.port = port
         self.strategy = strategy

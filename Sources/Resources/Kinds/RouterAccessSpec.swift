@@ -25,9 +25,11 @@ public struct RouterAccessSpec: Sendable, Hashable {
     /// Free-form settings (Skupper v2 calls the field `settings`; `options` is read as an alias).
     public var settings: [String: String]
 
-    public init(roles: [Role], tlsCredentials: String? = nil, issuer: String? = nil, accessType: String? = nil,
-                generateTlsCredentials: Bool = true, bindHost: String? = nil, subjectAlternativeNames: [String] = [],
-                settings: [String: String] = [:]) {
+    public init(
+        roles: [Role], tlsCredentials: String? = nil, issuer: String? = nil, accessType: String? = nil,
+        generateTlsCredentials: Bool = true, bindHost: String? = nil, subjectAlternativeNames: [String] = [],
+        settings: [String: String] = [:]
+    ) {
         self.roles = roles
         self.tlsCredentials = tlsCredentials
         self.issuer = issuer

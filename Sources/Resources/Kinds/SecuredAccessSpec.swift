@@ -27,8 +27,10 @@ public struct SecuredAccessSpec: Sendable, Hashable {
     public var issuer: String?
     public var settings: [String: String]
 
-    public init(accessType: String? = nil, selector: [String: String] = [:], ports: [Port], certificate: String? = nil,
-                issuer: String? = nil, settings: [String: String] = [:]) {
+    public init(
+        accessType: String? = nil, selector: [String: String] = [:], ports: [Port], certificate: String? = nil,
+        issuer: String? = nil, settings: [String: String] = [:]
+    ) {
         self.accessType = accessType
         self.selector = selector
         self.ports = ports
@@ -41,8 +43,9 @@ public struct SecuredAccessSpec: Sendable, Hashable {
         self.accessType = try spec.string("accessType")
         self.selector = try spec.stringMap("selector")
         self.ports = try spec.mappings("ports").map { port in
-            Port(name: try port.requiredString("name"), port: try port.port("port", required: true)!,
-                 targetPort: try port.port("targetPort", required: false), protocol: try port.string("protocol"))
+            Port(
+                name: try port.requiredString("name"), port: try port.port("port", required: true)!,
+                targetPort: try port.port("targetPort", required: false), protocol: try port.string("protocol"))
         }
         var names = Set<String>()
         for (index, port) in ports.enumerated() where !names.insert(port.name).inserted {

@@ -13,8 +13,10 @@ public struct SiteSpec: Sendable, Hashable {
     /// Free-form settings (router image, logging, ...).
     public var settings: [String: String]
 
-    public init(linkAccess: String? = nil, edge: Bool = false, ha: Bool = false, defaultIssuer: String? = nil,
-                serviceAccount: String? = nil, settings: [String: String] = [:]) {
+    public init(
+        linkAccess: String? = nil, edge: Bool = false, ha: Bool = false, defaultIssuer: String? = nil,
+        serviceAccount: String? = nil, settings: [String: String] = [:]
+    ) {
         self.linkAccess = linkAccess
         self.edge = edge
         self.ha = ha

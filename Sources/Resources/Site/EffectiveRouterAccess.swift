@@ -11,8 +11,10 @@ public struct EffectiveRouterAccess: Sendable, Hashable {
     /// True when generated rather than written by the user.
     public var generated: Bool
 
-    public init(name: String, roles: [RouterAccessSpec.Role], bindHost: String?, tlsCredentials: String, issuer: String,
-                subjectAlternativeNames: [String], generated: Bool) {
+    public init(
+        name: String, roles: [RouterAccessSpec.Role], bindHost: String?, tlsCredentials: String, issuer: String,
+        subjectAlternativeNames: [String], generated: Bool
+    ) {
         self.name = name
         self.roles = roles
         self.bindHost = bindHost

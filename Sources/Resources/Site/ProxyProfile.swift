@@ -56,7 +56,8 @@ public struct ProxyProfile: Sendable, Hashable {
             return .failure(ProxyProfileError("has data.password but no data.username: basic authentication needs both"))
         case (.some(let username), .some(let password)):
             guard let text = String(data: password, encoding: .utf8), !text.contains("\n"), !text.contains("\r"), !text.contains("\0"),
-                  password.count <= maximumPasswordLength else {
+                password.count <= maximumPasswordLength
+            else {
                 return .failure(ProxyProfileError("has a data.password the router cannot read: it must be one line of at most \(maximumPasswordLength) bytes"))
             }
             return .success(ProxyProfile(name: secret.name, host: host, port: String(number), username: username, password: text))

@@ -1,4 +1,5 @@
 import TextSupport
+
 /// A Site's `settings.router-logging` in Skupper v2's form: comma-separated items, each `MODULE:level` or a bare
 /// `level` (for every module, the router's DEFAULT), e.g. `ROUTER_CORE:debug,TCP_ADAPTOR:trace` or `debug`. Each
 /// module gets one router `log` entity enabling its level and above (`debug+`), as v2 renders them; a module
@@ -58,7 +59,8 @@ public struct RouterLogging: Sendable, Hashable {
             let level = parts[parts.count - 1]
             guard Self.modules.contains(module) else {
                 let hint = Self.modules.first { $0 == module.uppercased() }.map { " (did you mean \($0)?)" } ?? ""
-                throw failure("\"\(module)\" is not a router log module\(hint): use one of \(Self.modules.joined(separator: ", ")), or a bare level for all modules")
+                throw failure(
+                    "\"\(module)\" is not a router log module\(hint): use one of \(Self.modules.joined(separator: ", ")), or a bare level for all modules")
             }
             let name = level.hasSuffix("+") ? String(level.dropLast()) : level
             guard let routerLevel = Self.levels.first(where: { $0.name == name })?.router else {

@@ -114,7 +114,8 @@ public struct SitePlan: Sendable {
                 // The connector is left out rather than naming a profile the router does not have.
                 let field = "spec.settings.\(ProxyProfile.setting)"
                 guard let proxySecret = secrets[proxyName] else {
-                    siteProblems[resource.id] = "Secret \"\(proxyName)\" (\(field)) not found: it holds the proxy's host and port "
+                    siteProblems[resource.id] =
+                        "Secret \"\(proxyName)\" (\(field)) not found: it holds the proxy's host and port "
                         + "(and username and password for basic authentication)"
                     continue
                 }
@@ -130,9 +131,10 @@ public struct SitePlan: Sendable {
         links.sort { $0.link.name < $1.link.name }
 
         // Router accesses: local management, then the user's, then the one linkAccess implies.
-        routerAccesses.append(EffectiveRouterAccess(
-            name: Self.localAccess, roles: [.init(name: "normal", port: identity.localPort)], bindHost: "127.0.0.1",
-            tlsCredentials: Self.localServer, issuer: Self.localCA, subjectAlternativeNames: ["127.0.0.1", "localhost"], generated: true))
+        routerAccesses.append(
+            EffectiveRouterAccess(
+                name: Self.localAccess, roles: [.init(name: "normal", port: identity.localPort)], bindHost: "127.0.0.1",
+                tlsCredentials: Self.localServer, issuer: Self.localCA, subjectAlternativeNames: ["127.0.0.1", "localhost"], generated: true))
         var ports: [Int: String] = [identity.localPort: Self.localAccess]
         for access in userAccesses {
             let spec = access.spec
@@ -141,29 +143,39 @@ public struct SitePlan: Sendable {
                 continue
             }
             for role in spec.roles { ports[role.port] = access.name }
-            routerAccesses.append(EffectiveRouterAccess(
-                name: access.name, roles: spec.roles, bindHost: spec.bindHost, tlsCredentials: spec.tlsCredentials ?? access.name,
-                issuer: spec.issuer ?? siteSpec.issuer, subjectAlternativeNames: spec.subjectAlternativeNames, generated: false))
+            routerAccesses.append(
+                EffectiveRouterAccess(
+                    name: access.name, roles: spec.roles, bindHost: spec.bindHost, tlsCredentials: spec.tlsCredentials ?? access.name,
+                    issuer: spec.issuer ?? siteSpec.issuer, subjectAlternativeNames: spec.subjectAlternativeNames, generated: false))
         }
         if siteSpec.linkAccessEnabled, !userAccesses.contains(where: { $0.name == site.name }) {
-            routerAccesses.append(EffectiveRouterAccess(
-                name: site.name,
-                roles: [.init(name: RouterMode.interRouterRole, port: identity.interRouterPort), .init(name: RouterMode.edgeRole, port: identity.edgePort)],
-                bindHost: nil, tlsCredentials: site.name, issuer: siteSpec.issuer,
-                subjectAlternativeNames: identity.hosts, generated: true))
+            routerAccesses.append(
+                EffectiveRouterAccess(
+                    name: site.name,
+                    roles: [
+                        .init(name: RouterMode.interRouterRole, port: identity.interRouterPort), .init(name: RouterMode.edgeRole, port: identity.edgePort),
+                    ],
+                    bindHost: nil, tlsCredentials: site.name, issuer: siteSpec.issuer,
+                    subjectAlternativeNames: identity.hosts, generated: true))
         }
 
         // Certificates: CAs first, then leaves.
         var authorities = [Self.localCA, Self.siteCA, Self.serviceCA]
         for access in routerAccesses where !authorities.contains(access.issuer) { authorities.append(access.issuer) }
         siteCertificates = authorities.map(CertificateRequest.authority)
-        siteCertificates.append(CertificateRequest(name: Self.localServer, kind: .leaf, commonName: "127.0.0.1", hosts: ["127.0.0.1", "localhost"], issuer: Self.localCA))
-        siteCertificates.append(CertificateRequest(name: Self.localClient, kind: .leaf, commonName: "127.0.0.1", hosts: ["127.0.0.1", "localhost"], issuer: Self.localCA))
+        siteCertificates.append(
+            CertificateRequest(name: Self.localServer, kind: .leaf, commonName: "127.0.0.1", hosts: ["127.0.0.1", "localhost"], issuer: Self.localCA))
+        siteCertificates.append(
+            CertificateRequest(name: Self.localClient, kind: .leaf, commonName: "127.0.0.1", hosts: ["127.0.0.1", "localhost"], issuer: Self.localCA))
         for access in routerAccesses where access.acceptsLinks {
-            siteCertificates.append(CertificateRequest(name: access.tlsCredentials, kind: .leaf, commonName: access.name,
-                                                       hosts: access.certificateHosts, issuer: access.issuer))
-            siteCertificates.append(CertificateRequest(name: "client-\(access.tlsCredentials)", kind: .leaf,
-                                                       commonName: "client-\(access.tlsCredentials)", issuer: access.issuer))
+            siteCertificates.append(
+                CertificateRequest(
+                    name: access.tlsCredentials, kind: .leaf, commonName: access.name,
+                    hosts: access.certificateHosts, issuer: access.issuer))
+            siteCertificates.append(
+                CertificateRequest(
+                    name: "client-\(access.tlsCredentials)", kind: .leaf,
+                    commonName: "client-\(access.tlsCredentials)", issuer: access.issuer))
         }
         planUserCertificates(userCertificates.sorted { $0.name < $1.name })
     }
@@ -185,24 +197,28 @@ public struct SitePlan: Sendable {
         // CAs first: leaves name them.
         for certificate in certificates.sorted(by: { ($0.spec.signing ? 0 : 1, $0.name) < ($1.spec.signing ? 0 : 1, $1.name) }) {
             let spec = certificate.spec
-            let request = spec.signing
+            let request =
+                spec.signing
                 ? CertificateRequest(name: certificate.name, kind: .authority, commonName: spec.subject)
                 : CertificateRequest(name: certificate.name, kind: .leaf, commonName: spec.subject, hosts: spec.hosts, issuer: spec.ca)
             if taken.contains(request.location) {
-                siteProblems[certificate.id] = "\"\(certificate.name)\" is one of the site's own credentials, which the site generates itself (a Secret of that name supplies your own)"
+                siteProblems[certificate.id] =
+                    "\"\(certificate.name)\" is one of the site's own credentials, which the site generates itself (a Secret of that name supplies your own)"
                 continue
             }
             if let ca = request.issuer {
                 let authorities = Set((siteCertificates + accepted).filter { $0.kind == .authority }.map(\.name))
                 if let caIsSigning = signing[ca], !authorities.contains(ca) {
-                    siteProblems[certificate.id] = caIsSigning
+                    siteProblems[certificate.id] =
+                        caIsSigning
                         ? "CA \"\(ca)\" (spec.ca) cannot be used: its Certificate has an error"
                         : "Certificate \"\(ca)\" (spec.ca) is not a signing certificate"
                     continue
                 }
                 if !authorities.contains(ca) {
                     guard secretNames.contains(ca) else {
-                        siteProblems[certificate.id] = "CA \"\(ca)\" (spec.ca) not found: name a signing Certificate, one of the site's CAs (\(Self.siteCA), \(Self.serviceCA)) or a Secret holding a CA"
+                        siteProblems[certificate.id] =
+                            "CA \"\(ca)\" (spec.ca) not found: name a signing Certificate, one of the site's CAs (\(Self.siteCA), \(Self.serviceCA)) or a Secret holding a CA"
                         continue
                     }
                     // A Secret holding a CA: copied to runtime/issuers/ like any CA a Secret supplies.

@@ -42,20 +42,23 @@ public struct ResourceStatus: Sendable, Hashable {
 
     /// A Ready status with message "OK" and a Ready=True condition.
     public static func ready(_ message: String = "OK", fields: [StatusField] = []) -> ResourceStatus {
-        ResourceStatus(phase: .ready, message: message,
-                       conditions: [Condition(type: "Ready", status: "True", reason: "Ready", message: message)], fields: fields)
+        ResourceStatus(
+            phase: .ready, message: message,
+            conditions: [Condition(type: "Ready", status: "True", reason: "Ready", message: message)], fields: fields)
     }
 
     /// A Pending status with the reason it is waiting.
     public static func pending(_ message: String, fields: [StatusField] = []) -> ResourceStatus {
-        ResourceStatus(phase: .pending, message: message,
-                       conditions: [Condition(type: "Ready", status: "False", reason: "Pending", message: message)], fields: fields)
+        ResourceStatus(
+            phase: .pending, message: message,
+            conditions: [Condition(type: "Ready", status: "False", reason: "Pending", message: message)], fields: fields)
     }
 
     /// An Error status with what went wrong; `reason` names it for programs (the condition's reason).
     public static func error(_ message: String, reason: String = "Error", fields: [StatusField] = []) -> ResourceStatus {
-        ResourceStatus(phase: .error, message: message,
-                       conditions: [Condition(type: "Ready", status: "False", reason: reason, message: message)], fields: fields)
+        ResourceStatus(
+            phase: .error, message: message,
+            conditions: [Condition(type: "Ready", status: "False", reason: reason, message: message)], fields: fields)
     }
 
     /// The reason of the Ready condition: what a program tests instead of the message.

@@ -42,15 +42,19 @@ public struct StatusDocument: Sendable, Hashable {
         var fields: [StatusField] = [StatusField("status", .string(status.phase.rawValue)), StatusField("message", .string(status.message))]
         fields += status.fields
         if !status.conditions.isEmpty {
-            fields.append(StatusField("conditions", .list(status.conditions.map { condition in
-                .map([
-                    StatusField("type", .string(condition.type)),
-                    StatusField("status", .string(condition.status)),
-                    StatusField("reason", .string(condition.reason)),
-                    StatusField("message", .string(condition.message)),
-                    StatusField("lastTransitionTime", .string(Self.timestamp(condition.lastTransitionTime))),
-                ])
-            })))
+            fields.append(
+                StatusField(
+                    "conditions",
+                    .list(
+                        status.conditions.map { condition in
+                            .map([
+                                StatusField("type", .string(condition.type)),
+                                StatusField("status", .string(condition.status)),
+                                StatusField("reason", .string(condition.reason)),
+                                StatusField("message", .string(condition.message)),
+                                StatusField("lastTransitionTime", .string(Self.timestamp(condition.lastTransitionTime))),
+                            ])
+                        })))
         }
         var writer = StatusYAMLWriter()
         writer.field("apiVersion", .string(id.kind.apiVersion), indent: 0)
@@ -75,9 +79,10 @@ public struct StatusDocument: Sendable, Hashable {
         if text.utf8.count <= 5, ["true", "false", "yes", "no", "on", "off", "null", "~"].contains(text.lowercased()) { return true }
         guard digit else { return false }
         let head = Array(text.utf8.prefix(10))
-        return head.count == 10 && head.enumerated().allSatisfy { index, byte in
-            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-        }
+        return head.count == 10
+            && head.enumerated().allSatisfy { index, byte in
+                index == 4 || index == 7 ? byte == UInt8(ascii: "-") : byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            }
     }
 
     /// Reads a status file back (for the CLI and for restarts).
@@ -98,7 +103,8 @@ public struct StatusDocument: Sendable, Hashable {
         }
         let metadata = mapping["metadata"]?.mapping
         guard let kindName = mapping["kind"]?.string, let kind = ResourceKind(rawValue: kindName),
-              let name = metadata?["name"]?.string else {
+            let name = metadata?["name"]?.string
+        else {
             throw ResourceError(SourceLocation(file: "status", document: 1), "status document lacks kind or metadata.name")
         }
         let namespace = metadata?["namespace"]?.string ?? "default"
@@ -121,9 +127,10 @@ public struct StatusDocument: Sendable, Hashable {
                 }
             }
         }
-        return StatusDocument(id: ResourceID(kind, name), namespace: namespace, status: status,
-                              body: body.map { String(decoding: bytes[$0], as: UTF8.self) } ?? "",
-                              uid: metadata?["uid"]?.string)
+        return StatusDocument(
+            id: ResourceID(kind, name), namespace: namespace, status: status,
+            body: body.map { String(decoding: bytes[$0], as: UTF8.self) } ?? "",
+            uid: metadata?["uid"]?.string)
     }
 
     /// Where the body is in a status file's bytes: from the line `spec:` to the next top-level key, exactly as `yaml()`
@@ -131,13 +138,16 @@ public struct StatusDocument: Sendable, Hashable {
     static func bodyRange(of bytes: [UInt8]) -> Range<Int>? {
         let marker = Array("\nspec:\n".utf8)
         guard bytes.count >= marker.count,
-              let at = (0...(bytes.count - marker.count)).first(where: { bytes[$0] == marker[0] && bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
+            let at = (0...(bytes.count - marker.count)).first(where: { bytes[$0] == marker[0] && bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
         else { return nil }
         var end = bytes.count
         var cursor = at + marker.count
         while cursor < bytes.count {
             let first = bytes[cursor]
-            if first != UInt8(ascii: " "), first != UInt8(ascii: "-"), first != UInt8(ascii: "\n") { end = cursor; break }
+            if first != UInt8(ascii: " "), first != UInt8(ascii: "-"), first != UInt8(ascii: "\n") {
+                end = cursor
+                break
+            }
             cursor = (bytes[cursor...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 1) + 1
         }
         return (at + 1)..<end

@@ -32,8 +32,10 @@ enum StatusFileReader {
     static let maximumDepth = 16
 
     /// A block mapping whose keys stand at `indent`.
-    private static func mapping(_ lines: [Line], _ cursor: inout Int, indent: Int, depth: Int,
-                                first: (key: String, rest: ArraySlice<UInt8>, line: Int)? = nil) -> YAMLNode? {
+    private static func mapping(
+        _ lines: [Line], _ cursor: inout Int, indent: Int, depth: Int,
+        first: (key: String, rest: ArraySlice<UInt8>, line: Int)? = nil
+    ) -> YAMLNode? {
         guard depth <= maximumDepth else { return nil }
         var pairs: [(YAMLNode, YAMLNode)] = []
         var keys = KeysSeen()
@@ -86,7 +88,10 @@ enum StatusFileReader {
             if set != nil { return set!.insert(key).inserted }
             if list.contains(key) { return false }
             list.append(key)
-            if list.count > Self.listed { set = Set(list); list = [] }
+            if list.count > Self.listed {
+                set = Set(list)
+                list = []
+            }
             return true
         }
     }
@@ -103,7 +108,9 @@ enum StatusFileReader {
             cursor += 1
             if let split = keyValue(item) {
                 // A mapping whose first key follows the dash; the others stand two further in.
-                guard let nested = mapping(lines, &cursor, indent: indent + 2, depth: depth + 1, first: (split.key, split.rest, line.number)) else { return nil }
+                guard let nested = mapping(lines, &cursor, indent: indent + 2, depth: depth + 1, first: (split.key, split.rest, line.number)) else {
+                    return nil
+                }
                 items.append(nested)
             } else {
                 guard let scalar = scalar(item, line: line.number) else { return nil }
@@ -116,7 +123,8 @@ enum StatusFileReader {
     /// `key:` or `key: value`, with a key of letters, digits, `-`, `_`, `.` and `/`.
     private static func keyValue(_ text: ArraySlice<UInt8>) -> (key: String, rest: ArraySlice<UInt8>)? {
         guard let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > text.startIndex,
-              text[..<colon].allSatisfy(isKeyByte) else { return nil }
+            text[..<colon].allSatisfy(isKeyByte)
+        else { return nil }
         let after = text[(colon + 1)...]
         if after.isEmpty { return (String(decoding: text[..<colon], as: UTF8.self), after) }
         guard after.first == UInt8(ascii: " "), after.count > 1 else { return nil }
@@ -136,8 +144,9 @@ enum StatusFileReader {
         // Plain: no indicator first, no `: ` or ` #` inside, no quote, no trailing space, printable ASCII only.
         // (A dash may begin one when a character other than a space follows it: a negative number.)
         guard let first = text.first, text.last != UInt8(ascii: " "),
-              !"?:,[]{}#&*!|>'\"%@`".utf8.contains(first),
-              first != UInt8(ascii: "-") || (text.count > 1 && text[text.startIndex + 1] != UInt8(ascii: " ")) else { return nil }
+            !"?:,[]{}#&*!|>'\"%@`".utf8.contains(first),
+            first != UInt8(ascii: "-") || (text.count > 1 && text[text.startIndex + 1] != UInt8(ascii: " "))
+        else { return nil }
         var previous: UInt8 = 0
         for byte in text {
             guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\t") else { return nil }
@@ -158,7 +167,11 @@ enum StatusFileReader {
         while index < end {
             let byte = text[index]
             if byte == UInt8(ascii: "\"") { return nil }
-            guard byte == UInt8(ascii: "\\") else { out.append(byte); index += 1; continue }
+            guard byte == UInt8(ascii: "\\") else {
+                out.append(byte)
+                index += 1
+                continue
+            }
             guard index + 1 < end else { return nil }
             let escape = text[index + 1]
             index += 2
@@ -172,8 +185,9 @@ enum StatusFileReader {
             case UInt8(ascii: "x"), UInt8(ascii: "u"):
                 let digits = escape == UInt8(ascii: "x") ? 2 : 4
                 guard index + digits <= end, text[index..<(index + digits)].allSatisfy({ Character(Unicode.Scalar($0)).isHexDigit }),
-                      let value = UInt32(String(decoding: text[index..<(index + digits)], as: UTF8.self), radix: 16),
-                      let scalar = Unicode.Scalar(value) else { return nil }
+                    let value = UInt32(String(decoding: text[index..<(index + digits)], as: UTF8.self), radix: 16),
+                    let scalar = Unicode.Scalar(value)
+                else { return nil }
                 out += Array(String(Character(scalar)).utf8)
                 index += digits
             default:

@@ -71,11 +71,12 @@ struct StatusYAMLWriter {
     static func isPlain(_ string: String) -> Bool {
         let bytes = string.utf8
         guard let first = bytes.first, isLetterOrDigit(first) || first == UInt8(ascii: "/"),
-              bytes.last != UInt8(ascii: " "), bytes.last != UInt8(ascii: ":") else { return false }
+            bytes.last != UInt8(ascii: " "), bytes.last != UInt8(ascii: ":")
+        else { return false }
         var previous: UInt8 = 0
         for byte in bytes {
             guard byte >= 0x20, byte < 0x7F, !isIndicator(byte) else { return false }
-            if (previous == UInt8(ascii: ":") && byte == UInt8(ascii: " ")) { return false }
+            if previous == UInt8(ascii: ":") && byte == UInt8(ascii: " ") { return false }
             previous = byte
         }
         return !StatusDocument.looksTyped(string)
@@ -89,8 +90,8 @@ struct StatusYAMLWriter {
     private static func isIndicator(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: "&"),
-             UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""),
-             UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "#"):
+            UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""),
+            UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "#"):
             return true
         default:
             return false

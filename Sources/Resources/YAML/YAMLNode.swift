@@ -97,7 +97,8 @@ public enum YAMLNode: Sendable {
     var identity: String {
         switch self {
         case .scalar(let scalar): return "\(scalar.tag ?? "")!\(scalar.string)"
-        case .mapping(let mapping): return "{" + mapping.pairs.map { "\($0.0.identity.count):\($0.0.identity)\($0.1.identity.count):\($0.1.identity)" }.joined() + "}"
+        case .mapping(let mapping):
+            return "{" + mapping.pairs.map { "\($0.0.identity.count):\($0.0.identity)\($0.1.identity.count):\($0.1.identity)" }.joined() + "}"
         case .sequence(let sequence): return "[" + sequence.items.map { "\($0.identity.count):\($0.identity)" }.joined() + "]"
         }
     }

@@ -131,12 +131,16 @@ public final class YAMLReader {
                 nodes += 1
                 let anchor = Self.name(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
                 var frame = Frame(isMapping: isMapping, line: line, anchor: anchor)
-                if isMapping { frame.id = mappings; mappings += 1 }
+                if isMapping {
+                    frame.id = mappings
+                    mappings += 1
+                }
                 stack.append(frame)
                 sizes.append(nodes)
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast(), let start = sizes.popLast() else { break }
-                let node: YAMLNode = frame.isMapping
+                let node: YAMLNode =
+                    frame.isMapping
                     ? .mapping(.init(frame.pairs, line: frame.line, id: frame.id))
                     : .sequence(.init(frame.items, line: frame.line))
                 completed = (node, frame.height + 1, nodes - start + 1)
@@ -149,7 +153,10 @@ public final class YAMLReader {
             if nodes > maximumNodes {
                 throw Failure(problem: "the document has more than \(maximumNodes) nodes", line: line, column: 0, document: document, overLimit: true)
             }
-            guard !stack.isEmpty else { root = node; continue }
+            guard !stack.isEmpty else {
+                root = node
+                continue
+            }
             let top = stack.count - 1
             stack[top].height = max(stack[top].height, height)
             if !stack[top].isMapping {
@@ -177,8 +184,9 @@ public final class YAMLReader {
             let line = prefix.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
             return Failure(problem: problem, line: line, column: 0, document: max(document, 1))
         }
-        return Failure(problem: problem, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
-                       document: max(document, 1))
+        return Failure(
+            problem: problem, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
+            document: max(document, 1))
     }
 
     private static func style(_ style: yaml_scalar_style_t) -> YAMLNode.Scalar.Style {
