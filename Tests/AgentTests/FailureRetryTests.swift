@@ -65,3 +65,64 @@ struct FailureRetryTests {
         #expect(socket.waitFor(timeout: 35, seen: &seen) { $0.contains("READY=1") } != nil, "no READY after space came back: \(seen)\nlog:\n\(agent.log)")
     }
 }
+
+/// Descriptors running out while the agent runs (its soft RLIMIT_NOFILE lowered to what it holds, as a host short of
+/// them would leave it): the agent stays up and says why in its log, and once descriptors are back the files and
+/// statuses match the input within 5 s, without a signal.
+@Suite("Failure is a state: descriptors out")
+struct DescriptorsOutTests {
+    /// The agent's soft and hard RLIMIT_NOFILE set with prlimit(1).
+    static func limit(_ pid: Int32, soft: Int, hard: Int) throws {
+        let result = try run(["prlimit", "--pid", String(pid), "--nofile=\(soft):\(hard)"])
+        guard result.status == 0 else { throw TestFailure("prlimit: \(result.output)") }
+    }
+
+    /// The process's soft and hard RLIMIT_NOFILE, from /proc.
+    static func limits(_ pid: Int32) -> (soft: Int, hard: Int) {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)) ?? ""
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Max open files") }) else { return (0, 0) }
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        return (Int(fields[3]) ?? 0, Int(fields[4]) ?? 0)
+    }
+
+    static func openDescriptors(_ pid: Int32) -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
+    }
+
+    @Test func descriptorsOutAreRetriedUntilFilesAndStatusesMatchTheInput() throws {
+        let site = try TemporarySite()
+        try site.write("site.yaml", Fixtures.site)
+        for index in 0..<3 { try site.write("l\(index).yaml", ResourceYAML.listener("l\(index)", port: 18200 + index)) }
+        let agent = try AgentProcess(site: site)
+        defer { agent.stop() }
+        #expect(site.eventually { site.status(.listener, "l2") != nil && site.status(.site, "west")?.status.phase == .ready }, "log:\n\(agent.log)")
+        usleep(500_000)
+
+        // Not one descriptor more: then a Listener added and one removed.
+        let held = Self.openDescriptors(agent.pid)
+        let original = Self.limits(agent.pid)
+        try Self.limit(agent.pid, soft: held, hard: original.hard)
+        try site.write("l3.yaml", ResourceYAML.listener("l3", port: 18203))
+        try site.remove("l0.yaml")
+        #expect(site.eventually(timeout: 10) { agent.log.contains("Too many open files") }, "log:\n\(agent.log)")
+        sleep(3)
+        #expect(agent.process.isRunning)
+        #expect(site.status(.listener, "l3") == nil, "applied while descriptors were out?")
+
+        // Descriptors back: within 5 s the router configuration and the statuses match the input.
+        try Self.limit(agent.pid, soft: original.soft, hard: original.hard)
+        let back = Date()
+        var matched = false
+        while Date().timeIntervalSince(back) < 5 {
+            let text = site.routerConfig ?? ""
+            if site.status(.listener, "l3") != nil && site.status(.listener, "l0") == nil && text.contains("listener/l3") && !text.contains("listener/l0") {
+                matched = true
+                break
+            }
+            usleep(100_000)
+        }
+        #expect(matched, "after 5 s: log:\n\(agent.log)")
+        print("descriptors back: input matched after \(String(format: "%.2f", Date().timeIntervalSince(back))) s")
+        #expect(agent.log.contains("changes applied again after a failure"), "log:\n\(agent.log)")
+    }
+}

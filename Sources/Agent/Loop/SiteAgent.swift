@@ -183,6 +183,12 @@ final class SiteAgent {
     /// retries start, the router's state is checked when due.
     private func tick(_ now: Date) async throws -> Reaction {
         if var failure = failing, failure.isDue(now: now) {
+            // Short of disk or descriptors still: nothing is read again until the host has room.
+            guard FailedApply.hostHasRoom(in: layout.runtime.path) else {
+                failure.waitForRoom(now: now)
+                failing = failure
+                return .none
+            }
             failure.retrying(now: now)
             failing = failure
             return Reaction(work: [read(input.readAll(reason: "retry after a failure"))])
