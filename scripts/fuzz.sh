@@ -45,7 +45,8 @@ for entry in "${targets[@]}"; do
     if [ -f "Fuzz/$folder/dictionary" ]; then dictionary=(-dict="Fuzz/$folder/dictionary"); fi
     status=0
     # New inputs go to the first corpus directory (the grown one), never into the committed seeds.
-    TMPDIR="$tmp" ASAN_OPTIONS="quarantine_size_mb=32:detect_leaks=1" "$scratch/debug/$product" \
+    TMPDIR="$tmp" ASAN_OPTIONS="quarantine_size_mb=32:detect_leaks=1" LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan-suppressions.txt" \
+        "$scratch/debug/$product" \
         -max_total_time="$seconds" -timeout=10 -max_len=8192 -print_final_stats=1 \
         -artifact_prefix="$work/artifacts/" "${dictionary[@]}" $options "$work/corpus" "Fuzz/$folder/corpus" >"$work/log" 2>&1 || status=$?
     rm -rf "$tmp"

@@ -45,13 +45,16 @@ public struct RouterObserver: Sendable {
         }
     }
 
-    /// Asks the router how its links and the `listeners` are, and (`network`) how the network is; the
-    /// observation's listeners are those read. Without `own`, this router's services are listed too.
-    public func observe(network: Bool, listeners scope: ListenerScope = .all, own: OwnServices? = nil) async -> RouterObservation {
-        var requests: [ManagementRequest] = [
-            .query(Self.router, attributes: ["id", "mode", "metadata"]),
-            .query(Self.connector, attributes: ["name", "connectionStatus", "connectionMsg"]),
-        ]
+    /// Asks the router how its links (unless `links` is false: it has none) and the `listeners` are, and (`network`)
+    /// how the network is; the observation's listeners are those read. Without `own`, this router's services are
+    /// listed too. skupper-router's management refreshes every entity it holds before it answers any request, so a
+    /// request costs the router as much as its number of entities: a poll makes as few as it can.
+    public func observe(network: Bool, links: Bool = true, listeners scope: ListenerScope = .all, own: OwnServices? = nil) async
+        -> RouterObservation
+    {
+        var requests: [ManagementRequest] = [.query(Self.router, attributes: ["id", "mode", "metadata"])]
+        if links { requests.append(.query(Self.connector, attributes: ["name", "connectionStatus", "connectionMsg"])) }
+        let listenersStart = requests.count
         let listenerAttributes = ["name", "operStatus", "address", "connectionMsg"]
         switch scope {
         case .all: requests.append(.query(Self.tcpListener, attributes: listenerAttributes))
@@ -75,17 +78,17 @@ public struct RouterObserver: Sendable {
             return RouterObservation(unreachable: "the router did not describe itself")
         }
         var observation = RouterObservation()
-        for entity in Self.entities(local[1]) {
+        for entity in links ? Self.entities(local[1]) : [] {
             guard let name = entity["name"]?.text else { continue }
             observation.links[name] = LinkConnection(status: entity["connectionStatus"]?.text ?? "", message: entity["connectionMsg"]?.text ?? "")
         }
         var listeners: [[String: AMQPValue]] = []
         switch scope {
         case .all:
-            listeners = Self.entities(local[2])
+            listeners = Self.entities(local[listenersStart])
         case .named:
             // A listener not there (404: not created yet, or deleted meanwhile) is not up.
-            for answer in local[2..<listenersEnd] {
+            for answer in local[listenersStart..<listenersEnd] {
                 if case .success(let response) = answer, response.succeeded { listeners.append(response.attributes) }
             }
         }
@@ -135,14 +138,17 @@ public struct RouterObserver: Sendable {
         interiors = interiors.filter { $0 != ownId || mode != "edge" }
         // The edges attached to each interior.
         var edges: [String] = []
-        let edgeQueries = interiors.map { id in
-            ManagementRequest.query(Self.connection, attributes: ["role", "dir", "container"], at: id == ownId ? .local : .interior(id))
+        // This router's own connections were read already.
+        var attached: [[[String: AMQPValue]]] = interiors.contains(ownId) ? [connections] : []
+        let edgeQueries = interiors.filter { $0 != ownId }.map { id in
+            ManagementRequest.query(Self.connection, attributes: ["role", "dir", "container"], at: .interior(id))
         }
-        if let answers = try? await client.perform(edgeQueries, timeout: remoteTimeout) {
-            for answer in answers {
-                for entity in Self.entities(answer) where entity["role"]?.text == "edge" && entity["dir"]?.text == "in" {
-                    if let id = entity["container"]?.text, id != ownId { edges.append(id) }
-                }
+        if !edgeQueries.isEmpty, let answers = try? await client.perform(edgeQueries, timeout: remoteTimeout) {
+            attached += answers.map(Self.entities)
+        }
+        for entities in attached {
+            for entity in entities where entity["role"]?.text == "edge" && entity["dir"]?.text == "in" {
+                if let id = entity["container"]?.text, id != ownId { edges.append(id) }
             }
         }
         // Every other router's site and services.

@@ -89,6 +89,9 @@ struct DesiredRouter {
         }
     }
 
+    /// Whether the site has links (the router's `connector` entities).
+    var hasLinks: Bool { siteKeys.contains { $0.type == "connector" } }
+
     /// The entities changed since the last time, each with what it must now be (nil: removed); forgets them.
     mutating func takeChanges() -> [Key: RouterConfig.Entity?] {
         var taken: [Key: RouterConfig.Entity?] = [:]

@@ -18,7 +18,8 @@ struct ManagementStage {
     let networkInterval: TimeInterval
     /// How often every listener is listed, to see those that went down without a change here.
     let fullListingInterval: TimeInterval
-    /// Above this many listeners to read, one listing of all of them costs the router less than a READ each.
+    /// Above this many listeners to read, one listing of all of them costs the router less than a READ each (the
+    /// router refreshes all its entities before it answers any request: a READ costs it about what a listing does).
     let maximumReads: Int
     private var client: ManagementClient?
     /// What the router must have (one state, kept one change at a time, that the file is rendered beside).
@@ -49,10 +50,11 @@ struct ManagementStage {
     private var startedAt = Date.distantPast
     private var answeredSinceStart = false
     static let startupGrace: TimeInterval = 15
+    static let quietInterval: TimeInterval = 5
 
     init(
         logger: Logger, pollInterval: TimeInterval = 1, networkInterval: TimeInterval = 2, fullListingInterval: TimeInterval = 300,
-        maximumReads: Int = 64
+        maximumReads: Int = 2
     ) {
         self.logger = logger
         self.pollInterval = pollInterval
@@ -147,10 +149,15 @@ struct ManagementStage {
                 }
             }
         }
-        if !polling, now.timeIntervalSince(lastPoll) >= pollInterval {
+        // With no link to follow and no listener whose state may change, only the network poll (or a check that the
+        // router still answers, every `quietInterval`) is worth the router's time.
+        let quiet = desired.hasSite && !desired.hasLinks && watched.isEmpty && (observation?.isReachable ?? false)
+        let networkDue = now.timeIntervalSince(lastNetworkPoll) >= networkInterval
+        let pollDue = now.timeIntervalSince(lastPoll) >= (quiet ? Self.quietInterval : pollInterval) || (quiet && networkDue)
+        if !polling, pollDue, now.timeIntervalSince(lastPoll) >= pollInterval {
             polling = true
             lastPoll = now
-            let network = now.timeIntervalSince(lastNetworkPoll) >= networkInterval
+            let network = networkDue
             if network { lastNetworkPoll = now }
             let scope: RouterObserver.ListenerScope
             if now.timeIntervalSince(lastFullListing) >= fullListingInterval || watched.count > maximumReads || !(observation?.isReachable ?? false) {
@@ -160,7 +167,11 @@ struct ManagementStage {
                 scope = .named(watched.sorted())
             }
             let own = network && desired.hasSite ? ownServices() : nil
-            work.append { .routerManaged(.observed(await RouterObserver(client: client).observe(network: network, listeners: scope, own: own), scope)) }
+            // Links are asked about only when the site has some (every request costs the router its whole size).
+            let links = !desired.hasSite || desired.hasLinks
+            work.append {
+                .routerManaged(.observed(await RouterObserver(client: client).observe(network: network, links: links, listeners: scope, own: own), scope))
+            }
         }
         return work
     }
