@@ -152,12 +152,11 @@ struct ManagementStage {
         // With no link to follow and no listener whose state may change, only the network poll (or a check that the
         // router still answers, every `quietInterval`) is worth the router's time.
         let quiet = desired.hasSite && !desired.hasLinks && watched.isEmpty && (observation?.isReachable ?? false)
-        let networkDue = now.timeIntervalSince(lastNetworkPoll) >= networkInterval
-        let pollDue = now.timeIntervalSince(lastPoll) >= (quiet ? Self.quietInterval : pollInterval) || (quiet && networkDue)
-        if !polling, pollDue, now.timeIntervalSince(lastPoll) >= pollInterval {
+        let network = now.timeIntervalSince(lastNetworkPoll) >= networkInterval
+        let sinceLastPoll = now.timeIntervalSince(lastPoll)
+        if !polling, sinceLastPoll >= pollInterval, !quiet || network || sinceLastPoll >= Self.quietInterval {
             polling = true
             lastPoll = now
-            let network = networkDue
             if network { lastNetworkPoll = now }
             let scope: RouterObserver.ListenerScope
             if now.timeIntervalSince(lastFullListing) >= fullListingInterval || watched.count > maximumReads || !(observation?.isReachable ?? false) {

@@ -110,13 +110,10 @@ struct PlatformStage {
     /// Asks the platform to tear the router down once its Site is gone; returns whether there was one (its
     /// configuration goes with it) and the work to run.
     mutating func teardown() -> (removed: Bool, work: AgentWork?) {
-        guard hasSite else {
-            state = PlatformState(.stopped, "no Site is defined")
-            return (false, nil)
-        }
+        state = PlatformState(.stopped, "no Site is defined")
+        guard hasSite else { return (false, nil) }
         hasSite = false
         applied = false
-        state = PlatformState(.stopped, "no Site is defined")
         if inFlight != nil {
             queued = .teardown
             return (true, nil)
