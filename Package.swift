@@ -102,6 +102,11 @@ let package = Package(
             ]),
         /// The router's AMQP management interface (queries, live entity changes) over Qpid Proton.
         .target(name: "RouterManagement", dependencies: ["CProton", "RouterEntities", "HostSupport"]),
+        /// The network as the routers' vanflow records describe it: the records decoded, kept per source, followed
+        /// over the management connection, and the view and v2's network-status document made of them.
+        .target(
+            name: "FlowRecords",
+            dependencies: ["RouterManagement", "RouterEntities", "TextSupport", .product(name: "Logging", package: "swift-log")]),
         /// What keeps the agent's listening services within bounds: connection caps per address and network, deadlines,
         /// idle closing, and the process's descriptors shared out between them and the agent's own work.
         .target(name: "ServerLimits", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
@@ -120,8 +125,8 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "SiteFiles", "HostSupport", "TextSupport", "Resources", "RouterEntities", "RouterRendering", "RouterManagement", "Certificates",
-                "Platforms", "Grants", "TokenRedemption", "CSystemd", "ServerLimits",
+                "SiteFiles", "HostSupport", "TextSupport", "Resources", "RouterEntities", "RouterRendering", "RouterManagement", "FlowRecords",
+                "Certificates", "Platforms", "Grants", "TokenRedemption", "CSystemd", "ServerLimits",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -175,6 +180,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(name: "RouterManagementTests", dependencies: ["RouterManagement", "RouterEntities", "TestSupport"]),
+        .testTarget(
+            name: "FlowRecordsTests",
+            dependencies: ["FlowRecords", "RouterManagement", "RouterEntities", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "RouterEntities", "SiteFiles", "TestSupport"]),
         .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "SiteFiles", "HostSupport", "TestSupport"]),
         /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.
@@ -218,5 +226,9 @@ if Context.environment["SKUPPER_FUZZ"] == "1" {
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ], path: "Fuzz/GrantRequests", exclude: ["corpus", "dictionary"]),
+        .executableTarget(
+            name: "fuzz-flow-records",
+            dependencies: ["FlowRecords", "RouterManagement", .product(name: "Logging", package: "swift-log")], path: "Fuzz/FlowRecords",
+            exclude: ["corpus", "dictionary"]),
     ]
 }

@@ -176,6 +176,16 @@ public final class ChildProcess: Sendable {
         ]
     }
 
+    /// Blocks until the child has exited (or was reaped), without reaping it: `termination` still says how it ended.
+    public func waitForExitWithoutReaping() {
+        guard isRunning else { return }
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 {
+            // Reaped meanwhile by another caller (ECHILD), or a signal: `isRunning` tells.
+            if errno != EINTR || !isRunning { return }
+        }
+    }
+
     /// Waits for the child to exit and returns `terminationStatus`.
     @discardableResult
     public func waitUntilExit() -> Int32 {

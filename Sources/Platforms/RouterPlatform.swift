@@ -22,10 +22,19 @@ public protocol RouterPlatform: Sendable {
     func state(layout: SiteLayout) async -> PlatformState
     /// The agent is stopping: a router that lives only as long as the agent stops with it.
     func agentStopping(layout: SiteLayout) async
+    /// Whether `waitForExit` tells at once when the running router exits (the agent's own child): then the router
+    /// is watched instead of checked every few seconds, and started again as soon as it dies.
+    var watchesExit: Bool { get }
+    /// Returns once the router that runs now has exited (at once when none runs).
+    func waitForExit(layout: SiteLayout) async
 }
 
 extension RouterPlatform {
     public func immediateState(layout: SiteLayout) -> PlatformState? { nil }
+
+    public var watchesExit: Bool { false }
+
+    public func waitForExit(layout: SiteLayout) async {}
 
     /// Routers run by systemd or a container engine outlive the agent, as Skupper v2's do.
     public func agentStopping(layout: SiteLayout) async {}

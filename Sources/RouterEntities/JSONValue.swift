@@ -42,6 +42,37 @@ public indirect enum JSONValue: Sendable, Hashable {
         return out
     }
 
+    /// Serializes without whitespace, as Go's `json.Marshal` writes.
+    public func compact() -> String {
+        var out = ""
+        writeCompact(to: &out)
+        return out
+    }
+
+    func writeCompact(to out: inout String) {
+        switch self {
+        case .string(let s): QuotedText.append(s, .goJSON, to: &out)
+        case .int(let i): out += String(i)
+        case .bool(let b): out += b ? "true" : "false"
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.writeCompact(to: &out)
+            }
+            out += "]"
+        case .object(let pairs):
+            out += "{"
+            for (index, (key, value)) in pairs.enumerated() {
+                if index > 0 { out += "," }
+                QuotedText.append(key, .goJSON, to: &out)
+                out += ":"
+                value.writeCompact(to: &out)
+            }
+            out += "}"
+        }
+    }
+
     func write(to out: inout String, indent: Int) {
         switch self {
         case .string(let s): QuotedText.append(s, .goJSON, to: &out)

@@ -90,8 +90,12 @@ public indirect enum AMQPValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// How deep lists and maps are read: deeper ones (no router sends them) read as null, so a hostile message
+    /// cannot exhaust the stack.
+    static let maximumDepth = 32
+
     /// Reads the value at the data's current node (after `pn_data_next`).
-    static func read(from data: OpaquePointer) -> AMQPValue {
+    static func read(from data: OpaquePointer, depth: Int = 0) -> AMQPValue {
         switch pn_data_type(data) {
         case PN_NULL: return .null
         case PN_BOOL: return .bool(pn_data_get_bool(data))
@@ -114,26 +118,29 @@ public indirect enum AMQPValue: Sendable, Hashable, CustomStringConvertible {
             guard let start = bytes.start, bytes.size > 0 else { return .binary([]) }
             return .binary(Array(UnsafeRawBufferPointer(start: start, count: bytes.size)))
         case PN_LIST, PN_ARRAY:
+            guard depth < maximumDepth else { return .null }
             var items: [AMQPValue] = []
             pn_data_enter(data)
-            while pn_data_next(data) { items.append(read(from: data)) }
+            while pn_data_next(data) { items.append(read(from: data, depth: depth + 1)) }
             pn_data_exit(data)
             return .list(items)
         case PN_MAP:
+            guard depth < maximumDepth else { return .null }
             var map: [AMQPValue: AMQPValue] = [:]
             pn_data_enter(data)
             while pn_data_next(data) {
-                let key = read(from: data)
+                let key = read(from: data, depth: depth + 1)
                 guard pn_data_next(data) else { break }
-                map[key] = read(from: data)
+                map[key] = read(from: data, depth: depth + 1)
             }
             pn_data_exit(data)
             return .map(map)
         case PN_DESCRIBED:
+            guard depth < maximumDepth else { return .null }
             // The described value stands for itself (the descriptor says what it is).
             pn_data_enter(data)
             _ = pn_data_next(data)
-            let value = pn_data_next(data) ? read(from: data) : .null
+            let value = pn_data_next(data) ? read(from: data, depth: depth + 1) : .null
             pn_data_exit(data)
             return value
         default:
@@ -144,6 +151,32 @@ public indirect enum AMQPValue: Sendable, Hashable, CustomStringConvertible {
     static func text(_ bytes: pn_bytes_t) -> String {
         guard let start = bytes.start, bytes.size > 0 else { return "" }
         return String(decoding: UnsafeRawBufferPointer(start: start, count: bytes.size), as: UTF8.self)
+    }
+
+    /// The value AMQP-encoded in `bytes` (as a message body carries it); nil when they are not one.
+    public static func decode(_ bytes: [UInt8]) -> AMQPValue? {
+        guard let data = pn_data(16) else { return nil }
+        defer { pn_data_free(data) }
+        let consumed = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { pn_data_decode(data, $0.baseAddress, $0.count) }
+        }
+        guard consumed > 0 else { return nil }
+        return whole(data)
+    }
+
+    /// The value AMQP-encoded (the bytes `decode` reads).
+    public func encoded() -> [UInt8] {
+        guard let data = pn_data(16) else { return [] }
+        defer { pn_data_free(data) }
+        put(into: data)
+        var size = 4096
+        while true {
+            var buffer = [CChar](repeating: 0, count: size)
+            let written = pn_data_encode(data, &buffer, buffer.count)
+            if written >= 0 { return buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) } }
+            guard written == PN_OVERFLOW, size < 1 << 28 else { return [] }
+            size *= 2
+        }
     }
 
     /// The whole of a `pn_data_t` (one value), read from its start.

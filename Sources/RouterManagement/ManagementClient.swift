@@ -4,32 +4,32 @@ import Synchronization
 
 /// A management connection to one router, kept open between calls and opened again when it was lost (the router
 /// restarted). Calls run one at a time on the connection's own long-lived thread (its proactor's); each waits at
-/// most its timeout.
+/// most its timeout. With a `FlowListener`, the same connection follows the network's flow records between calls.
 public final class ManagementClient: Sendable {
     public let endpoint: ManagementEndpoint
-    private let session: Mutex<ProtonSession>
-    /// The session's proactor, to interrupt a call from another thread (its caller cancelled).
-    nonisolated(unsafe) private let proactor: OpaquePointer
-    private let thread = SerialThread(name: "management")
+    private let thread: ConnectionThread
+    private let connected = Atomic<Bool>(false)
 
-    public init(endpoint: ManagementEndpoint) {
+    public init(endpoint: ManagementEndpoint, flows: FlowListener? = nil) {
         self.endpoint = endpoint
-        let session = ProtonSession(endpoint: endpoint)
-        proactor = session.proactor
-        self.session = Mutex(session)
+        thread = ConnectionThread(name: "management", session: ProtonSession(endpoint: endpoint, flows: flows), pumps: flows != nil)
     }
+
+    deinit { thread.stop() }
 
     /// Sends the requests in order and returns each one's answer (or why it got none).
     /// A cancelled caller interrupts the call and waits for it to end (at once): Proton and OpenSSL must not be
     /// left running on a thread of their own while the process exits, which tears OpenSSL down under them.
     public func perform(_ requests: [ManagementRequest], timeout: Duration = .seconds(2)) async throws -> [Result<ManagementResponse, ManagementError>] {
-        let interrupt = ProactorInterrupt(proactor: proactor)
+        let interrupt = ProactorInterrupt(wake: { [thread] in thread.interrupt() })
         let results = await thread.run(
-            { [self] in
-                self.session.withLock { $0.perform(requests, timeout: timeout, interrupt: interrupt) }
+            { [self] session in
+                let results = session.perform(requests, timeout: timeout, interrupt: interrupt)
+                self.connected.store(session.isOpen, ordering: .releasing)
+                return results
             }, onCancel: { interrupt.fire() })
         try Task.checkCancellation()
-        return results
+        return results ?? requests.map { _ in .failure(ManagementError("the management connection was closed")) }
     }
 
     /// One request's answer; a failed one (no answer, or a status outside 2xx) throws.
@@ -43,10 +43,16 @@ public final class ManagementClient: Sendable {
     }
 
     /// Whether the connection is open (as of the last call).
-    public var isConnected: Bool { session.withLock { $0.isOpen } }
+    public var isConnected: Bool { connected.load(ordering: .acquiring) }
+
+    /// Wakes the connection's thread: its flow listener has commands for it.
+    public func wake() { thread.wake() }
 
     /// Closes the connection (the next call opens it again).
     public func disconnect() async {
-        await thread.run { [self] in self.session.withLock { $0.disconnect() } }
+        _ = await thread.run { [self] session in
+            session.disconnect()
+            self.connected.store(false, ordering: .releasing)
+        }
     }
 }

@@ -1,24 +1,10 @@
-/// Where a management request goes: this router, another interior router of the network, or an edge router.
-public enum ManagementNode: Sendable, Hashable {
-    /// The router the connection is made to.
-    case local
-    /// An interior router of the network, by its id (`_topo/0/<id>/$management`).
-    case interior(String)
-    /// An edge router of the network, by its id (`_edge/<id>/$management`).
-    case edge(String)
-
-    /// The address requests are sent to.
-    var address: String {
-        switch self {
-        case .local: "$management"
-        case .interior(let id): "_topo/0/\(id)/$management"
-        case .edge(let id): "_edge/\(id)/$management"
-        }
-    }
-}
-
-/// One request to skupper-router's management node (AMQP management: QUERY, CREATE, DELETE, UPDATE, READ).
+/// One request to skupper-router's management node (AMQP management: QUERY, CREATE, DELETE, UPDATE, READ), always
+/// the node of the router the connection is made to: the network is learnt from the flow records, and no other
+/// router is asked anything.
 public struct ManagementRequest: Sendable, Hashable {
+    /// The address requests are sent to.
+    static let address = "$management"
+
     public var operation: String
     /// The entity type (`io.skupper.router.connector`, ...).
     public var entityType: String
@@ -26,21 +12,17 @@ public struct ManagementRequest: Sendable, Hashable {
     public var name: String?
     /// The request's body: the attributes to create or update, or `{attributeNames: [...]}` for a query.
     public var body: AMQPValue
-    public var node: ManagementNode
 
-    public init(operation: String, entityType: String, name: String? = nil, body: AMQPValue = .map([:]), node: ManagementNode = .local) {
+    public init(operation: String, entityType: String, name: String? = nil, body: AMQPValue = .map([:])) {
         self.operation = operation
         self.entityType = entityType
         self.name = name
         self.body = body
-        self.node = node
     }
 
     /// Every entity of a type, with the named attributes (all when empty).
-    public static func query(_ entityType: String, attributes: [String] = [], at node: ManagementNode = .local) -> ManagementRequest {
-        ManagementRequest(
-            operation: "QUERY", entityType: entityType,
-            body: .map([.string("attributeNames"): .list(attributes.map { .string($0) })]), node: node)
+    public static func query(_ entityType: String, attributes: [String] = []) -> ManagementRequest {
+        ManagementRequest(operation: "QUERY", entityType: entityType, body: .map([.string("attributeNames"): .list(attributes.map { .string($0) })]))
     }
 
     /// Creates an entity with the given attributes.

@@ -1,16 +1,19 @@
 import CProton
 import FoundationEssentials
 
-/// One AMQP connection to a router's management node through Qpid Proton's proactor: a sender (anonymous relay:
-/// each request names its node) and a receiver with a dynamic address for the answers. Used by one thread at a
-/// time (`ManagementClient` holds it under a lock); it runs Proton's events only while a caller waits in `perform`.
+/// One AMQP connection to a router through Qpid Proton's proactor: a sender (anonymous relay: each request names
+/// its node) and a receiver with a dynamic address for the management answers, and, when it has a `FlowListener`,
+/// a receiver for the routers' beacons and one per flow-record source it is asked to follow. Used by one thread
+/// (`ManagementClient`'s); it runs Proton's events while a caller waits in `perform`, and between calls in `pump`.
 final class ProtonSession {
     private let endpoint: ManagementEndpoint
+    private let flows: FlowListener?
     /// Shared with `ManagementClient`, which may interrupt a `perform` from another thread.
     let proactor: OpaquePointer
     private var connection: OpaquePointer?
     private var sender: OpaquePointer?
     private var receiver: OpaquePointer?
+    private var amqpSession: OpaquePointer?
     /// The receiver's dynamic address once the router opened it: requests can be sent.
     private var replyAddress: String?
     /// Why the last connection ended, in the router's or the transport's words.
@@ -22,9 +25,23 @@ final class ProtonSession {
     /// Requests of the current `perform` not sent yet (they wait for the link and its credit).
     private var queue: [(UInt64, ManagementRequest)] = []
     private var buffer = [CChar](repeating: 0, count: 64 * 1024)
+    /// The flow receivers, by the address they follow.
+    private var flowReceivers: [String: OpaquePointer] = [:]
+    /// What the flow listener asked for, done at the connection's next batch of events.
+    private var flowCommands: [FlowCommand] = []
+    /// FLUSH requests waiting for the sender's credit, by direct address.
+    private var flushes: [String] = []
+    private var lastTick = ContinuousClock.now
+    /// When `pump` may connect again after a failed connection, and how many failed in a row.
+    private var reconnectAt = ContinuousClock.now
+    private var failedConnections = 0
+    /// The largest flow message read (a router batches 50 records; anything near this is not a router's).
+    static let largestFlowMessage = 4 * 1024 * 1024
+    static let tickInterval = Duration.milliseconds(250)
 
-    init(endpoint: ManagementEndpoint) {
+    init(endpoint: ManagementEndpoint, flows: FlowListener? = nil) {
         self.endpoint = endpoint
+        self.flows = flows
         proactor = pn_proactor()
     }
 
@@ -64,13 +81,7 @@ final class ProtonSession {
             }
             pn_proactor_set_timeout(proactor, pn_millis_t(max(1, remaining.milliseconds)))
             guard let batch = pn_proactor_wait(proactor) else { break }
-            var ofConnection = false
-            while let event = pn_event_batch_next(batch) {
-                if pn_event_connection(event) != nil { ofConnection = true }
-                handle(event)
-            }
-            if ofConnection { sendQueued() }
-            pn_proactor_done(proactor, batch)
+            process(batch)
             if connection == nil { failure = lastError ?? "the connection closed" }
         }
         pn_proactor_cancel_timeout(proactor)
@@ -81,6 +92,21 @@ final class ProtonSession {
         }
     }
 
+    /// Handles one batch of events; what waits for the connection is done while its batch is held.
+    private func process(_ batch: OpaquePointer) {
+        var ofConnection = false
+        while let event = pn_event_batch_next(batch) {
+            if pn_event_connection(event) != nil { ofConnection = true }
+            handle(event)
+        }
+        if ofConnection {
+            applyFlowCommands()
+            sendQueued()
+        }
+        pn_proactor_done(proactor, batch)
+        if let flows, ContinuousClock.now - lastTick >= Self.tickInterval { tick(flows) }
+    }
+
     /// Sends what the link has credit for (inside a batch of the connection's events).
     private func sendQueued() {
         guard let sender, replyAddress != nil else { return }
@@ -88,6 +114,126 @@ final class ProtonSession {
             let (id, request) = queue.removeFirst()
             if let error = send(request, id: id, on: sender) { answers[id] = ManagementResponse(statusCode: 400, statusDescription: error, body: .null) }
         }
+        while !flushes.isEmpty, pn_link_credit(sender) > 0 {
+            sendFlush(to: flushes.removeFirst(), on: sender)
+        }
+    }
+
+    // MARK: - Flow records
+
+    /// Runs the connection's events until one comes or `maximumWait` passes (a call waiting on the thread wakes it
+    /// at once): what keeps the flow receivers served between management calls. Connects when no connection is
+    /// open, at most once per backoff step.
+    func pump(maximumWait: Duration) {
+        guard let flows else { return }
+        let now = ContinuousClock.now
+        if connection == nil, now >= reconnectAt { connect() }
+        pn_proactor_set_timeout(proactor, pn_millis_t(max(1, maximumWait.milliseconds)))
+        if let batch = pn_proactor_wait(proactor) { process(batch) }
+        if ContinuousClock.now - lastTick >= Self.tickInterval { tick(flows) }
+        if connection == nil, reconnectAt <= now {
+            failedConnections += 1
+            let delay = min(5_000, 250 << min(failedConnections - 1, 5))
+            reconnectAt = ContinuousClock.now + .milliseconds(delay)
+        }
+    }
+
+    private func tick(_ flows: FlowListener) {
+        lastTick = ContinuousClock.now
+        queue(flows.tick(now: lastTick))
+    }
+
+    /// Keeps commands for the connection's next batch (waking it for one).
+    private func queue(_ commands: [FlowCommand]) {
+        guard !commands.isEmpty else { return }
+        flowCommands += commands
+        if let connection { pn_connection_wake(connection) }
+    }
+
+    private func applyFlowCommands() {
+        guard connection != nil, !flowCommands.isEmpty else { return }
+        let commands = flowCommands
+        flowCommands = []
+        for command in commands { apply(command) }
+    }
+
+    private func apply(_ command: FlowCommand) {
+        switch command {
+        case .subscribe(let address):
+            guard flowReceivers[address] == nil, connection != nil, let session = amqpSession else { return }
+            // A link name of its own each time: one closing under the same name may still be there.
+            nextTag += 1
+            let receiver = pn_receiver(session, "skupperd-flow-\(nextTag)-\(address)")!
+            pn_terminus_set_address(pn_link_source(receiver), address)
+            pn_link_set_max_message_size(receiver, UInt64(Self.largestFlowMessage))
+            pn_link_open(receiver)
+            pn_link_flow(receiver, address == flowBeaconAddress ? 16 : 256)
+            flowReceivers[address] = receiver
+        case .unsubscribe(let address):
+            guard let receiver = flowReceivers.removeValue(forKey: address) else { return }
+            pn_link_close(receiver)
+        case .flush(let direct):
+            if !flushes.contains(direct) { flushes.append(direct) }
+        }
+    }
+
+    private func sendFlush(to direct: String, on sender: OpaquePointer) {
+        let message = pn_message()!
+        defer { pn_message_free(message) }
+        pn_message_set_address(message, direct)
+        pn_message_set_subject(message, "FLUSH")
+        AMQPValue.null.put(into: pn_message_body(message)!)
+        var size = buffer.count
+        guard pn_message_encode(message, &buffer, &size) == 0 else { return }
+        var tag = nextTag
+        nextTag += 1
+        let delivery = withUnsafeBytes(of: &tag) { raw in
+            pn_delivery(sender, pn_dtag(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count))
+        }
+        _ = buffer.withUnsafeBufferPointer { pn_link_send(sender, $0.baseAddress, size) }
+        pn_link_advance(sender)
+        if let delivery { pn_delivery_settle(delivery) }
+    }
+
+    /// Takes a flow message in, then gives the credit back and settles it whatever it held.
+    private func receiveFlow(_ delivery: OpaquePointer, on link: OpaquePointer, address: String, flows: FlowListener) {
+        guard pn_delivery_readable(delivery), !pn_delivery_partial(delivery) else {
+            // A message larger than any a router sends is read and dropped as it comes, never held whole.
+            if pn_delivery_partial(delivery), pn_delivery_pending(delivery) > Self.largestFlowMessage {
+                var sink = [CChar](repeating: 0, count: 64 * 1024)
+                while sink.withUnsafeMutableBufferPointer({ pn_link_recv(link, $0.baseAddress, $0.count) }) > 0 {}
+            }
+            return
+        }
+        var bytes: [CChar] = []
+        var chunk = [CChar](repeating: 0, count: 16 * 1024)
+        var tooLarge = false
+        while true {
+            let count = chunk.withUnsafeMutableBufferPointer { pn_link_recv(link, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            if bytes.count + count > Self.largestFlowMessage { tooLarge = true }
+            if !tooLarge { bytes.append(contentsOf: chunk[0..<count]) }
+        }
+        defer {
+            pn_delivery_update(delivery, UInt64(PN_ACCEPTED))
+            pn_delivery_settle(delivery)
+            pn_link_flow(link, 1)
+        }
+        if tooLarge {
+            flows.dropped("a message larger than \(Self.largestFlowMessage) bytes", address: address)
+            return
+        }
+        let message = pn_message()!
+        defer { pn_message_free(message) }
+        guard pn_message_decode(message, bytes, bytes.count) == 0 else {
+            flows.dropped("a message that is not AMQP", address: address)
+            return
+        }
+        let subject = pn_message_get_subject(message).map { String(cString: $0) }
+        let flowMessage = FlowMessage(
+            address: address, subject: subject, applicationProperties: AMQPValue.whole(pn_message_properties(message)),
+            body: AMQPValue.whole(pn_message_body(message)))
+        queue(flows.received(flowMessage, now: ContinuousClock.now))
     }
 
     /// Drops the connection (the next `perform` connects again).
@@ -103,7 +249,11 @@ final class ProtonSession {
     private func reset() {
         sender = nil
         receiver = nil
+        amqpSession = nil
         replyAddress = nil
+        flowReceivers = [:]
+        flowCommands = []
+        flushes = []
     }
 
     // MARK: - Connecting
@@ -135,8 +285,13 @@ final class ProtonSession {
         pn_link_open(receiver)
         pn_link_flow(receiver, 256)
         self.connection = connection
+        amqpSession = session
         self.sender = sender
         self.receiver = receiver
+        if let flows {
+            apply(.subscribe(flowBeaconAddress))
+            for command in flows.connectionOpened(now: ContinuousClock.now) { apply(command) }
+        }
         pn_proactor_connect2(proactor, connection, transport, "\(endpoint.host):\(endpoint.port)")
     }
 
@@ -149,11 +304,27 @@ final class ProtonSession {
                 replyAddress = String(cString: address)
             }
         case PN_DELIVERY:
-            if let delivery = pn_event_delivery(event), let link = pn_event_link(event), link == receiver { receive(delivery, on: link) }
+            guard let delivery = pn_event_delivery(event), let link = pn_event_link(event) else { break }
+            if link == receiver {
+                receive(delivery, on: link)
+            } else if let flows, let address = pn_terminus_get_address(pn_link_source(link)).map({ String(cString: $0) }),
+                flowReceivers[address] == link
+            {
+                receiveFlow(delivery, on: link, address: address, flows: flows)
+            } else {
+                // A receiver closed meanwhile: settled, not read.
+                pn_delivery_settle(delivery)
+            }
+        case PN_CONNECTION_REMOTE_OPEN:
+            failedConnections = 0
         case PN_LINK_REMOTE_CLOSE:
-            if let link = pn_event_link(event) {
+            if let link = pn_event_link(event), link == sender || link == receiver {
                 lastError = Self.describe(pn_link_remote_condition(link)) ?? "the router closed the management link"
                 if let connection { pn_connection_close(connection) }
+            } else if let link = pn_event_link(event) {
+                // A flow receiver the router refused or closed: followed again at the next subscribe.
+                if let entry = flowReceivers.first(where: { $0.value == link }) { flowReceivers.removeValue(forKey: entry.key) }
+                pn_link_close(link)
             }
         case PN_CONNECTION_REMOTE_CLOSE:
             if let connection = pn_event_connection(event) {
@@ -163,6 +334,7 @@ final class ProtonSession {
         case PN_TRANSPORT_CLOSED:
             if let transport = pn_event_transport(event), let text = Self.describe(pn_transport_condition(transport)) { lastError = text }
             // The proactor frees the connection once this batch is done.
+            if connection != nil { flows?.connectionClosed(now: ContinuousClock.now) }
             connection = nil
             reset()
         default:
@@ -173,7 +345,7 @@ final class ProtonSession {
     private func send(_ request: ManagementRequest, id: UInt64, on sender: OpaquePointer) -> String? {
         let message = pn_message()!
         defer { pn_message_free(message) }
-        pn_message_set_address(message, request.node.address)
+        pn_message_set_address(message, ManagementRequest.address)
         pn_message_set_reply_to(message, replyAddress)
         AMQPValue.string(String(id)).put(into: pn_message_correlation_id(message)!)
         request.properties.put(into: pn_message_properties(message)!)

@@ -66,10 +66,15 @@ public struct LinkConnection: Sendable, Hashable {
     public var status: String
     /// The router's own words about the last attempt ("certificate verify failed", "Connection refused", ...).
     public var message: String
+    /// The site the link reached (from the flow records), when known.
+    public var remoteSiteId: String?
+    public var remoteSiteName: String?
 
-    public init(status: String, message: String) {
+    public init(status: String, message: String, remoteSiteId: String? = nil, remoteSiteName: String? = nil) {
         self.status = status
         self.message = message
+        self.remoteSiteId = remoteSiteId
+        self.remoteSiteName = remoteSiteName
     }
 
     public var isUp: Bool { status == "SUCCESS" }
@@ -84,12 +89,17 @@ public struct NetworkSite: Sendable, Hashable {
     public var mode: String
     public var platform: String
     public var version: String
+    public var namespace: String
     public var listenerAddresses: Set<String>
     public var connectorAddresses: Set<String>
+    /// The site's links to other sites, by name.
+    public var links: [NetworkLink]
+    /// The site's services, by routing key: its listeners' names and its connectors' hosts.
+    public var services: [NetworkService]
 
     public init(
-        routerId: String, siteId: String, name: String, mode: String, platform: String, version: String,
-        listenerAddresses: Set<String>, connectorAddresses: Set<String>
+        routerId: String, siteId: String, name: String, mode: String, platform: String, version: String, namespace: String = "",
+        listenerAddresses: Set<String>, connectorAddresses: Set<String>, links: [NetworkLink] = [], services: [NetworkService] = []
     ) {
         self.routerId = routerId
         self.siteId = siteId
@@ -97,8 +107,11 @@ public struct NetworkSite: Sendable, Hashable {
         self.mode = mode
         self.platform = platform
         self.version = version
+        self.namespace = namespace
         self.listenerAddresses = listenerAddresses
         self.connectorAddresses = connectorAddresses
+        self.links = links
+        self.services = services
     }
 
     /// The site name in a router id: Skupper's router ids are the site name and a generated suffix of digits.
@@ -106,5 +119,33 @@ public struct NetworkSite: Sendable, Hashable {
         var parts = id.split(separator: "-", omittingEmptySubsequences: false)
         while parts.count > 1, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isNumber) { parts.removeLast() }
         return parts.joined(separator: "-")
+    }
+}
+
+/// One link of a site, as v2's Site status lists it.
+public struct NetworkLink: Sendable, Hashable {
+    public var name: String
+    public var remoteSiteId: String
+    public var remoteSiteName: String
+    public var operational: Bool
+
+    public init(name: String, remoteSiteId: String, remoteSiteName: String, operational: Bool) {
+        self.name = name
+        self.remoteSiteId = remoteSiteId
+        self.remoteSiteName = remoteSiteName
+        self.operational = operational
+    }
+}
+
+/// One routing key at a site: its listeners' names and its connectors' hosts.
+public struct NetworkService: Sendable, Hashable {
+    public var routingKey: String
+    public var listeners: [String]
+    public var connectors: [String]
+
+    public init(routingKey: String, listeners: [String], connectors: [String]) {
+        self.routingKey = routingKey
+        self.listeners = listeners
+        self.connectors = connectors
     }
 }

@@ -117,7 +117,7 @@ public struct RouterConfigRenderer: Sendable {
                 "router",
                 [
                     ("id", .string(identity.routerId)), ("mode", .string(plan.routerMode.rawValue)),
-                    ("helloMaxAgeSeconds", .string("3")), ("metadata", .string(Self.compact(metadata))),
+                    ("helloMaxAgeSeconds", .string("3")), ("metadata", .string(metadata.compact())),
                 ])
         ]
         head += profiles.keys.sorted().map { profiles[$0]! }
@@ -222,18 +222,6 @@ public struct RouterConfigRenderer: Sendable {
         return .init("proxyProfile", attributes)
     }
 
-    /// JSON without whitespace, as Go's encoder writes the metadata string.
-    static func compact(_ value: JSONValue) -> String {
-        guard case .object(let pairs) = value else { return value.serialized() }
-        return "{"
-            + pairs.map { key, value in
-                var out = ""
-                QuotedText.append(key, .goJSON, to: &out)
-                out += ":"
-                if case .string(let s) = value { QuotedText.append(s, .goJSON, to: &out) } else { out += value.serialized() }
-                return out
-            }.joined(separator: ",") + "}"
-    }
 }
 
 /// The serialized tcpListener, tcpConnector and listenerAddress entities of a site, by resource and in file order, so

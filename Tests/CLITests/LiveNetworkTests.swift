@@ -96,6 +96,16 @@ struct LiveNetworkTests {
         #expect(west.eventually(timeout: 10) { Self.field(west, .site, "west", "sitesInNetwork") == "2" })
         let siteYAML = try String(contentsOf: west.layout.statusFile(ResourceID(.site, "west")), encoding: .utf8)
         #expect(siteYAML.contains("name: east") && siteYAML.contains("name: west"), "\(siteYAML)")
+        // From the flow records, as v2 reports them: who each Link reached, and each site's links and services.
+        #expect(west.eventually(timeout: 5) { Self.field(west, .link, link, "remoteSiteName") == "east" }, "\(String(describing: west.status(.link, link)))")
+        #expect(Self.field(west, .link, link, "remoteSiteId")?.count == 36)
+        let networkYAML = try String(contentsOf: east.layout.statusFile(ResourceID(.site, "east")), encoding: .utf8)
+        for expected in ["remoteSiteName: east", "operational: true", "routingKey: backend", "listeners:", "connectors:"] {
+            #expect(networkYAML.contains(expected), "\(expected) in \(networkYAML)")
+        }
+        let networkStatus = try String(contentsOf: west.layout.status.appendingPathComponent("ConfigMap-skupper-network-status.yaml"), encoding: .utf8)
+        #expect(
+            networkStatus.contains("kind: ConfigMap") && networkStatus.contains("NetworkStatus:") && networkStatus.contains("siteStatus"), "\(networkStatus)")
 
         // A stream through the network survives unrelated changes applied through management.
         let stream = try #require(west.eventually(timeout: 20) { TCPStream(port: network.listenerPort) != nil } ? TCPStream(port: network.listenerPort) : nil)
@@ -120,6 +130,9 @@ struct LiveNetworkTests {
         let stopped = Date()
         #expect(west.eventually(timeout: 5) { Self.phase(west, .link, link) != .ready })
         #expect(Date().timeIntervalSince(stopped) < 5.5)
+        // The site left: it leaves West's view within 5 s.
+        #expect(west.eventually(timeout: 5) { Self.field(west, .site, "west", "sitesInNetwork") == "1" })
+        print("East left West's view after \(Date().timeIntervalSince(stopped)) s")
         let message = west.status(.link, link)?.status.message ?? ""
         #expect(!message.isEmpty && message != "OK", "\(message)")
         print("the Link while the remote router is stopped: \(message)")

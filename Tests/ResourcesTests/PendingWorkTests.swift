@@ -35,17 +35,4 @@ struct PendingWorkTests {
         }
         #expect(sums == Array(repeating: (0..<200).reduce(0, +), count: maps))
     }
-
-    @Test func aSerialThreadRunsWorkInOrder() async {
-        let thread = SerialThread(name: "test")
-        let order = Mutex<[Int]>([])
-        await withTaskGroup(of: Void.self) { group in
-            for index in 0..<50 {
-                await thread.run { order.withLock { $0.append(index) } }
-                group.addTask { _ = await thread.run { 0 } }
-            }
-        }
-        #expect(order.withLock { $0 } == Array(0..<50))
-        thread.stop()
-    }
 }

@@ -1,3 +1,4 @@
+import FlowRecords
 import FoundationEssentials
 import Grants
 import HostSupport
@@ -54,7 +55,8 @@ final class SiteAgent {
         proxyProfiles = ProxyProfileStage(layout: layout, logger: logger)
         routerConfig = RouterConfigStage(layout: layout, renderer: renderer, logger: logger)
         self.platform = PlatformStage(platform: platform, layout: layout, logger: logger, checkInterval: options.platformCheckInterval)
-        management = ManagementStage(logger: logger)
+        management = ManagementStage(
+            logger: logger, networkStatusFile: layout.status.appendingPathComponent(NetworkStatusDocument.fileName), namespace: layout.namespace)
         access = AccessController(layout: layout, options: options.grantServer, retry: options.tokenRetry, server: grantServer, ledger: ledger, logger: logger)
         statuses = StatusStage(layout: layout, logger: logger)
     }
@@ -275,7 +277,7 @@ final class SiteAgent {
             }
             lateWork += management.work(now: Date())
         } else {
-            management.connect(to: nil)
+            management.connect(to: nil, siteId: nil)
             management.forget()
             let teardown = platform.teardown()
             if teardown.removed { routerConfig.remove() }
@@ -322,7 +324,7 @@ final class SiteAgent {
 
     /// Points management at the router once the platform has applied it (before, there is nothing to ask).
     private func connectManagement(_ identity: SiteIdentity) {
-        management.connect(to: platform.platform.runsRouter && platform.applied ? managementEndpoint(identity) : nil)
+        management.connect(to: platform.platform.runsRouter && platform.applied ? managementEndpoint(identity) : nil, siteId: identity.siteId)
     }
 
     /// Takes in how a platform effect ended: the router's new state in the statuses, management pointed at it, and

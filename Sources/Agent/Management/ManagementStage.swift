@@ -1,3 +1,4 @@
+import FlowRecords
 import FoundationEssentials
 import HostSupport
 import Logging
@@ -5,23 +6,50 @@ import Resources
 import RouterEntities
 import RouterManagement
 import RouterRendering
+import SiteFiles
 
 /// The agent's management connection to its router: brings the running router's listeners, connectors and
-/// profiles in line with the desired state without a restart, sending only what changed, and asks it every second
-/// how its links are and how the listeners whose state may have changed are (every listener only every
-/// `fullListingInterval`), and every few seconds how the network is. Owns the connection, the desired live state,
-/// what the router is known to have and the last observation. A sync and a poll run beside the loop, each one at a
-/// time and apart from each other, so a change never waits for a poll of the network.
+/// profiles in line with the desired state without a restart, sending only what changed; asks it every second how
+/// the listeners whose state may have changed are (every listener only every `fullListingInterval`; only whether it
+/// answers, every `quietInterval`, while nothing changes); and follows the whole network, links and services, through
+/// the routers' flow records on the same connection (`FlowCollector`): no other router is asked anything. Owns the
+/// connection, the desired live state, what the router is known to have, the network view and the last observation.
+/// A sync, a poll and the wait for the network's next change run beside the loop, each one at a time.
 struct ManagementStage {
     let logger: Logger
     let pollInterval: TimeInterval
-    let networkInterval: TimeInterval
+    /// Where v2's network-status ConfigMap is written (nil: not written).
+    let networkStatusFile: URL?
+    let namespace: String
+    /// At most one network view per this long while the network churns (the first change after a quiet spell at once).
+    static let viewInterval: Duration = .seconds(1)
     /// How often every listener is listed, to see those that went down without a change here.
     let fullListingInterval: TimeInterval
     /// Above this many listeners to read, one listing of all of them costs the router less than a READ each (the
     /// router refreshes all its entities before it answers any request: a READ costs it about what a listing does).
     let maximumReads: Int
     private var client: ManagementClient?
+    /// The network's flow records, followed over `client`'s connection.
+    private var collector: FlowCollector?
+    /// This site's id, to tell its own records from the network's.
+    private var siteId: String?
+    /// The view as of the collector's `viewVersion`, and whether a wait for its next change runs.
+    private(set) var view: NetworkView?
+    private var viewVersion: UInt64 = 0
+    private var watchingFlows = false
+    private var lastView = ContinuousClock.now - .seconds(60)
+    /// The network-status text to write, and whether a write runs.
+    private var networkStatus: String?
+    private var writingNetworkStatus = false
+    /// Whether the local router's address table was read for the routers it reaches since the connection opened,
+    /// and whether a read runs.
+    private var discoveredSinceConnect = false
+    private var discovering = false
+    /// When to read it again: a link came up somewhere, and the routers behind it are reachable once their addresses
+    /// spread (read twice: soon, and once more a little later).
+    private var discoveries: [Date] = []
+    /// The links up in the network as of the last view (`<site id>/<link name>`).
+    private var linksUp: Set<String> = []
     /// What the router must have (one state, kept one change at a time, that the file is rendered beside).
     private(set) var desired = DesiredRouter()
     /// Whether the services were given once (until then, every one is given at the next change).
@@ -36,12 +64,11 @@ struct ManagementStage {
     private var lastFailure = ""
     private var polling = false
     private var lastPoll = Date.distantPast
-    private var lastNetworkPoll = Date.distantPast
     private var lastFullListing = Date.distantPast
     /// tcpListeners whose state may change soon: made or changed lately, or whose routing key gained or lost its
     /// connectors in the network; read at each poll until they settle.
     private(set) var watched: Set<String> = []
-    /// The routing keys with a connector somewhere in the network, as of the last network poll.
+    /// The routing keys with a connector somewhere in the network, as of the last view.
     private var networkConnectors: Set<String> = []
     /// What the router said last; nil while there is no router to ask.
     private(set) var observation: RouterObservation?
@@ -53,22 +80,29 @@ struct ManagementStage {
     static let quietInterval: TimeInterval = 5
 
     init(
-        logger: Logger, pollInterval: TimeInterval = 1, networkInterval: TimeInterval = 2, fullListingInterval: TimeInterval = 300,
-        maximumReads: Int = 2
+        logger: Logger, networkStatusFile: URL? = nil, namespace: String = "default", pollInterval: TimeInterval = 1,
+        fullListingInterval: TimeInterval = 300, maximumReads: Int = 2
     ) {
         self.logger = logger
+        self.networkStatusFile = networkStatusFile
+        self.namespace = namespace
         self.pollInterval = pollInterval
-        self.networkInterval = networkInterval
         self.fullListingInterval = fullListingInterval
         self.maximumReads = maximumReads
     }
 
-    /// What a sync or a poll brought back to the loop.
+    /// What a sync, a poll or the network brought back to the loop.
     enum Round: Sendable {
         /// A sync ended: what it did, and what it brought the router to.
         case synced(EntitySync.Outcome, Applied)
         /// A poll ended, having read these listeners.
         case observed(RouterObservation, RouterObserver.ListenerScope)
+        /// The network changed: the view as of the collector's version, and v2's network-status document of it.
+        case network(version: UInt64, NetworkView, networkStatus: String)
+        /// The routers the local router reaches were read (and handed to the collector).
+        case discovered
+        /// The network-status document was written (or why not).
+        case networkStatusWritten(failure: String?)
     }
 
     /// What a sync brought the router to when it succeeded.
@@ -79,16 +113,26 @@ struct ManagementStage {
         case changes([DesiredRouter.Key: RouterConfig.Entity?])
     }
 
-    /// Points the stage at a router (its local listener and the site's local client certificate), or at none.
-    mutating func connect(to endpoint: ManagementEndpoint?) {
+    /// Points the stage at a router (its local listener and the site's local client certificate), or at none;
+    /// `siteId` tells this site's records from the network's.
+    mutating func connect(to endpoint: ManagementEndpoint?, siteId: String?) {
+        self.siteId = siteId
         guard client?.endpoint != endpoint else { return }
-        client = endpoint.map(ManagementClient.init)
+        let collector = endpoint.map { _ in FlowCollector(logger: logger) }
+        self.collector = collector
+        client = endpoint.map { ManagementClient(endpoint: $0, flows: collector) }
+        view = nil
+        viewVersion = 0
+        watchingFlows = false
+        discovering = false
+        discoveredSinceConnect = false
+        discoveries = []
+        linksUp = []
         observation = endpoint == nil ? nil : RouterObservation(unreachable: "not asked yet")
         known = nil
         watched = []
         retryAt = .distantPast
         lastPoll = .distantPast
-        lastNetworkPoll = .distantPast
         lastFullListing = .distantPast
         startedAt = Date()
         answeredSinceStart = false
@@ -118,6 +162,11 @@ struct ManagementStage {
 
     /// The router restarts from the configuration file: what it has is read again at the next sync.
     mutating func routerRestarted() {
+        if let collector, let siteId {
+            collector.routerRestarted(siteId: siteId)
+            client?.wake()
+            discoveries = [Date().addingTimeInterval(1), Date().addingTimeInterval(3)]
+        }
         known = nil
         lastFullListing = .distantPast
         startedAt = Date()
@@ -149,15 +198,13 @@ struct ManagementStage {
                 }
             }
         }
-        // With no link to follow and no listener whose state may change, only the network poll (or a check that the
-        // router still answers, every `quietInterval`) is worth the router's time.
-        let quiet = desired.hasSite && !desired.hasLinks && watched.isEmpty && (observation?.isReachable ?? false)
-        let network = now.timeIntervalSince(lastNetworkPoll) >= networkInterval
+        // With no listener whose state may change, only a check that the router still answers (every
+        // `quietInterval`) is worth the router's time: links and the network come from the flow records.
+        let quiet = watched.isEmpty && (observation?.isReachable ?? false)
         let sinceLastPoll = now.timeIntervalSince(lastPoll)
-        if !polling, sinceLastPoll >= pollInterval, !quiet || network || sinceLastPoll >= Self.quietInterval {
+        if !polling, sinceLastPoll >= pollInterval, !quiet || sinceLastPoll >= Self.quietInterval {
             polling = true
             lastPoll = now
-            if network { lastNetworkPoll = now }
             let scope: RouterObserver.ListenerScope
             if now.timeIntervalSince(lastFullListing) >= fullListingInterval || watched.count > maximumReads || !(observation?.isReachable ?? false) {
                 lastFullListing = now
@@ -165,25 +212,61 @@ struct ManagementStage {
             } else {
                 scope = .named(watched.sorted())
             }
-            let own = network && desired.hasSite ? ownServices() : nil
-            // Links are asked about only when the site has some (every request costs the router its whole size).
-            let links = !desired.hasSite || desired.hasLinks
+            work.append { .routerManaged(.observed(await RouterObserver(client: client).observe(listeners: scope), scope)) }
+        }
+        if let collector {
+            if !watchingFlows {
+                watchingFlows = true
+                let (seen, last, siteId, namespace) = (viewVersion, lastView, siteId, namespace)
+                work.append {
+                    let version = await collector.nextChange(after: seen)
+                    // While the network churns, one view a second: the statuses follow it no faster.
+                    let due = last + Self.viewInterval
+                    if ContinuousClock.now < due { try? await Task.sleep(until: due, clock: .continuous) }
+                    let records = collector.records
+                    let view = NetworkView(records: records, ownSiteId: siteId)
+                    return .routerManaged(.network(version: version, view, networkStatus: NetworkStatusDocument.yaml(records: records, namespace: namespace)))
+                }
+            }
+            if !discovering, let due = discoveries.first, due <= now {
+                discoveries.removeFirst()
+                discovering = true
+                discoveredSinceConnect = true
+                work.append(discovery(client: client, collector: collector))
+            } else if !discovering, !discoveredSinceConnect, observation?.isReachable == true {
+                // The local router's address table names every router it reaches (`sfe.<source>`): followed at once,
+                // not after their next beacon (up to 10 s).
+                discovering = true
+                work.append(discovery(client: client, collector: collector))
+            }
+        }
+        if let file = networkStatusFile, !writingNetworkStatus, let text = networkStatus {
+            writingNetworkStatus = true
+            networkStatus = nil
             work.append {
-                .routerManaged(.observed(await RouterObserver(client: client).observe(network: network, links: links, listeners: scope, own: own), scope))
+                let failure = try? await Offload.run { () -> String? in
+                    do {
+                        _ = try AtomicFile.write(text, to: file)
+                        return nil
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+                return .routerManaged(.networkStatusWritten(failure: failure ?? nil))
             }
         }
         return work
     }
 
-    /// This router's services for the network view: the routing keys of its connectors, and of its listeners but
-    /// those that cannot listen.
-    private func ownServices() -> RouterObserver.OwnServices {
-        let errors = observation?.listenerErrors ?? [:]
-        var listening: Set<String> = []
-        for (address, names) in desired.listenersByAddress where errors.isEmpty || names.contains(where: { errors[$0] == nil }) {
-            listening.insert(address)
+    /// Reads the routers the local router reaches from its address table, for the collector to follow.
+    private func discovery(client: ManagementClient, collector: FlowCollector) -> AgentWork {
+        {
+            let answer = try? await client.perform(.query(RouterObserver.address, attributes: ["key"]), timeout: .seconds(2))
+            let keys = answer?.entities.compactMap { $0["key"]?.text } ?? []
+            collector.discovered(sourceIds: keys.compactMap(FlowCollector.sourceId(inAddressKey:)))
+            client.wake()
+            return .routerManaged(.discovered)
         }
-        return RouterObserver.OwnServices(listenerAddresses: listening, connectorAddresses: Set(desired.connectorsByAddress.keys))
     }
 
     /// Takes in a round; returns whether the observation changed (statuses follow it).
@@ -230,15 +313,49 @@ struct ManagementStage {
                 for (key, entity) in changes { known?[key] = entity }
                 return follow(changes)
             }
+        case .network(let version, let view, let text):
+            watchingFlows = false
+            guard collector != nil else { return false }
+            viewVersion = version
+            lastView = ContinuousClock.now
+            self.view = view
+            networkStatus = text
+            let connectors = view.sites.reduce(into: Set<String>()) { $0.formUnion($1.connectorAddresses) }
+            // A routing key that gained or lost its connectors in the network changes its listeners' state soon.
+            for address in connectors.symmetricDifference(networkConnectors) {
+                for name in desired.listenersByAddress[address] ?? [] { watched.insert(name) }
+            }
+            networkConnectors = connectors
+            var up: Set<String> = []
+            for site in view.sites { for link in site.links where link.operational { up.insert("\(site.siteId)/\(link.name)") } }
+            if !up.subtracting(linksUp).isEmpty {
+                let now = Date()
+                discoveries = [now.addingTimeInterval(1), now.addingTimeInterval(3)]
+            }
+            linksUp = up
+            guard var observation else { return false }
+            take(view, into: &observation)
+            let changed = observation != self.observation
+            self.observation = observation
+            return changed
+        case .discovered:
+            discovering = false
+            return false
+        case .networkStatusWritten(let failure):
+            writingNetworkStatus = false
+            if let failure { logger.warning("network status not written", metadata: ["file": "\(NetworkStatusDocument.fileName)", "error": "\(failure)"]) }
+            return false
         case .observed(let observed, let scope):
             polling = false
             guard client != nil else { return false }
-            let merged = merge(observed, scope: scope)
+            var merged = merge(observed, scope: scope)
+            if merged.isReachable, let view { take(view, into: &merged) }
             let wasReachable = observation?.isReachable ?? false
             if merged.isReachable { answeredSinceStart = true }
             if wasReachable != merged.isReachable {
                 if merged.isReachable {
                     logger.info("router management connected")
+                    discoveredSinceConnect = false
                     // Maybe a router started afresh: what it has is read again and brought in line, at once.
                     known = nil
                     retryAt = .distantPast
@@ -250,6 +367,23 @@ struct ManagementStage {
             observation = merged
             return changed
         }
+    }
+
+    /// The network and this site's links as the records tell them, in an observation of the router; nothing until
+    /// this site's own router was heard (its links and sites are not known before).
+    /// A listener of this site that cannot listen is no way into its service: it does not count as a match.
+    private func take(_ view: NetworkView, into observation: inout RouterObservation) {
+        guard observation.isReachable, view.hasOwnRouter else { return }
+        var sites = view.sites
+        let errors = observation.listenerErrors
+        if !errors.isEmpty, let own = sites.firstIndex(where: { $0.siteId == siteId }) {
+            sites[own].listenerAddresses = sites[own].listenerAddresses.filter { address in
+                guard let names = desired.listenersByAddress[address] else { return true }
+                return names.contains { errors[$0] == nil }
+            }
+        }
+        observation.network = sites
+        observation.links = view.ownLinks
     }
 
     /// Watches the tcpListeners a sync made or changed; forgets the state of those it removed. Returns whether the
@@ -273,8 +407,6 @@ struct ManagementStage {
     private mutating func merge(_ observed: RouterObservation, scope: RouterObserver.ListenerScope) -> RouterObservation {
         guard observed.isReachable else { return observed }
         var merged = observed
-        // A network poll is made every few rounds: the rounds between keep the last one.
-        if merged.network == nil { merged.network = observation?.network }
         let read: [String]
         switch scope {
         case .all:
@@ -287,15 +419,6 @@ struct ManagementStage {
                 if observed.listenersUp.contains(name) { merged.listenersUp.insert(name) } else { merged.listenersUp.remove(name) }
                 merged.listenerErrors[name] = observed.listenerErrors[name]
             }
-        }
-        // A routing key that gained or lost its connectors in the network changes its listeners' state soon.
-        if let network = observed.network {
-            var connectors: Set<String> = []
-            for site in network { connectors.formUnion(site.connectorAddresses) }
-            for address in connectors.symmetricDifference(networkConnectors) {
-                for name in desired.listenersByAddress[address] ?? [] { watched.insert(name) }
-            }
-            networkConnectors = connectors
         }
         // Settled: up, failing, or down with nothing in the network to connect to (as expected).
         for name in read where watched.contains(name) {

@@ -163,6 +163,7 @@ struct PlatformStage {
         case .applied(let request, .success(let observed)) where hasSite:
             applied = true
             state = observed
+            if observed.phase == .running { backoff.up(now: now) }
             if request.restarting && observed.phase == .running {
                 // Running it is not yet: the next check says whether it stays up this time.
                 state = PlatformState(.starting, "the router was started again after it exited \(backoff.exits) time\(backoff.exits == 1 ? "" : "s")")
@@ -204,13 +205,23 @@ struct PlatformStage {
     /// What a down router's state adds to its reason.
     static let restartNote = "; started again with a backoff (1 s doubling to 60 s)"
 
-    /// A check of the router's state, when one is due and no check or effect is under way.
+    /// A check of the router's state, when one is due and no check or effect is under way. A running router the
+    /// platform can watch is watched instead: the check ends when it exits.
     mutating func checkIfDue(now: Date) -> AgentWork? {
-        guard hasSite, inFlight == nil, !checking, now.timeIntervalSince(lastCheck) >= checkInterval else { return nil }
+        guard hasSite, inFlight == nil, !checking else { return nil }
+        let platform = platform, layout = layout
+        if platform.watchesExit, state.phase == .running {
+            checking = true
+            effectsAtCheck = effects
+            return {
+                await platform.waitForExit(layout: layout)
+                return .platformObserved(await platform.state(layout: layout))
+            }
+        }
+        guard now.timeIntervalSince(lastCheck) >= checkInterval else { return nil }
         lastCheck = now
         checking = true
         effectsAtCheck = effects
-        let platform = platform, layout = layout
         return { .platformObserved(await platform.state(layout: layout)) }
     }
 

@@ -1,14 +1,17 @@
 import FoundationEssentials
 import HostSupport
 
-/// When a router that keeps exiting is started again: the first restart a second after its exit is seen, each
-/// following one twice as late up to a minute, and the count forgotten once the router has stayed up a minute. Pure
-/// arithmetic over the times it is given; the platform stage keeps one.
+/// When a router that keeps exiting is started again: at once when it dies after running for a while (the links and
+/// flows through it come back before the other routers' next retry), else the first restart a second after its exit
+/// is seen, each following one twice as late up to a minute, and the count forgotten once the router has stayed up a
+/// minute. Pure arithmetic over the times it is given; the platform stage keeps one.
 struct RestartBackoff: Sendable, Hashable {
     var initialDelay: TimeInterval = 1
     var maximumDelay: TimeInterval = 60
     /// How long the router must stay up before its earlier exits stop counting.
     var forgiveAfter: TimeInterval = 60
+    /// A router up this long that exits, with no exit counted before, is started again at once.
+    var longRun: TimeInterval = 5
     /// Exits seen since the router was last up for `forgiveAfter`.
     private(set) var exits = 0
     /// When the router may be started again, while a restart waits.
@@ -17,9 +20,10 @@ struct RestartBackoff: Sendable, Hashable {
 
     /// Records an exit seen at `now`; returns the wait before the restart.
     mutating func exited(now: Date) -> TimeInterval {
+        let ranLong = exits == 0 && upSince.map { now.timeIntervalSince($0) >= longRun } == true
         exits += 1
         upSince = nil
-        let delay = Backoff.delay(afterFailures: exits, initial: initialDelay, maximum: maximumDelay)
+        let delay = ranLong ? 0 : Backoff.delay(afterFailures: exits, initial: initialDelay, maximum: maximumDelay)
         restartAt = now.addingTimeInterval(delay)
         return delay
     }

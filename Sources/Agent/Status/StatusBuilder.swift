@@ -37,7 +37,7 @@ struct StatusBuilder {
                 result[id] = siteStatus(resource, spec)
             case .listener(let spec):
                 var status = routed(.ready())
-                let matching = router.flatMap { $0.isReachable ? $0.listenersUp.contains("listener/\(resource.name)") : nil }
+                let matching = router.flatMap { $0.isReachable ? $0.networkHasConnector(routingKey: spec.routingKey) : nil }
                 status.set(StatusKey.hasMatchingConnector, .bool(matching ?? plan.services.hasConnector(routingKey: spec.routingKey)))
                 result[id] = listening(status, tcpListener: "listener/\(resource.name)", host: spec.host, port: spec.port)
             case .connector(let spec):
@@ -115,11 +115,17 @@ struct StatusBuilder {
         "SecuredAccess has no effect on a non-Kubernetes site: it exposes pods through a Service, Route or "
         + "Ingress and issues their certificate on Kubernetes only; it is kept as written"
 
-    /// A Link is Ready while the router's connection for it is up; otherwise the router's own words say why.
+    /// A Link is Ready while its LINK record says it is up, and says which site it reached (`remoteSiteId`,
+    /// `remoteSiteName`, as v2's LinkStatus); otherwise the router's own words say why.
     func linkStatus(_ name: String) -> ResourceStatus {
         guard let router, platform.phase == .running, router.isReachable else { return routed(.ready()) }
-        guard let connection = router.links[name] else { return .pending("not configured on the router yet") }
-        if connection.isUp { return .ready() }
+        guard let connection = router.links[name] else { return .pending("not connected yet") }
+        if connection.isUp {
+            var fields: [StatusField] = []
+            if let id = connection.remoteSiteId { fields.append(StatusField(StatusKey.remoteSiteId, .string(id))) }
+            if let name = connection.remoteSiteName { fields.append(StatusField(StatusKey.remoteSiteName, .string(name))) }
+            return .ready(fields: fields)
+        }
         let message = connection.message.isEmpty ? "connecting" : connection.message
         return connection.status == "FAILED" ? .error(message) : .pending(message)
     }
@@ -141,7 +147,7 @@ struct StatusBuilder {
         let network = router?.network
         var fields: [StatusField] = [
             StatusField(StatusKey.sitesInNetwork, .int(network?.count ?? (1 + plan.links.count))),
-            StatusField("network", .list((network ?? []).map(Self.networkEntry))),
+            StatusField("network", .list(Self.networkEntries(network ?? []))),
         ]
         let endpoints = plan.linkAccesses.flatMap(endpointList)
         if !endpoints.isEmpty { fields.append(StatusField(StatusKey.endpoints, .list(endpoints))) }
@@ -170,11 +176,60 @@ struct StatusBuilder {
         }
     }
 
-    /// One site of the network as the Site's status lists it.
-    static func networkEntry(_ site: NetworkSite) -> StatusValue {
-        .map([
-            StatusField("id", .string(site.siteId)), StatusField("name", .string(site.name)), StatusField("routerId", .string(site.routerId)),
-            StatusField("mode", .string(site.mode)), StatusField("platform", .string(site.platform)), StatusField("version", .string(site.version)),
-        ])
+    /// The network as the Site's status lists it (v2's `SiteRecord`s: each site with its links and services). The
+    /// services are left out once the list would pass `networkBudget` bytes (v2 outgrew a ConfigMap at 77 sites):
+    /// the whole network is in the network-status ConfigMap beside the statuses.
+    static func networkEntries(_ sites: [NetworkSite]) -> [StatusValue] {
+        var withServices = sites.map { networkEntry($0, services: true) }
+        let size = withServices.reduce(0) { $0 + approximateSize($1) }
+        if size > networkBudget { withServices = sites.map { networkEntry($0, services: false) } }
+        return withServices
+    }
+
+    /// About the bytes the Site status's network list may take with every site's services (the status file stays
+    /// under 64 KiB).
+    static let networkBudget = 54 * 1024
+
+    /// One site of the network as the Site's status lists it: v2's `SiteRecord` (id, name, namespace, platform,
+    /// version, links, services).
+    static func networkEntry(_ site: NetworkSite, services: Bool) -> StatusValue {
+        var fields: [StatusField] = [StatusField("id", .string(site.siteId)), StatusField("name", .string(site.name))]
+        if !site.namespace.isEmpty { fields.append(StatusField("namespace", .string(site.namespace))) }
+        fields += [StatusField("platform", .string(site.platform)), StatusField("version", .string(site.version))]
+        if !site.links.isEmpty {
+            fields.append(
+                StatusField(
+                    "links",
+                    .list(
+                        site.links.map { link in
+                            .map([
+                                StatusField("name", .string(link.name)), StatusField(StatusKey.remoteSiteId, .string(link.remoteSiteId)),
+                                StatusField(StatusKey.remoteSiteName, .string(link.remoteSiteName)), StatusField("operational", .bool(link.operational)),
+                            ])
+                        })))
+        }
+        if services, !site.services.isEmpty {
+            fields.append(
+                StatusField(
+                    "services",
+                    .list(
+                        site.services.map { service in
+                            var entry = [StatusField("routingKey", .string(service.routingKey))]
+                            if !service.connectors.isEmpty { entry.append(StatusField("connectors", .list(service.connectors.map { .string($0) }))) }
+                            if !service.listeners.isEmpty { entry.append(StatusField("listeners", .list(service.listeners.map { .string($0) }))) }
+                            return .map(entry)
+                        })))
+        }
+        return .map(fields)
+    }
+
+    /// About how many bytes a value takes in a status file.
+    static func approximateSize(_ value: StatusValue) -> Int {
+        switch value {
+        case .string(let text): text.utf8.count + 4
+        case .list(let items): items.reduce(4) { $0 + approximateSize($1) }
+        case .map(let fields): fields.reduce(2) { $0 + $1.key.utf8.count + 4 + approximateSize($1.value) }
+        default: 8
+        }
     }
 }

@@ -1,3 +1,4 @@
+import FlowRecords
 import FoundationEssentials
 import HostSupport
 import Resources
@@ -82,7 +83,7 @@ struct StatusWriter {
     /// Parses the status files in `directory`, on `width` threads.
     private static func readExisting(in directory: String, width: Int) -> [StatusDocument] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-        let paths = names.filter { $0.hasSuffix(".yaml") && $0 != InputErrors.fileName }.map { "\(directory)/\($0)" }
+        let paths = names.filter { $0.hasSuffix(".yaml") && $0 != InputErrors.fileName && $0 != NetworkStatusDocument.fileName }.map { "\(directory)/\($0)" }
         let documents = Offload.map(paths.count, width: width) { index -> StatusDocument? in
             guard let bytes = FileBytes.read(paths[index]) else { return nil }
             return try? StatusDocument.parse(bytes: bytes)

@@ -60,6 +60,27 @@ public final class ProcessPlatform: RouterPlatform {
         }
     }
 
+    public var watchesExit: Bool { true }
+
+    /// Waits on a thread of its own (blocked in `waitid`, never reaping: `state` tells how it ended), not on the pool;
+    /// a cancelled caller (the agent stopping) returns at once, the thread ending with the router.
+    public func waitForExit(layout: SiteLayout) async {
+        guard let process = child.withLock({ $0?.process }), process.isRunning else { return }
+        let waiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                waiter.withLock { $0 = continuation }
+                if Task.isCancelled { waiter.withLock { $0.take() }?.resume() }
+                OSThread.start(name: "router-exit") {
+                    process.waitForExitWithoutReaping()
+                    waiter.withLock { $0.take() }?.resume()
+                }
+            }
+        } onCancel: {
+            waiter.withLock { $0.take() }?.resume()
+        }
+    }
+
     public func agentStopping(layout: SiteLayout) async {
         // The router is stopped before the agent exits, even when the agent's task is cancelled: no orphan.
         await Offload.runToEnd { [self] in stop(layout: layout) }

@@ -14,6 +14,8 @@ public enum StatusKey {
     public static let strategy = "strategy"
     public static let routingKeysReachable = "routingKeysReachable"
     public static let expiration = "expiration"
+    public static let remoteSiteId = "remoteSiteId"
+    public static let remoteSiteName = "remoteSiteName"
 }
 
 /// Reasons (of the Ready condition) that programs act on.
