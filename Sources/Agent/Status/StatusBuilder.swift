@@ -233,3 +233,15 @@ struct StatusBuilder {
         }
     }
 }
+
+/// The Site status a network gives, as written: for the bench's size figures at network scale.
+public enum SiteStatusFigures {
+    /// The YAML of a Ready Site `name` whose router reports `network`.
+    public static func yaml(siteName name: String, siteId: String, network: [NetworkSite]) -> String {
+        let fields = [
+            StatusField(StatusKey.sitesInNetwork, .int(network.count)), StatusField("network", .list(StatusBuilder.networkEntries(network))),
+        ]
+        let document = StatusDocument(id: ResourceID(.site, name), namespace: "default", status: .ready(fields: fields), uid: siteId)
+        return document.yaml()
+    }
+}
