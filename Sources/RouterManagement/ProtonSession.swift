@@ -183,16 +183,7 @@ final class ProtonSession {
         pn_message_set_address(message, direct)
         pn_message_set_subject(message, "FLUSH")
         AMQPValue.null.put(into: pn_message_body(message)!)
-        var size = buffer.count
-        guard pn_message_encode(message, &buffer, &size) == 0 else { return }
-        var tag = nextTag
-        nextTag += 1
-        let delivery = withUnsafeBytes(of: &tag) { raw in
-            pn_delivery(sender, pn_dtag(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count))
-        }
-        _ = buffer.withUnsafeBufferPointer { pn_link_send(sender, $0.baseAddress, size) }
-        pn_link_advance(sender)
-        if let delivery { pn_delivery_settle(delivery) }
+        _ = transmit(message, on: sender)
     }
 
     /// Takes a flow message in, then gives the credit back and settles it whatever it held.
@@ -350,6 +341,11 @@ final class ProtonSession {
         AMQPValue.string(String(id)).put(into: pn_message_correlation_id(message)!)
         request.properties.put(into: pn_message_properties(message)!)
         request.body.put(into: pn_message_body(message)!)
+        return transmit(message, on: sender)
+    }
+
+    /// Encodes a message and sends it pre-settled; nil, or why it could not be encoded.
+    private func transmit(_ message: OpaquePointer, on sender: OpaquePointer) -> String? {
         var size = buffer.count
         var status = pn_message_encode(message, &buffer, &size)
         while status == PN_OVERFLOW {
