@@ -79,9 +79,7 @@ public final class FlowCollector: FlowListener {
     public init(settings: Settings = Settings(), logger: Logger) {
         self.settings = settings
         self.logger = logger
-        var initial = State()
-        initial.store.limits = FlowStore.Limits()
-        state = Mutex(initial)
+        state = Mutex(State())
     }
 
     // MARK: - The agent's side

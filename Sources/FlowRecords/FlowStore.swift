@@ -2,9 +2,11 @@
 /// only for identities it may speak for, and within bounds, so a hostile or broken source cannot take another's
 /// records over or grow the store without end.
 public struct FlowStore: Sendable {
+    /// A site's router describes itself in a few records and each of its services in one (100 sites of 100 services
+    /// are 20,000): bounds well above that, a few MiB, below what a hostile source could make the agent hold.
     public struct Limits: Sendable {
-        public var recordsPerSource = 20_000
-        public var records = 200_000
+        public var recordsPerSource = 10_000
+        public var records = 50_000
 
         public init() {}
     }
