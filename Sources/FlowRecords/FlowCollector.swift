@@ -272,6 +272,17 @@ public final class FlowCollector: FlowListener {
         return commands
     }
 
+    /// A quarter of a second while a FLUSH may be due or a connection was just lost (a router may be leaving), a
+    /// second otherwise: a quiet network wakes the connection's thread once a second.
+    public var tickInterval: Duration {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            if let until = state.suspectUntil, now < until { return .milliseconds(250) }
+            let flushing = state.sources.values.contains { !$0.recordsHeard && !$0.heartbeatHeard && $0.earlyFlushes < settings.earlyFlushes }
+            return flushing || !state.pending.isEmpty ? .milliseconds(250) : .seconds(1)
+        }
+    }
+
     public func dropped(_ why: String, address: String) {
         state.withLock { $0.dropped += 1 }
         warn(["\(why) on \(address)"], now: .now)

@@ -88,7 +88,7 @@ final class ConnectionThread: Sendable {
                 session = nil
                 break
             }
-            if pumps { current.pump(maximumWait: ProtonSession.tickInterval) } else { available.wait() }
+            if pumps { current.pump(maximumWait: .seconds(1)) } else { available.wait() }
         }
     }
 }

@@ -35,8 +35,10 @@ public protocol FlowListener: Sendable {
     func connectionClosed(now: ContinuousClock.Instant)
     /// A message from the network.
     func received(_ message: FlowMessage, now: ContinuousClock.Instant) -> [FlowCommand]
-    /// Called about four times a second: sources gone silent, FLUSHes due, commands asked for from other threads.
+    /// Called every `tickInterval`: sources gone silent, FLUSHes due, commands asked for from other threads.
     func tick(now: ContinuousClock.Instant) -> [FlowCommand]
+    /// How soon the next tick is wanted (often while something is due soon, seldom while all is quiet).
+    var tickInterval: Duration { get }
     /// A message could not be read (too large, not AMQP): said once in a while, never a crash.
     func dropped(_ why: String, address: String)
 }

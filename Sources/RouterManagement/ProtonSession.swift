@@ -37,7 +37,6 @@ final class ProtonSession {
     private var failedConnections = 0
     /// The largest flow message read (a router batches 50 records; anything near this is not a router's).
     static let largestFlowMessage = 4 * 1024 * 1024
-    static let tickInterval = Duration.milliseconds(250)
 
     init(endpoint: ManagementEndpoint, flows: FlowListener? = nil) {
         self.endpoint = endpoint
@@ -104,7 +103,7 @@ final class ProtonSession {
             sendQueued()
         }
         pn_proactor_done(proactor, batch)
-        if let flows, ContinuousClock.now - lastTick >= Self.tickInterval { tick(flows) }
+        if let flows, ContinuousClock.now - lastTick >= flows.tickInterval { tick(flows) }
     }
 
     /// Sends what the link has credit for (inside a batch of the connection's events).
@@ -128,9 +127,11 @@ final class ProtonSession {
         guard let flows else { return }
         let now = ContinuousClock.now
         if connection == nil, now >= reconnectAt { connect() }
-        pn_proactor_set_timeout(proactor, pn_millis_t(max(1, maximumWait.milliseconds)))
+        let untilTick = lastTick + flows.tickInterval - now
+        let wait = connection == nil ? min(maximumWait, reconnectAt - now) : max(.milliseconds(1), min(maximumWait, untilTick))
+        pn_proactor_set_timeout(proactor, pn_millis_t(max(1, wait.milliseconds)))
         if let batch = pn_proactor_wait(proactor) { process(batch) }
-        if ContinuousClock.now - lastTick >= Self.tickInterval { tick(flows) }
+        if ContinuousClock.now - lastTick >= flows.tickInterval { tick(flows) }
         if connection == nil, reconnectAt <= now {
             failedConnections += 1
             let delay = min(5_000, 250 << min(failedConnections - 1, 5))
