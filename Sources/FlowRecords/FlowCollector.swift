@@ -67,8 +67,6 @@ public final class FlowCollector: FlowListener {
         var nextWaiter: UInt64 = 0
         var lastWarning: ContinuousClock.Instant?
         var suppressedWarnings = 0
-        var messages = 0
-        var dropped = 0
     }
 
     private let settings: Settings
@@ -173,7 +171,6 @@ public final class FlowCollector: FlowListener {
         var warnings: [String] = []
         var changed = false
         state.withLock { state in
-            state.messages += 1
             if message.address == flowBeaconAddress {
                 guard message.subject == "BEACON" else { return }
                 let properties = message.applicationProperties
@@ -284,7 +281,6 @@ public final class FlowCollector: FlowListener {
     }
 
     public func dropped(_ why: String, address: String) {
-        state.withLock { $0.dropped += 1 }
         warn(["\(why) on \(address)"], now: .now)
     }
 
