@@ -127,6 +127,17 @@ public struct FlowRecord: Sendable, Hashable {
         return identity[..<colon]
     }
 
+    /// The record but its traffic counters (octets, latency, down count): what the network view is made of. A LINK's
+    /// octets change with every message the routers exchange; the view need not.
+    var withoutCounters: FlowRecord {
+        var record = self
+        record.octets = nil
+        record.octetsReverse = nil
+        record.latency = nil
+        record.downCount = nil
+        return record
+    }
+
     /// Takes in what a later message says of the record: the attributes it carries replace those held.
     mutating func merge(_ update: FlowRecord) {
         func take<T>(_ key: WritableKeyPath<FlowRecord, T?>) { if let value = update[keyPath: key] { self[keyPath: key] = value } }

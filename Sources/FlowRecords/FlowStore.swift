@@ -30,6 +30,7 @@ public struct FlowStore: Sendable {
 
     /// What taking in one message did.
     public struct Applied: Sendable {
+        /// Whether something the view is made of changed (not only a counter).
         public var changed = false
         /// Records not taken, with why.
         public var problems: [String] = []
@@ -84,7 +85,8 @@ public struct FlowStore: Sendable {
                     if record.type == .link, before.operStatus == "up", record.operStatus != "up" { applied.connectionLost = true }
                     if record.type == .routerAccess, let was = before.linkCount, let now = record.linkCount, now < was { applied.connectionLost = true }
                     records[identity] = record
-                    applied.changed = true
+                    // Counters alone (a LINK's octets) change nothing of the view.
+                    if record.type == .transportFlow || record.withoutCounters != before.withoutCounters { applied.changed = true }
                 }
             } else {
                 guard !update.hasEnded else { continue }

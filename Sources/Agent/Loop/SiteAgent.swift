@@ -376,6 +376,7 @@ final class SiteAgent {
         }
         for name in changes.links { ids.insert(ResourceID(.link, name)) }
         for key in changes.listenerKeys { for name in services.connectors(routingKey: key) { ids.insert(ResourceID(.connector, name)) } }
+        for key in changes.connectorKeys { ids.formUnion(services.listeners(routingKey: key)) }
         if !changes.connectorKeys.isEmpty || !changes.listeners.isEmpty {
             for name in services.multiKeyListeners.keys { ids.insert(ResourceID(.multiKeyListener, name)) }
         }

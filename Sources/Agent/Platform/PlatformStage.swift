@@ -218,7 +218,9 @@ struct PlatformStage {
                 return .platformObserved(await platform.state(layout: layout))
             }
         }
-        guard now.timeIntervalSince(lastCheck) >= checkInterval else { return nil }
+        // A watched router started again is checked every second until it is seen up, then watched.
+        let interval = platform.watchesExit && state.phase == .starting ? min(1, checkInterval) : checkInterval
+        guard now.timeIntervalSince(lastCheck) >= interval else { return nil }
         lastCheck = now
         checking = true
         effectsAtCheck = effects

@@ -1,7 +1,7 @@
 import FoundationEssentials
 import HostSupport
 
-/// When a router that keeps exiting is started again: at once when it dies after running for a while (the links and
+/// When a router that keeps exiting is started again: at once when it dies after running for 10 s or more (the links and
 /// flows through it come back before the other routers' next retry), else the first restart a second after its exit
 /// is seen, each following one twice as late up to a minute, and the count forgotten once the router has stayed up a
 /// minute. Pure arithmetic over the times it is given; the platform stage keeps one.
@@ -10,8 +10,8 @@ struct RestartBackoff: Sendable, Hashable {
     var maximumDelay: TimeInterval = 60
     /// How long the router must stay up before its earlier exits stop counting.
     var forgiveAfter: TimeInterval = 60
-    /// A router up this long that exits, with no exit counted before, is started again at once.
-    var longRun: TimeInterval = 5
+    /// A router up this long that exits is started again at once.
+    var longRun: TimeInterval = 10
     /// Exits seen since the router was last up for `forgiveAfter`.
     private(set) var exits = 0
     /// When the router may be started again, while a restart waits.
@@ -20,7 +20,8 @@ struct RestartBackoff: Sendable, Hashable {
 
     /// Records an exit seen at `now`; returns the wait before the restart.
     mutating func exited(now: Date) -> TimeInterval {
-        let ranLong = exits == 0 && upSince.map { now.timeIntervalSince($0) >= longRun } == true
+        // A router that ran a while is not crashing in a loop: started again at once, whatever died before.
+        let ranLong = upSince.map { now.timeIntervalSince($0) >= longRun } == true
         exits += 1
         upSince = nil
         let delay = ranLong ? 0 : Backoff.delay(afterFailures: exits, initial: initialDelay, maximum: maximumDelay)

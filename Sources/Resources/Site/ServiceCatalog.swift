@@ -47,6 +47,9 @@ public struct ServiceCatalog: Sendable {
     /// The names of the connectors of `routingKey`.
     public func connectors(routingKey: String) -> [String] { connectorsByKey[routingKey].map(Array.init) ?? [] }
 
+    /// The listeners and multi-key listeners in force that carry a routing key.
+    public func listeners(routingKey: String) -> [ResourceID] { listenersByKey[routingKey].map(Array.init) ?? [] }
+
     /// Whether the listener holds its host:port (and so is rendered).
     public func isActive(listener name: String) -> Bool { activeListenerNames.contains(name) }
 
