@@ -157,7 +157,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Certificates", "Resources", "RouterManagement", "SiteFiles", "TestSupport",
+                "Agent", "Certificates", "FlowRecords", "Resources", "RouterManagement", "SiteFiles", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -9,7 +9,7 @@ let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
 let jsonPath = arguments.firstIndex(of: "--json").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
 var rows: [Row] = []
-/// `--only startup,scale,memory,redemption,network,live-scale` runs some sections only.
+/// `--only startup,scale,memory,redemption,network,live-scale,network-scale` runs some sections only.
 let sections = arguments.firstIndex(of: "--only").flatMap {
     arguments.indices.contains($0 + 1) ? Set(arguments[$0 + 1].split(separator: ",").map(String.init)) : nil
 }
@@ -478,6 +478,12 @@ if selected("live-scale") {
             baselineName: "the floor's own ratio", target: "<= 3x", met: large / small <= 3))
 }
 
+// MARK: Ten sites: converging, healing, leaving, idle CPU, status sizes (NetworkScaleBench.swift)
+
+if selected("network-scale") {
+    rows += try await NetworkScaleBench.run(quick: quick)
+}
+
 // MARK: Report
 
 func format(_ value: Double?) -> String { value.map { $0.isNaN ? "-" : String(format: "%.2f", $0) } ?? "-" }
@@ -490,5 +496,7 @@ for row in rows {
 print(table)
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+// A figure not reached (a timeout) is NaN: "nan" in the JSON, "-" in the table.
+encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
 let json = try encoder.encode(rows)
 if let jsonPath { try json.write(to: URL(fileURLWithPath: jsonPath)) } else { print(String(decoding: json, as: UTF8.self)) }

@@ -23,11 +23,12 @@ public final class FlowCollector: FlowListener {
         public var suspicion: Duration = .seconds(8)
         /// How long a subscription made on a guess waits for its first message.
         public var unconfirmed: Duration = .seconds(12)
-        /// A FLUSH is sent this long after subscribing and as often after until a record or a heartbeat comes (the
-        /// subscription takes a moment to spread through the network: a FLUSH before that is answered to nobody), at
-        /// most `earlyFlushes` times; and again at the source's first heartbeat (which proves it reached the source).
+        /// A FLUSH is sent this long after subscribing and as often after until the source's ROUTER record came (what
+        /// it resends starts with it; the subscription, and the source's own address, take a moment to spread
+        /// through the network: a FLUSH before that is answered to nobody or never reaches it), at most
+        /// `earlyFlushes` times; and again at the source's first heartbeat.
         public var flushAfter: Duration = .milliseconds(400)
-        public var earlyFlushes = 6
+        public var earlyFlushes = 15
         public var maximumSources = 2_000
         /// At most one warning about bad input per this long (the rest are counted into the next).
         public var warningInterval: Duration = .seconds(30)
@@ -243,10 +244,9 @@ public final class FlowCollector: FlowListener {
                     gone.append(source.id)
                     continue
                 }
-                // Until its first record or heartbeat, a source is asked again every `flushAfter` (a FLUSH that comes
-                // before the subscription reached it is answered to nobody), a few times.
+                // Until its ROUTER record came, a source is asked again every `flushAfter`, a few times.
                 let due = source.flushedAt.map { now - $0 >= settings.flushAfter } ?? (now - source.subscribedAt >= settings.flushAfter)
-                if !source.recordsHeard, !source.heartbeatHeard, source.earlyFlushes < settings.earlyFlushes, due {
+                if state.store.records[source.id] == nil, source.earlyFlushes < settings.earlyFlushes, due {
                     source.flushedAt = now
                     source.earlyFlushes += 1
                     state.sources[prefix] = source
@@ -275,7 +275,7 @@ public final class FlowCollector: FlowListener {
         state.withLock { state in
             let now = ContinuousClock.now
             if let until = state.suspectUntil, now < until { return .milliseconds(250) }
-            let flushing = state.sources.values.contains { !$0.recordsHeard && !$0.heartbeatHeard && $0.earlyFlushes < settings.earlyFlushes }
+            let flushing = state.sources.values.contains { state.store.records[$0.id] == nil && $0.earlyFlushes < settings.earlyFlushes }
             return flushing || !state.pending.isEmpty ? .milliseconds(250) : .seconds(1)
         }
     }

@@ -16,6 +16,9 @@ import Testing
 
     func at(_ seconds: Double) -> ContinuousClock.Instant { start + .milliseconds(Int(seconds * 1000)) }
 
+    /// The unsubscriptions among commands (FLUSHes go on until a source's ROUTER record came).
+    func unsubscribes(_ commands: [FlowCommand]) -> [FlowCommand] { commands.filter { if case .unsubscribe = $0 { true } else { false } } }
+
     @Test func aBeaconIsFollowedFlushedOnFirstWordAndForgottenAfterThreeSilentHeartbeats() async {
         let collector = collector()
         #expect(collector.received(Records.beacon("abcde:0"), now: at(0)) == [.subscribe("mc/sfe.abcde:0")])
@@ -26,7 +29,7 @@ import Testing
         _ = collector.received(Records.records("abcde:0", Records.wholeSite("abcde", siteId: "s1", name: "west")), now: at(3.5))
         #expect(await collector.nextChange(after: seen) != seen)
         #expect(collector.records.count == 5)
-        #expect(collector.tick(now: at(8)).isEmpty, "heard 4.5 s ago: still there")
+        #expect(collector.tick(now: at(8)).isEmpty, "heard 4.5 s ago: still there; its ROUTER record came: no more FLUSH")
         #expect(collector.tick(now: at(9.6)) == [.unsubscribe("mc/sfe.abcde:0")])
         #expect(collector.records.isEmpty && collector.sourceCount == 0)
     }
@@ -42,7 +45,7 @@ import Testing
         // B stops; A's link to it goes down: B is suspect, gone once silent for more than 2.6 s.
         _ = collector.received(Records.records("aaaaa:0", .list([Records.record(0x02, "aaaaa:5", [53: .string("down")])])), now: at(1))
         _ = collector.received(Records.heartbeat("aaaaa:0"), now: at(2))
-        #expect(collector.tick(now: at(2.7)) == [.unsubscribe("mc/sfe.bbbbb:0")])
+        #expect(unsubscribes(collector.tick(now: at(2.7))) == [.unsubscribe("mc/sfe.bbbbb:0")])
         #expect(collector.sourceCount == 1)
     }
 
@@ -54,14 +57,14 @@ import Testing
             Records.records("aaaaa:0", .list([Records.link("aaaaa", 5, name: "to-c", peer: "ccccc:7", up: true)])), now: at(0.5))
         #expect(commands == [.subscribe("mc/sfe.ccccc:0")])
         #expect(collector.sourceCount == 1, "not confirmed yet")
-        #expect(collector.tick(now: at(0.9)) == [.flush("sfe.ccccc:0")], "asked for everything once the subscription spread")
+        #expect(collector.tick(now: at(0.9)).contains(.flush("sfe.ccccc:0")), "asked for everything once the subscription spread")
         #expect(collector.received(Records.heartbeat("ccccc:0"), now: at(1)) == [.flush("sfe.ccccc:0")])
         #expect(collector.sourceCount == 2)
         // A guess nobody answers is dropped.
         _ = collector.received(Records.records("aaaaa:0", .list([Records.link("aaaaa", 6, name: "to-d", peer: "ddddd:3", up: true)])), now: at(1))
         _ = collector.received(Records.heartbeat("aaaaa:0"), now: at(12))
         _ = collector.received(Records.heartbeat("ccccc:0"), now: at(12))
-        #expect(collector.tick(now: at(13.5)) == [.unsubscribe("mc/sfe.ddddd:0")])
+        #expect(unsubscribes(collector.tick(now: at(13.5))) == [.unsubscribe("mc/sfe.ddddd:0")])
     }
 
     @Test func beaconsThatAreNotARoutersAreNotFollowed() {
