@@ -60,6 +60,8 @@ public final class FlowCollector: FlowListener {
         var suspectUntil: ContinuousClock.Instant?
         /// Whether the connection is open: while it is not, no source is heard and none is forgotten.
         var connected = true
+        /// Goes up whenever a connection was made somewhere in the network.
+        var gained: UInt64 = 0
         /// Commands asked for from another thread, given at the next tick.
         var pending: [FlowCommand] = []
         /// Goes up with every change of the records or the sources.
@@ -88,6 +90,10 @@ public final class FlowCollector: FlowListener {
 
     /// The version now; `nextChange(after:)` returns once it differs.
     public var version: UInt64 { state.withLock { $0.version } }
+
+    /// Goes up whenever a connection was made somewhere in the network (a router may have joined that no record
+    /// names yet: the local router's address table will).
+    public var connectionsGained: UInt64 { state.withLock { $0.gained } }
 
     /// How many sources are followed (confirmed ones).
     public var sourceCount: Int { state.withLock { $0.sources.values.filter(\.confirmed).count } }
@@ -212,6 +218,7 @@ public final class FlowCollector: FlowListener {
             warnings += applied.problems.map { "source \(source.id): \($0)" }
             if applied.changed { changed = true }
             if applied.connectionLost { state.suspectUntil = now + settings.suspicion }
+            if applied.connectionGained { state.gained &+= 1 }
             for referenced in applied.referencedSources { _ = follow("\(referenced):0", in: &state, now: now, confirmed: false, into: &commands) }
         }
         if changed { bump() }

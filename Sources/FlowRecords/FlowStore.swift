@@ -39,6 +39,9 @@ public struct FlowStore: Sendable {
         /// Whether a connection was lost somewhere (a LINK went down or ended, an access point lost links): a router
         /// may have left.
         public var connectionLost = false
+        /// Whether a connection was made somewhere (a LINK came up, an access point gained links): a router may have
+        /// joined, not known here yet when it is no link's peer (a leaf).
+        public var connectionGained = false
     }
 
     /// Takes in what `source` (a prefix) says; `known` tells whether a source prefix is known.
@@ -84,6 +87,8 @@ public struct FlowStore: Sendable {
                 if record != before {
                     if record.type == .link, before.operStatus == "up", record.operStatus != "up" { applied.connectionLost = true }
                     if record.type == .routerAccess, let was = before.linkCount, let now = record.linkCount, now < was { applied.connectionLost = true }
+                    if record.type == .routerAccess, let was = before.linkCount, let now = record.linkCount, now > was { applied.connectionGained = true }
+                    if record.type == .link, before.operStatus != "up", record.operStatus == "up" { applied.connectionGained = true }
                     records[identity] = record
                     // Counters alone (a LINK's octets) change nothing of the view.
                     if record.type == .transportFlow || record.withoutCounters != before.withoutCounters { applied.changed = true }

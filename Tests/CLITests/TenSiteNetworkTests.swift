@@ -148,6 +148,14 @@ struct TenSiteNetworkTests {
             noticed.map { $0 <= 5 } == true,
             "after \(Self.names[leaf]) stopped, not every other site counts 9 within 5 s (\(Self.seconds(noticed))):\n\(network.describe(stale))\n\(network.logs(Array(stale.prefix(3))))"
         )
+        // The leaf comes back: every site counts ten again (the leaf is no link's peer: it is found in the routers'
+        // address tables once its links are up, not at its next beacon).
+        let rejoining = Date()
+        try network.restartAgent(leaf)
+        let rejoined = Self.measure(timeout: 20, since: rejoining) { all.allSatisfy { network.sitesInNetwork($0) == 10 } }
+        Self.report("check 4: \(Self.names[leaf])'s agent started again; every Site reports sitesInNetwork 10 after \(Self.seconds(rejoined))")
+        summary.append("4 leaf back → 10 sites \(Self.seconds(rejoined))")
+        #expect(rejoined != nil, "\(Self.names[leaf]) came back, not every site counts 10 within 20 s:\n\(network.describe(all))")
 
         // 5. h2's router stops (SIGSTOP): the leaves' Links to h2 (their peer is that router) are not Ready within
         // 20 s (the routers' idle timeout is 16 s); continued (SIGCONT), they are Ready again.

@@ -48,8 +48,8 @@ struct ManagementStage {
     /// When to read it again: a link came up somewhere, and the routers behind it are reachable once their addresses
     /// spread (read twice: soon, and once more a little later).
     private var discoveries: [Date] = []
-    /// The links up in the network as of the last view (`<site id>/<link name>`).
-    private var linksUp: Set<String> = []
+    /// The collector's count of connections made, as of the last view.
+    private var connectionsGained: UInt64 = 0
     /// What the router must have (one state, kept one change at a time, that the file is rendered beside).
     private(set) var desired = DesiredRouter()
     /// Whether the services were given once (until then, every one is given at the next change).
@@ -98,7 +98,7 @@ struct ManagementStage {
         /// A poll ended, having read these listeners.
         case observed(RouterObservation, RouterObserver.ListenerScope)
         /// The network changed: the view as of the collector's version, and v2's network-status document of it.
-        case network(version: UInt64, NetworkView, networkStatus: String)
+        case network(version: UInt64, NetworkView, networkStatus: String, connectionsGained: UInt64)
         /// The routers the local router reaches were read (and handed to the collector).
         case discovered
         /// The network-status document was written (or why not).
@@ -127,7 +127,7 @@ struct ManagementStage {
         discovering = false
         discoveredSinceConnect = false
         discoveries = []
-        linksUp = []
+        connectionsGained = 0
         observation = endpoint == nil ? nil : RouterObservation(unreachable: "not asked yet")
         known = nil
         watched = []
@@ -225,7 +225,8 @@ struct ManagementStage {
                     if ContinuousClock.now < due { try? await Task.sleep(until: due, clock: .continuous) }
                     let records = collector.records
                     let view = NetworkView(records: records, ownSiteId: siteId)
-                    return .routerManaged(.network(version: version, view, networkStatus: NetworkStatusDocument.yaml(records: records, namespace: namespace)))
+                    let yaml = NetworkStatusDocument.yaml(records: records, namespace: namespace)
+                    return .routerManaged(.network(version: version, view, networkStatus: yaml, connectionsGained: collector.connectionsGained))
                 }
             }
             if !discovering, let due = discoveries.first, due <= now {
@@ -313,7 +314,7 @@ struct ManagementStage {
                 for (key, entity) in changes { known?[key] = entity }
                 return follow(changes)
             }
-        case .network(let version, let view, let text):
+        case .network(let version, let view, let text, let gained):
             watchingFlows = false
             guard collector != nil else { return false }
             viewVersion = version
@@ -326,13 +327,12 @@ struct ManagementStage {
                 for name in desired.listenersByAddress[address] ?? [] { watched.insert(name) }
             }
             networkConnectors = connectors
-            var up: Set<String> = []
-            for site in view.sites { for link in site.links where link.operational { up.insert("\(site.siteId)/\(link.name)") } }
-            if !up.subtracting(linksUp).isEmpty {
+            if gained != connectionsGained {
+                // A connection was made: the routers behind it are in the address table once their addresses spread.
+                connectionsGained = gained
                 let now = Date()
                 discoveries = [now.addingTimeInterval(1), now.addingTimeInterval(3)]
             }
-            linksUp = up
             guard var observation else { return false }
             take(view, into: &observation)
             let changed = observation != self.observation
