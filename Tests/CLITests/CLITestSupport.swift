@@ -25,17 +25,3 @@ extension TemporarySite {
         ((try? FileManager.default.contentsOfDirectory(atPath: layout.inputResources.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 }
-
-/// A scratch directory for token files, removed afterwards.
-final class ScratchDirectory: @unchecked Sendable {
-    let url: URL
-
-    init() throws {
-        url = URL(fileURLWithPath: "/tmp").appendingPathComponent("skcli-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}

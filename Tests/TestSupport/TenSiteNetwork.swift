@@ -134,20 +134,6 @@ public final class TenSiteNetwork: @unchecked Sendable {
         chmod(file.path, 0o600)
     }
 
-    /// A scratch directory for token files, removed with the network.
-    final class ScratchDirectory: @unchecked Sendable {
-        let url: URL
-
-        init() throws {
-            url = URL(fileURLWithPath: "/tmp").appendingPathComponent("skcli-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        }
-
-        deinit { try? FileManager.default.removeItem(at: url) }
-
-        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    }
-
     // MARK: - The network
 
     /// The sites' names, the first `sites` of `TenSiteNetwork.names`.
@@ -418,4 +404,18 @@ public final class TenSiteNetwork: @unchecked Sendable {
         for router in left { kill(router.pid, SIGKILL) }
         return StopOutcome(unclean: unclean, routersLeft: left)
     }
+}
+
+/// A scratch directory for token files and the like, removed afterwards.
+public final class ScratchDirectory: @unchecked Sendable {
+    public let url: URL
+
+    public init() throws {
+        url = URL(fileURLWithPath: "/tmp").appendingPathComponent("skcli-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 }
