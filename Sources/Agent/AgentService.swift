@@ -3,6 +3,7 @@ import Grants
 import Logging
 import Platforms
 import Resources
+import RouterManagement
 import ServiceLifecycle
 import SiteFiles
 import UnixSignals
@@ -57,6 +58,10 @@ public struct AgentService: Service {
             do { served = .success(try await serve()) } catch { served = .failure(error) }
             health.set(ready: false)
             await platform.agentStopping(layout: options.layout)
+            // Proton and OpenSSL must be done on the connections' threads before the process exits.
+            if !(await ManagementClient.waitForClosedConnections(timeout: .seconds(1))) {
+                logger.warning("a router management connection did not close in time")
+            }
             try served.get()
         } onGracefulShutdown: {
             health.set(ready: false)

@@ -20,11 +20,29 @@ final class ConnectionThread: Sendable {
     /// Whether the thread serves the connection's events between calls (it follows flow records).
     private let pumps: Bool
 
+    /// How many connection threads have not ended yet, process-wide: the process must not exit before they free
+    /// their sessions (OpenSSL's exit-time cleanup under a thread still in Proton crashes it).
+    private static let running = Atomic<Int>(0)
+
     init(name: String, session: ProtonSession, pumps: Bool) {
         proactor = session.proactor
         self.pumps = pumps
         nonisolated(unsafe) let session = session
-        OSThread.start(name: name) { [self] in self.serve(session) }
+        Self.running.add(1, ordering: .sequentiallyConsistent)
+        OSThread.start(name: name) { [self] in
+            self.serve(session)
+            Self.running.subtract(1, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    /// Waits (at most `timeout`) until every stopped connection thread has ended; true if none is left.
+    static func waitForStoppedThreads(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while running.load(ordering: .sequentiallyConsistent) > 0 {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
     }
 
     /// Runs `work` on the thread after what was given before, and waits for it without blocking the caller's

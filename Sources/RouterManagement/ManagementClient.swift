@@ -17,6 +17,15 @@ public final class ManagementClient: Sendable {
 
     deinit { thread.stop() }
 
+    /// Ends the connection's thread once its calls have run (later calls fail at once).
+    public func close() { thread.stop() }
+
+    /// Waits (at most `timeout`) until the thread of every closed or released client has ended and freed its
+    /// connection: called before the process exits. False if one is still running.
+    public static func waitForClosedConnections(timeout: Duration) async -> Bool {
+        await ConnectionThread.waitForStoppedThreads(timeout: timeout)
+    }
+
     /// Sends the requests in order and returns each one's answer (or why it got none).
     /// A cancelled caller interrupts the call and waits for it to end (at once): Proton and OpenSSL must not be
     /// left running on a thread of their own while the process exits, which tears OpenSSL down under them.

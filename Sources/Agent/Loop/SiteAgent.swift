@@ -131,6 +131,7 @@ final class SiteAgent {
     func stopped() {
         routerConfig.flush()
         statuses.flush()
+        management.close()
     }
 
     /// Parses a read beside the loop.

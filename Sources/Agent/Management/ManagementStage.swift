@@ -153,6 +153,9 @@ struct ManagementStage {
         }
     }
 
+    /// The agent stops: the connection's thread ends once its calls have run (nothing is asked any more).
+    func close() { client?.close() }
+
     /// The Site is gone: nothing is wanted of a router any more.
     mutating func forget() {
         desired = DesiredRouter()
