@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "Certificates",
             dependencies: [
-                "Resources", "SiteFiles",
+                "Resources", "SiteFiles", "HostSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -15,6 +15,8 @@ public struct AgentOptions: Sendable {
     public var grantServer: GrantServerOptions
     /// How often the router's state is checked (seconds).
     public var platformCheckInterval: TimeInterval = 5
+    /// How often the certificates' ends are checked (seconds): renewals due, warnings, the Site's condition.
+    public var certificateCheckInterval: TimeInterval = 3600
     /// Restart the router for every configuration change instead of changing it through management (the way
     /// before live changes: a baseline for the benchmarks).
     public var restartRouterOnEveryChange = false

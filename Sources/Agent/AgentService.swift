@@ -79,6 +79,10 @@ public struct AgentService: Service {
         try NamespaceTakeover.run(layout, logger: logger)
         // Watch before the first read so no change made during it is missed.
         let watcher = try DirectoryWatcher(directory: layout.inputResources, quietPeriod: options.debounce)
+        // A certificate directory's three files come one after another: each burst waits its whole quiet period.
+        let credentialWatchers = try [layout.inputCertificates, layout.inputIssuers].map {
+            try DirectoryWatcher(directory: $0, quietPeriod: max(options.debounce, .milliseconds(200)), subdirectories: true)
+        }
         let agent = SiteAgent(options: options, platform: platform, grantServer: grantServer, ledger: ledger, logger: logger)
         let (events, sink) = AsyncStream.makeStream(of: AgentEvent.self)
         let info = AgentInfo(namespace: layout.namespace, platform: platform.kind.rawValue)
@@ -91,6 +95,9 @@ public struct AgentService: Service {
                     sink.finish()
                     throw error
                 }
+            }
+            for credentials in credentialWatchers {
+                group.addTask { await watchCredentials(credentials, into: sink) }
             }
             group.addTask {
                 for await _ in await UnixSignalsSequence(trapping: .sighup) { sink.yield(.hangup) }
@@ -175,6 +182,23 @@ public struct AgentService: Service {
     }
 }
 
+extension AgentService {
+    /// Turns a certificate directory's batches into events; a lost directory is created again and watched.
+    func watchCredentials(_ watcher: DirectoryWatcher, into sink: AsyncStream<AgentEvent>.Continuation) async {
+        for await batch in watcher.batches() {
+            if batch.lost {
+                do {
+                    try options.layout.createDirectories()
+                    try watcher.rewatch()
+                } catch {
+                    logger.warning("cannot watch the certificate directory again", metadata: ["directory": "\(watcher.directory.path)", "error": "\(error)"])
+                }
+            }
+            if !batch.names.isEmpty || batch.lost || batch.overflow { sink.yield(.credentialsChanged(batch.names)) }
+        }
+    }
+}
+
 /// Calls `body` every `interval` until the task is cancelled (`first`: once at once, too).
 private func every(_ interval: Duration, first: Bool = false, _ body: () -> Void) async {
     if first { body() }
@@ -187,6 +211,7 @@ extension AgentEvent {
         switch self {
         case .start: "start"
         case .filesChanged: "files changed"
+        case .credentialsChanged: "certificate files changed"
         case .rescan: "rescan"
         case .hangup: "SIGHUP"
         case .parsed: "input read"
@@ -205,7 +230,7 @@ extension AgentEvent {
     /// Whether handling it may change the one-line summary (STATUS=).
     var changesSummary: Bool {
         switch self {
-        case .parsed, .tick, .platformApplied, .platformObserved, .routerManaged, .tokenRedeemed: true
+        case .parsed, .credentialsChanged, .tick, .platformApplied, .platformObserved, .routerManaged, .tokenRedeemed: true
         default: false
         }
     }

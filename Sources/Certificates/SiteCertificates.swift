@@ -1,6 +1,8 @@
 import FoundationEssentials
+import HostSupport
 import Resources
 import SiteFiles
+import SwiftASN1
 import X509
 
 #if canImport(Glibc)
@@ -105,8 +107,15 @@ public struct SiteCertificates: Sendable {
         return outcome
     }
 
-    /// A Secret's credentials, checked: every PEM it holds parses, and a key matches its certificate.
-    static func credentials(_ secret: SecretSpec, requireKey: Bool) throws -> TLSCredentials {
+    /// When the (first) certificate of a PEM file ends; nil if it holds none.
+    public static func expiration(certificatePEM: Data) -> Date? {
+        (try? Certificate(pemEncoded: String(decoding: certificatePEM, as: UTF8.self)))?.notValidAfter
+    }
+
+    /// A Secret's credentials, checked before anything is written: every PEM it holds parses, a key matches its
+    /// certificate, the certificate is valid now, and it is signed by the CA beside it (directly or through the
+    /// intermediates after it in `tls.crt`), so the router is never handed credentials its peers would refuse.
+    public static func credentials(_ secret: SecretSpec, requireKey: Bool, now: Date = Date()) throws -> TLSCredentials {
         guard let credentials = TLSCredentials(secretData: secret.data) else {
             throw CertificateError("the Secret holds neither tls.crt and tls.key nor ca.crt")
         }
@@ -121,11 +130,45 @@ public struct SiteCertificates: Sendable {
                 }
                 guard key.publicKey == certificate.publicKey else { throw CertificateError("tls.key does not match tls.crt") }
             }
+            try checkValidity(certificate, name: "tls.crt", now: now)
         }
-        if !credentials.caPEM.isEmpty, (try? Certificate(pemEncoded: credentials.caPEM)) == nil {
-            throw CertificateError("ca.crt is not a PEM certificate")
+        if !credentials.caPEM.isEmpty {
+            guard let authorities = try? PEMDocument.parseMultiple(pemString: credentials.caPEM).map({ try Certificate(pemDocument: $0) }),
+                !authorities.isEmpty
+            else { throw CertificateError("ca.crt is not a PEM certificate") }
+            if !credentials.certificatePEM.isEmpty,
+                let chain = try? PEMDocument.parseMultiple(pemString: credentials.certificatePEM).map({ try Certificate(pemDocument: $0) }),
+                !chainsUp(chain, to: authorities)
+            {
+                throw CertificateError("tls.crt is not signed by the CA in ca.crt (\(authorities[0].subject)): its peers would refuse it")
+            }
         }
         return credentials
+    }
+
+    /// Refuses a certificate that is not valid yet or no longer (five minutes of clock skew allowed).
+    static func checkValidity(_ certificate: Certificate, name: String, now: Date) throws {
+        if certificate.notValidBefore > now.addingTimeInterval(300) {
+            throw CertificateError("\(name) is not valid yet: it becomes valid at \(UTCTimestamp.string(certificate.notValidBefore))")
+        }
+        if certificate.notValidAfter <= now {
+            throw CertificateError("\(name) has expired: it was valid until \(UTCTimestamp.string(certificate.notValidAfter))")
+        }
+    }
+
+    /// Whether the first certificate of `chain` is one of `authorities`, or signed by one, directly or through the
+    /// certificates after it in the chain (at most a few intermediates).
+    static func chainsUp(_ chain: [Certificate], to authorities: [Certificate]) -> Bool {
+        guard var current = chain.first else { return false }
+        for _ in 0..<5 {
+            if authorities.contains(current) { return true }
+            if authorities.contains(where: { $0.subject == current.issuer && $0.publicKey.isValidSignature(current.signature, for: current) }) { return true }
+            guard let next = chain.dropFirst().first(where: { $0.subject == current.issuer && $0.publicKey.isValidSignature(current.signature, for: current) }),
+                next != current
+            else { return false }
+            current = next
+        }
+        return false
     }
 
     /// Writes a Link's Secret into `runtime/certs/<secret>-profile/`, where its sslProfile points.

@@ -59,11 +59,12 @@ enum FlowAttribute: UInt64 {
     case downCount = 57
     case octetsReverse = 58
     case connector = 60
+    case activeTLSOrdinal = 66
 
     /// Whether the attribute is a number (else text: strings and references).
     var isNumber: Bool {
         switch self {
-        case .recordType, .startTime, .endTime, .octets, .latency, .linkCost, .linkCount, .downCount, .octetsReverse: true
+        case .recordType, .startTime, .endTime, .octets, .latency, .linkCost, .linkCount, .downCount, .octetsReverse, .activeTLSOrdinal: true
         default: false
         }
     }
@@ -108,6 +109,8 @@ public struct FlowRecord: Sendable, Hashable {
     public var operStatus: String?
     public var role: String?
     public var downCount: UInt64?
+    /// The revision of its sslProfile's credentials the connection uses (a LINK's, or a listener's for ROUTER_ACCESS).
+    public var activeTLSOrdinal: UInt64?
     /// A BIFLOW_TPORT's CONNECTOR.
     public var connector: String?
 
@@ -169,6 +172,7 @@ public struct FlowRecord: Sendable, Hashable {
         take(\.operStatus)
         take(\.role)
         take(\.downCount)
+        take(\.activeTLSOrdinal)
         take(\.connector)
     }
 }

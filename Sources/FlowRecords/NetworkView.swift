@@ -57,7 +57,8 @@ public struct NetworkView: Sendable, Hashable {
                             let failure = [child.result, child.reason].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
                             ownLinks[name] = LinkConnection(
                                 status: operational ? "SUCCESS" : (failure.isEmpty ? "CONNECTING" : "FAILED"), message: operational ? "" : failure,
-                                remoteSiteId: operational ? remote : nil, remoteSiteName: operational ? remote.map(siteName) : nil)
+                                remoteSiteId: operational ? remote : nil, remoteSiteName: operational ? remote.map(siteName) : nil,
+                                tlsOrdinal: operational ? child.activeTLSOrdinal : nil)
                         }
                     case .listener:
                         if let address = child.address, !address.isEmpty { listeners[address, default: []].append(Self.listenerName(child.name ?? "")) }

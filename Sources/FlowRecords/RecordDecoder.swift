@@ -102,6 +102,7 @@ public struct RecordDecoder: Sendable {
         case .linkCost: record.linkCost = number
         case .linkCount: record.linkCount = number
         case .downCount: record.downCount = number
+        case .activeTLSOrdinal: record.activeTLSOrdinal = number
         default: break
         }
     }

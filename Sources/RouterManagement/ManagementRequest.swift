@@ -33,6 +33,13 @@ public struct ManagementRequest: Sendable, Hashable {
         return ManagementRequest(operation: "CREATE", entityType: entityType, name: name, body: .map(map))
     }
 
+    /// Changes the named entity's attributes (the ones given; the others keep their values).
+    public static func update(_ entityType: String, name: String, attributes: [String: AMQPValue]) -> ManagementRequest {
+        var map: [AMQPValue: AMQPValue] = [:]
+        for (key, value) in attributes { map[.string(key)] = value }
+        return ManagementRequest(operation: "UPDATE", entityType: entityType, name: name, body: .map(map))
+    }
+
     /// One entity by name, with all its attributes (answered 404 when there is none).
     public static func read(_ entityType: String, name: String) -> ManagementRequest {
         ManagementRequest(operation: "READ", entityType: entityType, name: name)

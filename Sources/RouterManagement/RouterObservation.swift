@@ -69,12 +69,15 @@ public struct LinkConnection: Sendable, Hashable {
     /// The site the link reached (from the flow records), when known.
     public var remoteSiteId: String?
     public var remoteSiteName: String?
+    /// The revision of the link's sslProfile credentials its connection uses (the LINK record's `activeTlsOrdinal`).
+    public var tlsOrdinal: UInt64?
 
-    public init(status: String, message: String, remoteSiteId: String? = nil, remoteSiteName: String? = nil) {
+    public init(status: String, message: String, remoteSiteId: String? = nil, remoteSiteName: String? = nil, tlsOrdinal: UInt64? = nil) {
         self.status = status
         self.message = message
         self.remoteSiteId = remoteSiteId
         self.remoteSiteName = remoteSiteName
+        self.tlsOrdinal = tlsOrdinal
     }
 
     public var isUp: Bool { status == "SUCCESS" }

@@ -42,8 +42,11 @@ public struct RouterConfigRenderer: Sendable {
 
     /// The text of `skrouterd.json` as pieces to write one after another (each a run of entities, the file's list
     /// without its brackets and separators, see `RouterConfig.json(fragments:)`); nil when the namespace has no Site.
-    public func renderPieces(_ plan: SitePlan, identity: SiteIdentity, namespace: String, services: RenderedServices) -> RenderedText? {
-        guard let parts = siteEntities(plan, identity: identity, namespace: namespace) else { return nil }
+    /// `ordinals`: each sslProfile's credentials revision (none: zero).
+    public func renderPieces(
+        _ plan: SitePlan, identity: SiteIdentity, namespace: String, services: RenderedServices, ordinals: [String: TLSOrdinal] = [:]
+    ) -> RenderedText? {
+        guard let parts = siteEntities(plan, identity: identity, namespace: namespace, ordinals: ordinals) else { return nil }
         let head = parts.head.map { $0.fragment() }, tail = parts.tail.map { $0.fragment() }
         return RenderedText(
             siteConfig: RouterConfig(entities: parts.head + parts.tail), site: head + tail,
@@ -62,8 +65,13 @@ public struct RouterConfigRenderer: Sendable {
 
     /// The entities before the services (router, sslProfiles, proxyProfiles, connectors, listeners, the multicast
     /// address) and after them (log, site).
-    func siteEntities(_ plan: SitePlan, identity: SiteIdentity, namespace: String) -> (head: [RouterConfig.Entity], tail: [RouterConfig.Entity])? {
+    func siteEntities(
+        _ plan: SitePlan, identity: SiteIdentity, namespace: String, ordinals: [String: TLSOrdinal] = [:]
+    ) -> (head: [RouterConfig.Entity], tail: [RouterConfig.Entity])? {
         guard plan.site != nil else { return nil }
+        func sslProfile(_ name: String, clientAuth: Bool) -> RouterConfig.Entity {
+            self.sslProfile(name, clientAuth: clientAuth, ordinal: ordinals[name] ?? TLSOrdinal())
+        }
         var profiles: [String: RouterConfig.Entity] = [:]
         var proxies: [String: RouterConfig.Entity] = [:]
         var connectors: [RouterConfig.Entity] = []
@@ -201,13 +209,15 @@ public struct RouterConfigRenderer: Sendable {
     }
 
     /// An sslProfile whose files live in `<base>/runtime/certs/<name>/`; with client auth it also names the key pair.
-    func sslProfile(_ name: String, clientAuth: Bool) -> RouterConfig.Entity {
+    func sslProfile(_ name: String, clientAuth: Bool, ordinal: TLSOrdinal = TLSOrdinal()) -> RouterConfig.Entity {
         let directory = "\(sslProfileBasePath)/runtime/certs/\(name)"
         var attributes: [(String, JSONValue)] = [("name", .string(name))]
         if clientAuth {
             attributes += [("certFile", .string("\(directory)/tls.crt")), ("privateKeyFile", .string("\(directory)/tls.key"))]
         }
         attributes.append(("caCertFile", .string("\(directory)/ca.crt")))
+        if ordinal.ordinal > 0 { attributes.append(("ordinal", .int(ordinal.ordinal))) }
+        if ordinal.oldestValid > 0 { attributes.append(("oldestValidOrdinal", .int(ordinal.oldestValid))) }
         return .init("sslProfile", attributes)
     }
 

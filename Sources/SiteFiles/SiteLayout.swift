@@ -64,6 +64,8 @@ public struct SiteLayout: Sendable, Hashable {
     public var formerStatus: URL { runtime.appendingPathComponent("status") }
     /// Agent state that must survive restarts (grant redemption counts).
     public var state: URL { runtime.appendingPathComponent("state") }
+    /// Each sslProfile's credentials revision (`runtime/state/tls-ordinals.json`).
+    public var tlsOrdinals: URL { state.appendingPathComponent("tls-ordinals.json") }
     /// The agent's pid and runtime info.
     public var agentInfo: URL { runtime.appendingPathComponent("agent.yaml") }
     /// Held by the namespace's running agent (one agent per namespace directory).
@@ -93,7 +95,7 @@ public struct SiteLayout: Sendable, Hashable {
     /// Creates the directories the agent writes to: `runtime/` and everything below it owner-only (0700, whatever
     /// the umask, also where an earlier run left them open); the input directory 0700 when it has to be created.
     public func createDirectories() throws {
-        try PrivateDirectory.create(inputResources, enforce: false)
+        for url in [inputResources, inputCertificates, inputIssuers] { try PrivateDirectory.create(url, enforce: false) }
         try PrivateDirectory.create(runtime)
         PrivateDirectory.secure(tree: runtime, flat: [status.lastPathComponent])
         for url in [routerDirectory, certificates, proxies, issuers, links, status, state, redeemed] {

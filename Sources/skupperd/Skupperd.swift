@@ -110,6 +110,11 @@ struct Skupperd: AsyncParsableCommand {
     @Option(name: .customLong("platform-check-interval"), help: "Seconds between checks of the router's state (it is restarted when it died).")
     var platformCheckInterval: Double = 5
 
+    @Option(
+        name: .customLong("certificate-check-interval"),
+        help: "Seconds between checks of the certificates' ends (renewed 30 days before, warned of when nobody here can renew them).")
+    var certificateCheckInterval: Double = 3600
+
     func validate() throws {
         if let grantServerPort, !(0...65535).contains(grantServerPort) {
             throw ValidationError("--grant-server-port: \(grantServerPort) is not a port number")
@@ -198,6 +203,7 @@ struct Skupperd: AsyncParsableCommand {
         grantServer.connections = descriptors.grantServer
         var agentOptions = AgentOptions(layout: layout, debounce: .milliseconds(debounceMilliseconds), grantServer: grantServer)
         agentOptions.platformCheckInterval = platformCheckInterval
+        agentOptions.certificateCheckInterval = max(certificateCheckInterval, 1)
         agentOptions.restartRouterOnEveryChange = restartRouterOnEveryChange
         let (grants, ledger) = AgentService.grantServer(agentOptions, logger: logger)
         let agent = AgentService(options: agentOptions, platform: routerPlatform, grantServer: grants, ledger: ledger, lock: lock, logger: logger)

@@ -33,14 +33,15 @@ struct LiveNetworkTests {
         let echo: EchoServer
         let listenerPort: Int
 
-        init(edge: Bool = false) throws {
+        /// `eastArguments`: more arguments for East's agent.
+        init(edge: Bool = false, eastArguments: [String] = []) throws {
             east = try TemporarySite()
             west = try TemporarySite()
             let scratch = try ScratchDirectory()
             echo = try EchoServer()
             #expect(try east.skupper("site", "create", "east", "--enable-link-access").status == 0)
             try east.write("backend.yaml", ResourceYAML.connector("backend", port: echo.port, host: "127.0.0.1"))
-            agentEast = try AgentProcess(site: east, arguments: try LiveNetworkTests.arguments())
+            agentEast = try AgentProcess(site: east, arguments: try LiveNetworkTests.arguments() + eastArguments)
             let east = east, agentEast = agentEast
             guard east.eventually(timeout: 30, { LiveNetworkTests.phase(east, .site, "east") == .ready }) else {
                 throw TestFailure("east is not Ready: \(String(describing: east.status(.site, "east")))\n\(agentEast.log)")

@@ -10,6 +10,8 @@ enum AgentEvent: Sendable {
     case start
     /// The watcher saw these input files change.
     case filesChanged(Set<String>)
+    /// The watcher saw the user's certificate directories change (`input/certs/<name>`, `input/issuers/<name>`).
+    case credentialsChanged(Set<String>)
     /// Read the whole input directory again (the watcher lost events, or the directory was recreated).
     case rescan(reason: String)
     /// SIGHUP: read the whole input directory again and say RELOADING until it is applied.

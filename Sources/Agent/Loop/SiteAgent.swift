@@ -32,6 +32,12 @@ final class SiteAgent {
     /// STATUS= waits with it.
     private(set) var readyWaitsSince: Date?
     static let readyWait: TimeInterval = 5
+    /// The next reconcile ensures every certificate (some are due for renewal).
+    private var renewCertificates = false
+    /// The certificates' ends: warnings, metrics, and what the Site status says of them.
+    private var expiryWatch: ExpiryWatch
+    /// The last restart of a running router a change needed: when, and why (for the Site status).
+    private(set) var routerRestart: (at: Date, reasons: [String])?
     /// Reconciles done, for logs and tests.
     private(set) var reconcileCount = 0
     /// A change that could not be applied (a write failed: the disk full, descriptors out), until one succeeds: the
@@ -59,6 +65,7 @@ final class SiteAgent {
             logger: logger, networkStatusFile: layout.status.appendingPathComponent(NetworkStatusDocument.fileName), namespace: layout.namespace)
         access = AccessController(layout: layout, options: options.grantServer, retry: options.tokenRetry, server: grantServer, ledger: ledger, logger: logger)
         statuses = StatusStage(layout: layout, logger: logger)
+        expiryWatch = ExpiryWatch(logger: logger, interval: options.certificateCheckInterval)
     }
 
     /// Answers one event; the statuses it decided are written beside the loop.
@@ -86,6 +93,12 @@ final class SiteAgent {
             // After a failure only a whole read brings everything back in line; the change is part of it.
             if failing != nil { return Reaction(work: [read(input.readAll(reason: "change after a failure"))]) }
             return Reaction(work: input.read(changed: names).map { [read($0)] } ?? [])
+        case .credentialsChanged(let names):
+            // Before the first read nothing was applied: that read takes them in.
+            guard started else { return .none }
+            if failing != nil { return Reaction(work: [read(input.readAll(reason: "change after a failure"))]) }
+            logger.info("certificate files changed", metadata: ["names": "\(names.sorted().joined(separator: ","))"])
+            return try await reconcile(ResourceStore.Change(), full: false)
         case .rescan(let reason):
             return Reaction(work: [read(input.readAll(reason: reason))])
         case .hangup:
@@ -202,6 +215,20 @@ final class SiteAgent {
             readyWaitsSince = nil
             reaction.announcement = .ready
         }
+        if planner.plan.site != nil, expiryWatch.isDue(now: now) {
+            certificates.refreshExpirations()
+            let expiries = certificates.expiries
+            if let due = expiries.first(where: { $0.isDueForRenewal(now: now) }) {
+                // The agent's own leaves are issued again before their end, and the router takes them live.
+                logger.info("renewing certificates", metadata: ["first": "\(due.describe(now: now))"])
+                renewCertificates = true
+                reaction.work += try await reconcile(ResourceStore.Change(), full: false).work
+            } else if expiryWatch.check(expiries, now: now) {
+                // A certificate came within 30 days of its end (or was replaced): the Site says so.
+                let ids = Set(input.store.resources(of: [.site, .certificate]).map(\.id))
+                try statuses.write(statusInputs(warnings: input.warnings, access: [:], everything: false, changed: ids))
+            }
+        }
         if platform.restartIsDue(now: now) { reaction.work += try await reconcile(ResourceStore.Change(), full: false).work }
         if let check = platform.checkIfDue(now: now) { reaction.work.append(check) }
         reaction.work += management.work(now: now)
@@ -244,6 +271,7 @@ final class SiteAgent {
         reconcileCount += 1
         let started = ContinuousClock.now
         var lateWork: [AgentWork] = []
+        var credentialStatuses: Set<ResourceID> = []
         let update = try planner.update(change, full: full, store: input.store)
         let plan = planner.plan
         if let site = update.site {
@@ -251,18 +279,27 @@ final class SiteAgent {
             var secrets: [String: SecretSpec] = [:]
             for secret in input.store.all(SecretSpec.self) where input.isInput(secret.resource) { secrets[secret.name] = secret.spec }
             // The names of the sslProfiles and proxyProfiles whose files changed.
-            let credentials = try certificates.apply(plan, secrets: secrets, force: full || change.touches(.secret))
+            let credentials = try certificates.apply(plan, secrets: secrets, force: full || renewCertificates || change.touches(.secret))
                 .union(proxyProfiles.apply(plan))
+            var attentionChanged = false
+            if !credentials.isEmpty || full || renewCertificates || expiryWatch.isDue(now: Date()) {
+                attentionChanged = expiryWatch.check(certificates.expiries)
+            }
+            renewCertificates = false
+            // New credentials or ends: the Site and the Certificates say so.
+            if !credentials.isEmpty || attentionChanged { credentialStatuses = Set(input.store.resources(of: [.site, .certificate]).map(\.id)) }
             // A router the agent can reach takes what management can change while it runs; it restarts only for the rest.
             let live = platform.platform.runsRouter && !options.restartRouterOnEveryChange
             let written = try routerConfig.write(
                 plan, identity: update.identity, services: planner.services, changedCredentials: credentials,
                 deferrable: live || !platform.platform.runsRouter)
             if let write = routerConfig.work() { lateWork.append(write) }
-            if let apply = platform.apply(
-                site: site, identity: update.identity, configChanged: live ? written.restart : (written.changed || !credentials.isEmpty),
-                force: full)
-            {
+            let restart = live ? written.restart : (written.changed || !credentials.isEmpty)
+            if live, written.restart, platform.applied {
+                routerRestart = (Date(), written.reasons)
+                logger.notice("the router restarts: what changed cannot change while it runs", metadata: ["why": "\(written.reasons.joined(separator: "; "))"])
+            }
+            if let apply = platform.apply(site: site, identity: update.identity, configChanged: restart, force: full) {
                 lateWork.append(apply)
             }
             connectManagement(update.identity)
@@ -300,7 +337,7 @@ final class SiteAgent {
         try statuses.write(
             statusInputs(
                 warnings: warnings, access: accessStatuses, everything: update.siteWide,
-                changed: update.affected.union(change.all)))
+                changed: update.affected.union(change.all).union(credentialStatuses)))
         try statuses.writeInputErrors(input.store, credentialErrors: certificates.errors(in: input.store) + extraSiteErrors(), warnings: warnings)
         metrics.reconciled(ContinuousClock.now - started)
         metrics.input(errors: input.store.errors.count, warnings: warnings.values.reduce(0) { $0 + $1.count })
@@ -395,6 +432,7 @@ final class SiteAgent {
         StatusStage.Inputs(
             store: input.store, plan: planner.plan, siteId: planner.identity?.siteId, platform: platform.state, router: management.observation,
             credentialProblems: certificates.problems, expirations: certificates.expirations,
+            certificateAttention: expiryWatch.attention, routerRestart: routerRestart,
             warnings: warnings.values.reduce(0) { $0 + $1.count },
             access: access, everything: everything, changed: changed)
     }

@@ -2,7 +2,7 @@ import Resources
 import RouterEntities
 import RouterManagement
 
-/// What the running router must have of what management can change (`EntitySync.liveTypes`), kept one change at a
+/// What the running router must have of what management can change (`EntitySync.managedTypes`), kept one change at a
 /// time: the site's own entities (a few, compared whole at each change of the site) and each service's (set by its
 /// resource), with the entities changed since a sync last took them. A change costs the same at 1,000 services as
 /// at 50,000: only its own entities are compared, sent and recorded.
@@ -31,8 +31,8 @@ struct DesiredRouter {
     mutating func setSite(_ config: RouterConfig) {
         hasSite = true
         var keys: Set<Key> = []
-        for entity in config.entities where EntitySync.liveTypes.contains(entity.type) {
-            guard let name = entity.text("name") else { continue }
+        for entity in config.entities where EntitySync.managedTypes.contains(entity.type) {
+            guard let name = EntitySync.name(of: entity) else { continue }
             let key = Key(type: entity.type, name: name)
             keys.insert(key)
             set(key, entity)

@@ -33,6 +33,9 @@ struct RouterConfigStage {
     /// The configuration but its services as last rendered (what management brings the running router to).
     private(set) var renderedSite: RouterConfig?
     private var writing = false
+    /// Each sslProfile's credentials revision: a loaded profile whose files change goes to its next one, which the
+    /// running router takes as an UPDATE (a rotation, no restart).
+    private(set) var ordinals: TLSOrdinalStore
 
     private enum SiteConfig {
         case onDisk
@@ -46,6 +49,8 @@ struct RouterConfigStage {
         self.deferAbove = deferAbove
         writer = RouterConfigWriter(url: layout.routerConfig)
         leftOnDisk = try? String(contentsOf: layout.routerConfig, encoding: .utf8)
+        ordinals = TLSOrdinalStore(url: layout.tlsOrdinals, logger: logger)
+        if ordinals.ordinals.isEmpty, let leftOnDisk, leftOnDisk.contains("\"ordinal\"") { ordinals.adopt(RouterConfig.parse(leftOnDisk)) }
     }
 
     /// The site configuration last written, read back from the file the first time.
@@ -56,26 +61,48 @@ struct RouterConfigStage {
         return config
     }
 
+    /// What a write decided.
+    struct Written {
+        /// The file's text changed.
+        var changed = false
+        /// The running router must restart to take the change (`reasons` say why).
+        var restart = false
+        var reasons: [String] = []
+        /// The loaded sslProfiles whose credentials changed: each went to its next revision (a live rotation).
+        var rotated: Set<String> = []
+    }
+
     /// Renders and writes the configuration; returns whether the file changed and whether the running router must
-    /// restart to take the change (what management cannot change, or new files for an sslProfile or a proxyProfile
-    /// it has loaded: `changedCredentials` names them). `deferrable`: nothing reads the file before the next
-    /// restart (no router runs from it, or the running one takes live changes through management).
+    /// restart to take the change (what management cannot change, or new files for a proxyProfile it has loaded).
+    /// `changedCredentials` names the credentials directories whose files changed: a loaded sslProfile among them
+    /// goes to its next revision, which the running router takes live. `deferrable`: nothing reads the file before
+    /// the next restart (no router runs from it, or the running one takes live changes through management).
     mutating func write(
         _ plan: SitePlan, identity: SiteIdentity, services: RenderedServices,
         changedCredentials: Set<String>, deferrable: Bool
-    ) throws -> (changed: Bool, restart: Bool) {
-        var reloadCredentials = false
-        if !changedCredentials.isEmpty {
-            let loaded = previousSiteConfig()?.entities.filter { $0.type == "sslProfile" || $0.type == "proxyProfile" }
-            let loadedProfiles = loaded?.compactMap { $0.text("name") } ?? []
-            reloadCredentials = loadedProfiles.contains(where: changedCredentials.contains)
+    ) throws -> Written {
+        var result = Written()
+        if !changedCredentials.isEmpty, let loaded = previousSiteConfig() {
+            let names = { (type: String) in Set(loaded.entities(ofType: type).compactMap { $0.text("name") }) }
+            result.rotated = names("sslProfile").intersection(changedCredentials)
+            for proxy in names("proxyProfile").intersection(changedCredentials).sorted() {
+                result.reasons.append("the credentials of proxyProfile \(proxy) changed")
+            }
         }
-        guard let text = renderer.renderPieces(plan, identity: identity, namespace: layout.namespace, services: services) else {
+        try ordinals.advance(result.rotated, priorValidRevisions: plan.site?.site?.tlsPriorValidRevisions ?? 2)
+        if !result.rotated.isEmpty {
+            logger.info(
+                "TLS credentials rotated: the router takes them live",
+                metadata: ["sslProfiles": "\(result.rotated.sorted().map { "\($0)@\(ordinals.ordinals[$0]?.ordinal ?? 0)" }.joined(separator: ","))"])
+        }
+        result.restart = !result.reasons.isEmpty
+        guard let text = renderer.renderPieces(plan, identity: identity, namespace: layout.namespace, services: services, ordinals: ordinals.ordinals)
+        else {
             renderedSite = nil
-            return (false, reloadCredentials)
+            return result
         }
         renderedSite = text.siteConfig
-        if let decided, decided.site == text.site, decided.services == services.generation { return (false, reloadCredentials) }
+        if let decided, decided.site == text.site, decided.services == services.generation { return result }
         decided = (text.site, services.generation)
         let parts = RouterConfig.fileParts(fragments: text.fragments)
         let size = parts.reduce(0) { $0 + $1.utf8Count }
@@ -84,13 +111,16 @@ struct RouterConfigStage {
             // The first text of this run is the one an earlier run left: nothing is written.
             leftOnDisk = nil
             siteConfig = .known(current)
-            return (false, reloadCredentials)
+            return result
         }
         let previous = previousSiteConfig()
         let before = (siteConfig: siteConfig, leftOnDisk: leftOnDisk)
         leftOnDisk = nil
         siteConfig = .known(current)
-        let restart = reloadCredentials || EntitySync.needsRestart(from: previous, to: current)
+        result.reasons += EntitySync.restartReasons(from: previous, to: current)
+        result.restart = !result.reasons.isEmpty
+        result.changed = true
+        let restart = result.restart
         generation += 1
         if deferrable && !restart && size > deferAbove {
             pending = (parts, generation)
@@ -108,7 +138,7 @@ struct RouterConfigStage {
                 "path": "\(layout.routerConfig.path)", "services": "\(plan.services.count)",
                 "bytes": "\(size)", "deferred": "\(pending != nil)",
             ])
-        return (true, restart)
+        return result
     }
 
     /// The write of the newest text, to run beside the loop, when one is due and none is under way.

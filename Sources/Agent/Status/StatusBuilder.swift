@@ -17,6 +17,10 @@ struct StatusBuilder {
     var credentialProblems: [String: String] = [:]
     /// When the certificates on disk expire.
     var expirations: [CertificateRequest.Location: Date] = [:]
+    /// The certificates the agent cannot renew that end within 30 days (or ended), described.
+    var certificateAttention: [String] = []
+    /// The last restart of a running router a change needed: when, and why.
+    var routerRestart: (at: Date, reasons: [String])?
 
     /// The status of each of `resources` that has one (Secrets have none), by id.
     func statuses(for resources: some Collection<Resource>, external: [ResourceID: ResourceStatus]) -> [ResourceID: ResourceStatus] {
@@ -124,6 +128,8 @@ struct StatusBuilder {
             var fields: [StatusField] = []
             if let id = connection.remoteSiteId { fields.append(StatusField(StatusKey.remoteSiteId, .string(id))) }
             if let name = connection.remoteSiteName { fields.append(StatusField(StatusKey.remoteSiteName, .string(name))) }
+            // Which revision of the link's credentials its connection uses: a rotation shows here once it is taken.
+            if let ordinal = connection.tlsOrdinal { fields.append(StatusField("activeTlsOrdinal", .int(Int(clamping: ordinal)))) }
             return .ready(fields: fields)
         }
         let message = connection.message.isEmpty ? "connecting" : connection.message
@@ -159,12 +165,36 @@ struct StatusBuilder {
         if inputWarnings > 0 { notes.append("\(inputWarnings) input warning\(inputWarnings == 1 ? "" : "s")") }
         let seeErrors = fileErrors + inputWarnings > 0 ? ": see runtime/resources/input-errors.yaml" : ""
         let message = notes.isEmpty ? "OK" : "OK (\(notes.joined(separator: ", "))\(seeErrors))"
+        if let routerRestart {
+            fields.append(
+                StatusField(
+                    "lastRouterRestart",
+                    .map([
+                        StatusField("time", .string(StatusDocument.timestamp(routerRestart.at))),
+                        StatusField("reason", .string(routerRestart.reasons.joined(separator: "; "))),
+                    ])))
+        }
         var status = routed(.ready(message, fields: fields))
         if !platform.isHealthy { status.message = platform.message }
         if let (name, problem) = credentialProblems.min(by: { $0.key < $1.key }) {
-            return .error("Secret \"\(name)\" cannot be used: \(problem) (see runtime/resources/input-errors.yaml)", fields: fields)
+            status = .error("Secret \"\(name)\" cannot be used: \(problem) (see runtime/resources/input-errors.yaml)", fields: fields)
         }
+        status.conditions.append(certificatesCondition)
         return status
+    }
+
+    /// `CertificatesValid`: False while a certificate the agent cannot renew (a CA, a user's, a Link's client
+    /// certificate) ends within 30 days or has ended, naming each.
+    var certificatesCondition: ResourceStatus.Condition {
+        guard !certificateAttention.isEmpty else {
+            return .init(
+                type: "CertificatesValid", status: "True", reason: "Valid",
+                message: "no certificate the agent cannot renew itself expires within 30 days")
+        }
+        let expired = certificateAttention.contains { $0.contains(" expired ") }
+        return .init(
+            type: "CertificatesValid", status: "False", reason: expired ? "Expired" : "ExpiringSoon",
+            message: certificateAttention.joined(separator: "; "))
     }
 
     func endpointList(_ access: EffectiveRouterAccess) -> [StatusValue] {

@@ -38,6 +38,10 @@ struct StatusStage {
         var credentialProblems: [String: String]
         /// When the certificates on disk expire.
         var expirations: [CertificateRequest.Location: Date] = [:]
+        /// The certificates the agent cannot renew that end soon, described.
+        var certificateAttention: [String] = []
+        /// The last restart of a running router a change needed.
+        var routerRestart: (at: Date, reasons: [String])?
         /// How many warnings the input files gave (unknown fields, skipped documents).
         var warnings: Int
         var access: [ResourceID: ResourceStatus]
@@ -53,7 +57,7 @@ struct StatusStage {
         let builder = StatusBuilder(
             plan: inputs.plan, platform: inputs.platform, router: inputs.router, fileErrors: inputs.store.errors.count,
             inputWarnings: inputs.warnings, credentialProblems: inputs.credentialProblems,
-            expirations: inputs.expirations)
+            expirations: inputs.expirations, certificateAttention: inputs.certificateAttention, routerRestart: inputs.routerRestart)
         let result: (written: Int, removed: Int)
         if inputs.everything || platformState != inputs.platform {
             result = try writer.update(

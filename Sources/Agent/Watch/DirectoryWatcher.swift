@@ -10,7 +10,9 @@ import Synchronization
 /// out, or deleted, debounced: a burst of events becomes one batch once the directory has been quiet for
 /// `quietPeriod` (or `maximumDelay` has passed since the burst began). When every file of the burst is complete
 /// (closed after writing, moved in, or deleted) a much shorter `settlePeriod` is enough: that is how editors and
-/// tools that save atomically deliver files, and it keeps the latency of a drop near inotify's own.
+/// tools that save atomically deliver files, and it keeps the latency of a drop near inotify's own. With
+/// `subdirectories`, the directories in it are watched too (one level: `input/certs/<name>/`), and a change in one
+/// is reported by the subdirectory's name.
 public final class DirectoryWatcher: Sendable {
     /// A batch of changed file names; `overflow` means events were lost and everything should be rescanned;
     /// `lost` means the directory itself was deleted or moved away, and the watch with it (see `rewatch`).
@@ -25,14 +27,22 @@ public final class DirectoryWatcher: Sendable {
     let wd: Int32
     let quietPeriod: Duration
     let maximumDelay: Duration
+    /// Whether the directories in the directory are watched too.
+    let subdirectories: Bool
+    /// The subdirectories watched when the watch began, by watch descriptor.
+    let initialSubdirectories: [Int32: String]
     /// How long to wait for more events when no file of the burst is still being written.
     static let settlePeriod = Duration.milliseconds(2)
 
-    /// Starts watching; throws when the directory cannot be watched.
-    public init(directory: URL, quietPeriod: Duration = .milliseconds(20), maximumDelay: Duration = .milliseconds(250)) throws {
+    /// Starts watching; throws when the directory cannot be watched. `subdirectories`: watch the directories in it
+    /// too, and wait the whole quiet period after each burst (a directory's files come one after another).
+    public init(
+        directory: URL, quietPeriod: Duration = .milliseconds(20), maximumDelay: Duration = .milliseconds(250), subdirectories: Bool = false
+    ) throws {
         self.directory = directory
         self.quietPeriod = quietPeriod
         self.maximumDelay = maximumDelay
+        self.subdirectories = subdirectories
         let fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { throw WatchError("inotify_init1: \(String(cString: strerror(errno)))") }
         let wd = inotify_add_watch(fd, directory.path, Self.mask)
@@ -43,6 +53,14 @@ public final class DirectoryWatcher: Sendable {
         }
         self.fd = fd
         self.wd = wd
+        var watched: [Int32: String] = [:]
+        if subdirectories {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] {
+                let child = inotify_add_watch(fd, directory.appendingPathComponent(name).path, Self.mask)
+                if child >= 0 { watched[child] = name }
+            }
+        }
+        initialSubdirectories = watched
     }
 
     deinit { close(fd) }
@@ -65,9 +83,10 @@ public final class DirectoryWatcher: Sendable {
         let quiet = quietPeriod
         let maximum = maximumDelay
         let stop = StopFlag()
+        let tree = subdirectories ? Tree(directory: directory.path, watched: initialSubdirectories) : nil
         continuation.onTermination = { _ in stop.set() }
         OSThread.start(name: "inotify") {
-            Self.readLoop(fd: fd, quiet: quiet, maximum: maximum, stop: stop, continuation: continuation)
+            Self.readLoop(fd: fd, quiet: quiet, maximum: maximum, stop: stop, tree: tree, continuation: continuation)
         }
         return stream
     }
@@ -76,14 +95,23 @@ public final class DirectoryWatcher: Sendable {
         Int32(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
-    static func readLoop(fd: Int32, quiet: Duration, maximum: Duration, stop: StopFlag, continuation: AsyncStream<Batch>.Continuation) {
+    /// The subdirectories a tree watch follows (owned by the reading thread).
+    struct Tree: Sendable {
+        var directory: String
+        var watched: [Int32: String]
+    }
+
+    static func readLoop(
+        fd: Int32, quiet: Duration, maximum: Duration, stop: StopFlag, tree initialTree: Tree? = nil, continuation: AsyncStream<Batch>.Continuation
+    ) {
+        var tree = initialTree
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var pending = Batch(names: [], overflow: false)
         var burstStart: ContinuousClock.Instant?
         // Files created or modified but not yet closed, moved in or deleted: still being written.
         var incomplete = Set<String>()
         let quietMs = milliseconds(quiet)
-        let settleMs = min(quietMs, milliseconds(settlePeriod))
+        let settleMs = tree == nil ? min(quietMs, milliseconds(settlePeriod)) : quietMs
         let complete = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)
         while !stop.isSet {
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -125,6 +153,23 @@ public final class DirectoryWatcher: Sendable {
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                     let nameStart = offset + MemoryLayout<inotify_event>.size
                     if event.mask & UInt32(IN_Q_OVERFLOW) != 0 { pending.overflow = true }
+                    if let subdirectory = tree?.watched[event.wd] {
+                        // A change inside a watched subdirectory: reported by the subdirectory's name.
+                        pending.names.insert(subdirectory)
+                        if event.mask & UInt32(IN_IGNORED | IN_MOVE_SELF) != 0 {
+                            if event.mask & UInt32(IN_MOVE_SELF) != 0 { inotify_rm_watch(fd, event.wd) }
+                            tree?.watched[event.wd] = nil
+                        }
+                        offset += MemoryLayout<inotify_event>.size + Int(event.len)
+                        continue
+                    }
+                    if var current = tree, event.mask & UInt32(IN_ISDIR) != 0, event.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, event.len > 0 {
+                        let bytes = raw[nameStart..<(nameStart + Int(event.len))].prefix { $0 != 0 }
+                        let name = String(decoding: bytes, as: UTF8.self)
+                        let child = inotify_add_watch(fd, current.directory + "/" + name, mask)
+                        if child >= 0 { current.watched[child] = name }
+                        tree = current
+                    }
                     if event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
                         pending.lost = true
                         // A moved directory keeps its watch: drop it, or events of the old place would keep coming.

@@ -49,6 +49,20 @@ public struct SiteSpec: Sendable, Hashable {
                 throw try spec.mapping("settings")?.error(RouterLogging.setting, error.description) ?? spec.error("settings", error.description)
             }
         }
+        if let revisions = settings[Self.tlsPriorValidRevisionsSetting], UInt32(revisions) == nil {
+            throw try spec.mapping("settings")?.error(
+                Self.tlsPriorValidRevisionsSetting, "\"\(revisions)\" is not a number of revisions: expected a whole number (0 or more, default 2)")
+                ?? spec.error("settings", "tls-prior-valid-revisions is not a whole number")
+        }
+    }
+
+    /// Skupper v2's setting: how many earlier revisions of an sslProfile's credentials keep their connections
+    /// after a rotation (older ones are closed).
+    public static let tlsPriorValidRevisionsSetting = "tls-prior-valid-revisions"
+
+    /// `settings.tls-prior-valid-revisions`, else 2 (v2's default).
+    public var tlsPriorValidRevisions: Int {
+        settings[Self.tlsPriorValidRevisionsSetting].flatMap { UInt32($0) }.map(Int.init) ?? 2
     }
 
     /// What the router logs (`settings.router-logging`, else ROUTER_CORE errors).

@@ -1,0 +1,152 @@
+import Foundation
+import Resources
+import TestSupport
+import Testing
+
+/// Certificates and router logging change while two real routers carry a TCP stream: the agent renews its own
+/// certificate, the user replaces one in `input/certs/`, the logging changes; no router restarts, the stream goes on,
+/// the inter-router port serves the new certificate, and an old connection is retired once its revision is no
+/// longer among the valid ones.
+@Suite("Certificates and settings change live (real routers)", .serialized)
+struct LiveRotationTests {
+    typealias Live = LiveNetworkTests
+
+    /// The serial of the certificate served on `port`, as `openssl s_client` sees it (with a client certificate).
+    static func servedSerial(port: Int, certificate: URL, key: URL) -> String? {
+        let command =
+            "openssl s_client -connect 127.0.0.1:\(port) -cert '\(certificate.path)' -key '\(key.path)' </dev/null 2>/dev/null"
+            + " | openssl x509 -noout -serial"
+        guard let result = try? run(["sh", "-c", command]), result.status == 0 else { return nil }
+        let serial = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return serial.hasPrefix("serial=") ? String(serial.dropFirst(7)) : nil
+    }
+
+    /// Issues a certificate with `openssl` from the CA in `authority`, with the SANs of `like`; returns its serial.
+    static func issue(into directory: URL, authority: URL, like: URL, days: Int) throws -> String {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let sans = try run(["openssl", "x509", "-in", like.path, "-noout", "-ext", "subjectAltName"]).output
+            .split(separator: "\n").dropFirst().joined().replacingOccurrences(of: "IP Address:", with: "IP:")
+            .replacingOccurrences(of: " ", with: "")
+        let scratch = try ScratchDirectory()
+        let key = directory.appendingPathComponent("tls.key"), csr = URL(fileURLWithPath: scratch.path("req.csr")),
+            extensions = URL(fileURLWithPath: scratch.path("ext.cnf"))
+        try "subjectAltName=\(sans)\n".write(to: extensions, atomically: true, encoding: .utf8)
+        let request = try run([
+            "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-subj", "/CN=east", "-out", csr.path,
+        ])
+        guard request.status == 0 else { throw TestFailure("openssl req: \(request.output)") }
+        let sign = [
+            "openssl", "x509", "-req", "-in", csr.path, "-CA", authority.appendingPathComponent("tls.crt").path,
+            "-CAkey", authority.appendingPathComponent("tls.key").path, "-set_serial", "\(Int.random(in: 100_000...999_999_999))",
+            "-extfile", extensions.path, "-out", directory.appendingPathComponent("tls.crt").path, "-days", "\(days)",
+        ]
+        let signed = try run(sign)
+        guard signed.status == 0 else { throw TestFailure("openssl x509 (subjectAltName=\(sans)): \(signed.output)") }
+        try FileManager.default.copyItem(at: authority.appendingPathComponent("tls.crt"), to: directory.appendingPathComponent("ca.crt"))
+        let serial = try run(["openssl", "x509", "-in", directory.appendingPathComponent("tls.crt").path, "-noout", "-serial"]).output
+        return String(serial.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst("serial=".count))
+    }
+
+    static func ordinal(_ site: TemporarySite, _ profile: String) -> Int? {
+        guard let data = try? Data(contentsOf: site.layout.state.appendingPathComponent("tls-ordinals.json")),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Int]]
+        else { return nil }
+        return object[profile]?["ordinal"]
+    }
+
+    @Test func renewedAndReplacedCertificatesAndLoggingChangeWithoutARestart() throws {
+        let network = try Live.Network(eastArguments: ["--certificate-check-interval", "1"])
+        defer { network.stop() }
+        let (east, west) = (network.east, network.west)
+        #expect(west.eventually(timeout: 30) { network.linkName.map { Live.phase(west, .link, $0) == .ready } == true })
+        let link = try #require(network.linkName)
+        let stream = try #require(west.eventually(timeout: 20) { TCPStream(port: network.listenerPort) != nil } ? TCPStream(port: network.listenerPort) : nil)
+        #expect(stream.echo(Array("before".utf8)) == Array("before".utf8))
+        let pids = (Live.routerPid(east), Live.routerPid(west))
+        let port = try east.identityPorts().interRouter
+        let profile = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: west.layout.certificates.path).first { $0.hasSuffix("-profile") })
+        let client = west.layout.certificates.appendingPathComponent(profile)
+        let serve = { Self.servedSerial(port: port, certificate: client.appendingPathComponent("tls.crt"), key: client.appendingPathComponent("tls.key")) }
+        let first = try #require(serve())
+        let server = east.layout.certificates.appendingPathComponent("east")
+        let authority = east.layout.issuers.appendingPathComponent("skupper-site-ca")
+
+        // Logging: the router's SERVER module at debug, changed through management (it tells of retired connections).
+        let siteFile = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: east.layout.inputResources.path).first {
+                (try? String(contentsOf: east.layout.inputResources.appendingPathComponent($0), encoding: .utf8))?.contains("kind: Site") == true
+            })
+        try east.write(
+            siteFile,
+            """
+            apiVersion: skupper.io/v2alpha1
+            kind: Site
+            metadata:
+              name: east
+            spec:
+              linkAccess: default
+              settings:
+                router-logging: SERVER:debug
+            """)
+
+        // 1. The agent renews its own server certificate once it comes within 30 days of its end.
+        let staged = try ScratchDirectory()
+        let nearEnd = try Self.issue(
+            into: URL(fileURLWithPath: staged.path("near")), authority: authority, like: server.appendingPathComponent("tls.crt"), days: 5)
+        #expect(try run(["cp", staged.path("near") + "/tls.key", staged.path("near") + "/tls.crt", server.path]).status == 0)
+        var renewed: String?
+        #expect(
+            east.eventually(timeout: 15) {
+                renewed = serve()
+                return renewed != nil && renewed != first && renewed != nearEnd
+            },
+            "served \(String(describing: renewed)) (first \(first), near its end \(nearEnd)), on disk \((try? run(["openssl", "x509", "-in", server.appendingPathComponent("tls.crt").path, "-noout", "-serial"]).output) ?? "")\n\(network.agentEast.log.suffix(3000))\nrouter: \(((try? String(contentsOf: east.layout.routerDirectory.appendingPathComponent("skrouterd.log"), encoding: .utf8)) ?? "").suffix(3000))"
+        )
+        #expect(Self.ordinal(east, "east") == 1)
+        #expect(stream.echo(Array("after renewal".utf8)) == Array("after renewal".utf8))
+
+        // 2. A certificate of the user's in input/certs takes its place, picked up by the watch.
+        let userSerial = try Self.issue(
+            into: URL(fileURLWithPath: staged.path("user")), authority: authority, like: server.appendingPathComponent("tls.crt"), days: 365)
+        #expect(try run(["cp", "-r", staged.path("user"), east.layout.inputCertificates.appendingPathComponent("east").path]).status == 0)
+        #expect(east.eventually(timeout: 15) { serve() == userSerial }, "\(network.agentEast.log.suffix(3000))")
+        #expect(Self.ordinal(east, "east") == 2)
+        #expect(stream.echo(Array("after the user's".utf8)) == Array("after the user's".utf8))
+
+        // 3. Bad input: a certificate that does not match its key is refused before the router sees it, the last
+        //    good one stays.
+        let user = east.layout.inputCertificates.appendingPathComponent("east")
+        _ = try Self.issue(into: URL(fileURLWithPath: staged.path("mismatch")), authority: authority, like: server.appendingPathComponent("tls.crt"), days: 30)
+        #expect(try run(["cp", staged.path("mismatch") + "/tls.crt", user.path]).status == 0)
+        let errors = east.layout.status.appendingPathComponent("input-errors.yaml")
+        #expect(
+            east.eventually(timeout: 10) { ((try? String(contentsOf: errors, encoding: .utf8)) ?? "").contains("does not match") },
+            "\((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
+        #expect(serve() == userSerial && Self.ordinal(east, "east") == 2)
+
+        // Nothing restarted: the routers are the same processes, the stream still flows.
+        #expect(Live.routerPid(east) == pids.0 && Live.routerPid(west) == pids.1, "a router was restarted")
+        #expect(stream.echo(Array("still".utf8)) == Array("still".utf8))
+        #expect(Live.phase(west, .link, link) == .ready)
+
+        // 4. A third revision: the link's connection (made at revision 0) is no longer among the two prior valid
+        //    ones, so East's router closes it; West connects again with the newest credentials.
+        let third = try Self.issue(
+            into: URL(fileURLWithPath: staged.path("third")), authority: authority, like: server.appendingPathComponent("tls.crt"), days: 365)
+        #expect(try run(["cp", staged.path("third") + "/tls.crt", staged.path("third") + "/tls.key", user.path]).status == 0)
+        #expect(east.eventually(timeout: 15) { serve() == third })
+        #expect(Self.ordinal(east, "east") == 3)
+        let routerLog = east.layout.routerDirectory.appendingPathComponent("skrouterd.log")
+        #expect(
+            east.eventually(timeout: 10) { ((try? String(contentsOf: routerLog, encoding: .utf8)) ?? "").contains("Closing due to expired TLS ordinal") },
+            "East's router did not retire the old connection (or did not log it at SERVER debug)")
+        #expect(
+            west.eventually(timeout: 20) {
+                Live.phase(west, .link, link) == .ready && echoRoundTrip(port: network.listenerPort, payload: [7], timeout: 1) == [7]
+            })
+        #expect(Live.routerPid(east) == pids.0 && Live.routerPid(west) == pids.1, "a router was restarted")
+        let config = east.routerConfig ?? ""
+        #expect(config.contains("\"ordinal\": 3") || config.contains("\"ordinal\":3"), "the revision is in skrouterd.json for a restarted router")
+    }
+}
