@@ -9,7 +9,7 @@ let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
 let jsonPath = arguments.firstIndex(of: "--json").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
 var rows: [Row] = []
-/// `--only startup,scale,memory,redemption,network,live-scale,network-scale` runs some sections only.
+/// `--only startup,scale,memory,redemption,network,rotation,live-scale,network-scale` runs some sections only.
 let sections = arguments.firstIndex(of: "--only").flatMap {
     arguments.indices.contains($0 + 1) ? Set(arguments[$0 + 1].split(separator: ",").map(String.init)) : nil
 }
@@ -449,6 +449,33 @@ if selected("network") {
         Row(
             benchmark: "TCP throughput through two routers", case_: "loopback, one stream", value: Measure.median(throughputs), unit: "MB/s",
             baseline: Measure.median(directs), baselineName: "the same stream direct on loopback"))
+}
+
+// MARK: Certificate rotation on a linked pair (RotationBench.swift)
+
+if selected("rotation") {
+    let services = 1000, rotations = 2, streams = 16
+    let echo = try EchoServer()
+    var results: [Bool: RotationBench.Result] = [:]
+    for restartOnChange in [false, true] {
+        let network = try BenchNetwork(services: services, restartOnChange: restartOnChange)
+        defer { network.stop() }
+        results[restartOnChange] = try RotationBench.run(network, rotations: rotations, streams: streams, echoPort: echo.port)
+        log(
+            "rotation (\(restartOnChange ? "router restart" : "live")): served after \(results[restartOnChange]!.serve.map { String(format: "%.0f", $0) }) ms, \(results[restartOnChange]!.dropped) flows dropped"
+        )
+    }
+    let live = results[false]!, restarted = results[true]!
+    let label = "\(services.formatted()) services loaded, two linked sites, \(rotations) rotations"
+    rows.append(
+        Row(
+            benchmark: "Server certificate replaced in input/certs until the inter-router port serves it, p50", case_: label,
+            value: Measure.median(live.serve), unit: "ms", baseline: Measure.median(restarted.serve), baselineName: "the same rotation by router restart"))
+    rows.append(
+        Row(
+            benchmark: "TCP flows dropped by certificate rotations (\(streams) open through the link)", case_: label, value: Double(live.dropped),
+            unit: "flows", baseline: Double(restarted.dropped), baselineName: "the same rotations by router restart", target: "0",
+            met: live.dropped == 0))
 }
 
 // MARK: Live changes at scale: one site, its real router, 200 and 2,000 services

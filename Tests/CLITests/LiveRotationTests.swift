@@ -11,40 +11,8 @@ import Testing
 struct LiveRotationTests {
     typealias Live = LiveNetworkTests
 
-    /// The serial of the certificate served on `port`, as `openssl s_client` sees it (with a client certificate).
-    static func servedSerial(port: Int, certificate: URL, key: URL) -> String? {
-        let command =
-            "openssl s_client -connect 127.0.0.1:\(port) -cert '\(certificate.path)' -key '\(key.path)' </dev/null 2>/dev/null"
-            + " | openssl x509 -noout -serial"
-        guard let result = try? run(["sh", "-c", command]), result.status == 0 else { return nil }
-        let serial = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
-        return serial.hasPrefix("serial=") ? String(serial.dropFirst(7)) : nil
-    }
-
-    /// Issues a certificate with `openssl` from the CA in `authority`, with the SANs of `like`; returns its serial.
     static func issue(into directory: URL, authority: URL, like: URL, days: Int) throws -> String {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let sans = try run(["openssl", "x509", "-in", like.path, "-noout", "-ext", "subjectAltName"]).output
-            .split(separator: "\n").dropFirst().joined().replacingOccurrences(of: "IP Address:", with: "IP:")
-            .replacingOccurrences(of: " ", with: "")
-        let scratch = try ScratchDirectory()
-        let key = directory.appendingPathComponent("tls.key"), csr = URL(fileURLWithPath: scratch.path("req.csr")),
-            extensions = URL(fileURLWithPath: scratch.path("ext.cnf"))
-        try "subjectAltName=\(sans)\n".write(to: extensions, atomically: true, encoding: .utf8)
-        let request = try run([
-            "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-subj", "/CN=east", "-out", csr.path,
-        ])
-        guard request.status == 0 else { throw TestFailure("openssl req: \(request.output)") }
-        let sign = [
-            "openssl", "x509", "-req", "-in", csr.path, "-CA", authority.appendingPathComponent("tls.crt").path,
-            "-CAkey", authority.appendingPathComponent("tls.key").path, "-set_serial", "\(Int.random(in: 100_000...999_999_999))",
-            "-extfile", extensions.path, "-out", directory.appendingPathComponent("tls.crt").path, "-days", "\(days)",
-        ]
-        let signed = try run(sign)
-        guard signed.status == 0 else { throw TestFailure("openssl x509 (subjectAltName=\(sans)): \(signed.output)") }
-        try FileManager.default.copyItem(at: authority.appendingPathComponent("tls.crt"), to: directory.appendingPathComponent("ca.crt"))
-        let serial = try run(["openssl", "x509", "-in", directory.appendingPathComponent("tls.crt").path, "-noout", "-serial"]).output
-        return String(serial.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst("serial=".count))
+        try OpenSSLCertificates.issue(into: directory, authority: authority, like: like, commonName: "east", days: days)
     }
 
     static func ordinal(_ site: TemporarySite, _ profile: String) -> Int? {
@@ -60,6 +28,9 @@ struct LiveRotationTests {
         let (east, west) = (network.east, network.west)
         #expect(west.eventually(timeout: 30) { network.linkName.map { Live.phase(west, .link, $0) == .ready } == true })
         let link = try #require(network.linkName)
+        // The revision of its credentials the link's connection uses, from its LINK record.
+        #expect(
+            west.eventually(timeout: 10) { Live.field(west, .link, link, "activeTlsOrdinal") == "0" }, "\(String(describing: west.status(.link, link)))")
         let stream = try #require(west.eventually(timeout: 20) { TCPStream(port: network.listenerPort) != nil } ? TCPStream(port: network.listenerPort) : nil)
         #expect(stream.echo(Array("before".utf8)) == Array("before".utf8))
         let pids = (Live.routerPid(east), Live.routerPid(west))
@@ -67,7 +38,9 @@ struct LiveRotationTests {
         let profile = try #require(
             try FileManager.default.contentsOfDirectory(atPath: west.layout.certificates.path).first { $0.hasSuffix("-profile") })
         let client = west.layout.certificates.appendingPathComponent(profile)
-        let serve = { Self.servedSerial(port: port, certificate: client.appendingPathComponent("tls.crt"), key: client.appendingPathComponent("tls.key")) }
+        let serve = {
+            OpenSSLCertificates.servedSerial(port: port, certificate: client.appendingPathComponent("tls.crt"), key: client.appendingPathComponent("tls.key"))
+        }
         let first = try #require(serve())
         let server = east.layout.certificates.appendingPathComponent("east")
         let authority = east.layout.issuers.appendingPathComponent("skupper-site-ca")
