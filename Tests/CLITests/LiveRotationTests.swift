@@ -122,4 +122,61 @@ struct LiveRotationTests {
         let config = east.routerConfig ?? ""
         #expect(config.contains("\"ordinal\": 3") || config.contains("\"ordinal\":3"), "the revision is in skrouterd.json for a restarted router")
     }
+
+    /// A Link's client certificate replaced in its Secret (a file from `skupper link generate`, its credentials
+    /// renewed): West's link profile goes to its next revision, its router opens a new connection with it beside the
+    /// old one, the Link says which revision it uses, and the stream on the old connection carries on.
+    @Test func aLinksNewClientCertificateIsRotatedIn() throws {
+        let east = try TemporarySite(), west = try TemporarySite()
+        let echo = try EchoServer()
+        #expect(try east.skupper("site", "create", "east", "--enable-link-access").status == 0)
+        try east.write("backend.yaml", ResourceYAML.connector("backend", port: echo.port, host: "127.0.0.1"))
+        let agentEast = try AgentProcess(site: east, arguments: try Live.arguments())
+        defer { agentEast.stop() }
+        #expect(east.eventually(timeout: 30) { Live.phase(east, .site, "east") == .ready })
+        let generated = try east.skupper("link", "generate")
+        #expect(generated.status == 0, "\(generated)")
+        let linkDocument = try #require(generated.stdout.components(separatedBy: "---\n").first { $0.contains("kind: Link") })
+
+        #expect(try west.skupper("site", "create", "west").status == 0)
+        let port = freePort()
+        try west.write("backend.yaml", ResourceYAML.listener("backend", port: port, host: "127.0.0.1"))
+        try west.write("link.yaml", generated.stdout)
+        let agentWest = try AgentProcess(site: west, arguments: try Live.arguments())
+        defer { agentWest.stop() }
+        #expect(west.eventually(timeout: 30) { Live.phase(west, .link, "link-east") == .ready }, "\(agentWest.log.suffix(2000))")
+        let stream = try #require(west.eventually(timeout: 20) { TCPStream(port: port) != nil } ? TCPStream(port: port) : nil)
+        #expect(stream.echo(Array("before".utf8)) == Array("before".utf8))
+        #expect(west.eventually(timeout: 10) { Live.field(west, .link, "link-east", "activeTlsOrdinal") == "0" })
+        let pids = (Live.routerPid(east), Live.routerPid(west))
+
+        // East's CA signs a new client certificate; the Secret in West's file is rewritten with it.
+        let staged = try ScratchDirectory()
+        let renewed = URL(fileURLWithPath: staged.path("client"))
+        _ = try OpenSSLCertificates.issue(
+            into: renewed, authority: east.layout.issuers.appendingPathComponent("skupper-site-ca"),
+            like: east.layout.certificate("client-east").appendingPathComponent("tls.crt"), commonName: "client-east", days: 365)
+        func base64(_ file: String) throws -> String { try Data(contentsOf: renewed.appendingPathComponent(file)).base64EncodedString() }
+        let secret = """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: link-east
+            type: kubernetes.io/tls
+            data:
+              ca.crt: \(try base64("ca.crt"))
+              tls.crt: \(try base64("tls.crt"))
+              tls.key: \(try base64("tls.key"))
+
+            """
+        try west.saveAtomically("link.yaml", secret + "---\n" + linkDocument)
+
+        #expect(
+            west.eventually(timeout: 20) { Live.field(west, .link, "link-east", "activeTlsOrdinal") == "1" },
+            "\(String(describing: west.status(.link, "link-east")))\n\(agentWest.log.suffix(2000))")
+        #expect(Self.ordinal(west, "link-east-profile") == 1)
+        #expect(stream.echo(Array("after".utf8)) == Array("after".utf8))
+        #expect(Live.phase(west, .link, "link-east") == .ready)
+        #expect(Live.routerPid(east) == pids.0 && Live.routerPid(west) == pids.1, "a router was restarted")
+    }
 }

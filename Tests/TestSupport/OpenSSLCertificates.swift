@@ -4,7 +4,7 @@ import Foundation
 /// replace a site's certificates and check what a TLS port serves.
 public enum OpenSSLCertificates {
     /// Issues a certificate from the CA in `authority` (its `tls.crt` and `tls.key`) with the subject alternative names
-    /// of the certificate `like`, into `directory` (`tls.crt`, `tls.key`, `ca.crt`); returns its serial.
+    /// of the certificate `like` (if it has any), into `directory` (`tls.crt`, `tls.key`, `ca.crt`); returns its serial.
     public static func issue(into directory: URL, authority: URL, like: URL, commonName: String, days: Int) throws -> String {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let sans = try run(["openssl", "x509", "-in", like.path, "-noout", "-ext", "subjectAltName"]).output
@@ -13,7 +13,8 @@ public enum OpenSSLCertificates {
         let scratch = try ScratchDirectory()
         let key = directory.appendingPathComponent("tls.key")
         let csr = URL(fileURLWithPath: scratch.path("req.csr")), extensions = URL(fileURLWithPath: scratch.path("ext.cnf"))
-        try "subjectAltName=\(sans)\n".write(to: extensions, atomically: true, encoding: .utf8)
+        let alternativeNames = sans.isEmpty ? "" : "subjectAltName=\(sans)\n"
+        try "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth,clientAuth\n\(alternativeNames)".write(to: extensions, atomically: true, encoding: .utf8)
         let request = try run([
             "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-subj", "/CN=\(commonName)", "-out", csr.path,
         ])
