@@ -10,6 +10,8 @@ public protocol RouterPlatform: Sendable {
     var runsRouter: Bool { get }
     /// The path under which the router finds `runtime/certs`, as written in sslProfiles.
     func sslProfileBasePath(for layout: SiteLayout) -> String
+    /// The same path as the running router sees it, for what management sends it (the default: the same).
+    func runningBasePath(for layout: SiteLayout) -> String
     /// Brings the router in line with the rendered configuration; `configChanged` says whether
     /// `skrouterd.json` or the certificates were rewritten since the last call.
     func apply(layout: SiteLayout, siteName: String, siteId: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState
@@ -31,6 +33,8 @@ public protocol RouterPlatform: Sendable {
 
 extension RouterPlatform {
     public func immediateState(layout: SiteLayout) -> PlatformState? { nil }
+
+    public func runningBasePath(for layout: SiteLayout) -> String { sslProfileBasePath(for: layout) }
 
     public var watchesExit: Bool { false }
 

@@ -60,6 +60,21 @@ public struct RouterConfig: Sendable, Hashable {
         self.entities = entities
     }
 
+    /// The configuration with every path attribute under `base` moved under `replacement` (the files as the running
+    /// router sees them, where its configuration names them through a variable its image expands).
+    public func rebasingPaths(from base: String, to replacement: String) -> RouterConfig {
+        guard base != replacement else { return self }
+        return RouterConfig(
+            entities: entities.map { entity in
+                var entity = entity
+                for index in entity.attributes.indices {
+                    guard case .string(let value) = entity.attributes[index].1, value.hasPrefix(base + "/") else { continue }
+                    entity.attributes[index].1 = .string(replacement + value.dropFirst(base.count))
+                }
+                return entity
+            })
+    }
+
     /// The entities of one type, in file order.
     public func entities(ofType type: String) -> [Entity] { entities.filter { $0.type == type } }
 

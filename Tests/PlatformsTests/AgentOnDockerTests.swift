@@ -109,7 +109,7 @@ struct AgentOnDockerTests {
     }
 
     /// One site whose router runs in a container: a Listener and a Connector on it carry an echo; another pair added
-    /// later works at once, and the container was not restarted for it.
+    /// later works at once, a certificate replaced is rotated in, and the container was not restarted for either.
     func routesAndChangesLive(kind: String, socket: String, image: String, inspect: (String) throws -> [String: Any]?) throws {
         let namespace = "r\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
         let site = try TemporarySite(namespace: namespace)
@@ -140,6 +140,23 @@ struct AgentOnDockerTests {
         try site.write("other.yaml", pair("other", otherPort))
         #expect(site.eventually(timeout: 15) { echoRoundTrip(port: otherPort, payload: payload, timeout: 2) == payload }, "\(agent.log)")
         #expect(stream.echo(Array("after".utf8)) == Array("after".utf8), "the stream did not survive the change")
+        #expect(try inspect(container)?.at("State", "StartedAt") as? String == started, "the container was restarted")
+
+        // A certificate of the user's takes the place of the router's local server certificate: rotated in through
+        // management (the router reads the bind-mounted files again), the container not restarted.
+        let local = try site.identityPorts().local
+        let client = site.layout.certificate("skupper-local-client")
+        let serve = {
+            OpenSSLCertificates.servedSerial(port: local, certificate: client.appendingPathComponent("tls.crt"), key: client.appendingPathComponent("tls.key"))
+        }
+        #expect(serve() != nil)
+        let staged = try ScratchDirectory()
+        let serial = try OpenSSLCertificates.issue(
+            into: URL(fileURLWithPath: staged.path("local")), authority: site.layout.issuers.appendingPathComponent("skupper-local-ca"),
+            like: site.layout.certificate("skupper-local-server").appendingPathComponent("tls.crt"), commonName: "skupper-local-server", days: 365)
+        #expect(try run(["cp", "-r", staged.path("local"), site.layout.inputCertificates.appendingPathComponent("skupper-local-server").path]).status == 0)
+        #expect(site.eventually(timeout: 20) { serve() == serial }, "\(agent.log.suffix(2000))")
+        #expect(stream.echo(Array("after the rotation".utf8)) == Array("after the rotation".utf8))
         #expect(try inspect(container)?.at("State", "StartedAt") as? String == started, "the container was restarted")
         try site.remove("site.yaml")
         #expect(site.eventually(timeout: 30) { (try? inspect(container)) ?? nil == nil })

@@ -92,6 +92,18 @@ struct EntitySyncTests {
         #expect(EntitySync.update(Self.full.entities[5], from: [:]) == nil)
     }
 
+    @Test func pathsAreRebasedToWhereTheRunningRouterSeesThem() {
+        let config = RouterConfig(entities: [
+            .init("sslProfile", [("name", .string("p")), ("caCertFile", .string("${SSL_PROFILE_BASE_PATH}/runtime/certs/p/ca.crt")), ("ordinal", .int(2))]),
+            .init("tcpListener", [("name", .string("l")), ("host", .string("${SSL_PROFILE_BASE_PATH}x"))]),
+        ])
+        let rebased = config.rebasingPaths(from: "${SSL_PROFILE_BASE_PATH}", to: "/etc/skupper-router")
+        #expect(rebased.entities[0].text("caCertFile") == "/etc/skupper-router/runtime/certs/p/ca.crt")
+        #expect(rebased.entities[0].text("ordinal") == "2")
+        #expect(rebased.entities[1].text("host") == "${SSL_PROFILE_BASE_PATH}x", "only paths under the base")
+        #expect(config.rebasingPaths(from: "/a", to: "/a") == config)
+    }
+
     @Test func aLogModuleNoLongerConfiguredGoesBackToItsDefault() {
         #expect(
             EntitySync.reset(type: "log", ["module": .string("ROUTER_CORE"), "enable": .string("debug+")]) == [

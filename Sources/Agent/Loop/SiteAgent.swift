@@ -304,7 +304,10 @@ final class SiteAgent {
             }
             connectManagement(update.identity)
             if live, written.restart { management.routerRestarted() }
-            if live, let siteConfig = routerConfig.renderedSite {
+            if live, let rendered = routerConfig.renderedSite {
+                // The files as the running router sees them (a container's image expands the file's variable).
+                let siteConfig = rendered.rebasingPaths(
+                    from: platform.platform.sslProfileBasePath(for: layout), to: platform.platform.runningBasePath(for: layout))
                 management.want(site: siteConfig, rerendered: update.rerendered, services: planner.services) { [plan] in
                     var ids: Set<ResourceID> = []
                     for name in plan.services.listeners.keys { ids.insert(ResourceID(.listener, name)) }

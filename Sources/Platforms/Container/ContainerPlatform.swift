@@ -52,6 +52,9 @@ public final class ContainerPlatform: RouterPlatform {
     /// The router image expands `${SSL_PROFILE_BASE_PATH}` to where it mounts the site's directory.
     public func sslProfileBasePath(for layout: SiteLayout) -> String { "${SSL_PROFILE_BASE_PATH}" }
 
+    /// Where the image expands `${SSL_PROFILE_BASE_PATH}` to: the paths management sends the running router.
+    public func runningBasePath(for layout: SiteLayout) -> String { RouterContainer.basePath }
+
     /// Creates, starts, restarts or recreates the router container as needed (see the type's documentation);
     /// `configChanged` is not needed: a digest of the configuration and certificates decides.
     public func apply(layout: SiteLayout, siteName: String, siteId: String, settings: [String: String], configChanged: Bool) async throws -> PlatformState {
