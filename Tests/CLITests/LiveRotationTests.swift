@@ -178,5 +178,18 @@ struct LiveRotationTests {
         #expect(stream.echo(Array("after".utf8)) == Array("after".utf8))
         #expect(Live.phase(west, .link, "link-east") == .ready)
         #expect(Live.routerPid(east) == pids.0 && Live.routerPid(west) == pids.1, "a router was restarted")
+
+        // What the router cannot change while it runs (its mode) restarts it, and the Site says why.
+        let siteFile = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: west.layout.inputResources.path).first {
+                (try? String(contentsOf: west.layout.inputResources.appendingPathComponent($0), encoding: .utf8))?.contains("kind: Site") == true
+            })
+        try west.write(siteFile, "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\nspec:\n  edge: true\n")
+        #expect(
+            west.eventually(timeout: 20) {
+                west.status(.site, "west")?.status.field("lastRouterRestart")?["reason"]?.text == "the router's mode changed"
+            }, "\(String(describing: west.status(.site, "west")))")
+        #expect(agentWest.log.contains("the router restarts: what changed cannot change while it runs"))
+        #expect(west.eventually(timeout: 30) { Live.phase(west, .link, "link-east") == .ready })
     }
 }

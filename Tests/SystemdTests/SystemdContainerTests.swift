@@ -398,6 +398,35 @@ import Testing
         #expect(try container.exec(["systemctl", "is-enabled", "skupperd.service"]).output.hasPrefix("enabled"))
         #expect(try container.exec(["getent", "passwd", "skupper"]).status == 0, "the system user was not created")
 
+        // The linux platform rotates certificates live: a certificate of the user's for the router's local server
+        // (made on the host from the site's CA) is taken through management; the router unit is not restarted.
+        let namespace = "/var/lib/skupper/namespaces/pkg"
+        let routerPid = try container.show("skupper-pkg.service", ["MainPID"])["MainPID"]
+        let scratch = try ScratchDirectory()
+        let authority = URL(fileURLWithPath: scratch.path("ca")), current = URL(fileURLWithPath: scratch.path("current.crt"))
+        try FileManager.default.createDirectory(at: authority, withIntermediateDirectories: true)
+        for file in ["tls.crt", "tls.key"] {
+            try container.checked(["cat", "\(namespace)/runtime/issuers/skupper-local-ca/\(file)"]).write(
+                to: authority.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        try container.checked(["cat", "\(namespace)/runtime/certs/skupper-local-server/tls.crt"]).write(to: current, atomically: true, encoding: .utf8)
+        let issued = URL(fileURLWithPath: scratch.path("issued"))
+        _ = try OpenSSLCertificates.issue(into: issued, authority: authority, like: current, commonName: "skupper-local-server", days: 365)
+        for file in ["ca.crt", "tls.key", "tls.crt"] {
+            try container.write(
+                "\(namespace)/input/certs/skupper-local-server/\(file)", try String(contentsOf: issued.appendingPathComponent(file), encoding: .utf8),
+                mode: file == "tls.key" ? "0600" : "0644")
+        }
+        var updated = false
+        for _ in 0..<100 where !updated {
+            usleep(200_000)
+            updated = try container.exec(["journalctl", "-u", "skupper-pkg.service", "--no-pager"]).output.contains("Updated sslProfile skupper-local-server")
+        }
+        let agentJournal = (try? container.exec(["journalctl", "-u", "skupperd@pkg.service", "--no-pager", "-n", "30"]).output) ?? ""
+        #expect(updated, "the router did not take the new certificate: \(agentJournal)")
+        #expect(try container.show("skupper-pkg.service", ["MainPID"])["MainPID"] == routerPid, "the router unit was restarted")
+        #expect(try container.checked(["cat", "\(namespace)/runtime/state/tls-ordinals.json"]).contains("skupper-local-server"))
+
         // Remove: the agents stop; state, keys and settings stay for a later install.
         result = try container.exec(["dpkg", "-r", "skupper-local"])
         #expect(result.status == 0, "dpkg -r: \(result.output)")
