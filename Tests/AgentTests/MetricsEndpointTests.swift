@@ -49,6 +49,11 @@ struct MetricsEndpointTests {
         #expect(Self.sample(metrics, "skupperd_router_state{state=\"failed\"}") == 0, "\(metrics)")
         #expect(Self.sample(metrics, "skupperd_input_errors") == 1, "\(metrics)")
         #expect(Self.resources(metrics, kind: "Site") == 1, "\(metrics)")
+        // Seconds left before each certificate's end: the site CA's is years.
+        let siteCA = metrics.split(separator: "\n").first {
+            $0.hasPrefix("skupperd_certificate_expiry_seconds{") && $0.contains("name=\"skupper-site-ca\"") && $0.contains("kind=\"ca\"")
+        }
+        #expect((siteCA.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0) > 365 * 86_400, "\(metrics)")
 
         // Dropping a Listener and fixing the broken file shows in the next scrape.
         try site.remove("web.yaml")
