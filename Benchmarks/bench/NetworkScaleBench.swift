@@ -110,7 +110,7 @@ enum NetworkScaleBench {
             try steady(network, pause: run == 0 ? settings.pauseSeconds : max(settings.pauseSeconds, 65 - (heals.last?.all ?? 0)))
             let heal = try self.heal(network)
             heals.append(heal)
-            say("heal \(run + 1): \(heal.summary)")
+            say("heal \(run + 1): \(summary(heal))")
         }
         // 1. Leave: s10's agent stopped; every other site counts nine. Then it starts again and rejoins.
         var departures: [Leave] = []
@@ -233,52 +233,12 @@ enum NetworkScaleBench {
 
     // MARK: - Heal
 
-    struct Heal {
-        /// Seconds from the SIGKILL until each part last became true (router restarted, Links to h1 Ready, an echo
-        /// through every Listener, every Site 10), and until all held at once.
-        var parts: [String: TimeInterval]
-        var all: TimeInterval?
-        var seenDown: Int
-        var seenOther: Int
-
-        static let restarted = "router restarted", links = "Links to h1 Ready", traffic = "traffic through every Listener", sites = "every Site 10"
-
-        var summary: String {
-            let each = parts.sorted { $0.value < $1.value }.map { "\($0.key) at \(NetworkScaleBench.seconds($0.value))" }.joined(separator: ", ")
-            return
-                "after SIGKILL of h1's router, everything back after \(NetworkScaleBench.seconds(all)); \(each); while it was down \(seenDown) Links to h1 seen not Ready, \(seenOther) sites seen counting other than 10"
-        }
-    }
+    typealias Heal = Network.Recovery
 
     /// Kills h1's router and times its recovery as `TenSiteNetworkTests`' check 3 does.
     static func heal(_ network: Network) throws -> Heal {
-        let all = network.all, count = network.names.count
-        let toH1 = [1] + network.leaves
-        guard let oldPid = network.runningRouter(0) else { throw TestFailure("h1 has no running router: \(network.describe([0]))") }
-        let killed = Date()
-        kill(oldPid, SIGKILL)
-        var echoed: [Int: TimeInterval] = [:]
-        var since: [String: TimeInterval] = [:]
-        var linksSeenDown = Set<Int>(), sitesSeenOther = Set<Int>()
-        let recovered = Network.measure(timeout: 30, since: killed) {
-            let restarted = network.routerProcesses().contains { $0.site == 0 && $0.pid != oldPid }
-            let newlyEchoing = network.echoing(all.filter { echoed[$0] == nil })
-            let elapsed = Date().timeIntervalSince(killed)
-            for index in newlyEchoing { echoed[index] = elapsed }
-            let counted = all.filter { network.sitesInNetwork($0) == count }
-            let ready = toH1.filter { network.linkPhase($0, Network.linkToH1) == .ready }
-            linksSeenDown.formUnion(toH1.filter { !ready.contains($0) })
-            sitesSeenOther.formUnion(all.filter { !counted.contains($0) })
-            let parts = [
-                (Heal.restarted, restarted), (Heal.traffic, echoed.count == all.count), (Heal.sites, counted.count == all.count),
-                (Heal.links, ready.count == toH1.count),
-            ]
-            for (name, holds) in parts {
-                if !holds { since[name] = nil } else if since[name] == nil { since[name] = elapsed }
-            }
-            return parts.allSatisfy(\.1)
-        }
-        return Heal(parts: since, all: recovered, seenDown: linksSeenDown.count, seenOther: sitesSeenOther.count)
+        guard let recovery = network.killH1RouterAndWatch(timeout: 30) else { throw TestFailure("h1 has no running router: \(network.describe([0]))") }
+        return recovery
     }
 
     // MARK: - Leave
@@ -365,6 +325,12 @@ enum NetworkScaleBench {
     /// A time not reached (its wait timed out) counts as infinite: "inf" in the table and the JSON.
     static func median(_ values: [TimeInterval?]) -> Double { Measure.median(values.map { $0 ?? .infinity }) }
     static func worst(_ values: [TimeInterval?]) -> Double { values.map { $0 ?? .infinity }.max() ?? .nan }
+
+    static func summary(_ heal: Heal) -> String {
+        let each = heal.parts.sorted { $0.value < $1.value }.map { "\($0.key) at \(seconds($0.value))" }.joined(separator: ", ")
+        return
+            "after SIGKILL of h1's router, everything back after \(seconds(heal.all)); \(each); while it was down \(heal.linksSeenDown.count) Links to h1 seen not Ready, \(heal.sitesSeenOther.count) sites seen counting other than 10"
+    }
 
     static func healRows(_ heals: [Heal]) -> [Row] {
         let runs = "\(heals.count) run\(heals.count == 1 ? "" : "s")"

@@ -76,32 +76,9 @@ struct TenSiteNetworkTests {
         let toH1 = [1] + Self.leaves
         let linksUp = Self.measure(timeout: 10) { toH1.allSatisfy { network.linkPhase($0, Self.linkToH1) == .ready } }
         #expect(linksUp != nil, "Links to h1 not Ready before the kill:\n\(network.describe(toH1))")
-        if let oldPid = network.runningRouter(0) {
-            let killed = Date()
-            kill(oldPid, SIGKILL)
-            // Each part's time is when it last became true (a status still saying Ready from before the kill holds
-            // "at 0 s" until its agent notices); a Listener's, when it first carried an echo after the kill.
-            var echoed: [Int: TimeInterval] = [:]
-            var since: [String: TimeInterval] = [:]
-            var linksSeenDown = Set<Int>(), sitesSeenOther = Set<Int>()
-            let recovered = Self.measure(timeout: 20, since: killed) {
-                let restarted = network.routerProcesses().contains { $0.site == 0 && $0.pid != oldPid }
-                let newlyEchoing = network.echoing(all.filter { echoed[$0] == nil })
-                let elapsed = Date().timeIntervalSince(killed)
-                for index in newlyEchoing { echoed[index] = elapsed }
-                let counted = all.filter { network.sitesInNetwork($0) == 10 }
-                let ready = toH1.filter { network.linkPhase($0, Self.linkToH1) == .ready }
-                linksSeenDown.formUnion(toH1.filter { !ready.contains($0) })
-                sitesSeenOther.formUnion(all.filter { !counted.contains($0) })
-                let parts = [
-                    ("router restarted", restarted), ("traffic", echoed.count == all.count), ("10 sites", counted.count == all.count),
-                    ("Links to h1 Ready", ready.count == toH1.count),
-                ]
-                for (name, holds) in parts {
-                    if !holds { since[name] = nil } else if since[name] == nil { since[name] = elapsed }
-                }
-                return parts.allSatisfy(\.1)
-            }
+        if let recovery = network.killH1RouterAndWatch(timeout: 20) {
+            let (oldPid, killed, recovered, echoed) = (recovery.pid, recovery.killed, recovery.all, recovery.echoed)
+            let (since, linksSeenDown, sitesSeenOther) = (recovery.parts, recovery.linksSeenDown, recovery.sitesSeenOther)
             let parts = since.sorted { $0.value < $1.value }.map { "\($0.key) at \(Self.seconds($0.value))" }.joined(separator: ", ")
             let slowest = echoed.sorted { $0.value > $1.value }.prefix(3).map { "\(Self.names[$0.key]) \(Self.seconds($0.value))" }
             let names = { (indices: Set<Int>) in indices.sorted().map { Self.names[$0] } }

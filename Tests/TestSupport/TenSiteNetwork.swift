@@ -320,6 +320,53 @@ public final class TenSiteNetwork: @unchecked Sendable {
         routerPid(index).flatMap { pid in routerProcesses().contains { $0.pid == pid && $0.site == index } ? pid : nil }
     }
 
+    /// How the network came back after h1's router was killed: what the ten-site test checks and the bench reports.
+    public struct Recovery: Sendable {
+        /// The parts timed.
+        public static let restarted = "router restarted", links = "Links to h1 Ready", traffic = "traffic through every Listener",
+            sites = "every Site 10"
+        /// The router killed, and when.
+        public var pid: Int32
+        public var killed: Date
+        /// Seconds from the kill until each part last became true (a status still saying Ready from before the kill
+        /// holds "at 0 s" until its agent notices), and until all held at once (nil: not within the timeout).
+        public var parts: [String: TimeInterval] = [:]
+        public var all: TimeInterval?
+        /// Seconds from the kill until each site's Listener first carried an echo.
+        public var echoed: [Int: TimeInterval] = [:]
+        /// While it was down: the sites whose Link to h1 was seen not Ready, and those seen counting another number.
+        public var linksSeenDown: Set<Int> = []
+        public var sitesSeenOther: Set<Int> = []
+    }
+
+    /// SIGKILLs h1's router and polls until its agent started it again, every Link to h1 is Ready, every Listener
+    /// carries an echo and every Site counts them all (at most `timeout`); nil when h1 has no running router.
+    public func killH1RouterAndWatch(timeout: TimeInterval) -> Recovery? {
+        guard let pid = runningRouter(0) else { return nil }
+        let all = all, count = names.count, toH1 = [1] + leaves
+        var recovery = Recovery(pid: pid, killed: Date())
+        kill(pid, SIGKILL)
+        recovery.all = Self.measure(timeout: timeout, since: recovery.killed) {
+            let restarted = routerProcesses().contains { $0.site == 0 && $0.pid != pid }
+            let newlyEchoing = echoing(all.filter { recovery.echoed[$0] == nil })
+            let elapsed = Date().timeIntervalSince(recovery.killed)
+            for index in newlyEchoing { recovery.echoed[index] = elapsed }
+            let counted = all.filter { sitesInNetwork($0) == count }
+            let ready = toH1.filter { linkPhase($0, Self.linkToH1) == .ready }
+            recovery.linksSeenDown.formUnion(toH1.filter { !ready.contains($0) })
+            recovery.sitesSeenOther.formUnion(all.filter { !counted.contains($0) })
+            let parts = [
+                (Recovery.restarted, restarted), (Recovery.traffic, recovery.echoed.count == all.count), (Recovery.sites, counted.count == all.count),
+                (Recovery.links, ready.count == toH1.count),
+            ]
+            for (name, holds) in parts {
+                if !holds { recovery.parts[name] = nil } else if recovery.parts[name] == nil { recovery.parts[name] = elapsed }
+            }
+            return parts.allSatisfy(\.1)
+        }
+        return recovery
+    }
+
     /// Every skrouterd running one of these sites' configurations (whoever started it), with the site's index:
     /// read from /proc, so a router whose pid file is gone is found too.
     public func routerProcesses() -> [(pid: Int32, site: Int)] {
