@@ -74,7 +74,7 @@ struct LiveRotationTests {
                 renewed = serve()
                 return renewed != nil && renewed != first && renewed != nearEnd
             },
-            "served \(String(describing: renewed)) (first \(first), near its end \(nearEnd)), on disk \((try? run(["openssl", "x509", "-in", server.appendingPathComponent("tls.crt").path, "-noout", "-serial"]).output) ?? "")\n\(network.agentEast.log.suffix(3000))\nrouter: \(((try? String(contentsOf: east.layout.routerDirectory.appendingPathComponent("skrouterd.log"), encoding: .utf8)) ?? "").suffix(3000))"
+            "served \(String(describing: renewed)) (first \(first), near its end \(nearEnd)), on disk \(String(describing: try? OpenSSLCertificates.serial(of: server.appendingPathComponent("tls.crt"))))\n\(network.agentEast.log.suffix(3000))\nrouter: \(((try? String(contentsOf: east.layout.routerDirectory.appendingPathComponent("skrouterd.log"), encoding: .utf8)) ?? "").suffix(3000))"
         )
         #expect(Self.ordinal(east, "east") == 1)
         #expect(stream.echo(Array("after renewal".utf8)) == Array("after renewal".utf8))

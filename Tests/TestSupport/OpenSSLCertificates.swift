@@ -31,8 +31,13 @@ public enum OpenSSLCertificates {
 
     /// The serial of a PEM certificate file.
     public static func serial(of file: URL) throws -> String? {
-        let output = try run(["openssl", "x509", "-in", file.path, "-noout", "-serial"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-        return output.hasPrefix("serial=") ? String(output.dropFirst("serial=".count)) : nil
+        serial(in: try run(["openssl", "x509", "-in", file.path, "-noout", "-serial"]).output)
+    }
+
+    /// The serial in `openssl x509 -serial`'s output.
+    static func serial(in output: String) -> String? {
+        let line = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return line.hasPrefix("serial=") ? String(line.dropFirst("serial=".count)) : nil
     }
 
     /// The serial of the certificate served on 127.0.0.1:`port`, as `openssl s_client` sees it, presenting the client
@@ -42,7 +47,6 @@ public enum OpenSSLCertificates {
             "openssl s_client -connect 127.0.0.1:\(port) -cert '\(certificate.path)' -key '\(key.path)' </dev/null 2>/dev/null"
             + " | openssl x509 -noout -serial"
         guard let result = try? run(["sh", "-c", command]), result.status == 0 else { return nil }
-        let serial = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
-        return serial.hasPrefix("serial=") ? String(serial.dropFirst(7)) : nil
+        return serial(in: result.output)
     }
 }

@@ -7,8 +7,8 @@ import Logging
 /// and whether what the Site status says of them changed (checked at each change and every `interval`).
 struct ExpiryWatch {
     let logger: Logger
-    /// What the Site status last said: the certificates needing attention, described.
-    private(set) var attention: [String] = []
+    /// What the Site status last said: the certificates needing attention.
+    private(set) var attention: [Notice] = []
     private var warned: Set<CertificateExpiry> = []
     private var gauges: [String: Gauge] = [:]
     private var lastCheck = Date.distantPast
@@ -47,9 +47,16 @@ struct ExpiryWatch {
                 metadata: ["certificate": "\(expiry.name)", "kind": "\(expiry.kind.rawValue)", "notAfter": "\(expiry.expires)"])
         }
         warned = Set(needing)
-        let described = needing.map { $0.describe(now: now) }
-        guard described != attention else { return false }
-        attention = described
+        let notices = needing.map { Notice(message: $0.describe(now: now), expired: $0.expires <= now) }
+        guard notices != attention else { return false }
+        attention = notices
         return true
+    }
+
+    /// A certificate needing attention, as the Site status says it.
+    struct Notice: Sendable, Hashable {
+        var message: String
+        /// It has ended already (else it ends within 30 days).
+        var expired: Bool
     }
 }

@@ -18,7 +18,7 @@ struct StatusBuilder {
     /// When the certificates on disk expire.
     var expirations: [CertificateRequest.Location: Date] = [:]
     /// The certificates the agent cannot renew that end within 30 days (or ended), described.
-    var certificateAttention: [String] = []
+    var certificateAttention: [ExpiryWatch.Notice] = []
     /// The last restart of a running router a change needed: when, and why.
     var routerRestart: (at: Date, reasons: [String])?
 
@@ -191,10 +191,10 @@ struct StatusBuilder {
                 type: "CertificatesValid", status: "True", reason: "Valid",
                 message: "no certificate the agent cannot renew itself expires within 30 days")
         }
-        let expired = certificateAttention.contains { $0.contains(" expired ") }
+        let expired = certificateAttention.contains(where: \.expired)
         return .init(
             type: "CertificatesValid", status: "False", reason: expired ? "Expired" : "ExpiringSoon",
-            message: certificateAttention.joined(separator: "; "))
+            message: certificateAttention.map(\.message).joined(separator: "; "))
     }
 
     func endpointList(_ access: EffectiveRouterAccess) -> [StatusValue] {

@@ -39,7 +39,7 @@ struct StatusStage {
         /// When the certificates on disk expire.
         var expirations: [CertificateRequest.Location: Date] = [:]
         /// The certificates the agent cannot renew that end soon, described.
-        var certificateAttention: [String] = []
+        var certificateAttention: [ExpiryWatch.Notice] = []
         /// The last restart of a running router a change needed.
         var routerRestart: (at: Date, reasons: [String])?
         /// How many warnings the input files gave (unknown fields, skipped documents).
