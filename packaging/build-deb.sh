@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # Builds the Debian package skupper-local_<version>_<arch>.deb from a release build.
 #
-#   packaging/build-deb.sh [--out DIR] [--bin-dir DIR]
+#   packaging/build-deb.sh [--out DIR] [--bin-dir DIR] [--build-only]
 #
 # Without --bin-dir it runs `swift build $(cat packaging/release-build-flags)` (a release build with the Swift
 # runtime linked in, so the binaries need no Swift runtime on the target, and every function in a section of its own,
 # so the link lays out the agent's hot ones together: see Package.swift) for skupperd and skupper in the scratch
 # directory $SKUPPER_RELEASE_SCRATCH (default .build-deb; a no-op when nothing changed). --bin-dir packages binaries built elsewhere (they must not
-# need /opt/swift). Prints the path of the .deb on its last line.
+# need /opt/swift). --build-only stops after the builds (scripts/test.sh starts them early, beside the other tests).
+# Prints the path of the .deb on its last line.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/.build-deb/deb"
 BIN_DIR=""
+BUILD_ONLY=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --out) OUT="$2"; shift 2 ;;
         --bin-dir) BIN_DIR="$2"; shift 2 ;;
-        *) echo "usage: $0 [--out DIR] [--bin-dir DIR]" >&2; exit 2 ;;
+        --build-only) BUILD_ONLY=1; shift ;;
+        *) echo "usage: $0 [--out DIR] [--bin-dir DIR] [--build-only]" >&2; exit 2 ;;
     esac
 done
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -29,6 +32,14 @@ if [ -z "$BIN_DIR" ]; then
     swift build "${FLAGS[@]}" --product skupper >&2
     BIN_DIR=$(swift build "${FLAGS[@]}" --show-bin-path)
 fi
+# The man page tool, a debug build (it runs twice, on two small inputs: optimising it costs more than it saves).
+TOOLS="${SKUPPER_TOOLS_SCRATCH:-$ROOT/.build-deb-tools}"
+PARSER=$(ls -d "${SCRATCH:-$ROOT/.build-deb}/checkouts/swift-argument-parser" "$ROOT/.build/checkouts/swift-argument-parser" 2>/dev/null | head -n 1)
+[ -n "$PARSER" ] || { echo "error: no swift-argument-parser checkout to build generate-manual from (build the package first)" >&2; exit 1; }
+swift build --package-path "$PARSER" --scratch-path "$TOOLS" --product generate-manual >&2
+GENERATE_MANUAL="$TOOLS/debug/generate-manual"
+[ -z "$BUILD_ONLY" ] || { echo "$BIN_DIR"; exit 0; }
+
 for b in skupperd skupper; do
     [ -x "$BIN_DIR/$b" ] || { echo "error: $BIN_DIR/$b is not built" >&2; exit 1; }
     # The package ships no Swift runtime: refuse binaries that load one from the toolchain.
@@ -67,13 +78,9 @@ gzip -9nc "$ROOT/packaging/changelog" > "$DOC/changelog.gz"
 install -m 0644 "$ROOT/packaging/lintian-overrides" "$STAGE/usr/share/lintian/overrides/skupper-local"
 
 # Man pages from the commands' own argument parsers (swift-argument-parser's generate-manual), and completions.
-TOOLS="${SKUPPER_TOOLS_SCRATCH:-$ROOT/.build-deb-tools}"
-PARSER=$(ls -d "${SCRATCH:-$ROOT/.build-deb}/checkouts/swift-argument-parser" "$ROOT/.build/checkouts/swift-argument-parser" 2>/dev/null | head -n 1)
-[ -n "$PARSER" ] || { echo "error: no swift-argument-parser checkout to build generate-manual from (build the package first)" >&2; exit 1; }
-swift build -c release --package-path "$PARSER" --scratch-path "$TOOLS" --product generate-manual >&2
 MANUAL_DATE=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
 for b in skupperd skupper; do
-    "$TOOLS/release/generate-manual" "$STAGE/usr/bin/$b" --date "$MANUAL_DATE" --section 1 \
+    "$GENERATE_MANUAL" "$STAGE/usr/bin/$b" --date "$MANUAL_DATE" --section 1 \
         --authors "skupper-local developers" --output-directory "$STAGE/usr/share/man/man1" >&2
     # mdoc has no empty lines (groff warns on each).
     sed -i '/^[[:space:]]*$/d' "$STAGE/usr/share/man/man1/$b.1"

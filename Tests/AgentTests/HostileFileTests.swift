@@ -194,7 +194,10 @@ struct HostileFileTests {
         // PEM in shape only: refused as the file is read (located at the field), so nothing of it takes effect.
         let errors = try #require(Self.inputError(site, mentioning: "ca.yaml"), "log:\n\(agent.log)")
         #expect(errors.contains("stringData.tls.crt") && errors.contains("not base64") && errors.contains("line: 6"), "\(errors)")
-        #expect(site.status(.site, "east")?.status.message.contains("input file") == true, "\(String(describing: site.status(.site, "east")))")
+        // The errors file is written before the statuses: the Site's message follows shortly.
+        #expect(
+            site.eventually { site.status(.site, "east")?.status.message.contains("input file") == true },
+            "\(String(describing: site.status(.site, "east")))")
         #expect(try Data(contentsOf: caFile) == before)
         // Removing the bad Secret brings the site back with the same CA.
         try site.remove("ca.yaml")
