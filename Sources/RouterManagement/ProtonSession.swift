@@ -38,6 +38,9 @@ final class ProtonSession {
     /// The largest flow message read (a router batches 50 records; anything near this is not a router's).
     static let largestFlowMessage = 4 * 1024 * 1024
 
+    /// The credit a flow receiver keeps: beacons come one per router every 10 s, records in bursts (a FLUSH's resend).
+    static func flowCredit(_ address: String) -> Int32 { address == flowBeaconAddress ? 16 : 256 }
+
     init(endpoint: ManagementEndpoint, flows: FlowListener? = nil) {
         self.endpoint = endpoint
         self.flows = flows
@@ -168,7 +171,7 @@ final class ProtonSession {
             pn_terminus_set_address(pn_link_source(receiver), address)
             pn_link_set_max_message_size(receiver, UInt64(Self.largestFlowMessage))
             pn_link_open(receiver)
-            pn_link_flow(receiver, address == flowBeaconAddress ? 16 : 256)
+            pn_link_flow(receiver, Self.flowCredit(address))
             flowReceivers[address] = receiver
         case .unsubscribe(let address):
             guard let receiver = flowReceivers.removeValue(forKey: address) else { return }
@@ -209,7 +212,9 @@ final class ProtonSession {
         defer {
             pn_delivery_update(delivery, UInt64(PN_ACCEPTED))
             pn_delivery_settle(delivery)
-            pn_link_flow(link, 1)
+            // Topped up once half is used, not message by message: a flow frame per record is the router's work too.
+            let window = Self.flowCredit(address), credit = pn_link_credit(link)
+            if credit <= window / 2 { pn_link_flow(link, window - credit) }
         }
         if tooLarge {
             flows.dropped("a message larger than \(Self.largestFlowMessage) bytes", address: address)
