@@ -386,17 +386,6 @@ enum NetworkScaleBench {
 
     // MARK: - Idle CPU
 
-    /// CPU seconds a process has used: utime + stime of /proc/<pid>/stat (every thread's).
-    static func cpuSeconds(_ pid: Int32) -> Double? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
-        let text = String(decoding: data, as: UTF8.self)
-        guard let close = text.lastIndex(of: ")") else { return nil }
-        // After the command's closing parenthesis: field 3 (state) first, so utime (14) and stime (15) are 11 and 12.
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-
     /// The whole machine's busy CPU seconds, every core (/proc/stat's `cpu` line: all but idle and iowait).
     static func machineBusySeconds() -> Double? {
         guard let data = FileManager.default.contents(atPath: "/proc/stat"),
@@ -473,10 +462,10 @@ enum NetworkScaleBench {
         var addressesBefore: [Int: [String: [Double]]] = [:]
         for index in detailed { addressesBefore[index] = await addressDeliveries(network.sites[index]) }
         let machineBefore = machineBusySeconds() ?? .nan
-        let before = pids.map { cpuSeconds($0) ?? .nan }
+        let before = pids.map { ProcessCPU.seconds($0) ?? .nan }
         let start = Measure.now()
         rest(seconds)
-        let after = pids.map { cpuSeconds($0) ?? .nan }
+        let after = pids.map { ProcessCPU.seconds($0) ?? .nan }
         let machineAfter = machineBusySeconds() ?? .nan
         let elapsed = Measure.milliseconds(since: start) / 1000
         var rates: [[String: Double]] = []
@@ -547,10 +536,10 @@ enum NetworkScaleBench {
         guard linked else { throw TestFailure("the routers without their agents did not link in 60 s:\n\(routers.map(\.log).joined(separator: "\n"))") }
         rest(settle)
         let pids = routers.map(\.process.processIdentifier)
-        let before = pids.map { cpuSeconds($0) ?? .nan }
+        let before = pids.map { ProcessCPU.seconds($0) ?? .nan }
         let start = Measure.now()
         rest(seconds)
-        let after = pids.map { cpuSeconds($0) ?? .nan }
+        let after = pids.map { ProcessCPU.seconds($0) ?? .nan }
         let elapsed = Measure.milliseconds(since: start) / 1000
         guard routers.allSatisfy({ $0.process.isRunning }) else { throw TestFailure("a router without its agent stopped during the idle window") }
         for router in routers { router.stop() }

@@ -253,7 +253,7 @@ public final class FlowCollector: FlowListener {
                 }
                 // Until its ROUTER record came, a source is asked again every `flushAfter`, a few times.
                 let due = source.flushedAt.map { now - $0 >= settings.flushAfter } ?? (now - source.subscribedAt >= settings.flushAfter)
-                if state.store.records[source.id] == nil, source.earlyFlushes < settings.earlyFlushes, due {
+                if source.earlyFlushes < settings.earlyFlushes, due, !state.store.holds(source.id) {
                     source.flushedAt = now
                     source.earlyFlushes += 1
                     state.sources[prefix] = source
@@ -282,7 +282,7 @@ public final class FlowCollector: FlowListener {
         state.withLock { state in
             let now = ContinuousClock.now
             if let until = state.suspectUntil, now < until { return .milliseconds(250) }
-            let flushing = state.sources.values.contains { state.store.records[$0.id] == nil && $0.earlyFlushes < settings.earlyFlushes }
+            let flushing = state.sources.values.contains { $0.earlyFlushes < settings.earlyFlushes && !state.store.holds($0.id) }
             return flushing || !state.pending.isEmpty ? .milliseconds(250) : .seconds(1)
         }
     }

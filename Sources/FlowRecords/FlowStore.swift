@@ -14,6 +14,9 @@ public struct FlowStore: Sendable {
     public var limits = Limits()
     /// Every record, by identity.
     public private(set) var records: [String: FlowRecord] = [:]
+
+    /// Whether a record of that identity is held (without copying it out).
+    public func holds(_ identity: String) -> Bool { records.index(forKey: identity) != nil }
     /// Which source each record came from (the source's prefix: `abcde` of `abcde:0`).
     private var owners: [String: String] = [:]
     /// Each source's records.

@@ -78,7 +78,9 @@ final class ConnectionThread: Sendable {
 
     private func wakeLocked(_ state: State) {
         guard !state.exited else { return }
-        if pumps { pn_proactor_interrupt(proactor) } else { available.signal() }
+        if pumps { pn_proactor_interrupt(proactor) }
+        // A pumping thread also waits on it while it gathers flow messages.
+        available.signal()
     }
 
     /// Ends the thread once what was given to it has run.
@@ -106,7 +108,23 @@ final class ConnectionThread: Sendable {
                 session = nil
                 break
             }
-            if pumps { current.pump(maximumWait: .seconds(1)) } else { available.wait() }
+            if !pumps {
+                available.wait()
+            } else if current.pump(maximumWait: .seconds(1)) {
+                gather()
+            }
         }
     }
+
+    /// Each router of the network sends its records and heartbeats a few times a second, each on its own timer:
+    /// after flow messages the thread waits `gathering` (unless a call comes) so the next ones are taken in one
+    /// wake-up, not one each.
+    private func gather() {
+        while available.wait(timeout: .now()) == .success {}
+        guard state.withLock({ $0.jobs.isEmpty && !$0.stopped }) else { return }
+        _ = available.wait(timeout: .now() + .milliseconds(Self.gathering))
+    }
+
+    /// How long flow messages are gathered, in milliseconds: what a record's news may be delayed by.
+    static let gathering = 100
 }

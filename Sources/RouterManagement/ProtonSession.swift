@@ -35,6 +35,8 @@ final class ProtonSession {
     /// When `pump` may connect again after a failed connection, and how many failed in a row.
     private var reconnectAt = ContinuousClock.now
     private var failedConnections = 0
+    /// Flow messages taken in by the current `pump`.
+    private var flowMessagesTaken = 0
     /// The largest flow message read (a router batches 50 records; anything near this is not a router's).
     static let largestFlowMessage = 4 * 1024 * 1024
 
@@ -126,8 +128,11 @@ final class ProtonSession {
     /// Runs the connection's events until one comes or `maximumWait` passes (a call waiting on the thread wakes it
     /// at once): what keeps the flow receivers served between management calls. Connects when no connection is
     /// open, at most once per backoff step.
-    func pump(maximumWait: Duration) {
-        guard let flows else { return }
+    /// Returns whether flow messages came in.
+    @discardableResult
+    func pump(maximumWait: Duration) -> Bool {
+        guard let flows else { return false }
+        flowMessagesTaken = 0
         let now = ContinuousClock.now
         if connection == nil, now >= reconnectAt { connect() }
         let untilTick = lastTick + flows.tickInterval - now
@@ -140,6 +145,7 @@ final class ProtonSession {
             let delay = min(5_000, 250 << min(failedConnections - 1, 5))
             reconnectAt = ContinuousClock.now + .milliseconds(delay)
         }
+        return flowMessagesTaken > 0
     }
 
     private func tick(_ flows: FlowListener) {
@@ -200,14 +206,19 @@ final class ProtonSession {
             }
             return
         }
-        var bytes: [CChar] = []
-        var chunk = [CChar](repeating: 0, count: 16 * 1024)
-        var tooLarge = false
+        // Whole here (not partial): read at once into a buffer of its size.
+        let size = Int(pn_delivery_pending(delivery))
+        let tooLarge = size > Self.largestFlowMessage
+        var bytes = [CChar](repeating: 0, count: tooLarge ? 64 * 1024 : max(size, 0))
+        var received = 0
         while true {
-            let count = chunk.withUnsafeMutableBufferPointer { pn_link_recv(link, $0.baseAddress, $0.count) }
+            let count = bytes.withUnsafeMutableBufferPointer { buffer in
+                tooLarge
+                    ? pn_link_recv(link, buffer.baseAddress, buffer.count)
+                    : pn_link_recv(link, buffer.baseAddress.map { $0 + received }, buffer.count - received)
+            }
             if count <= 0 { break }
-            if bytes.count + count > Self.largestFlowMessage { tooLarge = true }
-            if !tooLarge { bytes.append(contentsOf: chunk[0..<count]) }
+            if !tooLarge { received += count }
         }
         defer {
             pn_delivery_update(delivery, UInt64(PN_ACCEPTED))
@@ -222,7 +233,7 @@ final class ProtonSession {
         }
         let message = pn_message()!
         defer { pn_message_free(message) }
-        guard pn_message_decode(message, bytes, bytes.count) == 0 else {
+        guard pn_message_decode(message, bytes, received) == 0 else {
             flows.dropped("a message that is not AMQP", address: address)
             return
         }
@@ -307,6 +318,7 @@ final class ProtonSession {
             } else if let flows, let address = pn_terminus_get_address(pn_link_source(link)).map({ String(cString: $0) }),
                 flowReceivers[address] == link
             {
+                flowMessagesTaken += 1
                 receiveFlow(delivery, on: link, address: address, flows: flows)
             } else {
                 // A receiver closed meanwhile: settled, not read.

@@ -81,9 +81,10 @@ struct TenSiteNetworkTests {
             let (since, linksSeenDown, sitesSeenOther) = (recovery.parts, recovery.linksSeenDown, recovery.sitesSeenOther)
             let parts = since.sorted { $0.value < $1.value }.map { "\($0.key) at \(Self.seconds($0.value))" }.joined(separator: ", ")
             let slowest = echoed.sorted { $0.value > $1.value }.prefix(3).map { "\(Self.names[$0.key]) \(Self.seconds($0.value))" }
+            let lastCounting = recovery.counted.sorted { $0.value > $1.value }.prefix(3).map { "\(Self.names[$0.key]) \(Self.seconds($0.value))" }
             let names = { (indices: Set<Int>) in indices.sorted().map { Self.names[$0] } }
             Self.report(
-                "check 3: after SIGKILL of h1's router (pid \(oldPid)), traffic, 10 sites and Links to h1 all back after \(Self.seconds(recovered)) (target 5 s); each part since: \(parts); slowest Listeners: \(slowest); while it was down, Links to h1 seen not Ready on \(names(linksSeenDown)), sites seen counting other than 10: \(names(sitesSeenOther))"
+                "check 3: after SIGKILL of h1's router (pid \(oldPid)), traffic, 10 sites and Links to h1 all back after \(Self.seconds(recovered)) (target 5 s); each part since: \(parts); slowest Listeners: \(slowest); last Sites to count 10: \(lastCounting); while it was down, Links to h1 seen not Ready on \(names(linksSeenDown)), sites seen counting other than 10: \(names(sitesSeenOther))"
             )
             summary.append("3 h1 router killed → recovered \(Self.seconds(recovered))")
             let elapsed = recovered ?? Date().timeIntervalSince(killed)
@@ -133,6 +134,13 @@ struct TenSiteNetworkTests {
         Self.report("check 4: \(Self.names[leaf])'s agent started again; every Site reports sitesInNetwork 10 after \(Self.seconds(rejoined))")
         summary.append("4 leaf back → 10 sites \(Self.seconds(rejoined))")
         #expect(rejoined != nil, "\(Self.names[leaf]) came back, not every site counts 10 within 20 s:\n\(network.describe(all))")
+        // Back and quiet: an agent that read its router's address table again at each answer kept itself and its
+        // router busy (a third and more than half of a core).
+        if let router = network.runningRouter(leaf) {
+            let busy = ProcessCPU.percent([network.agents[leaf].pid, router], over: 3)
+            Self.report("check 4: \(Self.names[leaf]) rejoined: agent and router CPU over 3 s \(busy.map { $0.map { String(format: "%.1f%%", $0) } ?? "-" })")
+            #expect(busy.allSatisfy { ($0 ?? 0) < 10 }, "\(Self.names[leaf]) rejoined and stays busy: \(busy)\n\(network.logs([leaf]))")
+        }
 
         // 5. h2's router stops (SIGSTOP): the leaves' Links to h2 (their peer is that router) are not Ready within
         // 20 s (the routers' idle timeout is 16 s); continued (SIGCONT), they are Ready again.

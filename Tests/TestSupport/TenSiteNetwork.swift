@@ -337,6 +337,8 @@ public final class TenSiteNetwork: @unchecked Sendable {
         /// While it was down: the sites whose Link to h1 was seen not Ready, and those seen counting another number.
         public var linksSeenDown: Set<Int> = []
         public var sitesSeenOther: Set<Int> = []
+        /// Seconds from the kill until each site last began to count them all.
+        public var counted: [Int: TimeInterval] = [:]
     }
 
     /// SIGKILLs h1's router and polls until its agent started it again, every Link to h1 is Ready, every Listener
@@ -355,6 +357,7 @@ public final class TenSiteNetwork: @unchecked Sendable {
             let ready = toH1.filter { linkPhase($0, Self.linkToH1) == .ready }
             recovery.linksSeenDown.formUnion(toH1.filter { !ready.contains($0) })
             recovery.sitesSeenOther.formUnion(all.filter { !counted.contains($0) })
+            for index in all { recovery.counted[index] = counted.contains(index) ? recovery.counted[index] ?? elapsed : nil }
             let parts = [
                 (Recovery.restarted, restarted), (Recovery.traffic, recovery.echoed.count == all.count), (Recovery.sites, counted.count == all.count),
                 (Recovery.links, ready.count == toH1.count),

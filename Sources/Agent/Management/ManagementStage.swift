@@ -239,8 +239,9 @@ struct ManagementStage {
                 work.append(discovery(client: client, collector: collector))
             } else if !discovering, !discoveredSinceConnect, observation?.isReachable == true {
                 // The local router's address table names every router it reaches (`sfe.<source>`): followed at once,
-                // not after their next beacon (up to 10 s).
+                // not after their next beacon (up to 10 s). Once: its answer brings this stage here again at once.
                 discovering = true
+                discoveredSinceConnect = true
                 work.append(discovery(client: client, collector: collector))
             }
         }

@@ -114,21 +114,24 @@ public final class DirectoryWatcher: Sendable {
         let settleMs = tree == nil ? min(quietMs, milliseconds(settlePeriod)) : quietMs
         let complete = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)
         while !stop.isSet {
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            // The inotify descriptor and the stop flag's: an idle watch sleeps until either has something.
+            var pollers = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: stop.descriptor, events: Int16(POLLIN), revents: 0)]
             let timeout: Int32
             if let start = burstStart {
                 let left = maximum - (ContinuousClock.now - start)
                 timeout = max(0, min(incomplete.isEmpty ? settleMs : quietMs, milliseconds(left)))
             } else {
-                timeout = 500
+                timeout = stop.descriptor >= 0 ? -1 : 500
             }
-            let ready = poll(&poller, 1, timeout)
+            let ready = poll(&pollers, 2, timeout)
+            let poller = pollers[0]
+            if stop.isSet { break }
             if ready < 0 {
                 if errno == EINTR { continue }
                 continuation.finish()
                 return
             }
-            if ready == 0 {
+            if poller.revents == 0 {
                 if burstStart != nil {
                     if case .terminated = continuation.yield(pending) { return }
                     pending = Batch(names: [], overflow: false)
@@ -192,10 +195,15 @@ public final class DirectoryWatcher: Sendable {
         }
     }
 
-    /// Set when the consumer goes away, so the reader thread ends at its next wake-up.
+    /// Set when the consumer goes away; its eventfd wakes the reading thread's poll, which then ends.
     final class StopFlag: Sendable {
         private let flag = Atomic<Bool>(false)
-        func set() { flag.store(true, ordering: .relaxed) }
+        private let event = EventDescriptor()
+        var descriptor: Int32 { event.descriptor }
+        func set() {
+            flag.store(true, ordering: .relaxed)
+            event.signal()
+        }
         var isSet: Bool { flag.load(ordering: .relaxed) }
     }
 }
