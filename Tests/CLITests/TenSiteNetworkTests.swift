@@ -62,13 +62,14 @@ struct TenSiteNetworkTests {
         #expect(traffic != nil, "no echo through the Listeners of \(silent.map { Self.names[$0] }):\n\(network.describe(silent))\n\(network.logs(silent))")
         // Every Listener has its matching Connector at the next site, and every Connector its Listener, as the
         // network's records say.
-        let matched = Self.measure(timeout: 10, since: trafficStart) {
+        let everyMatch = {
             all.allSatisfy { index in
                 let site = network.sites[index]
                 return site.status(.listener, network.service(network.next(index)))?.status.field(StatusKey.hasMatchingConnector) == .bool(true)
                     && site.status(.connector, network.service(index))?.status.field(StatusKey.hasMatchingListener) == .bool(true)
             }
         }
+        let matched = Self.measure(timeout: 10, since: trafficStart, everyMatch)
         #expect(matched != nil, "not every Listener and Connector says it has its match:\n\(network.describe(all))")
 
         // 3. h1's router is killed: its agent starts it again; traffic through every Listener, ten sites everywhere and
@@ -134,6 +135,10 @@ struct TenSiteNetworkTests {
         Self.report("check 4: \(Self.names[leaf])'s agent started again; every Site reports sitesInNetwork 10 after \(Self.seconds(rejoined))")
         summary.append("4 leaf back → 10 sites \(Self.seconds(rejoined))")
         #expect(rejoined != nil, "\(Self.names[leaf]) came back, not every site counts 10 within 20 s:\n\(network.describe(all))")
+        // Its Connector, now its new router's, matches the Listener before it around the ring again.
+        let rematched = Self.measure(timeout: 20, since: rejoining, everyMatch)
+        Self.report("check 4: every Listener and Connector has its match again after \(Self.seconds(rematched)) (since the restart)")
+        #expect(rematched != nil, "\(Self.names[leaf]) came back, not every Listener and Connector says it has its match:\n\(network.describe(all))")
         // Back and quiet: an agent that read its router's address table again at each answer kept itself and its
         // router busy (a third and more than half of a core).
         if let router = network.runningRouter(leaf) {
