@@ -535,17 +535,12 @@ enum NetworkScaleBench {
         }
         guard linked else { throw TestFailure("the routers without their agents did not link in 60 s:\n\(routers.map(\.log).joined(separator: "\n"))") }
         rest(settle)
-        let pids = routers.map(\.process.processIdentifier)
-        let before = pids.map { ProcessCPU.seconds($0) ?? .nan }
-        let start = Measure.now()
-        rest(seconds)
-        let after = pids.map { ProcessCPU.seconds($0) ?? .nan }
-        let elapsed = Measure.milliseconds(since: start) / 1000
+        let percents = ProcessCPU.percent(routers.map(\.process.processIdentifier), over: seconds).map { $0 ?? .nan }
         guard routers.allSatisfy({ $0.process.isRunning }) else { throw TestFailure("a router without its agent stopped during the idle window") }
         for router in routers { router.stop() }
         for index in network.all { try network.restartAgent(index) }
         try steady(network, pause: settle)
-        return zip(before, after).map { ($1 - $0) / elapsed * 100 }
+        return percents
     }
 
     static func percents(_ values: [Double]) -> String { values.map { String(format: "%.2f%%", $0) }.joined(separator: ", ") }
