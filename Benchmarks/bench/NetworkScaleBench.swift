@@ -579,26 +579,11 @@ enum NetworkScaleBench {
 
     // MARK: - 100 services
 
-    /// Adds `count` services to every site: `services.yaml` with `count` Connectors `svc-<site>-<n>` to the site's echo
-    /// server and `count` Listeners for the next site's routing keys; the Listeners' ports, by site.
+    /// Adds `count` services to every site (`TenSiteNetwork.writeServices`); the Listeners' ports, by site.
     static func addServices(_ network: Network, count: Int, excluding: Set<Int>) throws -> [[Int]] {
         let ports = Network.distinctFreePorts(network.names.count * count, excluding: excluding)
-        var bySite: [[Int]] = []
-        for index in network.all {
-            let next = network.next(index)
-            let own = Array(ports[(index * count)..<((index + 1) * count)])
-            bySite.append(own)
-            var documents: [String] = []
-            for number in 0..<count {
-                let key = "\(network.service(index))-\(number)"
-                documents.append(ResourceYAML.connector(key, port: network.echoes[index].port, host: "127.0.0.1"))
-            }
-            for number in 0..<count {
-                let key = "\(network.service(next))-\(number)"
-                documents.append(ResourceYAML.listener(key, port: own[number], host: "127.0.0.1"))
-            }
-            try network.sites[index].saveAtomically("services.yaml", documents.joined(separator: "\n---\n") + "\n")
-        }
+        let bySite = network.all.map { Array(ports[($0 * count)..<(($0 + 1) * count)]) }
+        try network.writeServices(count: count, ports: bySite)
         return bySite
     }
 

@@ -7,8 +7,10 @@ import Synchronization
 /// beacon comes: a router's first record, its ROUTER, is `<source>:0`, its address `mc/sfe.<source>:0`), asks it for
 /// everything (FLUSH) soon after and again at its first heartbeat there, keeps its records in one store, and forgets
 /// a router silent for three heartbeats (two and a bit while the network just lost a connection; up to 20 s while
-/// another router still holds an up link to it). Called on the connection's thread; the agent waits for changes
-/// (`nextChange`) and reads the records (`records`) from its own.
+/// another router still holds an up link to it). Its own site's router is asked to send everything again once its
+/// records settle after a change: the routers may lose a burst of records on the way to other sites (seen with ten
+/// sites adding 100 services at once), and nothing else would send them again. Called on the connection's thread;
+/// the agent waits for changes (`nextChange`) and reads the records (`records`) from its own.
 public final class FlowCollector: FlowListener {
     public struct Settings: Sendable {
         /// How long a source may be silent before it is gone (routers send a HEARTBEAT every 2 s).
@@ -21,6 +23,8 @@ public final class FlowCollector: FlowListener {
         public var heldSilence: Duration = .seconds(20)
         /// How long a connection loss makes every source suspect.
         public var suspicion: Duration = .seconds(8)
+        /// A resend whose second heartbeat has not come by then is let go, nothing forgotten.
+        public var sweepLimit: Duration = .seconds(15)
         /// How long a subscription made on a guess waits for its first message.
         public var unconfirmed: Duration = .seconds(12)
         /// A FLUSH is sent this long after subscribing and as often after until the source's ROUTER record came (what
@@ -29,6 +33,11 @@ public final class FlowCollector: FlowListener {
         /// `earlyFlushes` times; and again at the source's first heartbeat.
         public var flushAfter: Duration = .milliseconds(400)
         public var earlyFlushes = 15
+        /// After its records changed, this site's router is FLUSHed once they were quiet this long (plus up to
+        /// `republishJitter`, so sites changed together do not resend together), and again `republishAgain` later.
+        public var republishQuiet: Duration = .seconds(2)
+        public var republishJitter: Duration = .seconds(2)
+        public var republishAgain: Duration = .seconds(15)
         public var maximumSources = 2_000
         /// At most one warning about bad input per this long (the rest are counted into the next).
         public var warningInterval: Duration = .seconds(30)
@@ -49,8 +58,20 @@ public final class FlowCollector: FlowListener {
         var recordsHeard = false
         /// Heard at its address (a guessed subscription is kept only once confirmed).
         var confirmed = false
+        /// When this site's own router is to send everything again (its records changed), first and a second time.
+        var republishAt: ContinuousClock.Instant?
+        var republishAgainAt: ContinuousClock.Instant?
+        /// A full resend of the source under way (its ROUTER record came again whole): what it has not described
+        /// again by its second heartbeat after (its resend takes five of its 200 ms flushes) ended unheard.
+        var sweep: Sweep?
         var address: String { "mc/sfe.\(id)" }
         var direct: String { "sfe.\(id)" }
+    }
+
+    struct Sweep {
+        var unseen: Set<String>
+        var started: ContinuousClock.Instant
+        var heartbeats = 0
     }
 
     struct State {
@@ -73,11 +94,14 @@ public final class FlowCollector: FlowListener {
     }
 
     private let settings: Settings
+    /// This site's id: its router's records are the ones republished.
+    private let ownSiteId: String?
     private let decoder = RecordDecoder()
     private let logger: Logger
     private let state: Mutex<State>
 
-    public init(settings: Settings = Settings(), logger: Logger) {
+    public init(ownSiteId: String? = nil, settings: Settings = Settings(), logger: Logger) {
+        self.ownSiteId = ownSiteId
         self.settings = settings
         self.logger = logger
         state = Mutex(State())
@@ -210,13 +234,41 @@ public final class FlowCollector: FlowListener {
                 logger.debug("first heartbeat from a router: FLUSH", metadata: ["source": "\(source.id)"])
                 commands.append(.flush(source.direct))
             }
+            if message.subject == "HEARTBEAT", var sweep = source.sweep {
+                sweep.heartbeats += 1
+                source.sweep = sweep.heartbeats >= 2 ? nil : sweep
+                if sweep.heartbeats >= 2, !sweep.unseen.isEmpty, state.store.forget(sweep.unseen, of: prefix) {
+                    changed = true
+                    logger.info("records a router no longer has were forgotten", metadata: ["source": "\(source.id)", "records": "\(sweep.unseen.count)"])
+                }
+            }
             state.sources[prefix] = source
             guard message.subject == "RECORD" else { return }
             let decoded = decoder.decode(body: message.body)
             warnings += decoded.problems.map { "source \(source.id): \($0)" }
+            // Its ROUTER record whole again (with its parent) starts a full resend: a FLUSH's answer, whoever asked.
+            if state.store.holds(source.id), decoded.records.contains(where: { $0.identity == source.id && $0.type == .router && $0.parent != nil }) {
+                if state.sources[prefix]?.sweep == nil {
+                    state.sources[prefix]?.sweep = Sweep(unseen: state.store.resent(by: prefix), started: now)
+                } else {
+                    state.sources[prefix]?.sweep?.heartbeats = 0
+                    state.sources[prefix]?.sweep?.started = now
+                }
+            }
+            if state.sources[prefix]?.sweep != nil {
+                for record in decoded.records { state.sources[prefix]?.sweep?.unseen.remove(record.identity) }
+            }
             let applied = state.store.apply(decoded.records, from: prefix) { state.sources[$0] != nil }
             warnings += applied.problems.map { "source \(source.id): \($0)" }
-            if applied.changed { changed = true }
+            if applied.changed {
+                changed = true
+                if let ownSiteId, state.store.records["\(prefix):0"]?.parent == ownSiteId {
+                    // Pushed back while the records keep changing: one resend once they settle.
+                    let jitter = settings.republishJitter * Double.random(in: 0..<1)
+                    state.sources[prefix]?.republishAt = now + settings.republishQuiet + jitter
+                    state.sources[prefix]?.republishAgainAt = nil
+                }
+            }
             if applied.connectionLost { state.suspectUntil = now + settings.suspicion }
             if applied.connectionGained { state.gained &+= 1 }
             for referenced in applied.referencedSources { _ = follow("\(referenced):0", in: &state, now: now, confirmed: false, into: &commands) }
@@ -250,6 +302,21 @@ public final class FlowCollector: FlowListener {
                     commands.append(.unsubscribe(source.address))
                     gone.append(source.id)
                     continue
+                }
+                if let sweep = source.sweep, now - sweep.started > settings.sweepLimit {
+                    source.sweep = nil
+                    state.sources[prefix] = source
+                }
+                if let at = source.republishAt, now >= at {
+                    source.republishAt = nil
+                    source.republishAgainAt = now + settings.republishAgain
+                    state.sources[prefix] = source
+                    commands.append(.flush(source.direct))
+                    logger.debug("this site's records settled: FLUSH for the sites that may have missed them", metadata: ["source": "\(source.id)"])
+                } else if let at = source.republishAgainAt, now >= at {
+                    source.republishAgainAt = nil
+                    state.sources[prefix] = source
+                    commands.append(.flush(source.direct))
                 }
                 // Until its ROUTER record came, a source is asked again every `flushAfter`, a few times.
                 let due = source.flushedAt.map { now - $0 >= settings.flushAfter } ?? (now - source.subscribedAt >= settings.flushAfter)

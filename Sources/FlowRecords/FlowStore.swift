@@ -123,20 +123,27 @@ public struct FlowStore: Sendable {
             if claims[identity]?.isEmpty == true { claims.removeValue(forKey: identity) }
         }
         guard let identities = bySource.removeValue(forKey: source) else { return false }
-        for identity in identities {
-            records.removeValue(forKey: identity)
-            owners.removeValue(forKey: identity)
-            links.remove(identity)
-            // Another source described the same site: its word stands now.
-            if let (claimant, record) = claims[identity]?.min(by: { $0.key < $1.key }) {
-                claims[identity]?.removeValue(forKey: claimant)
-                if claims[identity]?.isEmpty == true { claims.removeValue(forKey: identity) }
-                records[identity] = record
-                owners[identity] = claimant
-                bySource[claimant, default: []].insert(identity)
-            }
-        }
+        for identity in identities { drop(identity) }
         return !identities.isEmpty
+    }
+
+    /// The identities of a source's records that a full resend of it (its answer to a FLUSH) describes again: all
+    /// but its flows.
+    public func resent(by source: String) -> Set<String> {
+        (bySource[source] ?? []).filter { records[$0]?.type != .transportFlow }
+    }
+
+    /// Forgets those of `identities` the source still describes: records its full resend left out, which ended
+    /// while their END did not reach this collector. Returns whether any was held.
+    @discardableResult
+    public mutating func forget(_ identities: Set<String>, of source: String) -> Bool {
+        var forgotten = false
+        for identity in identities where owners[identity] == source {
+            bySource[source]?.remove(identity)
+            drop(identity)
+            forgotten = true
+        }
+        return forgotten
     }
 
     /// The sources the up LINKs of the `from` sources reached (the prefixes of their peers' identities): routers
@@ -161,6 +168,20 @@ public struct FlowStore: Sendable {
 
     /// How many records a source has here.
     public func count(of source: String) -> Int { bySource[source]?.count ?? 0 }
+
+    /// Removes a record its source no longer describes; another source's claim on the same SITE stands now.
+    private mutating func drop(_ identity: String) {
+        records.removeValue(forKey: identity)
+        owners.removeValue(forKey: identity)
+        links.remove(identity)
+        if let (claimant, record) = claims[identity]?.min(by: { $0.key < $1.key }) {
+            claims[identity]?.removeValue(forKey: claimant)
+            if claims[identity]?.isEmpty == true { claims.removeValue(forKey: identity) }
+            records[identity] = record
+            owners[identity] = claimant
+            bySource[claimant, default: []].insert(identity)
+        }
+    }
 
     private mutating func remove(_ identity: String) {
         records.removeValue(forKey: identity)

@@ -202,6 +202,39 @@ struct TenSiteNetworkTests {
             "h2's router stopped: not every Link to h2 seen not Ready within 20 s (all after \(Self.seconds(allDown)); never within 25 s: \(names(neverDown))); before SIGCONT:\n\(whileStopped)"
         )
         #expect(allUp != nil, "h2's router continued: Links to h2 not Ready again within 25 s:\n\(network.describe(toH2))\n\(network.logs([1, toH2[0]]))")
+
+        // 6. Every site adds 100 services at once, drops its Connectors at once, and adds them again: bursts of records
+        // the routers may lose on their way to other sites (seen: whole bursts, nothing counted as dropped). After
+        // each, every Listener says whether its Connector is there (what was lost comes in a resend of its router).
+        let count = 100
+        let taken = Set(network.listenerPorts + network.routerPorts + network.echoes.map(\.port))
+        let ports = Network.distinctFreePorts(all.count * count, excluding: taken)
+        let bySite = all.map { Array(ports[($0 * count)..<(($0 + 1) * count)]) }
+        let saying = { (matched: Bool) -> [Int: Int] in
+            var wrong: [Int: Int] = [:]
+            for index in all {
+                for number in 0..<count {
+                    let key = "\(network.service(network.next(index)))-\(number)"
+                    let field = network.sites[index].status(.listener, key)?.status.field(StatusKey.hasMatchingConnector)
+                    if field != .bool(matched) { wrong[index, default: 0] += 1 }
+                }
+            }
+            return wrong
+        }
+        let byName = { (wrong: [Int: Int]) in wrong.sorted { $0.key < $1.key }.map { "\(Self.names[$0.key]) \($0.value)" } }
+        for (step, connectors) in [("added", true), ("Connectors dropped", false), ("Connectors added again", true)] {
+            var wrong: [Int: Int] = [:]
+            let writing = Date()
+            try network.writeServices(count: count, ports: bySite, connectors: connectors)
+            let settled = Self.measure(timeout: 60, since: writing, interval: 1) {
+                wrong = saying(connectors)
+                return wrong.isEmpty
+            }
+            Self.report("check 6: \(count) services a site, \(step) on every site at once: every Listener says so after \(Self.seconds(settled))")
+            summary.append("6 \(step) → \(Self.seconds(settled))")
+            #expect(
+                settled != nil, "\(count) services a site, \(step): Listeners saying otherwise after 60 s, by site: \(byName(wrong))\n\(network.describe(all))")
+        }
         Self.report("summary: \(summary.joined(separator: "; "))")
     }
 

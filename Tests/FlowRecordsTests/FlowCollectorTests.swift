@@ -8,11 +8,14 @@ import Testing
 @Suite struct FlowCollectorTests {
     let start = ContinuousClock.now
 
-    func collector(_ change: (inout FlowCollector.Settings) -> Void = { _ in }) -> FlowCollector {
+    func collector(ownSiteId: String? = nil, _ change: (inout FlowCollector.Settings) -> Void = { _ in }) -> FlowCollector {
         var settings = FlowCollector.Settings()
         change(&settings)
-        return FlowCollector(settings: settings, logger: Logger(label: "test"))
+        return FlowCollector(ownSiteId: ownSiteId, settings: settings, logger: Logger(label: "test"))
     }
+
+    /// The FLUSHes among commands.
+    func flushes(_ commands: [FlowCommand]) -> [FlowCommand] { commands.filter { if case .flush = $0 { true } else { false } } }
 
     func at(_ seconds: Double) -> ContinuousClock.Instant { start + .milliseconds(Int(seconds * 1000)) }
 
@@ -100,6 +103,60 @@ import Testing
         _ = collector.received(Records.heartbeat("aaaaa:0"), now: at(0))
         #expect(collector.connectionOpened(now: at(1)) == [.subscribe("mc/sfe.aaaaa:0")])
         #expect(collector.received(Records.heartbeat("aaaaa:0"), now: at(2)) == [.flush("sfe.aaaaa:0")])
+    }
+
+    @Test func thisSitesRouterIsAskedToResendOnceItsRecordsSettleAndAgainLater() {
+        let collector = collector(ownSiteId: "s1") { $0.republishJitter = .zero }
+        _ = collector.received(Records.beacon("aaaaa:0"), now: at(0))
+        _ = collector.received(Records.beacon("bbbbb:0"), now: at(0))
+        _ = collector.received(Records.heartbeat("aaaaa:0"), now: at(0))
+        _ = collector.received(Records.heartbeat("bbbbb:0"), now: at(0))
+        _ = collector.received(Records.records("aaaaa:0", Records.wholeSite("aaaaa", siteId: "s1", name: "own")), now: at(0.5))
+        _ = collector.received(Records.records("bbbbb:0", Records.wholeSite("bbbbb", siteId: "s2", name: "other")), now: at(0.5))
+        // Its records go on changing: the resend waits until they were quiet for 2 s.
+        _ = collector.received(Records.records("aaaaa:0", .list([Records.listener("aaaaa", 20, name: "l20", address: "k20")])), now: at(2))
+        #expect(flushes(collector.tick(now: at(3))).isEmpty)
+        #expect(flushes(collector.tick(now: at(4.1))) == [.flush("sfe.aaaaa:0")], "this site's router, not another's")
+        #expect(flushes(collector.tick(now: at(5))).isEmpty)
+        for second in stride(from: 6.0, through: 60, by: 2) {
+            _ = collector.received(Records.heartbeat("aaaaa:0"), now: at(second))
+            if second == 18 { #expect(flushes(collector.tick(now: at(19.2))) == [.flush("sfe.aaaaa:0")], "once more, 15 s later") }
+            if second == 38 { #expect(flushes(collector.tick(now: at(39))).isEmpty, "nothing changed since") }
+        }
+        // Its answer changes nothing here, so it asks for nothing more; a counter moving is no change either.
+        _ = collector.received(Records.records("aaaaa:0", Records.wholeSite("aaaaa", siteId: "s1", name: "own")), now: at(41))
+        _ = collector.received(Records.records("aaaaa:0", .list([Records.record(0x04, "aaaaa:2", [23: .uint(7)])])), now: at(41))
+        #expect(flushes(collector.tick(now: at(60))).isEmpty)
+    }
+
+    @Test func recordsAFullResendLeavesOutAreForgottenAtItsSecondHeartbeat() {
+        let collector = collector()
+        _ = collector.received(Records.beacon("aaaaa:0"), now: at(0))
+        _ = collector.received(Records.heartbeat("aaaaa:0"), now: at(0))
+        _ = collector.received(Records.records("aaaaa:0", Records.wholeSite("aaaaa", siteId: "s1", name: "west")), now: at(0.5))
+        _ = collector.received(
+            Records.records(
+                "aaaaa:0", .list([Records.listener("aaaaa", 20, name: "gone", address: "k"), Records.connector("aaaaa", 21, address: "k", host: "h")])),
+            now: at(1))
+        #expect(collector.records.count == 7)
+        // Their ENDs never came here. A resend (whoever's FLUSH asked for it) describes all but them, in two messages.
+        let all = Records.wholeSite("aaaaa", siteId: "s1", name: "west")
+        guard case .list(let items) = all else { return }
+        _ = collector.received(Records.records("aaaaa:0", .list(Array(items.prefix(2)))), now: at(5))
+        _ = collector.received(Records.heartbeat("aaaaa:0"), now: at(5.2))
+        #expect(collector.records.count == 7, "one heartbeat: the resend may still be coming")
+        _ = collector.received(Records.records("aaaaa:0", .list(Array(items.dropFirst(2)))), now: at(5.4))
+        // Records made during the resend are not its to judge.
+        _ = collector.received(Records.records("aaaaa:0", .list([Records.listener("aaaaa", 30, name: "new", address: "k2")])), now: at(5.5))
+        _ = collector.received(Records.heartbeat("aaaaa:0"), now: at(7.2))
+        #expect(collector.records["aaaaa:20"] == nil && collector.records["aaaaa:21"] == nil)
+        #expect(collector.records["aaaaa:30"] != nil && collector.records["aaaaa:2"] != nil && collector.records.count == 6)
+        // An update of the ROUTER record without its parent is not a resend.
+        _ = collector.received(Records.records("aaaaa:0", .list([Records.listener("aaaaa", 40, name: "kept", address: "k3")])), now: at(8))
+        _ = collector.received(Records.records("aaaaa:0", .list([Records.record(0x01, "aaaaa:0", [32: .string("3.5.2")])])), now: at(9))
+        _ = collector.received(Records.heartbeat("aaaaa:0"), now: at(9.2))
+        _ = collector.received(Records.heartbeat("aaaaa:0"), now: at(11.2))
+        #expect(collector.records["aaaaa:40"] != nil)
     }
 
     @Test func addressTableKeysNameSources() {

@@ -254,6 +254,24 @@ public final class TenSiteNetwork: @unchecked Sendable {
         }
     }
 
+    /// Writes every site's `services.yaml` at once: `count` Connectors `svc-<site>-<n>` to the site's echo server
+    /// (none when `connectors` is false) and `count` Listeners, on `ports[site]`, for the next site's keys.
+    public func writeServices(count: Int, ports: [[Int]], connectors: Bool = true) throws {
+        for index in all {
+            let next = next(index)
+            var documents: [String] = []
+            if connectors {
+                for number in 0..<count {
+                    documents.append(ResourceYAML.connector("\(service(index))-\(number)", port: echoes[index].port, host: "127.0.0.1"))
+                }
+            }
+            for number in 0..<count {
+                documents.append(ResourceYAML.listener("\(service(next))-\(number)", port: ports[index][number], host: "127.0.0.1"))
+            }
+            try sites[index].saveAtomically("services.yaml", documents.joined(separator: "\n---\n") + "\n")
+        }
+    }
+
     /// Starts site `index`'s agent again (its earlier one stopped: `agents[index].stop()`), on the same directory;
     /// `logLevel`, when given, in place of the network's.
     public func restartAgent(_ index: Int, logLevel: String? = nil) throws {

@@ -118,7 +118,7 @@ struct ManagementStage {
     mutating func connect(to endpoint: ManagementEndpoint?, siteId: String?) {
         self.siteId = siteId
         guard client?.endpoint != endpoint else { return }
-        let collector = endpoint.map { _ in FlowCollector(logger: logger) }
+        let collector = endpoint.map { _ in FlowCollector(ownSiteId: siteId, logger: logger) }
         self.collector = collector
         client = endpoint.map { ManagementClient(endpoint: $0, flows: collector) }
         view = nil
