@@ -142,6 +142,7 @@ let package = Package(
             dependencies: [
                 "SiteFiles", "HostSupport", "TextSupport", "Resources", "Platforms",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(

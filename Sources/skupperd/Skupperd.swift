@@ -153,6 +153,15 @@ struct Skupperd: AsyncParsableCommand {
             logger.critical("the namespace is not available", metadata: ["directory": "\(layout.root.path)", "error": "\(error)"])
             throw ExitCode(error.isHeld ? AgentLock.heldExitStatus : 1)
         }
+        // Skupper v2's system controller runs every namespace beside this one while it holds their lock.
+        let controllerLock: ControllerLock?
+        do {
+            controllerLock = try ControllerLock.acquire(layout)
+        } catch {
+            logger.critical("the namespace is not available", metadata: ["directory": "\(layout.root.path)", "error": "\(error)"])
+            throw ExitCode(AgentLock.heldExitStatus)
+        }
+        defer { withExtendedLifetime(controllerLock) {} }
         if example { try ExampleSite.seed(layout) }
         // The listening services' connection caps come out of the descriptors the agent's own work does not need.
         let descriptors = DescriptorBudget.raisingSoftLimit()
@@ -168,6 +177,10 @@ struct Skupperd: AsyncParsableCommand {
             kind = try PlatformKind.resolve(platform, environment: ProcessInfo.processInfo.environment) ?? PlatformKind.agentDefault
         } catch {
             throw ValidationError("--platform: \(error)")
+        }
+        // v2's commands find the namespace's platform here.
+        do { try V2PlatformFile.write(layout, platform: kind) } catch {
+            logger.warning("cannot write the platform file Skupper v2 reads", metadata: ["path": "\(V2PlatformFile.url(layout).path)", "error": "\(error)"])
         }
         let routerPlatform: any RouterPlatform
         switch kind {

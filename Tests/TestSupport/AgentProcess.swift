@@ -38,6 +38,12 @@ public final class TemporarySite: @unchecked Sendable {
         try FileManager.default.createDirectory(at: layout.inputResources, withIntermediateDirectories: true)
     }
 
+    /// A site in a directory of the test's choosing (a namespace directory of a `namespaces` directory).
+    public init(root: URL, namespace: String) throws {
+        layout = SiteLayout(root: root, namespace: namespace)
+        try FileManager.default.createDirectory(at: layout.inputResources, withIntermediateDirectories: true)
+    }
+
     deinit { try? FileManager.default.removeItem(at: layout.root) }
 
     /// Writes an input file directly.

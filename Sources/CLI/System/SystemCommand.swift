@@ -13,7 +13,7 @@ public struct SystemCommand: ParsableCommand {
             """,
         subcommands: [
             SystemInstall.self, SystemUninstall.self, SystemStart.self, SystemStop.self, SystemReload.self, SystemStatus.self,
-            SystemApply.self, SystemDelete.self, SystemTeardown.self,
+            SystemApply.self, SystemDelete.self, SystemTeardown.self, SystemGenerateBundle.self, SystemInstallBundle.self,
         ])
 
     public init() {}
