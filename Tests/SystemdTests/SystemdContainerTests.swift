@@ -231,6 +231,46 @@ import Testing
         #expect(left.status != 0, "install left files behind: \(left.output)")
     }
 
+    /// A site bundled on this machine and installed from its self-extracting script into the container (another
+    /// machine, under systemd): laid out with its identity, its agent installed and started as skupperd@moved.service,
+    /// the site Ready.
+    @Test func aBundledSiteIsInstalledAndStartedUnderSystemd() throws {
+        let container = try SystemdContainer.shared()
+        let products = BuiltProducts.directory.resolvingSymlinksInPath().path
+        try container.installRouterPackage()
+        // The site as made here: its agent ran once (render only), so it has an identity and certificates.
+        let site = try TemporarySite(namespace: "west")
+        let created = try SkupperCLI.run(["site", "create", "west", "-n", "west"], site: site)
+        try #require(created.status == 0, "\(created)")
+        let agent = try AgentProcess(site: site, arguments: ["--namespace", "west"])
+        #expect(site.eventually(timeout: 20) { site.status(.site, "west")?.status.phase == .ready }, "\(agent.log)")
+        #expect(agent.stop() == 0)
+        let siteId = try JSONDecoder().decode(SiteIdentity.self, from: Data(contentsOf: site.layout.state.appendingPathComponent("identity.json"))).siteId
+        let bundle = container.shared.appendingPathComponent("west-bundle")
+        let made = try SkupperCLI.run(["system", "generate-bundle", bundle.path, "--type", "shell-script", "-n", "west", "-p", "linux"], site: site)
+        try #require(made.status == 0, "\(made)")
+        defer { _ = try? container.exec([products + "/skupper", "system", "uninstall", "--force", "-n", "moved"]) }
+        let installed = try container.exec(["env", "PATH=\(products):/usr/sbin:/usr/bin:/sbin:/bin", "sh", bundle.path + ".sh", "-n", "moved"])
+        #expect(installed.status == 0, "\(installed.output)")
+        for line in [
+            "Site \"west\" installed into /var/lib/skupper/namespaces/moved (namespace moved, platform linux)", "Enabled skupperd@moved.service",
+            "Site \"west\" has been created on namespace \"moved\"",
+        ] {
+            #expect(installed.output.contains(line), "\(line): \(installed.output)")
+        }
+        #expect(try container.show("skupperd@moved.service", ["ActiveState"])["ActiveState"] == "active")
+        var status = ""
+        for _ in 0..<100 {
+            status = try container.exec([products + "/skupper", "system", "status", "-n", "moved"]).output
+            if status.contains("Site \"west\": Ready") { break }
+            usleep(100_000)
+        }
+        #expect(status.contains("Site \"west\": Ready"), "\(status)")
+        let moved = try container.checked(["cat", "/var/lib/skupper/namespaces/moved/runtime/state/identity.json"])
+        #expect(try JSONDecoder().decode(SiteIdentity.self, from: Data(moved.utf8)).siteId == siteId, "the same site")
+        #expect(try container.checked(["cat", "/var/lib/skupper/namespaces/moved/internal/platform.yaml"]) == "platform: linux\n")
+    }
+
     /// The docker, podman and render platforms under the hardened agent unit (linux: the tests above): the agent, in the systemd container, drives a
     /// private dockerd (and a podman service, where podman is installed) through its socket and runs the real
     /// router image there. Its namespace directory is a path the engine sees too, so the unit gets the drop-in a
