@@ -163,6 +163,38 @@ struct BundleTests {
         #expect(replaced.status != 0 && replaced.output.contains("the bundle was changed"), "\(replaced)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path("replaced-target")))
     }
+    /// A bundle made with `--package` installs the package first where `skupper` is missing, once its digest matches.
+    @Test func aBundleCarriesThePackageForAHostWithoutSkupper() throws {
+        let site = try Self.makeSite()
+        let scratch = try ScratchDirectory()
+        let package = scratch.url.appendingPathComponent("skupper-local_9.9.9_amd64.deb")
+        try Data("a package".utf8).write(to: package)
+        let made = try SkupperCLI.run(
+            ["system", "generate-bundle", scratch.path("carried"), "--type", "shell-script", "-n", "west", "-p", "podman", "--package", package.path],
+            site: site)
+        try #require(made.status == 0, "\(made)")
+        // A PATH without skupper: the script finds the package inside itself.
+        let dry = try run(["PATH=/usr/bin:/bin", "/bin/sh", scratch.path("carried.sh"), "--dry-run"])
+        #expect(
+            dry.status == 0 && dry.output.contains("Would install the skupper-local package bundled here (skupper-local_9.9.9_amd64.deb), then the site"),
+            "\(dry.output)")
+        // The same bundle with another package in it: refused before anything is installed.
+        let tarball = try SkupperCLI.run(
+            ["system", "generate-bundle", scratch.path("carried"), "-n", "west", "-p", "podman", "--package", package.path], site: site)
+        try #require(tarball.status == 0, "\(tarball)")
+        let extracted = scratch.url.appendingPathComponent("extracted")
+        try FileManager.default.createDirectory(at: extracted, withIntermediateDirectories: true)
+        #expect(try run(["tar", "-xzf", scratch.path("carried.tar.gz"), "-C", extracted.path]).status == 0)
+        try Data("another package".utf8).write(to: extracted.appendingPathComponent("package/skupper-local_9.9.9_amd64.deb"))
+        let swapped = try run(["PATH=/usr/bin:/bin", "/bin/sh", extracted.appendingPathComponent("install.sh").path])
+        #expect(swapped.status != 0 && swapped.output.contains("the package in the bundle is not the one it was made with"), "\(swapped.output)")
+        // Without a package, a host without skupper is told what to install.
+        let bare = try SkupperCLI.run(["system", "generate-bundle", scratch.path("bare"), "--type", "shell-script", "-n", "west", "-p", "podman"], site: site)
+        try #require(bare.status == 0, "\(bare)")
+        let missing = try run(["PATH=/usr/bin:/bin", "/bin/sh", scratch.path("bare.sh")])
+        #expect(missing.status != 0 && missing.output.contains("the skupper command is not installed"), "\(missing.output)")
+    }
+
     /// A linked site carried to another directory (standing for another machine) keeps its identity: its router comes
     /// up as the same site, with the same Link to the hub, through real routers.
     @Test func aLinkedSiteBundledAndInstalledElsewhereRejoinsTheNetworkAsItself() throws {

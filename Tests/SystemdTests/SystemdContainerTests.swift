@@ -486,7 +486,28 @@ import Testing
             #expect(try container.exec(["test", "-e", path]).status != 0, "\(path) is left after purge")
         }
         #expect(try container.show("skupper-pkg.service", ["ActiveState"])["ActiveState"] != "active")
-        print("package: build, lintian, install, upgrade, remove, purge in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+
+        // A bundle carrying the package, run on a host without skupper-local (purged above): its install.sh checks the
+        // package's digest, installs it, then the site, and starts it under systemd.
+        let carried = try TemporarySite(namespace: "carried")
+        let created = try SkupperCLI.run(["site", "create", "carried-site", "-n", "carried"], site: carried)
+        try #require(created.status == 0, "\(created)")
+        let bundle = container.shared.appendingPathComponent("carried")
+        let made = try SkupperCLI.run(
+            ["system", "generate-bundle", bundle.path, "--type", "shell-script", "-n", "carried", "-p", "linux", "--package", deb], site: carried)
+        try #require(made.status == 0, "\(made)")
+        let installed = try container.exec(["env", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "sh", bundle.path + ".sh"])
+        #expect(installed.status == 0, "\(installed.output)")
+        #expect(
+            installed.output.contains("Installing the skupper-local package bundled here: \(URL(fileURLWithPath: deb).lastPathComponent)"),
+            "\(installed.output)")
+        #expect(installed.output.contains("Site \"carried-site\" has been created on namespace \"carried\""), "\(installed.output)")
+        let bundled = try waitForActive(container, "skupperd@carried.service")
+        #expect(bundled["FragmentPath"] == "/lib/systemd/system/skupperd@.service", "the packaged unit: \(bundled)")
+        #expect(bundled["StatusText"] == "Site carried-site, router running", "\(bundled)")
+        result = try container.exec(["dpkg", "-P", "skupper-local"])
+        #expect(result.status == 0, "dpkg -P: \(result.output)")
+        print("package: build, lintian, install, upgrade, remove, purge, bundle in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 
     /// Waits (10 s at most) for a unit to be active again and returns its state.

@@ -83,13 +83,21 @@ public struct SystemGenerateBundle: ParsableCommand {
         let files = try BundleContents.files(in: layout.root, input: inputDirectory)
         var digests: [String: String] = [:]
         for file in files { digests[file.relative] = BundleManifest.digest(try Data(contentsOf: file.url)) }
+        let packageURL = package.map { URL(fileURLWithPath: $0) }
+        var packageDigest: String?
+        if let packageURL {
+            do { packageDigest = BundleManifest.digest(try Data(contentsOf: packageURL)) } catch {
+                throw CLIError("--package: cannot read \(packageURL.path): \(FileErrorText.describe(error))")
+            }
+        }
         let manifest = BundleManifest(
             format: BundleManifest.currentFormat, namespace: namespace, platform: platform == .process ? "process" : platformName, site: site.name,
-            created: UTCTimestamp.string(Date()), files: digests)
+            created: UTCTimestamp.string(Date()), files: digests, package: packageURL?.lastPathComponent, packageDigest: packageDigest)
         let manifestDigest = BundleManifest.digest(try JSONEncoder.sorted.encode(manifest))
-        let script = InstallScript.text(site: site.name, namespace: namespace, platform: manifest.platform, manifestDigest: manifestDigest)
+        let script = InstallScript.text(
+            site: site.name, namespace: namespace, platform: manifest.platform, manifestDigest: manifestDigest, packageDigest: packageDigest)
         try BundleArchive.write(
-            files: files, manifest: manifest, installScript: script, type: kind, package: package.map { URL(fileURLWithPath: $0) }, to: output)
+            files: files, manifest: manifest, installScript: script, type: kind, package: packageURL, to: output)
         Console.out("Installation bundle available at: \(output.path)")
         Console.out("Default namespace: \(namespace)")
         Console.out("Default platform: \(manifest.platform)")

@@ -144,7 +144,7 @@ struct BundleArchive {
         guard ObjectMeta.isValidName(manifest.namespace), !manifest.namespace.contains(".") else {
             throw CLIError("the bundle names a namespace that is not valid: \"\(manifest.namespace.prefix(80))\"")
         }
-        let allowed = Set([BundleManifest.fileName, manifest.namespace, "install.sh", "package"])
+        let allowed = Set([BundleManifest.fileName, manifest.namespace, "install.sh"] + (manifest.package != nil ? ["package"] : []))
         for name in try FileManager.default.contentsOfDirectory(atPath: top.path) where !allowed.contains(name) {
             // A directory a user extracted a tarball into may hold other things beside it; an extraction may not.
             if extracted { throw CLIError("the bundle holds \(name), which is not a bundle's (wrong namespace?)") }
@@ -167,6 +167,12 @@ struct BundleArchive {
             let data = try Data(contentsOf: file.url)
             guard BundleManifest.digest(data) == manifest.files[file.relative] else {
                 throw CLIError("the bundle's \(file.relative) is not what its manifest says: it was damaged or changed")
+            }
+        }
+        if let package = manifest.package {
+            let data = FileManager.default.contents(atPath: top.appendingPathComponent("package").appendingPathComponent(package).path)
+            guard let data, BundleManifest.digest(data) == manifest.packageDigest else {
+                throw CLIError("the bundle's package \(package) is missing or not what its manifest says: it was damaged or changed")
             }
         }
         return manifest

@@ -15,6 +15,9 @@ struct BundleManifest: Codable, Equatable {
     var created: String
     /// Every file of the namespace's directory the bundle carries, by its path there (`input/resources/...`).
     var files: [String: String]
+    /// The skupper-local package carried in `package/`, and its SHA-256, when asked for.
+    var package: String?
+    var packageDigest: String?
 
     static func digest(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 }

@@ -2,13 +2,14 @@
 /// it was extracted into), installs the skupper-local package bundled with it where `skupper` is missing, and hands
 /// the rest to `skupper system install-bundle`, which checks the whole bundle before it writes anything.
 enum InstallScript {
-    static func text(site: String, namespace: String, platform: String, manifestDigest: String) -> String {
+    static func text(site: String, namespace: String, platform: String, manifestDigest: String, packageDigest: String?) -> String {
         """
         #!/bin/sh
         # Installs the Skupper site "\(site)" (namespace \(namespace), platform \(platform)), bundled by skupper-local.
         # Usage: ./install.sh [-n <namespace>] [-p <podman|docker|linux|process>] [--dry-run] [-h]
         set -eu
         MANIFEST_SHA256=\(manifestDigest)
+        PACKAGE_SHA256=\(packageDigest ?? "")
         for arg in "$@"; do
             case "$arg" in
                 -h | --help) sed -n '2,3p' "$0" | sed 's/^# //'; exit 0 ;;
@@ -27,8 +28,13 @@ enum InstallScript {
             else
                 package=$(ls "$bundle"/package/*.deb 2> /dev/null | head -n 1 || true)
             fi
-            if [ -z "$package" ]; then
+            if [ -z "$package" ] || [ -z "$PACKAGE_SHA256" ]; then
                 echo "install.sh: the skupper command is not installed: install the skupper-local package first" >&2
+                exit 1
+            fi
+            # Checked before anything is installed: the package this bundle was made with, or nothing.
+            if ! echo "$PACKAGE_SHA256  $package" | sha256sum -c --status; then
+                echo "install.sh: the package in the bundle is not the one it was made with: nothing was installed" >&2
                 exit 1
             fi
             for arg in "$@"; do
@@ -38,7 +44,7 @@ enum InstallScript {
                 fi
             done
             echo "Installing the skupper-local package bundled here: $(basename "$package")"
-            apt-get install -y "$package"
+            if command -v apt-get > /dev/null 2>&1; then apt-get install -y "$package"; else dpkg -i "$package"; fi
         fi
         skupper system install-bundle "$bundle" --expect-manifest "$MANIFEST_SHA256" "$@"
         """
