@@ -80,9 +80,10 @@ public struct SystemGenerateBundle: ParsableCommand {
         let kind = BundleType(rawValue: type) ?? .tarball
         let output = Self.outputPath(bundleName ?? "", type: kind, layout: layout)
         try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let files = try BundleContents.files(in: layout.root, input: inputDirectory)
-        var digests: [String: String] = [:]
-        for file in files { digests[file.relative] = BundleManifest.digest(try Data(contentsOf: file.url)) }
+        // Read once: the digests are of the bytes the bundle carries.
+        var contents: [String: Data] = [:]
+        for file in try BundleContents.files(in: layout.root, input: inputDirectory) { contents[file.relative] = try Data(contentsOf: file.url) }
+        let digests = contents.mapValues(BundleManifest.digest)
         let packageURL = package.map { URL(fileURLWithPath: $0) }
         var packageDigest: String?
         if let packageURL {
@@ -93,11 +94,12 @@ public struct SystemGenerateBundle: ParsableCommand {
         let manifest = BundleManifest(
             format: BundleManifest.currentFormat, namespace: namespace, platform: platform == .process ? "process" : platformName, site: site.name,
             created: UTCTimestamp.string(Date()), files: digests, package: packageURL?.lastPathComponent, packageDigest: packageDigest)
-        let manifestDigest = BundleManifest.digest(try JSONEncoder.sorted.encode(manifest))
+        let manifestData = try JSONEncoder.sorted.encode(manifest)
+        let manifestDigest = BundleManifest.digest(manifestData)
         let script = InstallScript.text(
             site: site.name, namespace: namespace, platform: manifest.platform, manifestDigest: manifestDigest, packageDigest: packageDigest)
         try BundleArchive.write(
-            files: files, manifest: manifest, installScript: script, type: kind, package: packageURL, to: output)
+            contents: contents, namespace: namespace, manifest: manifestData, installScript: script, type: kind, package: packageURL, to: output)
         Console.out("Installation bundle available at: \(output.path)")
         Console.out("Default namespace: \(namespace)")
         Console.out("Default platform: \(manifest.platform)")

@@ -49,7 +49,6 @@ public struct SystemInstallBundle: ParsableCommand {
 
     public func run() throws {
         let archive = try BundleArchive.open(URL(fileURLWithPath: bundle), expectedManifest: expectManifest)
-        defer { archive.cleanup() }
         let manifest = archive.manifest
         let namespace = namespace ?? manifest.namespace
         let platform = try PlatformKind.parse(platform ?? manifest.platform)
@@ -65,8 +64,8 @@ public struct SystemInstallBundle: ParsableCommand {
         if let configDir { arguments += ["--config-dir", URL(fileURLWithPath: configDir).standardizedFileURL.path] }
         if let scope { arguments += ["--scope", scope] }
         let systemd = AgentCheck.systemdRuns
-        let counts = Dictionary(grouping: manifest.files.keys) { relative in BundleContents.carried.first { relative.hasPrefix($0 + "/") } ?? "" }
         if dryRun {
+            let counts = Dictionary(grouping: manifest.files.keys) { relative in BundleContents.carried.first { relative.hasPrefix($0 + "/") } ?? "" }
             Console.out("Would install site \"\(site)\" (namespace \(namespace), platform \(platform.rawValue)) into \(layout.root.path):")
             for directory in BundleContents.carried where counts[directory] != nil {
                 Console.out("  \(directory): \(counts[directory]?.count ?? 0) files")
@@ -79,7 +78,7 @@ public struct SystemInstallBundle: ParsableCommand {
             }
             return
         }
-        try Self.layOut(archive.namespaceDirectory, files: manifest.files.keys.sorted(), at: layout.root)
+        try Self.layOut(archive.contents, at: layout.root)
         try V2PlatformFile.write(layout, platform: platform)
         Console.out("Site \"\(site)\" installed into \(layout.root.path) (namespace \(namespace), platform \(platform.rawValue))")
         guard systemd else {
@@ -87,9 +86,9 @@ public struct SystemInstallBundle: ParsableCommand {
             Console.out("systemd does not run here: start the agent itself (it runs the router as its child): \(start)")
             return
         }
-        var install = try SystemInstall.parse(arguments)
+        let install = try SystemInstall.parse(arguments)
         try install.run()
-        var start = try SystemStart.parse(arguments)
+        let start = try SystemStart.parse(arguments)
         try start.run()
     }
 
@@ -116,17 +115,16 @@ public struct SystemInstallBundle: ParsableCommand {
 
     /// Copies the checked files into a private directory beside `root`, then renames it into place: a site is there
     /// whole or not at all. Directories are owner-only, and so are files (they hold keys), whatever the umask.
-    static func layOut(_ source: URL, files: [String], at root: URL) throws {
+    static func layOut(_ contents: [String: Data], at root: URL) throws {
         let parent = root.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         let staging = parent.appendingPathComponent(".\(root.lastPathComponent).installing-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-            for relative in files {
+            for (relative, data) in contents.sorted(by: { $0.key < $1.key }) {
                 let target = staging.appendingPathComponent(relative)
                 try FileManager.default.createDirectory(
                     at: target.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                let data = try Data(contentsOf: source.appendingPathComponent(relative))
                 guard FileManager.default.createFile(atPath: target.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
                     throw CLIError("cannot write \(target.path)")
                 }

@@ -8,40 +8,35 @@ import SiteFiles
 
 /// A bundle on disk: a gzipped tarball (`install.sh`, `skupper-bundle.json`, `<namespace>/...`), or a shell script
 /// carrying the same tarball after its `__TARBALL_CONTENT__` line, or a directory a tarball was extracted into.
-/// Opening one extracts it into a private directory and checks it whole before anything is installed.
+/// Opening one extracts it into a private directory, checks it whole and keeps what it checked, before anything is
+/// installed.
 struct BundleArchive {
     static let marker = "__TARBALL_CONTENT__"
 
-    /// The checked bundle's top directory (the private extraction, or the directory given).
-    var top: URL
     var manifest: BundleManifest
-    /// Removes the private extraction, if one was made.
-    var cleanup: () -> Void
-
-    /// The namespace's directory inside the bundle.
-    var namespaceDirectory: URL { top.appendingPathComponent(manifest.namespace) }
+    /// The namespace's files as checked against the manifest, by path there: what is installed is what was checked.
+    var contents: [String: Data]
 
     // MARK: - Writing
 
-    /// Writes `files` (relative to the namespace's directory) as a bundle of `type` at `output`.
+    /// Writes `contents` (by path in the namespace's directory) as a bundle of `type` at `output`, with `manifest`
+    /// as encoded (the bytes whose digest the install script carries).
     static func write(
-        files: [(relative: String, url: URL)], manifest: BundleManifest, installScript: String, type: BundleType, package: URL?, to output: URL
+        contents: [String: Data], namespace: String, manifest: Data, installScript: String, type: BundleType, package: URL?, to output: URL
     ) throws {
         let staging = try privateDirectory(near: output)
         defer { try? FileManager.default.removeItem(at: staging) }
-        let namespace = staging.appendingPathComponent(manifest.namespace)
-        for file in files {
-            let target = namespace.appendingPathComponent(file.relative)
+        let directory = staging.appendingPathComponent(namespace)
+        for (relative, data) in contents {
+            let target = directory.appendingPathComponent(relative)
             try FileManager.default.createDirectory(
                 at: target.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let data = try Data(contentsOf: file.url)
             guard FileManager.default.createFile(atPath: target.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-                throw CLIError("cannot stage \(file.relative) for the bundle")
+                throw CLIError("cannot stage \(relative) for the bundle")
             }
         }
-        let manifestData = try JSONEncoder.sorted.encode(manifest)
-        try manifestData.write(to: staging.appendingPathComponent(BundleManifest.fileName))
-        var members = [BundleManifest.fileName, manifest.namespace]
+        try manifest.write(to: staging.appendingPathComponent(BundleManifest.fileName))
+        var members = [BundleManifest.fileName, namespace]
         if let package {
             let directory = staging.appendingPathComponent("package")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -75,16 +70,15 @@ struct BundleArchive {
 
     // MARK: - Reading
 
-    /// Extracts and checks the bundle at `path`; `expectedManifest` is the manifest's SHA-256 its install script
-    /// names. Throws, with what is wrong, for anything but a whole bundle of a format this command reads.
+    /// Extracts and checks the bundle at `path`, the extraction removed after; `expectedManifest` is the manifest's
+    /// SHA-256 its install script names. Throws, with what is wrong, for anything but a whole bundle of a format this
+    /// command reads.
     static func open(_ path: URL, expectedManifest: String?) throws -> BundleArchive {
         var info = stat()
         guard stat(path.path, &info) == 0 else { throw CLIError("cannot read the bundle \(path.path): \(String(cString: strerror(errno)))") }
-        if info.st_mode & S_IFMT == S_IFDIR {
-            return BundleArchive(top: path, manifest: try check(path, expectedManifest: expectedManifest, extracted: false), cleanup: {})
-        }
+        if info.st_mode & S_IFMT == S_IFDIR { return try check(path, expectedManifest: expectedManifest, extracted: false) }
         let directory = try privateDirectory(near: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("x"))
-        let cleanup = { _ = try? FileManager.default.removeItem(at: directory) }
+        defer { try? FileManager.default.removeItem(at: directory) }
         do {
             let tarball = try tarballPart(of: path, scratch: directory)
             // Listed first: a symbolic link, a hard link or a device is refused before anything is extracted.
@@ -103,10 +97,7 @@ struct BundleArchive {
             try FileManager.default.createDirectory(at: extracted, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             try tar(
                 ["-xzf", tarball.path, "-C", extracted.path, "--no-same-owner", "--no-same-permissions"], what: "the bundle \(path.path) cannot be extracted")
-            return BundleArchive(top: extracted, manifest: try check(extracted, expectedManifest: expectedManifest, extracted: true), cleanup: cleanup)
-        } catch {
-            cleanup()
-            throw error
+            return try check(extracted, expectedManifest: expectedManifest, extracted: true)
         }
     }
 
@@ -123,7 +114,7 @@ struct BundleArchive {
     }
 
     /// Checks an extracted bundle: its manifest, its top entries, and every file against the manifest.
-    private static func check(_ top: URL, expectedManifest: String?, extracted: Bool) throws -> BundleManifest {
+    private static func check(_ top: URL, expectedManifest: String?, extracted: Bool) throws -> BundleArchive {
         let manifestURL = top.appendingPathComponent(BundleManifest.fileName)
         guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
             throw CLIError("the bundle has no \(BundleManifest.fileName): it was not made by skupper system generate-bundle")
@@ -153,21 +144,34 @@ struct BundleArchive {
         guard lstat(top.appendingPathComponent(manifest.namespace).path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
             throw CLIError("the bundle has no directory for its namespace \"\(manifest.namespace)\" (wrong namespace?)")
         }
-        let carried = try BundleContents.files(in: top.appendingPathComponent(manifest.namespace), input: nil)
-        try checkNothingElse(top.appendingPathComponent(manifest.namespace), carried: Set(carried.map(\.relative)))
+        // One walk: only files and directories, only under the directories a bundle carries.
+        let root = top.appendingPathComponent(manifest.namespace)
+        var present: [String] = []
+        let walker = FileManager.default.enumerator(atPath: root.path)
+        while let relative = walker?.nextObject() as? String {
+            guard lstat(root.appendingPathComponent(relative).path, &info) == 0 else { continue }
+            let type = info.st_mode & S_IFMT
+            if type == S_IFDIR { continue }
+            guard type == S_IFREG else { throw CLIError("the bundle's \(relative) is not a regular file") }
+            guard BundleContents.carried.contains(where: { relative.hasPrefix($0 + "/") }) else {
+                throw CLIError("the bundle holds \(relative), which a bundle does not carry")
+            }
+            present.append(relative)
+        }
         let listed = Set(manifest.files.keys)
-        let present = Set(carried.map(\.relative))
         if let missing = listed.subtracting(present).sorted().first {
             throw CLIError("the bundle lacks \(missing), which its manifest lists: it was cut short or changed")
         }
-        if let extra = present.subtracting(listed).sorted().first {
+        if let extra = Set(present).subtracting(listed).sorted().first {
             throw CLIError("the bundle holds \(extra), which its manifest does not list: it was changed")
         }
-        for file in carried {
-            let data = try Data(contentsOf: file.url)
-            guard BundleManifest.digest(data) == manifest.files[file.relative] else {
-                throw CLIError("the bundle's \(file.relative) is not what its manifest says: it was damaged or changed")
+        var contents: [String: Data] = [:]
+        for relative in present {
+            let data = try Data(contentsOf: root.appendingPathComponent(relative))
+            guard BundleManifest.digest(data) == manifest.files[relative] else {
+                throw CLIError("the bundle's \(relative) is not what its manifest says: it was damaged or changed")
             }
+            contents[relative] = data
         }
         if let package = manifest.package {
             let data = FileManager.default.contents(atPath: top.appendingPathComponent("package").appendingPathComponent(package).path)
@@ -175,20 +179,7 @@ struct BundleArchive {
                 throw CLIError("the bundle's package \(package) is missing or not what its manifest says: it was damaged or changed")
             }
         }
-        return manifest
-    }
-
-    /// Refuses files under the namespace's directory outside the directories a bundle carries.
-    private static func checkNothingElse(_ root: URL, carried: Set<String>) throws {
-        guard let walker = FileManager.default.enumerator(atPath: root.path) else { return }
-        while let relative = walker.nextObject() as? String {
-            var info = stat()
-            guard lstat(root.appendingPathComponent(relative).path, &info) == 0 else { continue }
-            let type = info.st_mode & S_IFMT
-            if type == S_IFDIR { continue }
-            guard type == S_IFREG else { throw CLIError("the bundle's \(relative) is not a regular file") }
-            guard carried.contains(relative) else { throw CLIError("the bundle holds \(relative), which a bundle does not carry") }
-        }
+        return BundleArchive(manifest: manifest, contents: contents)
     }
 
     // MARK: -

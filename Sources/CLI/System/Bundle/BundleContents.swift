@@ -34,7 +34,7 @@ enum BundleContents {
             found.append((relative, url))
         case S_IFDIR:
             let names = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-            for name in names where !name.hasPrefix(".") || name.count > 2 {
+            for name in names {
                 // The agent's temporaries and locks are not the site's.
                 if name.hasSuffix(".lock") || name.hasPrefix(".tmp") { continue }
                 try walk(url.appendingPathComponent(name), relative: "\(relative)/\(name)", into: &found)
