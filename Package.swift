@@ -107,6 +107,18 @@ let package = Package(
         .target(
             name: "FlowRecords",
             dependencies: ["RouterManagement", "RouterEntities", "TextSupport", .product(name: "Logging", package: "swift-log")]),
+        /// The network console: a page of the network (sites, links, services, connections), network-observer's JSON
+        /// API and the network's metrics, served by the agent from the records its collector holds.
+        .target(
+            name: "NetworkConsole",
+            dependencies: [
+                "FlowRecords", "RouterEntities", "RouterManagement", "HostSupport", "TextSupport", "ServerLimits",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         /// What keeps the agent's listening services within bounds: connection caps per address and network, deadlines,
         /// idle closing, and the process's descriptors shared out between them and the agent's own work.
         .target(name: "ServerLimits", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
@@ -126,7 +138,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "SiteFiles", "HostSupport", "TextSupport", "Resources", "RouterEntities", "RouterRendering", "RouterManagement", "FlowRecords",
-                "Certificates", "Platforms", "Grants", "TokenRedemption", "CSystemd", "ServerLimits",
+                "NetworkConsole", "Certificates", "Platforms", "Grants", "TokenRedemption", "CSystemd", "ServerLimits",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -148,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "skupperd",
             dependencies: [
-                "Agent", "Platforms", "Resources", "SiteFiles", "HostSupport", "Journal", "ServerLimits",
+                "Agent", "Platforms", "Resources", "SiteFiles", "HostSupport", "Journal", "ServerLimits", "NetworkConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -168,7 +180,7 @@ let package = Package(
         .testTarget(name: "RouterConfigTests", dependencies: ["RouterRendering", "RouterEntities", "Resources", "TestSupport"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "Resources", "SiteFiles", "TestSupport"]),
         /// Shared test fixtures: temporary site directories, a notify socket, the agent as a child process.
-        .target(name: "TestSupport", dependencies: ["Resources", "SiteFiles", "HostSupport"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Resources", "SiteFiles", "HostSupport", "FlowRecords", "RouterManagement"], path: "Tests/TestSupport"),
         .testTarget(
             name: "AgentTests",
             dependencies: [
@@ -184,6 +196,13 @@ let package = Package(
         .testTarget(
             name: "FlowRecordsTests",
             dependencies: ["FlowRecords", "RouterManagement", "RouterEntities", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "NetworkConsoleTests",
+            dependencies: [
+                "NetworkConsole", "FlowRecords", "RouterEntities", "TestSupport", "ServerLimits", "SiteFiles", "Resources",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Resources", "RouterEntities", "SiteFiles", "TestSupport"]),
         .testTarget(name: "PlatformsTests", dependencies: ["Platforms", "Resources", "SiteFiles", "HostSupport", "TestSupport"]),
         /// systemd: unit files, a real systemd in a container, `skupper system`, the Debian package.

@@ -28,6 +28,8 @@ if [ -z "$BUILD_ONLY" ]; then
     $SUDO apt-get install -y -qq --no-install-recommends dpkg-dev binutils libpython3.11-stdlib busybox-static >/dev/null
     # Podman with its recommended runtime pieces (netavark, conmon, uidmap), as the podman platform tests use it.
     $SUDO apt-get install -y -qq podman >/dev/null
+    # The network console's page tests: Debian's headless Chromium, its WebDriver and selenium (scripts/browser-driver.py).
+    $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver python3-selenium >/dev/null
 fi
 if ! command -v swift >/dev/null 2>&1; then
     if [ -x /opt/swift/usr/bin/swift ]; then

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import NetworkConsole
 import Resources
 import ServerLimits
 import SiteFiles
@@ -22,6 +23,9 @@ public struct AgentOptions: Sendable {
     public var restartRouterOnEveryChange = false
     /// How AccessTokens whose redemption failed for a passing reason (unreachable, 5xx) are tried again.
     public var tokenRetry = RedemptionRetry.standard
+    /// The network console's feed, when the console runs: the agent follows the routers' connections too and tells
+    /// it its own state.
+    public var console: ConsoleFeed?
 
     public init(
         layout: SiteLayout, version: String = SkupperVersion.current, debounce: Duration = .milliseconds(20),

@@ -85,7 +85,7 @@ public struct AgentService: Service {
         }
         let agent = SiteAgent(options: options, platform: platform, grantServer: grantServer, ledger: ledger, logger: logger)
         let (events, sink) = AsyncStream.makeStream(of: AgentEvent.self)
-        let info = AgentInfo(namespace: layout.namespace, platform: platform.kind.rawValue)
+        var info = AgentInfo(namespace: layout.namespace, platform: platform.kind.rawValue)
         defer { info.remove(layout) }
 
         try await withThrowingDiscardingTaskGroup { group in
@@ -132,6 +132,7 @@ public struct AgentService: Service {
                 case .ready where !announcedReady:
                     announcedReady = true
                     // runtime/agent.yaml names this process (for `skupper system reload|status` outside systemd).
+                    info.console = options.console?.url
                     do { try info.write(layout) } catch {
                         logger.warning("cannot write the agent info file", metadata: ["path": "\(layout.agentInfo.path)", "error": "\(error)"])
                     }

@@ -39,6 +39,10 @@ public final class FlowCollector: FlowListener {
         public var republishJitter: Duration = .seconds(2)
         public var republishAgain: Duration = .seconds(15)
         public var maximumSources = 2_000
+        /// Whether each router's connections (its BIFLOW_TPORT records, on `<address>.flows`) are followed too: the
+        /// routers send them only to a subscriber, so only an agent that shows them (its console) asks.
+        public var followFlows = false
+        public var connectionLimits = ConnectionLog.Limits()
         /// At most one warning about bad input per this long (the rest are counted into the next).
         public var warningInterval: Duration = .seconds(30)
 
@@ -65,6 +69,7 @@ public final class FlowCollector: FlowListener {
         /// again by its second heartbeat after (its resend takes five of its 200 ms flushes) ended unheard.
         var sweep: Sweep?
         var address: String { "mc/sfe.\(id)" }
+        var flowsAddress: String { "mc/sfe.\(id).flows" }
         var direct: String { "sfe.\(id)" }
     }
 
@@ -76,6 +81,9 @@ public final class FlowCollector: FlowListener {
 
     struct State {
         var store = FlowStore()
+        var connections = ConnectionLog()
+        /// Goes up with every change of the connections (which the agent's loop is not woken for).
+        var connectionsVersion: UInt64 = 0
         /// By prefix (`abcde`).
         var sources: [String: Source] = [:]
         var suspectUntil: ContinuousClock.Instant?
@@ -104,13 +112,24 @@ public final class FlowCollector: FlowListener {
         self.ownSiteId = ownSiteId
         self.settings = settings
         self.logger = logger
-        state = Mutex(State())
+        var initial = State()
+        initial.connections.limits = settings.connectionLimits
+        state = Mutex(initial)
     }
 
     // MARK: - The agent's side
 
     /// The records now, for the view and the network-status file.
     public var records: [String: FlowRecord] { state.withLock { $0.store.records } }
+
+    /// The records, the connections and their versions, as of one moment: what the console shows.
+    public var snapshot: FlowSnapshot {
+        state.withLock {
+            FlowSnapshot(
+                records: $0.store.records, connections: $0.connections, version: $0.version, connectionsVersion: $0.connectionsVersion,
+                sources: $0.sources.values.filter(\.confirmed).count)
+        }
+    }
 
     /// The version now; `nextChange(after:)` returns once it differs.
     public var version: UInt64 { state.withLock { $0.version } }
@@ -152,7 +171,8 @@ public final class FlowCollector: FlowListener {
             for prefix in state.store.sources(ofSite: siteId) {
                 guard let source = state.sources.removeValue(forKey: prefix) else { continue }
                 state.store.purge(source: prefix)
-                state.pending.append(.unsubscribe(source.address))
+                if state.connections.sourceLeft(prefix, now: WallClock.microseconds()) { state.connectionsVersion &+= 1 }
+                state.pending += unsubscriptions(source)
                 gone.append(source.id)
             }
         }
@@ -191,7 +211,7 @@ public final class FlowCollector: FlowListener {
                 // Silence while the connection was down is not the source's: it is heard again from now.
                 source.lastHeard = now
                 state.sources[prefix] = source
-                commands.append(.subscribe(source.address))
+                commands += subscriptions(source)
             }
             return commands
         }
@@ -213,6 +233,10 @@ public final class FlowCollector: FlowListener {
                     return
                 }
                 if follow(id, in: &state, now: now, confirmed: true, into: &commands) { changed = true }
+                return
+            }
+            if settings.followFlows, message.address.hasSuffix(".flows") {
+                receivedFlows(message, in: &state, now: now, warnings: &warnings)
                 return
             }
             guard message.address.hasPrefix("mc/sfe."), let prefix = FlowRecord.sourcePrefix(of: String(message.address.dropFirst(7))).map(String.init),
@@ -284,6 +308,7 @@ public final class FlowCollector: FlowListener {
             var commands = state.pending
             state.pending = []
             guard state.connected else { return commands }
+            if settings.followFlows, state.connections.expire(now: WallClock.microseconds()) { state.connectionsVersion &+= 1 }
             let suspect = state.suspectUntil.map { now < $0 } ?? false
             // A router another (recently heard) router still holds an up link to is not gone for lost heartbeats
             // (routes change around a router that left): its links tell when it is.
@@ -292,14 +317,15 @@ public final class FlowCollector: FlowListener {
             for (prefix, var source) in state.sources {
                 if !source.confirmed, now - source.subscribedAt > settings.unconfirmed {
                     state.sources.removeValue(forKey: prefix)
-                    commands.append(.unsubscribe(source.address))
+                    commands += unsubscriptions(source)
                     continue
                 }
                 let limit = held.contains(prefix) ? settings.heldSilence : suspect ? settings.suspectSilence : settings.silence
                 if source.confirmed, now - source.lastHeard > limit {
                     state.sources.removeValue(forKey: prefix)
                     state.store.purge(source: prefix)
-                    commands.append(.unsubscribe(source.address))
+                    if state.connections.sourceLeft(prefix, now: WallClock.microseconds()) { state.connectionsVersion &+= 1 }
+                    commands += unsubscriptions(source)
                     gone.append(source.id)
                     continue
                 }
@@ -375,8 +401,33 @@ public final class FlowCollector: FlowListener {
         logger.debug("following a router's flow records", metadata: ["source": "\(id)", "confirmed": "\(confirmed)"])
         let source = Source(id: id, lastHeard: now, subscribedAt: now, confirmed: confirmed)
         state.sources[prefix] = source
-        commands.append(.subscribe(source.address))
+        commands += subscriptions(source)
         return true
+    }
+
+    /// The addresses a source is followed at: its records', and its connections' where they are wanted.
+    private func subscriptions(_ source: Source) -> [FlowCommand] {
+        settings.followFlows ? [.subscribe(source.address), .subscribe(source.flowsAddress)] : [.subscribe(source.address)]
+    }
+
+    private func unsubscriptions(_ source: Source) -> [FlowCommand] {
+        settings.followFlows ? [.unsubscribe(source.address), .unsubscribe(source.flowsAddress)] : [.unsubscribe(source.address)]
+    }
+
+    /// Takes in a source's connection records (`mc/sfe.<id>.flows`), their routing keys from its LISTENER records.
+    private func receivedFlows(_ message: FlowMessage, in state: inout State, now: ContinuousClock.Instant, warnings: inout [String]) {
+        let base = String(message.address.dropLast(".flows".count))
+        guard base.hasPrefix("mc/sfe."), let prefix = FlowRecord.sourcePrefix(of: String(base.dropFirst(7))).map(String.init),
+            let source = state.sources[prefix], source.address == base, message.subject == "RECORD"
+        else { return }
+        let decoded = decoder.decode(body: message.body)
+        warnings += decoded.problems.map { "source \(source.id): \($0)" }
+        let store = state.store
+        let applied = state.connections.apply(decoded.records, from: prefix, now: WallClock.microseconds()) { parent in
+            store.records[parent]?.address
+        }
+        warnings += applied.problems.map { "source \(source.id): \($0)" }
+        if applied.changed { state.connectionsVersion &+= 1 }
     }
 
     private func bump() {

@@ -53,18 +53,26 @@ enum FlowAttribute: UInt64 {
     case name = 30
     case buildVersion = 32
     case linkCost = 33
+    case flowCount = 40
     case linkCount = 52
     case operStatus = 53
     case role = 54
     case downCount = 57
     case octetsReverse = 58
     case connector = 60
+    case processLatency = 61
+    case proxyHost = 62
+    case proxyPort = 63
+    case listenerError = 64
+    case connectorError = 65
     case activeTLSOrdinal = 66
 
     /// Whether the attribute is a number (else text: strings and references).
     var isNumber: Bool {
         switch self {
-        case .recordType, .startTime, .endTime, .octets, .latency, .linkCost, .linkCount, .downCount, .octetsReverse, .activeTLSOrdinal: true
+        case .recordType, .startTime, .endTime, .octets, .latency, .linkCost, .flowCount, .linkCount, .downCount, .octetsReverse, .processLatency,
+            .activeTLSOrdinal:
+            true
         default: false
         }
     }
@@ -113,6 +121,16 @@ public struct FlowRecord: Sendable, Hashable {
     public var activeTLSOrdinal: UInt64?
     /// A BIFLOW_TPORT's CONNECTOR.
     public var connector: String?
+    /// Connections a LISTENER or CONNECTOR has made so far.
+    public var flowCount: UInt64?
+    /// A BIFLOW_TPORT's latency measured at its connector (first byte to the server until its first byte back).
+    public var processLatency: UInt64?
+    /// The address a BIFLOW_TPORT's connector side connected from.
+    public var proxyHost: String?
+    public var proxyPort: String?
+    /// Why a BIFLOW_TPORT ended on either side (the router's words).
+    public var listenerError: String?
+    public var connectorError: String?
 
     public init(type: FlowRecordType, identity: String) {
         self.type = type
@@ -130,7 +148,7 @@ public struct FlowRecord: Sendable, Hashable {
         return identity[..<colon]
     }
 
-    /// The record but its traffic counters (octets, latency, down count): what the network view is made of. A LINK's
+    /// The record but its traffic counters (octets, latency, down count, connections made): what the network view is made of. A LINK's
     /// octets change with every message the routers exchange; the view need not.
     var withoutCounters: FlowRecord {
         var record = self
@@ -138,6 +156,7 @@ public struct FlowRecord: Sendable, Hashable {
         record.octetsReverse = nil
         record.latency = nil
         record.downCount = nil
+        record.flowCount = nil
         return record
     }
 
@@ -174,5 +193,11 @@ public struct FlowRecord: Sendable, Hashable {
         take(\.downCount)
         take(\.activeTLSOrdinal)
         take(\.connector)
+        take(\.flowCount)
+        take(\.processLatency)
+        take(\.proxyHost)
+        take(\.proxyPort)
+        take(\.listenerError)
+        take(\.connectorError)
     }
 }

@@ -103,6 +103,8 @@ public struct RecordDecoder: Sendable {
         case .linkCount: record.linkCount = number
         case .downCount: record.downCount = number
         case .activeTLSOrdinal: record.activeTLSOrdinal = number
+        case .flowCount: record.flowCount = number
+        case .processLatency: record.processLatency = number
         default: break
         }
     }
@@ -130,6 +132,10 @@ public struct RecordDecoder: Sendable {
         case .operStatus: record.operStatus = text
         case .role: record.role = text
         case .connector: record.connector = text
+        case .proxyHost: record.proxyHost = text
+        case .proxyPort: record.proxyPort = text
+        case .listenerError: record.listenerError = text
+        case .connectorError: record.connectorError = text
         default: break
         }
     }

@@ -8,6 +8,8 @@ public indirect enum JSONValue: Sendable, Hashable {
     case bool(Bool)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// Written where a field is present but has no value (the observer API's nullable fields); never read back.
+    case null
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
@@ -16,6 +18,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         case let (.bool(a), .bool(b)): return a == b
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)): return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.null, .null): return true
         default: return false
         }
     }
@@ -31,6 +34,7 @@ public indirect enum JSONValue: Sendable, Hashable {
                 hasher.combine(k)
                 hasher.combine(v)
             }
+        case .null: hasher.combine(0 as UInt8)
         }
     }
 
@@ -54,6 +58,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .string(let s): QuotedText.append(s, .goJSON, to: &out)
         case .int(let i): out += String(i)
         case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
         case .array(let items):
             out += "["
             for (index, item) in items.enumerated() {
@@ -78,6 +83,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .string(let s): QuotedText.append(s, .goJSON, to: &out)
         case .int(let i): out += String(i)
         case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
         case .array(let items):
             if items.isEmpty {
                 out += "[]"

@@ -117,10 +117,15 @@ public struct NetworkSite: Sendable, Hashable {
         self.services = services
     }
 
-    /// The site name in a router id: Skupper's router ids are the site name and a generated suffix of digits.
+    /// The site name in a router id: Skupper's non-Kubernetes router ids are the site name, the seconds and the
+    /// nanoseconds it was made at; a site's own name may end in digits too (`edge-1`), so two parts at most go.
     public static func siteName(fromRouterId id: String) -> String {
         var parts = id.split(separator: "-", omittingEmptySubsequences: false)
-        while parts.count > 1, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isNumber) { parts.removeLast() }
+        var removed = 0
+        while removed < 2, parts.count > 1, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isNumber) {
+            parts.removeLast()
+            removed += 1
+        }
         return parts.joined(separator: "-")
     }
 }

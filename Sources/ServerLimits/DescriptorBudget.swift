@@ -57,6 +57,12 @@ public struct DescriptorBudget: Sendable, Hashable {
     public var metrics: ConnectionCaps {
         ConnectionCaps(total: min(64, forConnections / 4), perAddress: 8, perNetwork: 16)
     }
+
+    /// The console's caps: up to 64 in all (a quarter), 32 from one address (a browser opens several at once, and on
+    /// loopback, or through `ssh -L`, every client is 127.0.0.1), 48 from one network.
+    public var console: ConnectionCaps {
+        ConnectionCaps(total: min(64, forConnections / 4), perAddress: 32, perNetwork: 48)
+    }
 }
 
 #if canImport(Glibc)

@@ -14,6 +14,8 @@ public struct AgentInfo: Sendable, Hashable {
     public var platform: String
     public var version: String
     public var started: String
+    /// The network console's address (`http://127.0.0.1:8010/`), when it runs.
+    public var console: String?
 
     public init(pid: Int32 = getpid(), namespace: String, platform: String, version: String = SkupperVersion.current, started: Date = Date()) {
         self.pid = pid
@@ -27,6 +29,7 @@ public struct AgentInfo: Sendable, Hashable {
     /// The file's text (flat YAML).
     public var yaml: String {
         "pid: \(pid)\nnamespace: \(namespace)\nplatform: \(platform)\nversion: \"\(version)\"\nstarted: \"\(started)\"\n"
+            + (console.map { "console: \"\($0)\"\n" } ?? "")
     }
 
     /// Parses what `yaml` wrote; nil when the file is not an agent info file.
@@ -42,6 +45,7 @@ public struct AgentInfo: Sendable, Hashable {
         guard let pid = values["pid"].flatMap(Int32.init), pid > 0 else { return nil }
         var info = AgentInfo(pid: pid, namespace: values["namespace"] ?? "", platform: values["platform"] ?? "", version: values["version"] ?? "")
         info.started = values["started"] ?? ""
+        info.console = values["console"].flatMap { $0.isEmpty ? nil : $0 }
         return info
     }
 

@@ -4,6 +4,7 @@ import FoundationEssentials
 import HostSupport
 import Journal
 import Logging
+import NetworkConsole
 import Platforms
 import Resources
 import ServerLimits
@@ -91,6 +92,18 @@ struct Skupperd: AsyncParsableCommand {
             valueName: "host:port"))
     var metricsAddress: String?
 
+    @Option(
+        name: .customLong("console-address"),
+        help: ArgumentHelp(
+            "Serve the network console (a web page of the network, Skupper's observer API, the network's metrics) at HOST:PORT, or none. Default: 127.0.0.1, the first free port from 8010. Any address but loopback needs --console-password-file.",
+            valueName: "host:port|none"))
+    var consoleAddress: String?
+
+    @Option(
+        name: .customLong("console-password-file"),
+        help: ArgumentHelp("A file holding one line user:password (owner-only): the console asks for it (HTTP Basic).", valueName: "path"))
+    var consolePasswordFile: String?
+
     @Flag(name: .customLong("disable-grants"), help: "Do not serve access grants.")
     var disableGrants = false
 
@@ -124,6 +137,15 @@ struct Skupperd: AsyncParsableCommand {
         }
         if let metricsAddress {
             do { _ = try MetricsAddress(parsing: metricsAddress) } catch { throw ValidationError("--metrics-address: \(error)") }
+        }
+        if let consoleAddress {
+            let address: ConsoleAddress?
+            do { address = try ConsoleAddress.parse(consoleAddress) } catch { throw ValidationError("--console-address: \(error)") }
+            if let address, !address.isLoopback, consolePasswordFile == nil {
+                throw ValidationError(
+                    "--console-address \(address): the console would be open to the network without authentication: give --console-password-file, or bind a loopback address (and reach it with ssh -L)"
+                )
+            }
         }
         guard ObjectMeta.isValidName(namespace) else { throw ValidationError("--namespace: invalid name \"\(namespace)\"") }
     }
@@ -218,17 +240,31 @@ struct Skupperd: AsyncParsableCommand {
         agentOptions.platformCheckInterval = platformCheckInterval
         agentOptions.certificateCheckInterval = max(certificateCheckInterval, 1)
         agentOptions.restartRouterOnEveryChange = restartRouterOnEveryChange
+        let consoleAddress = try self.consoleAddress.map { text in try ConsoleAddress.parse(text) } ?? ConsoleAddress.default
+        let consoleAuthentication: ConsoleAuthentication?
+        do { consoleAuthentication = try consolePasswordFile.map { path in try ConsoleAuthentication.load(passwordFile: path) } } catch {
+            throw ValidationError("\(error)")
+        }
+        let console = consoleAddress.map { _ in ConsoleFeed() }
+        agentOptions.console = console
         let (grants, ledger) = AgentService.grantServer(agentOptions, logger: logger)
         let agent = AgentService(options: agentOptions, platform: routerPlatform, grantServer: grants, ledger: ledger, lock: lock, logger: logger)
         // The grant and metrics servers are listed first, so they are stopped after the agent (services stop in reverse order).
         // Each is named here: service-lifecycle would otherwise describe each service, a dynamic cast per protocol it
         // might print by, each a walk of all the binary's conformances at start.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: grants, serviceName: "GrantServer")]
-        if let address = try metricsAddress.map(MetricsAddress.init(parsing:)) {
+        let metricsAddress = try self.metricsAddress.map(MetricsAddress.init(parsing:))
+        let metrics = metricsAddress != nil || console != nil ? MetricsExport.bootstrap() : nil
+        if let metricsAddress, let metrics {
             services.append(
                 .init(
-                    service: MetricsServer.bootstrap(address: address, health: agent.health, caps: descriptors.metrics, logger: logger),
+                    service: MetricsServer(address: metricsAddress, export: metrics, health: agent.health, caps: descriptors.metrics, logger: logger),
                     serviceName: "MetricsServer"))
+        }
+        if let console, let consoleAddress {
+            let routes = ConsoleRoutes(feed: console, authentication: consoleAuthentication, boundHost: consoleAddress.host) { metrics?.text() ?? "" }
+            services.append(
+                .init(service: ConsoleServer(address: consoleAddress, routes: routes, caps: descriptors.console, logger: logger), serviceName: "ConsoleServer"))
         }
         services.append(.init(service: agent, serviceName: agent.description))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -3,6 +3,7 @@ import FoundationEssentials
 import Grants
 import HostSupport
 import Logging
+import NetworkConsole
 import Platforms
 import Resources
 import RouterManagement
@@ -62,7 +63,8 @@ final class SiteAgent {
         routerConfig = RouterConfigStage(layout: layout, renderer: renderer, logger: logger)
         self.platform = PlatformStage(platform: platform, layout: layout, logger: logger, checkInterval: options.platformCheckInterval)
         management = ManagementStage(
-            logger: logger, networkStatusFile: layout.status.appendingPathComponent(NetworkStatusDocument.fileName), namespace: layout.namespace)
+            logger: logger, networkStatusFile: layout.status.appendingPathComponent(NetworkStatusDocument.fileName), namespace: layout.namespace,
+            console: options.console)
         access = AccessController(layout: layout, options: options.grantServer, retry: options.tokenRetry, server: grantServer, ledger: ledger, logger: logger)
         statuses = StatusStage(layout: layout, logger: logger)
         expiryWatch = ExpiryWatch(logger: logger, interval: options.certificateCheckInterval)
@@ -210,6 +212,7 @@ final class SiteAgent {
             return Reaction(work: [read(input.readAll(reason: "retry after a failure"))])
         }
         guard started else { return .none }
+        if let console = options.console { publishOverview(to: console) }
         var reaction = Reaction()
         if let since = readyWaitsSince, now.timeIntervalSince(since) >= Self.readyWait {
             readyWaitsSince = nil
@@ -449,6 +452,38 @@ final class SiteAgent {
         }
         return nil
     }
+
+    /// What the overview last published was made of: a new one is made only when one of them changed.
+    private var overviewKey: [String]?
+
+    /// Tells the console the agent's state, at most once a tick and only when something it shows changed.
+    private func publishOverview(to console: ConsoleFeed) {
+        let key = [
+            "\(statuses.changes)", platform.state.phase.rawValue, platform.state.message, "\(input.store.errors.count)", "\(readyWaitsSince == nil)",
+            planner.identity?.siteId ?? "",
+        ]
+        guard key != overviewKey else { return }
+        overviewKey = key
+        var overview = AgentOverview()
+        overview.namespace = layout.namespace
+        overview.siteName = planner.plan.site?.name ?? ""
+        overview.siteId = planner.identity?.siteId ?? ""
+        overview.platform = platform.platform.kind.rawValue
+        overview.version = options.version
+        overview.ready = started && readyWaitsSince == nil
+        overview.routerState = platform.state.phase.rawValue
+        overview.routerMessage = Self.firstLine(platform.state.message, at: 300) ?? ""
+        overview.resources = statuses.overview(limit: Self.overviewResources).map { id, status in
+            AgentOverview.Resource(kind: id.kind.rawValue, name: id.name, status: status.phase.rawValue, message: Self.firstLine(status.message, at: 300) ?? "")
+        }
+        overview.inputErrors = input.store.errors.sorted { $0.key < $1.key }.prefix(Self.overviewResources).map { file, error in
+            AgentOverview.InputError(file: file, message: Self.firstLine("\(error)", at: 300) ?? "")
+        }
+        console.update(overview)
+    }
+
+    /// The console lists at most this many resources (those not Ready first) and input errors.
+    static let overviewResources = 300
 
     /// A one-line description of the site for STATUS= and logs.
     func summary() -> String {

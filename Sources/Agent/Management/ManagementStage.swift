@@ -2,6 +2,7 @@ import FlowRecords
 import FoundationEssentials
 import HostSupport
 import Logging
+import NetworkConsole
 import Resources
 import RouterEntities
 import RouterManagement
@@ -79,11 +80,15 @@ struct ManagementStage {
     static let startupGrace: TimeInterval = 15
     static let quietInterval: TimeInterval = 5
 
+    /// The console reading the collector's records, if one runs.
+    let console: ConsoleFeed?
+
     init(
         logger: Logger, networkStatusFile: URL? = nil, namespace: String = "default", pollInterval: TimeInterval = 1,
-        fullListingInterval: TimeInterval = 300, maximumReads: Int = 2
+        fullListingInterval: TimeInterval = 300, maximumReads: Int = 2, console: ConsoleFeed? = nil
     ) {
         self.logger = logger
+        self.console = console
         self.networkStatusFile = networkStatusFile
         self.namespace = namespace
         self.pollInterval = pollInterval
@@ -118,8 +123,11 @@ struct ManagementStage {
     mutating func connect(to endpoint: ManagementEndpoint?, siteId: String?) {
         self.siteId = siteId
         guard client?.endpoint != endpoint else { return }
-        let collector = endpoint.map { _ in FlowCollector(ownSiteId: siteId, logger: logger) }
+        var settings = FlowCollector.Settings()
+        settings.followFlows = console != nil
+        let collector = endpoint.map { _ in FlowCollector(ownSiteId: siteId, settings: settings, logger: logger) }
         self.collector = collector
+        console?.follow(collector)
         client = endpoint.map { ManagementClient(endpoint: $0, flows: collector) }
         view = nil
         viewVersion = 0

@@ -27,11 +27,9 @@ public final class MetricsServer: Service, Sendable {
     /// The largest request line plus body accepted (headers are bounded by the HTTP parser).
     static let maximumRequestSize = 8192
 
-    /// Makes the server and bootstraps swift-metrics with its Prometheus registry (once per process).
-    public static func bootstrap(address: MetricsAddress, health: AgentHealth, caps: ConnectionCaps, logger: Logger) -> MetricsServer {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return MetricsServer(address: address, registry: registry, health: health, caps: caps, logger: logger)
+    /// Makes the server on the process's metrics registry.
+    public convenience init(address: MetricsAddress, export: MetricsExport, health: AgentHealth, caps: ConnectionCaps, logger: Logger) {
+        self.init(address: address, registry: export.registry, health: health, caps: caps, logger: logger)
     }
 
     init(

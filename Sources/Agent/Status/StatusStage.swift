@@ -20,6 +20,12 @@ struct StatusStage {
         writer = StatusWriter(layout: layout)
     }
 
+    /// Goes up whenever a status file was written or removed.
+    var changes: UInt64 { writer.changes }
+
+    /// The statuses on disk, those not Ready first, at most `limit`.
+    func overview(limit: Int) -> [(ResourceID, ResourceStatus)] { writer.overview(limit: limit) }
+
     /// How many statuses each kind has in each phase.
     var tally: [ResourceCountKey: Int] { writer.tally }
 

@@ -40,6 +40,19 @@ struct StatusWriter {
     private var files: [ResourceID: WrittenFile] = [:]
     /// How many statuses on disk each kind has in each phase (kept with `files`, for the metrics).
     private(set) var tally: [ResourceCountKey: Int] = [:]
+    /// Goes up whenever a status was recorded or a file removed (the console's overview follows it).
+    private(set) var changes: UInt64 = 0
+
+    /// The statuses on disk, those not Ready first (then by kind and name), at most `limit`.
+    func overview(limit: Int) -> [(ResourceID, ResourceStatus)] {
+        let all = files.map { ($0.key, $0.value.status) }
+        let ordered = all.sorted { a, b in
+            let aReady = a.1.phase == .ready, bReady = b.1.phase == .ready
+            if aReady != bReady { return !aReady }
+            return (a.0.kind.rawValue, a.0.name) < (b.0.kind.rawValue, b.0.name)
+        }
+        return Array(ordered.prefix(limit))
+    }
 
     /// Statuses on disk that are alike share one copy (thousands of listeners say the same): the distinct ones seen
     /// lately, at most `maximumInterned` of them.
@@ -260,6 +273,7 @@ struct StatusWriter {
             tally[key] = (tally[key] ?? 1) > 1 ? tally[key]! - 1 : nil
         }
         files[id] = file
+        changes &+= 1
         if let status = file?.status { tally[ResourceCountKey(kind: id.kind.rawValue, state: status.phase.rawValue), default: 0] += 1 }
     }
 }

@@ -40,6 +40,7 @@ public struct SystemStatus: ParsableCommand {
         }
         if let info {
             Console.out("Agent process: pid \(info.pid), platform \(info.platform), version \(info.version), up \(Self.uptime(since: info.started))")
+            if let console = info.console { Console.out("Network console: \(console)") }
         } else if agent.presence == .held {
             Console.out("Agent process: starting (it holds \(layout.agentLock.path))")
         } else {
