@@ -11,6 +11,7 @@ public struct SkupperCommand: ParsableCommand {
         ListenerCommand.self,
         ConnectorCommand.self,
         LinkCommand.self,
+        NetworkCommand.self,
         AccessTokenCommand.self,
         SystemCommand.self,
         DebugCommand.self,

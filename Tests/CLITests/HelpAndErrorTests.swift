@@ -12,7 +12,7 @@ struct HelpAndErrorTests {
         ["link"], ["link", "status"], ["link", "delete"], ["link", "generate"],
         ["token"], ["token", "issue"], ["token", "redeem"],
         ["system"], ["system", "apply"], ["system", "delete"], ["system", "uninstall"], ["system", "setup"], ["system", "teardown"],
-        ["system", "status"], ["debug"], ["debug", "dump"],
+        ["system", "status"], ["network"], ["network", "status"], ["debug"], ["debug", "dump"],
     ]
 
     @Test(arguments: commands)
