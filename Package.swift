@@ -170,8 +170,10 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Agent", "Certificates", "FlowRecords", "Resources", "RouterManagement", "SiteFiles", "TestSupport",
+                "Agent", "Certificates", "FlowRecords", "NetworkConsole", "Resources", "RouterManagement", "SiteFiles", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ], path: "Benchmarks/bench"),

@@ -688,10 +688,10 @@ enum NetworkScaleBench {
 
         // The documents from records built for them: at ten sites beside the real ones (how near the built records
         // come), at 100 sites against the 64 KiB target.
-        let tenBuilt = try SyntheticNetwork.documents(sites: 10, services: 1)
-        let tenBusyBuilt = try SyntheticNetwork.documents(sites: 10, services: services)
-        let hundred = try SyntheticNetwork.documents(sites: 100, services: 1)
-        let hundredBusy = try SyntheticNetwork.documents(sites: 100, services: services)
+        let tenBuilt = try StatusSizeNetwork.documents(sites: 10, services: 1)
+        let tenBusyBuilt = try StatusSizeNetwork.documents(sites: 10, services: services)
+        let hundred = try StatusSizeNetwork.documents(sites: 100, services: 1)
+        let hundredBusy = try StatusSizeNetwork.documents(sites: 100, services: services)
         say(
             "built records (Site status, network status, records, ms to make the view and both): 10 sites \(tenBuilt.summary); 10 sites with \(services) services \(tenBusyBuilt.summary); 100 sites \(hundred.summary); 100 sites with \(services) services \(hundredBusy.summary)"
         )
@@ -745,11 +745,9 @@ enum NetworkScaleBench {
 /// `FlowStore` source by source, as the agent's collector takes them in. The attributes are those the ten real sites'
 /// routers send (a CONNECTOR has no name or protocol), but every site has a ROUTER_ACCESS (the real leaves, without
 /// link access, have none: a few bytes more a site than theirs).
-enum SyntheticNetwork {
+enum StatusSizeNetwork {
     static func record(_ type: UInt64, _ identity: String, _ attributes: [UInt64: AMQPValue]) -> AMQPValue {
-        var map: [AMQPValue: AMQPValue] = [.uint(0): .uint(type), .uint(1): .string(identity)]
-        for (code, value) in attributes { map[.uint(code)] = value }
-        return .map(map)
+        SyntheticNetwork.record(type, identity, attributes)
     }
 
     /// The names the ten-site network has (h1, h2, s3…), and on.

@@ -9,7 +9,7 @@ let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
 let jsonPath = arguments.firstIndex(of: "--json").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
 var rows: [Row] = []
-/// `--only startup,scale,memory,redemption,network,rotation,live-scale,network-scale` runs some sections only.
+/// `--only startup,scale,memory,redemption,network,rotation,live-scale,network-scale,console` runs some sections only.
 let sections = arguments.firstIndex(of: "--only").flatMap {
     arguments.indices.contains($0 + 1) ? Set(arguments[$0 + 1].split(separator: ",").map(String.init)) : nil
 }
@@ -503,6 +503,12 @@ if selected("live-scale") {
             benchmark: "the same p99 at 2,000 services / at 200", case_: "\(drops) drops each", value: large / small, unit: "x",
             baseline: Measure.quantile(results[2000]!.floor, 0.99) / Measure.quantile(results[200]!.floor, 0.99),
             baselineName: "the floor's own ratio", target: "<= 3x", met: large / small <= 3))
+}
+
+// MARK: The network console: first paint, updates, API latency, idle memory (ConsoleBench.swift)
+
+if selected("console") {
+    rows += try await ConsoleBench.run(quick: quick)
 }
 
 // MARK: Ten sites: converging, healing, leaving, idle CPU, status sizes (NetworkScaleBench.swift)

@@ -26,6 +26,8 @@ public struct ConnectionLog: Sendable {
         /// Whether it is counted in its pair's traffic yet: once its connector is known (or it ended without one), so a
         /// connection is counted under one pair only.
         var counted = false
+        /// The log's revision when it last changed: views made of it are made again only for what changed.
+        public internal(set) var revision: UInt64 = 0
         public var isOpen: Bool { !record.hasEnded }
     }
 
@@ -61,6 +63,8 @@ public struct ConnectionLog: Sendable {
     public var limits = Limits()
     /// Every connection held, by identity.
     public private(set) var connections: [String: Connection] = [:]
+    /// Goes up with every change of a connection.
+    public private(set) var revision: UInt64 = 0
     /// The traffic of every pair of routers and service.
     public private(set) var pairs: [Pair: Counters] = [:]
     /// Each service's bytes both ways per bucket, oldest first: (the bucket's start in microseconds, bytes).
@@ -93,6 +97,8 @@ public struct ConnectionLog: Sendable {
                     count(from: nil, to: held.record, key: held.routingKey, now: now)
                 }
                 if held != before {
+                    revision &+= 1
+                    held.revision = revision
                     connections[update.identity] = held
                     changed = true
                 }
@@ -112,7 +118,9 @@ public struct ConnectionLog: Sendable {
         for (identity, connection) in connections where connection.isOpen {
             guard FlowRecord.sourcePrefix(of: identity).map(String.init) == source else { continue }
             let before = connection.record
+            revision &+= 1
             connections[identity]?.record.endTime = now
+            connections[identity]?.revision = revision
             if connection.counted, let after = connections[identity]?.record { count(from: before, to: after, key: connection.routingKey, now: now) }
             closed = true
         }
@@ -165,6 +173,8 @@ public struct ConnectionLog: Sendable {
             connection.counted = true
             count(from: nil, to: connection.record, key: key, now: now)
         }
+        revision &+= 1
+        connection.revision = revision
         connections[connection.record.identity] = connection
     }
 

@@ -50,6 +50,18 @@ public struct SyntheticNetwork: Sendable {
         return messages
     }
 
+    /// One more site's messages (its BEACON and records): a site joining.
+    public func joining(_ site: Int) -> [FlowMessage] {
+        [Self.beacon("\(Self.source(site)):0"), Self.records("\(Self.source(site)):0", .list(records(of: site)))]
+    }
+
+    /// A connection's record again with its byte counts grown: traffic on the network.
+    public func traffic(_ number: Int, octets: UInt64) -> FlowMessage {
+        let site = number % max(sites, 1)
+        let update = Self.record(0x10, "\(Self.source(site)):\(10_000 + number)", [23: .uint(octets), 58: .uint(octets * 10)])
+        return Self.flows("\(Self.source(site)):0", .list([update]))
+    }
+
     /// Feeds every message to a collector, as its connection would.
     public func feed(_ collector: FlowCollector) {
         let now = ContinuousClock.now
@@ -125,7 +137,8 @@ public struct SyntheticNetwork: Sendable {
         return Self.record(0x10, "\(source):\(10_000 + number)", attributes)
     }
 
-    static func record(_ type: UInt64, _ identity: String, _ attributes: [UInt64: AMQPValue]) -> AMQPValue {
+    /// A record as skupper-router's vanflow module composes it: a map from attribute codes to values.
+    public static func record(_ type: UInt64, _ identity: String, _ attributes: [UInt64: AMQPValue]) -> AMQPValue {
         var map: [AMQPValue: AMQPValue] = [.uint(0): .uint(type), .uint(1): .string(identity)]
         for (code, value) in attributes { map[.uint(code)] = value }
         return .map(map)

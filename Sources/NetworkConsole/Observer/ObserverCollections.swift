@@ -38,10 +38,10 @@ enum ObserverCollection: String, Sendable, CaseIterable {
     }
 }
 
-/// Makes the rows of a collection.
-struct ObserverRows {
+/// Makes the rows of a collection of the records, and of one connection (the connections' collection is made one
+/// connection at a time, as they change: `ObserverAPI`).
+struct ObserverRows: Sendable {
     let index: NetworkIndex
-    let connections: ConnectionLog
 
     func rows(_ collection: ObserverCollection) -> [ObserverRow] {
         switch collection {
@@ -52,7 +52,7 @@ struct ObserverRows {
         case .listeners: index.listeners.map(listener)
         case .connectors: index.connectors.map(connector)
         case .services: services()
-        case .connections: connections.connections.values.sorted { $0.record.identity < $1.record.identity }.map(connection)
+        case .connections: []
         }
     }
 

@@ -57,6 +57,7 @@ struct ObserverQuery: Sendable {
     }
 
     /// The rows the query selects, in its order and page, and how many matched before paging (`timeRangeCount`).
+    /// `rows` come in identity order (the default one).
     func apply(to rows: [ObserverRow], fields: Set<String>) throws(Invalid) -> (page: ArraySlice<ObserverRow>, matched: Int) {
         for filter in filters where !fields.contains(filter.field) {
             throw Invalid(message: "invalid filter parameter \"\(filter.field)\"")
@@ -67,12 +68,15 @@ struct ObserverQuery: Sendable {
         }
         let matched = selected.count
         if sortField != "identity" || descending {
+            // Each row's key read once (a field is found by name), then the rows ordered by it, ties by identity.
             let field = sortField, descending = descending
-            selected.sort { a, b in
-                let order = Self.compare(a[field], b[field])
-                if order == 0 { return a.identity < b.identity }
+            var keyed = selected.enumerated().map { (key: $0.element[field], index: $0.offset) }
+            keyed.sort { a, b in
+                let order = Self.compare(a.key, b.key)
+                if order == 0 { return a.index < b.index }
                 return descending ? order > 0 : order < 0
             }
+            selected = keyed.map { selected[$0.index] }
         }
         let start = min(max(offset, 0), selected.count)
         let end = limit < 0 ? selected.count : min(start + limit, selected.count)

@@ -1,9 +1,11 @@
 import RouterEntities
+import Synchronization
 
 /// One record of the observer API as it is written: its fields in the order of network-observer's OpenAPI schema,
-/// looked up by name for the query's filters and sort.
-struct ObserverRow: Sendable {
-    var fields: [(String, JSONValue)]
+/// looked up by name for the query's filters and sort, and its JSON text, made once however often it is served.
+final class ObserverRow: Sendable {
+    let fields: [(String, JSONValue)]
+    private let cachedText = Mutex<String?>(nil)
 
     init(_ fields: [(String, JSONValue)]) { self.fields = fields }
 
@@ -15,6 +17,14 @@ struct ObserverRow: Sendable {
     }
 
     var json: JSONValue { .object(fields) }
+
+    /// The record's JSON (compact).
+    var text: String {
+        if let text = cachedText.withLock({ $0 }) { return text }
+        let text = json.compact()
+        cachedText.withLock { $0 = text }
+        return text
+    }
 
     /// The base record's times (0 when unknown or not ended).
     var startTime: Int { self["startTime"]?.intValue ?? 0 }

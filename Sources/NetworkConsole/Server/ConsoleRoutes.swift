@@ -86,32 +86,32 @@ public final class ConsoleRoutes: Sendable {
         case "/api/console/state":
             return consoleState(ifNoneMatch: request.ifNoneMatch)
         case "/metrics":
-            let (snapshot, _, _) = feed.read()
-            return ConsoleResponse(200, NetworkMetrics.text(snapshot: snapshot) + agentMetrics(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            return ConsoleResponse(
+                200, NetworkMetrics.text(snapshot: feed.read().snapshot) + agentMetrics(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         case "/healthz":
             let ready = feed.read().overview.ready
             return ConsoleResponse(ready ? 200 : 503, ready ? "ok\n" : "not ready\n")
         default:
             guard path.hasPrefix("/api/v2alpha1/") else { return ConsoleResponse(404, "not found\n") }
-            let (snapshot, _, version) = feed.read()
+            let reading = feed.read()
             let segments = path.dropFirst("/api/v2alpha1/".count).split(separator: "/", omittingEmptySubsequences: true).map {
                 Substring(Self.percentDecoded($0))
             }
             let answer = observer.answer(
-                path: segments, parameters: Self.parameters(query), snapshot: snapshot, version: version, now: Int(clamping: WallClock.microseconds()))
+                path: segments, parameters: Self.parameters(query), reading: reading, now: Int(clamping: WallClock.microseconds()))
             return ConsoleResponse(answer.status, answer.body + "\n", contentType: "application/json", headers: [("Cache-Control", "no-store")])
         }
     }
 
     /// The page's state; 304 when the page has it already.
     private func consoleState(ifNoneMatch: String?) -> ConsoleResponse {
-        let (snapshot, overview, version) = feed.read()
-        let etag = "\"\(version)\""
+        let reading = feed.read()
+        let etag = "\"\(reading.version)\""
         if ifNoneMatch == etag { return ConsoleResponse(304, "", headers: [("ETag", etag), ("Cache-Control", "no-cache")]) }
         let body = state.withLock { cached -> String in
-            if let cached, cached.version == version { return cached.body }
-            let body = ConsoleState.json(snapshot: snapshot, overview: overview, version: version, now: WallClock.microseconds())
-            cached = (version, body)
+            if let cached, cached.version == reading.version { return cached.body }
+            let body = ConsoleState.json(snapshot: reading.snapshot, overview: reading.overview, version: reading.version, now: WallClock.microseconds())
+            cached = (reading.version, body)
             return body
         }
         return ConsoleResponse(200, body, contentType: "application/json", headers: [("ETag", etag), ("Cache-Control", "no-cache")])

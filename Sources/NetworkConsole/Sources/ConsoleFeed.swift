@@ -39,10 +39,22 @@ public final class ConsoleFeed: Sendable {
         }
     }
 
-    /// Everything the console shows, as of now, with a version that changes whenever any of it does.
-    func read() -> (snapshot: FlowSnapshot, overview: AgentOverview, version: String) {
+    /// What the console shows as of one moment.
+    struct Reading {
+        var snapshot: FlowSnapshot
+        var overview: AgentOverview
+        /// Changes whenever any of it does.
+        var version: String
+        /// Changes whenever the records (not the connections) do.
+        var recordsVersion: String
+    }
+
+    /// Everything the console shows, as of now.
+    func read() -> Reading {
         let (collector, overview, overviewVersion, generation) = state.withLock { ($0.collector, $0.overview, $0.overviewVersion, $0.collectorGeneration) }
         let snapshot = collector?.snapshot ?? FlowSnapshot()
-        return (snapshot, overview, "\(generation).\(snapshot.version).\(snapshot.connectionsVersion).\(overviewVersion)")
+        return Reading(
+            snapshot: snapshot, overview: overview, version: "\(generation).\(snapshot.version).\(snapshot.connectionsVersion).\(overviewVersion)",
+            recordsVersion: "\(generation).\(snapshot.version)")
     }
 }
