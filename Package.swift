@@ -13,6 +13,16 @@ let grantsDependencies: [Target.Dependency] = [
     .product(name: "Metrics", package: "swift-metrics"),
 ]
 
+/// What the NetworkConsole module needs but TLS (NIOSSL is for its HTTPS, Server/ConsoleTLS.swift).
+let consoleDependencies: [Target.Dependency] = [
+    "FlowRecords", "RouterEntities", "RouterManagement", "HostSupport", "TextSupport", "ServerLimits",
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+]
+
 /// How the release agent is linked, for an idle agent's resident memory (issue 13; BENCHMARKS.md). Built as the Debian
 /// package and the bench build it (`packaging/release-build-flags`: the Swift runtime linked in, for shared its
 /// libraries' symbol tables and relocations were a third of the agent's memory; every function in a section of its
@@ -109,16 +119,7 @@ let package = Package(
             dependencies: ["RouterManagement", "RouterEntities", "TextSupport", .product(name: "Logging", package: "swift-log")]),
         /// The network console: a page of the network (sites, links, services, connections), network-observer's JSON
         /// API and the network's metrics, served by the agent from the records its collector holds.
-        .target(
-            name: "NetworkConsole",
-            dependencies: [
-                "FlowRecords", "RouterEntities", "RouterManagement", "HostSupport", "TextSupport", "ServerLimits",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]),
+        .target(name: "NetworkConsole", dependencies: consoleDependencies + [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         /// What keeps the agent's listening services within bounds: connection caps per address and network, deadlines,
         /// idle closing, and the process's descriptors shared out between them and the agent's own work.
         .target(name: "ServerLimits", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
@@ -236,6 +237,11 @@ if Context.environment["SKUPPER_FUZZ"] == "1" {
         grants.dependencies = grantsDependencies
         grants.exclude = ["GrantServer+Listening.swift"]
     }
+    // The console target drives its request handler without a listener: without its server and TLS, no NIOSSL either.
+    if let console = package.targets.first(where: { $0.name == "NetworkConsole" }) {
+        console.dependencies = consoleDependencies
+        console.exclude = ["Server/ConsoleServer.swift", "Server/ConsoleTLS.swift"]
+    }
     package.targets += [
         .executableTarget(
             name: "fuzz-resource-loader", dependencies: ["Resources", "SiteFiles"], path: "Fuzz/ResourceLoader", exclude: ["corpus", "dictionary"]),
@@ -248,6 +254,15 @@ if Context.environment["SKUPPER_FUZZ"] == "1" {
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ], path: "Fuzz/GrantRequests", exclude: ["corpus", "dictionary"]),
+        .executableTarget(
+            name: "fuzz-console-requests",
+            dependencies: [
+                "NetworkConsole", "FlowRecords", "RouterManagement",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], path: "Fuzz/ConsoleRequests", exclude: ["corpus", "dictionary"]),
         .executableTarget(
             name: "fuzz-flow-records",
             dependencies: ["FlowRecords", "RouterManagement", .product(name: "Logging", package: "swift-log")], path: "Fuzz/FlowRecords",

@@ -19,7 +19,8 @@ scratch=.build-fuzz
 # product name : folder under Fuzz/ : extra libFuzzer options. The grant target answers through Swift tasks, whose
 # memory is freed on other threads after an input returns; libFuzzer then runs a full leak scan after every input
 # (five times slower, and it never found anything), so it does not check leaks input by input.
-targets=("fuzz-resource-loader:ResourceLoader:" "fuzz-grant-requests:GrantRequests:-detect_leaks=0" "fuzz-flow-records:FlowRecords:")
+targets=("fuzz-resource-loader:ResourceLoader:" "fuzz-grant-requests:GrantRequests:-detect_leaks=0" "fuzz-flow-records:FlowRecords:"
+    "fuzz-console-requests:ConsoleRequests:")
 
 # Package.swift declares the fuzz targets only when SKUPPER_FUZZ=1 (their main comes from libFuzzer).
 export SKUPPER_FUZZ=1

@@ -26,6 +26,8 @@ public struct AgentOptions: Sendable {
     /// The network console's feed, when the console runs: the agent follows the routers' connections too and tells
     /// it its own state.
     public var console: ConsoleFeed?
+    /// How long the console keeps a closed connection (`--flow-record-ttl`, as network-observer's).
+    public var connectionRetention: Duration = .seconds(900)
 
     public init(
         layout: SiteLayout, version: String = SkupperVersion.current, debounce: Duration = .milliseconds(20),

@@ -95,7 +95,7 @@ struct Skupperd: AsyncParsableCommand {
     @Option(
         name: .customLong("console-address"),
         help: ArgumentHelp(
-            "Serve the network console (a web page of the network, Skupper's observer API, the network's metrics) at HOST:PORT, or none. Default: 127.0.0.1, the first free port from 8010. Any address but loopback needs --console-password-file.",
+            "Serve the network console (a web page of the network, Skupper's observer API, the network's metrics) at HOST:PORT, or none. Default: 127.0.0.1, the first free port from 8010. Any address but loopback needs --console-password-file or client certificates (--console-tls-dir with a ca.crt).",
             valueName: "host:port|none"))
     var consoleAddress: String?
 
@@ -103,6 +103,18 @@ struct Skupperd: AsyncParsableCommand {
         name: .customLong("console-password-file"),
         help: ArgumentHelp("A file holding one line user:password (owner-only): the console asks for it (HTTP Basic).", valueName: "path"))
     var consolePasswordFile: String?
+
+    @Option(
+        name: .customLong("console-tls-dir"),
+        help: ArgumentHelp(
+            "Serve the console over HTTPS with DIR's tls.crt and tls.key; with a ca.crt there too, clients must present a certificate it issued.",
+            valueName: "dir"))
+    var consoleTLSDirectory: String?
+
+    @Option(
+        name: .customLong("flow-record-ttl"),
+        help: ArgumentHelp("How long the console keeps a closed connection (as Skupper's network observer: 15m by default).", valueName: "duration"))
+    var flowRecordTTL: String = "15m"
 
     @Flag(name: .customLong("disable-grants"), help: "Do not serve access grants.")
     var disableGrants = false
@@ -141,11 +153,15 @@ struct Skupperd: AsyncParsableCommand {
         if let consoleAddress {
             let address: ConsoleAddress?
             do { address = try ConsoleAddress.parse(consoleAddress) } catch { throw ValidationError("--console-address: \(error)") }
-            if let address, !address.isLoopback, consolePasswordFile == nil {
+            let clientCertificates = consoleTLSDirectory.map { FileManager.default.fileExists(atPath: "\($0)/ca.crt") } ?? false
+            if let address, !address.isLoopback, consolePasswordFile == nil, !clientCertificates {
                 throw ValidationError(
-                    "--console-address \(address): the console would be open to the network without authentication: give --console-password-file, or bind a loopback address (and reach it with ssh -L)"
+                    "--console-address \(address): the console would be open to the network without authentication: give --console-password-file, or client certificates' CA (ca.crt in --console-tls-dir), or bind a loopback address (and reach it with ssh -L)"
                 )
             }
+        }
+        guard let ttl = GoDuration(flowRecordTTL), ttl.seconds >= 1, ttl <= GoDuration.maximumWindow else {
+            throw ValidationError("--flow-record-ttl: \"\(flowRecordTTL)\" is not a duration from 1s to 8760h (e.g. 15m, 1h)")
         }
         guard ObjectMeta.isValidName(namespace) else { throw ValidationError("--namespace: invalid name \"\(namespace)\"") }
     }
@@ -245,8 +261,13 @@ struct Skupperd: AsyncParsableCommand {
         do { consoleAuthentication = try consolePasswordFile.map { path in try ConsoleAuthentication.load(passwordFile: path) } } catch {
             throw ValidationError("\(error)")
         }
+        let consoleTLS: ConsoleTLS?
+        do { consoleTLS = try consoleTLSDirectory.map { directory in try ConsoleTLS.load(directory: directory) } } catch {
+            throw ValidationError("\(error)")
+        }
         let console = consoleAddress.map { _ in ConsoleFeed() }
         agentOptions.console = console
+        agentOptions.connectionRetention = .seconds(GoDuration(flowRecordTTL)?.seconds ?? 900)
         let (grants, ledger) = AgentService.grantServer(agentOptions, logger: logger)
         let agent = AgentService(options: agentOptions, platform: routerPlatform, grantServer: grants, ledger: ledger, lock: lock, logger: logger)
         // The grant and metrics servers are listed first, so they are stopped after the agent (services stop in reverse order).
@@ -262,9 +283,14 @@ struct Skupperd: AsyncParsableCommand {
                     serviceName: "MetricsServer"))
         }
         if let console, let consoleAddress {
-            let routes = ConsoleRoutes(feed: console, authentication: consoleAuthentication, boundHost: consoleAddress.host) { metrics?.text() ?? "" }
+            let routes = ConsoleRoutes(
+                feed: console, authentication: consoleAuthentication, clientCertificates: consoleTLS?.requiresClientCertificates ?? false,
+                boundHost: consoleAddress.host
+            ) { metrics?.text() ?? "" }
             services.append(
-                .init(service: ConsoleServer(address: consoleAddress, routes: routes, caps: descriptors.console, logger: logger), serviceName: "ConsoleServer"))
+                .init(
+                    service: ConsoleServer(address: consoleAddress, routes: routes, tls: consoleTLS, caps: descriptors.console, logger: logger),
+                    serviceName: "ConsoleServer"))
         }
         services.append(.init(service: agent, serviceName: agent.description))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

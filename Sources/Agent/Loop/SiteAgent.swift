@@ -64,7 +64,7 @@ final class SiteAgent {
         self.platform = PlatformStage(platform: platform, layout: layout, logger: logger, checkInterval: options.platformCheckInterval)
         management = ManagementStage(
             logger: logger, networkStatusFile: layout.status.appendingPathComponent(NetworkStatusDocument.fileName), namespace: layout.namespace,
-            console: options.console)
+            console: options.console, connectionRetention: options.connectionRetention)
         access = AccessController(layout: layout, options: options.grantServer, retry: options.tokenRetry, server: grantServer, ledger: ledger, logger: logger)
         statuses = StatusStage(layout: layout, logger: logger)
         expiryWatch = ExpiryWatch(logger: logger, interval: options.certificateCheckInterval)

@@ -80,15 +80,17 @@ struct ManagementStage {
     static let startupGrace: TimeInterval = 15
     static let quietInterval: TimeInterval = 5
 
-    /// The console reading the collector's records, if one runs.
+    /// The console reading the collector's records, if one runs, and how long it keeps a closed connection.
     let console: ConsoleFeed?
+    let connectionRetention: Duration
 
     init(
         logger: Logger, networkStatusFile: URL? = nil, namespace: String = "default", pollInterval: TimeInterval = 1,
-        fullListingInterval: TimeInterval = 300, maximumReads: Int = 2, console: ConsoleFeed? = nil
+        fullListingInterval: TimeInterval = 300, maximumReads: Int = 2, console: ConsoleFeed? = nil, connectionRetention: Duration = .seconds(900)
     ) {
         self.logger = logger
         self.console = console
+        self.connectionRetention = connectionRetention
         self.networkStatusFile = networkStatusFile
         self.namespace = namespace
         self.pollInterval = pollInterval
@@ -125,6 +127,7 @@ struct ManagementStage {
         guard client?.endpoint != endpoint else { return }
         var settings = FlowCollector.Settings()
         settings.followFlows = console != nil
+        settings.connectionLimits.retention = UInt64(clamping: connectionRetention.components.seconds) &* 1_000_000
         let collector = endpoint.map { _ in FlowCollector(ownSiteId: siteId, settings: settings, logger: logger) }
         self.collector = collector
         console?.follow(collector)

@@ -13,13 +13,11 @@ public struct ConsoleAuthentication: Sendable {
 
     /// Reads the password file; the error says what is wrong with it.
     public static func load(passwordFile path: String) throws(ConsoleAuthenticationError) -> ConsoleAuthentication {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
+        guard let mode = FileMode.permissions(path) else {
             throw ConsoleAuthenticationError(path, "cannot read it: \(String(cString: strerror(errno)))")
         }
-        guard status.st_mode & 0o077 == 0 else {
-            throw ConsoleAuthenticationError(
-                path, "it may be read by others (mode \(String(status.st_mode & 0o777, radix: 8))): make it owner-only (chmod 600)")
+        guard mode & 0o077 == 0 else {
+            throw ConsoleAuthenticationError(path, "it may be read by others (mode \(String(mode & 0o777, radix: 8))): make it owner-only (chmod 600)")
         }
         guard let bytes = FileBytes.read(path, limit: 4096) else {
             throw ConsoleAuthenticationError(path, "cannot read it (or it is larger than 4 KiB)")

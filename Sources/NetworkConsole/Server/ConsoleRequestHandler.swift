@@ -3,9 +3,9 @@ import NIOHTTP1
 
 /// Answers one request on a console connection from `ConsoleRoutes`, then closes it; a request over the size limit
 /// gets 413, an idle connection is closed.
-final class ConsoleRequestHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+public final class ConsoleRequestHandler: ChannelInboundHandler {
+    public typealias InboundIn = HTTPServerRequestPart
+    public typealias OutboundOut = HTTPServerResponsePart
 
     let routes: ConsoleRoutes
     private var head: HTTPRequestHead?
@@ -14,9 +14,9 @@ final class ConsoleRequestHandler: ChannelInboundHandler {
     /// The largest request line plus body accepted (headers are bounded by the HTTP parser).
     static let maximumRequestSize = 8192
 
-    init(routes: ConsoleRoutes) { self.routes = routes }
+    public init(routes: ConsoleRoutes) { self.routes = routes }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !answered else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
@@ -37,7 +37,7 @@ final class ConsoleRequestHandler: ChannelInboundHandler {
         }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent { context.close(promise: nil) } else { context.fireUserInboundEventTriggered(event) }
     }
 

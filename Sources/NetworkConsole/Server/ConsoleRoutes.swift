@@ -42,11 +42,17 @@ public final class ConsoleRoutes: Sendable {
     let agentMetrics: @Sendable () -> String
     /// The host names a request may give besides loopback ones (the address bound).
     let boundHost: String
+    /// Whether every connection was authenticated by its client certificate (mutual TLS) before any request.
+    let clientCertificates: Bool
     private let observer = ObserverAPI()
     private let state = Mutex<(version: String, body: String)?>(nil)
 
-    public init(feed: ConsoleFeed, authentication: ConsoleAuthentication?, boundHost: String, agentMetrics: @escaping @Sendable () -> String = { "" }) {
+    public init(
+        feed: ConsoleFeed, authentication: ConsoleAuthentication?, clientCertificates: Bool = false, boundHost: String,
+        agentMetrics: @escaping @Sendable () -> String = { "" }
+    ) {
         self.feed = feed
+        self.clientCertificates = clientCertificates
         self.authentication = authentication
         self.boundHost = boundHost
         self.agentMetrics = agentMetrics
@@ -71,7 +77,7 @@ public final class ConsoleRoutes: Sendable {
             guard authentication.admits(authorization: request.authorization) else {
                 return ConsoleResponse(401, "authentication required\n", headers: [("WWW-Authenticate", "Basic realm=\"skupper console\", charset=\"UTF-8\"")])
             }
-        } else if !isLocalHost(request.host) {
+        } else if !clientCertificates, !isLocalHost(request.host) {
             return ConsoleResponse(421, "this console answers to localhost only\n")
         }
         let (path, query) = Self.split(request.uri)

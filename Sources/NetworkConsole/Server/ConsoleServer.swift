@@ -19,14 +19,18 @@ public final class ConsoleServer: Service, Sendable {
     let idleTimeout: TimeAmount
     let deadline: TimeAmount
     let connections: ConnectionGate
+    /// HTTPS, when the console has a certificate.
+    let tls: ConsoleTLS?
     /// Told the port once the server listens (`runtime/agent.yaml`, `skupper system status`).
     let onListening: @Sendable (Int) -> Void
 
     public init(
-        address: ConsoleAddress, routes: ConsoleRoutes, caps: ConnectionCaps = DescriptorBudget.usual.console, idleTimeout: TimeAmount = .seconds(10),
+        address: ConsoleAddress, routes: ConsoleRoutes, tls: ConsoleTLS? = nil, caps: ConnectionCaps = DescriptorBudget.usual.console,
+        idleTimeout: TimeAmount = .seconds(10),
         deadline: TimeAmount = .seconds(15), logger: Logger, onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
         self.address = address
+        self.tls = tls
         self.routes = routes
         self.idleTimeout = idleTimeout
         self.deadline = deadline
@@ -38,7 +42,7 @@ public final class ConsoleServer: Service, Sendable {
     /// Binds (the first free port from the address's on, for the default), serves until the group shuts down. An
     /// address given that cannot be bound ends the agent; the default one only turns the console off.
     public func run() async throws {
-        let routes = routes, idleTimeout = idleTimeout, deadline = deadline, connections = connections
+        let routes = routes, idleTimeout = idleTimeout, deadline = deadline, connections = connections, tls = tls
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -48,6 +52,7 @@ public final class ConsoleServer: Service, Sendable {
                     guard connections.admit(channel) else { return try pipeline.addHandler(CloseWhenActive()) }
                     try pipeline.addHandler(ConnectionDeadline(deadline))
                     try pipeline.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                    if let tls { try pipeline.addHandler(tls.handler()) }
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
                     try pipeline.addHandler(ConsoleRequestHandler(routes: routes))
                 }
@@ -76,11 +81,14 @@ public final class ConsoleServer: Service, Sendable {
         }
         let port = channel.localAddress?.port ?? address.port
         onListening(port)
-        let url = "http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)/"
+        let url = "\(tls == nil ? "http" : "https")://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)/"
         routes.feed.listening(at: url)
+        let authentication =
+            [tls?.requiresClientCertificates == true ? "client certificates" : nil, routes.authentication != nil ? "password file" : nil]
+            .compactMap { $0 }.joined(separator: " and ")
         logger.info(
             "network console listening",
-            metadata: ["url": "\(url)", "authentication": "\(routes.authentication == nil ? "none (loopback only)" : "password file")"])
+            metadata: ["url": "\(url)", "authentication": "\(authentication.isEmpty ? "none (loopback only)" : authentication)"])
         try await withGracefulShutdownHandler {
             try await channel.closeFuture.get()
         } onGracefulShutdown: {
