@@ -121,8 +121,14 @@ let package = Package(
         /// API and the network's metrics, served by the agent from the records its collector holds.
         .target(name: "NetworkConsole", dependencies: consoleDependencies + [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         /// What keeps the agent's listening services within bounds: connection caps per address and network, deadlines,
-        /// idle closing, and the process's descriptors shared out between them and the agent's own work.
-        .target(name: "ServerLimits", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        /// idle closing, the process's descriptors shared out between them and the agent's own work, and the one-request
+        /// HTTP server the metrics and the console are.
+        .target(
+            name: "ServerLimits",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         /// Access grants: the ledger and the HTTPS redemption service.
         .target(name: "Grants", dependencies: grantsDependencies + [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         /// Redeeming an AccessToken at another site's grant server (the HTTP client side, apart from the server's module).
@@ -257,7 +263,7 @@ if Context.environment["SKUPPER_FUZZ"] == "1" {
         .executableTarget(
             name: "fuzz-console-requests",
             dependencies: [
-                "NetworkConsole", "FlowRecords", "RouterManagement",
+                "NetworkConsole", "FlowRecords", "RouterManagement", "ServerLimits",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

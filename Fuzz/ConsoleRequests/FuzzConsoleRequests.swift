@@ -6,6 +6,7 @@ import NIOEmbedded
 import NIOHTTP1
 import NetworkConsole
 import RouterManagement
+import ServerLimits
 
 /// What every input is answered from: a collector holding one site's records and a connection, made once. (Each input
 /// gets routes of its own: their caches go with them, so what an input leaves behind is a leak.)
@@ -51,7 +52,7 @@ public func fuzzConsoleRequests(_ data: UnsafePointer<UInt8>, _ size: Int) -> In
     let channel = EmbeddedChannel()
     try! channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
     let routes = ConsoleRoutes(feed: feed, authentication: nil, boundHost: "127.0.0.1")
-    try! channel.pipeline.syncOperations.addHandler(ConsoleRequestHandler(routes: routes))
+    try! channel.pipeline.syncOperations.addHandler(SingleRequestHandler { routes.answer($0) })
     try! channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
     _ = try? channel.writeInbound(channel.allocator.buffer(bytes: UnsafeBufferPointer(start: data, count: size)))
     channel.embeddedEventLoop.run()

@@ -49,7 +49,7 @@ import Testing
         let site = try TemporarySite()
         let open = try run([skupperd, "--config-dir", site.layout.root.path, "--platform", "render", "--console-address", "0.0.0.0:18010"])
         #expect(open.status == 64 && open.output.contains("without authentication: give --console-password-file"), "\(open)")
-        for (value, reason) in [("8010", "expected HOST:PORT or none"), ("127.0.0.1:0", "the port must be"), ("::1:8010", "brackets")] {
+        for (value, reason) in [("8010", "expected HOST:PORT (e.g. 127.0.0.1:8010, or none)"), ("127.0.0.1:0", "the port must be"), ("::1:8010", "brackets")] {
             let bad = try run([skupperd, "--config-dir", site.layout.root.path, "--console-address", value])
             #expect(bad.status == 64 && bad.output.contains(reason), "\(bad)")
         }

@@ -101,50 +101,36 @@ import Testing
 /// The page at the two ends of its range: one site, and a hundred (a synthetic record source fed to a real collector,
 /// served by a real console server: this machine cannot run a hundred routers).
 @Suite(.serialized) struct ConsolePageScaleTests {
-    /// Serves a synthetic network's console on a free port for `body`.
-    static func serving(sites: Int, connections: Int, _ body: @escaping @Sendable (String) throws -> Void) async throws {
-        let port = freePort()
-        let (routes, _) = ObserverAPITests.routes(sites: sites, connections: connections)
-        let server = ConsoleServer(address: ConsoleAddress(host: "127.0.0.1", port: port), routes: routes, logger: Logger(label: "test"))
-        let group = ServiceGroup(configuration: .init(services: [server], logger: Logger(label: "test")))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            for _ in 0..<100 {
-                if (try? PlainHTTP.get("/healthz", port: port)) != nil { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            let url = "http://localhost:\(port)/"
-            try await Task.detached { try body(url) }.value
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+    @Test(.enabled(if: HeadlessBrowser.isAvailable), .timeLimit(.minutes(2)), arguments: [1, 100])
+    func theNetworkReadsWell(sites: Int) async throws {
+        try await ConsoleServerTests.serving(sites: sites, connections: sites * 10) { port, _ in
+            try await Task.detached { try Self.look(sites: sites, url: "http://localhost:\(port)/") }.value
         }
     }
 
-    @Test(.enabled(if: HeadlessBrowser.isAvailable), .timeLimit(.minutes(2)), arguments: [1, 100])
-    func theNetworkReadsWell(sites: Int) async throws {
-        try await Self.serving(sites: sites, connections: sites * 10) { url in
-            let browser = try HeadlessBrowser()
-            defer { browser.close() }
-            try browser.open(url)
-            try browser.wait("document.querySelectorAll('#sites-table tr[data-site-id]').length == \(sites)", timeout: 10)
-            #expect(try browser.evaluate("document.querySelectorAll('#topology .site-node').length") as? Int == sites)
-            // Every site but the hub links to the hub, and every site to the next one (the last one's next is the hub).
-            let edges = try browser.evaluate("document.querySelectorAll('#topology .link-edge').length") as? Int ?? 0
-            #expect(edges == (sites == 1 ? 0 : 2 * sites - 2), "\(edges) edges")
-            #expect(try browser.evaluate("document.querySelectorAll('#services-table tr[data-routing-key]').length") as? Int == 2 * sites)
-            #expect(try browser.evaluate("document.querySelectorAll('#connections-table tr[data-connection-id]').length") as? Int == min(sites * 10, 200))
-            // Nothing drawn outside the picture, no text that says a value was missing.
-            let outside =
-                try browser.evaluate(
-                    """
-                    (() => { const svg = document.querySelector('#topology svg').viewBox.baseVal; return [...document.querySelectorAll('#topology .site-node circle')]
-                      .filter(c => +c.getAttribute('cx') < 0 || +c.getAttribute('cx') > svg.width || +c.getAttribute('cy') < 0 || +c.getAttribute('cy') > svg.height).length })()
-                    """) as? Int
-            #expect(outside == 0)
-            let text = try browser.text("body")
-            for word in ["undefined", "NaN", "null"] { #expect(!text.contains(word), "\(word) on the page") }
-            #expect(text.contains("site-000"))
-            try browser.screenshot("console-\(sites)-site\(sites == 1 ? "" : "s").png")
-        }
+    /// What a person sees of a synthetic network of `sites` at `url`.
+    static func look(sites: Int, url: String) throws {
+        let browser = try HeadlessBrowser()
+        defer { browser.close() }
+        try browser.open(url)
+        try browser.wait("document.querySelectorAll('#sites-table tr[data-site-id]').length == \(sites)", timeout: 10)
+        #expect(try browser.evaluate("document.querySelectorAll('#topology .site-node').length") as? Int == sites)
+        // Every site but the hub links to the hub, and every site to the next one (the last one's next is the hub).
+        let edges = try browser.evaluate("document.querySelectorAll('#topology .link-edge').length") as? Int ?? 0
+        #expect(edges == (sites == 1 ? 0 : 2 * sites - 2), "\(edges) edges")
+        #expect(try browser.evaluate("document.querySelectorAll('#services-table tr[data-routing-key]').length") as? Int == 2 * sites)
+        #expect(try browser.evaluate("document.querySelectorAll('#connections-table tr[data-connection-id]').length") as? Int == min(sites * 10, 200))
+        // Nothing drawn outside the picture, no text that says a value was missing.
+        let outside =
+            try browser.evaluate(
+                """
+                (() => { const svg = document.querySelector('#topology svg').viewBox.baseVal; return [...document.querySelectorAll('#topology .site-node circle')]
+                  .filter(c => +c.getAttribute('cx') < 0 || +c.getAttribute('cx') > svg.width || +c.getAttribute('cy') < 0 || +c.getAttribute('cy') > svg.height).length })()
+                """) as? Int
+        #expect(outside == 0)
+        let text = try browser.text("body")
+        for word in ["undefined", "NaN", "null"] { #expect(!text.contains(word), "\(word) on the page") }
+        #expect(text.contains("site-000"))
+        try browser.screenshot("console-\(sites)-site\(sites == 1 ? "" : "s").png")
     }
 }

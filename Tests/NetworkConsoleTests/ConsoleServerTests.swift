@@ -1,6 +1,7 @@
 import FlowRecords
 import Foundation
 import Logging
+import ServerLimits
 import ServiceLifecycle
 import TestSupport
 import Testing
@@ -10,9 +11,11 @@ import Testing
 /// The console's HTTP server on the grant server's footing: methods, sizes, paths, hosts, authentication, ETags.
 @Suite struct ConsoleServerTests {
     /// Runs a console on a free loopback port for `body`.
-    static func serving(authentication: ConsoleAuthentication? = nil, _ body: (Int, ConsoleFeed) async throws -> Void) async throws {
+    static func serving(
+        sites: Int = 3, connections: Int = 10, authentication: ConsoleAuthentication? = nil, _ body: (Int, ConsoleFeed) async throws -> Void
+    ) async throws {
         let port = freePort()
-        let (routes, feed) = ObserverAPITests.routes(authentication: authentication)
+        let (routes, feed) = ObserverAPITests.routes(sites: sites, connections: connections, authentication: authentication)
         let server = ConsoleServer(
             address: ConsoleAddress(host: "127.0.0.1", port: port), routes: routes, idleTimeout: .milliseconds(300), logger: Logger(label: "test"))
         let group = ServiceGroup(configuration: .init(services: [server], logger: Logger(label: "test")))
@@ -99,7 +102,7 @@ import Testing
         #expect(try ConsoleAddress.parse("[::1]:8010")?.isLoopback == true)
         #expect(try ConsoleAddress.parse("0.0.0.0:8010")?.isLoopback == false)
         for bad in ["8010", "::1:8010", "host:99999", ":8010", "a b:1"] {
-            #expect(throws: ConsoleAddressError.self) { try ConsoleAddress.parse(bad) }
+            #expect(throws: ListenAddressError.self) { try ConsoleAddress.parse(bad) }
         }
     }
 }

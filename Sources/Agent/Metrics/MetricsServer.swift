@@ -24,8 +24,6 @@ public final class MetricsServer: Service, Sendable {
     let deadline: TimeAmount
     /// Connections served at once.
     let connections: ConnectionGate
-    /// The largest request line plus body accepted (headers are bounded by the HTTP parser).
-    static let maximumRequestSize = 8192
 
     /// Makes the server on the process's metrics registry.
     public convenience init(address: MetricsAddress, export: MetricsExport, health: AgentHealth, caps: ConnectionCaps, logger: Logger) {
@@ -47,23 +45,13 @@ public final class MetricsServer: Service, Sendable {
 
     /// Binds, serves until the service group shuts down, then closes the listener.
     public func run() async throws {
-        let registry = registry, health = health, idleTimeout = idleTimeout, deadline = deadline, connections = connections
+        let registry = registry, health = health
         let channel: any Channel
         do {
-            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.backlog, value: 256)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let pipeline = channel.pipeline.syncOperations
-                        guard connections.admit(channel) else { return try pipeline.addHandler(CloseWhenActive()) }
-                        try pipeline.addHandler(ConnectionDeadline(deadline))
-                        try pipeline.addHandler(IdleStateHandler(allTimeout: idleTimeout))
-                        try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
-                        try pipeline.addHandler(MetricsRequestHandler(registry: registry, health: health))
-                    }
-                }
-                .bind(host: address.host, port: address.port).get()
+            channel = try await LimitedHTTPServer.bootstrap(connections: connections, deadline: deadline, idleTimeout: idleTimeout) { head in
+                Self.answer(head, registry: registry, health: health)
+            }
+            .bind(host: address.host, port: address.port).get()
         } catch {
             let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
             logger.critical("cannot listen for metrics", metadata: ["address": "\(address)", "error": "\(reason)"])
@@ -75,11 +63,7 @@ public final class MetricsServer: Service, Sendable {
                 "address": "\(address)", "connections": "\(connections.caps.total)",
                 "perAddress": "\(connections.caps.perAddress)",
             ])
-        try await withGracefulShutdownHandler {
-            try await channel.closeFuture.get()
-        } onGracefulShutdown: {
-            channel.close(promise: nil)
-        }
+        try await LimitedHTTPServer.serve(channel)
     }
 }
 
@@ -88,4 +72,21 @@ public struct MetricsListenError: Error, CustomStringConvertible, Sendable {
     public var address: MetricsAddress
     public var reason: String
     public var description: String { "--metrics-address \(address): cannot listen: \(reason)" }
+}
+
+extension MetricsServer {
+    /// The answer to one request: `/metrics`, `/healthz`, or 404 (405 for a method other than GET or HEAD).
+    static func answer(_ head: HTTPRequestHead, registry: PrometheusCollectorRegistry, health: AgentHealth) -> HTTPAnswer {
+        guard head.method == .GET || head.method == .HEAD else { return HTTPAnswer(405, "only GET and HEAD\n", headers: [("Allow", "GET, HEAD")]) }
+        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? head.uri
+        switch path {
+        case "/metrics":
+            return HTTPAnswer(200, String(decoding: registry.emitToBuffer(), as: UTF8.self), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        case "/healthz":
+            let ready = health.isReady
+            return HTTPAnswer(ready ? 200 : 503, ready ? "ok\n" : "not ready\n")
+        default:
+            return HTTPAnswer(404, "not found: /metrics and /healthz are served\n")
+        }
+    }
 }

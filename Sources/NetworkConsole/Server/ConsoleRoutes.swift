@@ -1,4 +1,6 @@
 import FlowRecords
+import NIOHTTP1
+import ServerLimits
 import Synchronization
 
 /// One request as the console reads it: its method, target and the headers it looks at.
@@ -19,17 +21,7 @@ public struct ConsoleRequest: Sendable {
 }
 
 /// One answer: status, headers and body.
-public struct ConsoleResponse: Sendable {
-    public var status: Int
-    public var headers: [(String, String)]
-    public var body: String
-
-    init(_ status: Int, _ body: String, contentType: String = "text/plain; charset=utf-8", headers: [(String, String)] = []) {
-        self.status = status
-        self.body = body
-        self.headers = [("Content-Type", contentType)] + headers
-    }
-}
+public typealias ConsoleResponse = HTTPAnswer
 
 /// What the console answers, path by path: the page and its two assets, the page's state, the observer API, the
 /// network metrics beside the agent's own, and readiness. No path reads a file: there is nothing outside its own
@@ -62,6 +54,14 @@ public final class ConsoleRoutes: Sendable {
         ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"),
         ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"),
     ]
+
+    /// The answer to a request's head as NIO read it.
+    public func answer(_ head: HTTPRequestHead) -> HTTPAnswer {
+        answer(
+            ConsoleRequest(
+                method: head.method.rawValue, uri: head.uri, host: head.headers.first(name: "Host"), authorization: head.headers.first(name: "Authorization"),
+                ifNoneMatch: head.headers.first(name: "If-None-Match")))
+    }
 
     public func answer(_ request: ConsoleRequest) -> ConsoleResponse {
         var response = route(request)

@@ -42,21 +42,12 @@ public final class ConsoleServer: Service, Sendable {
     /// Binds (the first free port from the address's on, for the default), serves until the group shuts down. An
     /// address given that cannot be bound ends the agent; the default one only turns the console off.
     public func run() async throws {
-        let routes = routes, idleTimeout = idleTimeout, deadline = deadline, connections = connections, tls = tls
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    guard connections.admit(channel) else { return try pipeline.addHandler(CloseWhenActive()) }
-                    try pipeline.addHandler(ConnectionDeadline(deadline))
-                    try pipeline.addHandler(IdleStateHandler(allTimeout: idleTimeout))
-                    if let tls { try pipeline.addHandler(tls.handler()) }
-                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
-                    try pipeline.addHandler(ConsoleRequestHandler(routes: routes))
-                }
-            }
+        let routes = routes
+        var secure: (@Sendable () -> any ChannelHandler)?
+        if let tls { secure = { tls.handler() } }
+        let bootstrap = LimitedHTTPServer.bootstrap(connections: connections, deadline: deadline, idleTimeout: idleTimeout, tls: secure) { head in
+            routes.answer(head)
+        }
         var channel: (any Channel)?
         var failure = ""
         for port in address.port...min(address.port + address.portSearch, 65535) {
@@ -89,11 +80,7 @@ public final class ConsoleServer: Service, Sendable {
         logger.info(
             "network console listening",
             metadata: ["url": "\(url)", "authentication": "\(authentication.isEmpty ? "none (loopback only)" : authentication)"])
-        try await withGracefulShutdownHandler {
-            try await channel.closeFuture.get()
-        } onGracefulShutdown: {
-            channel.close(promise: nil)
-        }
+        try await LimitedHTTPServer.serve(channel)
     }
 }
 

@@ -1,4 +1,5 @@
 import HostSupport
+import NIOCore
 import NIOSSL
 
 /// The console over HTTPS (`--console-tls-dir`): the directory holds `tls.crt` and `tls.key` (a Kubernetes TLS
@@ -43,7 +44,7 @@ public struct ConsoleTLS: Sendable {
     }
 
     /// The handler that makes a connection TLS.
-    func handler() -> NIOSSLServerHandler { NIOSSLServerHandler(context: context) }
+    func handler() -> any ChannelHandler { NIOSSLServerHandler(context: context) }
 }
 
 /// A TLS directory that cannot be used.

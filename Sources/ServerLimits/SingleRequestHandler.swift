@@ -1,20 +1,35 @@
 import NIOCore
 import NIOHTTP1
 
-/// Answers one request on a console connection from `ConsoleRoutes`, then closes it; a request over the size limit
-/// gets 413, an idle connection is closed.
-public final class ConsoleRequestHandler: ChannelInboundHandler {
+/// An answer to one HTTP request: status, headers (Content-Length and Connection are added) and body.
+public struct HTTPAnswer: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: String
+
+    public init(_ status: Int, _ body: String, contentType: String = "text/plain; charset=utf-8", headers: [(String, String)] = []) {
+        self.status = status
+        self.body = body
+        self.headers = [("Content-Type", contentType)] + headers
+    }
+}
+
+/// Answers one request on a connection, then closes it: small requests only (413 past `maximumRequestSize`, the
+/// request line and body counted; headers are bounded by NIO's parser), the answer made by `answer` from the
+/// request's head, no body for HEAD or 304; an idle connection (`IdleStateHandler` before it) is closed. The
+/// agent's plain HTTP services (metrics, console) are this and a function of the request.
+public final class SingleRequestHandler: ChannelInboundHandler {
     public typealias InboundIn = HTTPServerRequestPart
     public typealias OutboundOut = HTTPServerResponsePart
 
-    let routes: ConsoleRoutes
+    /// The largest request line plus body accepted.
+    public static let maximumRequestSize = 8192
+    let answer: @Sendable (HTTPRequestHead) -> HTTPAnswer
     private var head: HTTPRequestHead?
     private var size = 0
     private var answered = false
-    /// The largest request line plus body accepted (headers are bounded by the HTTP parser).
-    static let maximumRequestSize = 8192
 
-    public init(routes: ConsoleRoutes) { self.routes = routes }
+    public init(answer: @escaping @Sendable (HTTPRequestHead) -> HTTPAnswer) { self.answer = answer }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !answered else { return }
@@ -26,14 +41,11 @@ public final class ConsoleRequestHandler: ChannelInboundHandler {
             size += body.readableBytes
         case .end:
             guard let head else { return }
-            let request = ConsoleRequest(
-                method: head.method.rawValue, uri: head.uri, host: head.headers.first(name: "Host"),
-                authorization: head.headers.first(name: "Authorization"), ifNoneMatch: head.headers.first(name: "If-None-Match"))
-            respond(routes.answer(request), head: head, context: context)
+            respond(answer(head), head: head, context: context)
             return
         }
         if size > Self.maximumRequestSize {
-            respond(ConsoleResponse(413, "request too large\n"), head: nil, context: context)
+            respond(HTTPAnswer(413, "request too large\n"), head: nil, context: context)
         }
     }
 
@@ -41,7 +53,7 @@ public final class ConsoleRequestHandler: ChannelInboundHandler {
         if event is IdleStateHandler.IdleStateEvent { context.close(promise: nil) } else { context.fireUserInboundEventTriggered(event) }
     }
 
-    private func respond(_ response: ConsoleResponse, head request: HTTPRequestHead?, context: ChannelHandlerContext) {
+    private func respond(_ response: HTTPAnswer, head request: HTTPRequestHead?, context: ChannelHandlerContext) {
         answered = true
         let body = context.channel.allocator.buffer(string: response.body)
         var headers = HTTPHeaders(response.headers)
