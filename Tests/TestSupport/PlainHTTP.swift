@@ -30,6 +30,29 @@ public enum PlainHTTP {
         return (status, parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
+    /// `GET path` on 127.0.0.1:`port` as a client that only counts what it gets (the status and the bytes after the
+    /// head), as a benchmark's client must: nothing of the answer is parsed or copied into text.
+    public static func fetch(_ path: String, port: Int) throws -> (status: Int, bodyBytes: Int) {
+        let fd = try connect(port: port, timeout: 5)
+        defer { close(fd) }
+        let bytes = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
+            throw TestFailure("send: errno \(errno)")
+        }
+        var head: [UInt8] = []
+        var total = 0
+        var chunk = [UInt8](repeating: 0, count: 1 << 18)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            if head.count < 4096 { head += chunk[0..<min(count, 4096)] }
+            total += count
+        }
+        let status = head.count >= 12 ? Int(String(decoding: head[9..<12], as: UTF8.self)) ?? 0 : 0
+        let end = (0..<max(0, head.count - 3)).first { head[$0] == 13 && head[$0 + 1] == 10 && head[$0 + 2] == 13 && head[$0 + 3] == 10 }
+        return (status, end.map { total - $0 - 4 } ?? 0)
+    }
+
     /// `GET path` on 127.0.0.1:`port`, from the loopback address `source`.
     public static func get(_ path: String, port: Int, from source: String = "127.0.0.1") throws -> (status: Int, body: String) {
         try send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", port: port, from: source)

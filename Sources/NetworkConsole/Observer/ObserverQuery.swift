@@ -63,24 +63,19 @@ struct ObserverQuery: Sendable {
             throw Invalid(message: "invalid filter parameter \"\(filter.field)\"")
         }
         guard fields.contains(sortField) else { throw Invalid(message: "invalid sortBy parameter \"\(sortField)\": no such field") }
-        var selected = rows.filter { row in
+        let selected = rows.filter { row in
             filters.allSatisfy { Self.matches(row[$0.field], $0.values) } && inTimeRange(row)
         }
-        let matched = selected.count
-        if sortField != "identity" || descending {
-            // Each row's key read once (a field is found by name), then the rows ordered by it, ties by identity.
-            let field = sortField, descending = descending
-            var keyed = selected.enumerated().map { (key: $0.element[field], index: $0.offset) }
-            keyed.sort { a, b in
-                let order = Self.compare(a.key, b.key)
-                if order == 0 { return a.index < b.index }
-                return descending ? order > 0 : order < 0
-            }
-            selected = keyed.map { selected[$0.index] }
-        }
         let start = min(max(offset, 0), selected.count)
-        let end = limit < 0 ? selected.count : min(start + limit, selected.count)
-        return (selected[start..<end], matched)
+        let end = limit < 0 ? selected.count : min(start + max(limit, 0), selected.count)
+        guard sortField != "identity" || descending else { return (selected[start..<end], selected.count) }
+        // Each row's key read once (a field is found by name); ties keep identity order.
+        let field = sortField, descending = descending
+        let keys = selected.map { SortKey($0[field]) }
+        let order = Ordering.first(end, of: selected.count) { a, b in
+            keys[a] == keys[b] ? a < b : (descending ? keys[b] < keys[a] : keys[a] < keys[b])
+        }
+        return (ArraySlice(order[start..<end].map { selected[$0] }), selected.count)
     }
 
     private func inTimeRange(_ row: ObserverRow) -> Bool {
@@ -104,19 +99,6 @@ struct ObserverQuery: Sendable {
         case .bool(let flag)?: return wanted.contains { ($0 == "true" && flag) || ($0 == "false" && !flag) }
         case .array(let items)?: return items.contains { matches($0, wanted) }
         default: return false
-        }
-    }
-
-    /// Orders two field values: numbers by value, text by its bytes, false before true, nothing first.
-    static func compare(_ a: JSONValue?, _ b: JSONValue?) -> Int {
-        switch (a, b) {
-        case (.int(let x)?, .int(let y)?): return x < y ? -1 : x > y ? 1 : 0
-        case (.string(let x)?, .string(let y)?): return x < y ? -1 : x > y ? 1 : 0
-        case (.bool(let x)?, .bool(let y)?): return x == y ? 0 : (x ? 1 : -1)
-        case (nil, nil), (.null?, .null?), (nil, .null?), (.null?, nil): return 0
-        case (nil, _), (.null?, _): return -1
-        case (_, nil), (_, .null?): return 1
-        default: return 0
         }
     }
 }

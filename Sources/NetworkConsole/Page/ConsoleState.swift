@@ -94,8 +94,12 @@ enum ConsoleState {
     }
 
     static func connections(_ index: NetworkIndex, _ log: ConnectionLog) -> [JSONValue] {
-        let recent = log.connections.values.sorted { ($0.record.startTime ?? 0, $0.record.identity) > ($1.record.startTime ?? 0, $1.record.identity) }
-        return recent.prefix(connectionsShown).map { connection in
+        let all = Array(log.connections.values)
+        let recent = Ordering.first(connectionsShown, of: all.count) { a, b in
+            let x = all[a].record, y = all[b].record
+            return ((x.startTime ?? 0), x.identity) > ((y.startTime ?? 0), y.identity)
+        }
+        return recent.map { all[$0] }.map { connection in
             let record = connection.record
             let connector = record.connector.flatMap { index.records[$0] }
             let sourceSite = record.parent.flatMap { index.records[$0] }.flatMap(index.site(of:))
