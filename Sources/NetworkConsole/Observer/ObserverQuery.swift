@@ -63,15 +63,19 @@ struct ObserverQuery: Sendable {
             throw Invalid(message: "invalid filter parameter \"\(filter.field)\"")
         }
         guard fields.contains(sortField) else { throw Invalid(message: "invalid sortBy parameter \"\(sortField)\": no such field") }
+        // The rows of a collection keep their fields in one order: each field is found once, not row by row.
+        func position(_ name: String) -> Int? { rows.first?.fields.firstIndex { $0.0 == name } }
+        let filters = filters.map { (field: $0.field, values: $0.values, position: position($0.field)) }
         let selected = rows.filter { row in
-            filters.allSatisfy { Self.matches(row[$0.field], $0.values) } && inTimeRange(row)
+            filters.allSatisfy { Self.matches(row.value($0.field, at: $0.position), $0.values) } && inTimeRange(row)
         }
         let start = min(max(offset, 0), selected.count)
         let end = limit < 0 ? selected.count : min(start + max(limit, 0), selected.count)
         guard sortField != "identity" || descending else { return (selected[start..<end], selected.count) }
         // Each row's key read once (a field is found by name); ties keep identity order.
         let field = sortField, descending = descending
-        let keys = selected.map { SortKey($0[field]) }
+        let at = position(field)
+        let keys = selected.map { SortKey($0.value(field, at: at)) }
         let order = Ordering.first(end, of: selected.count) { a, b in
             keys[a] == keys[b] ? a < b : (descending ? keys[b] < keys[a] : keys[a] < keys[b])
         }

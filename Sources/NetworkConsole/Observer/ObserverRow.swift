@@ -5,15 +5,27 @@ import Synchronization
 /// looked up by name for the query's filters and sort, and its JSON text, made once however often it is served.
 final class ObserverRow: Sendable {
     let fields: [(String, JSONValue)]
+    /// The base record's fields, read once (every query filters on the times, every lookup of one is by identity).
+    let identity: String
+    /// 0 when unknown, or not ended.
+    let startTime: Int
+    let endTime: Int
     private let cachedText = Mutex<String?>(nil)
 
-    init(_ fields: [(String, JSONValue)]) { self.fields = fields }
+    init(_ fields: [(String, JSONValue)]) {
+        self.fields = fields
+        func field(_ name: String) -> JSONValue? { fields.first { $0.0 == name }?.1 }
+        if case .string(let id)? = field("identity") { identity = id } else { identity = "" }
+        startTime = field("startTime")?.intValue ?? 0
+        endTime = field("endTime")?.intValue ?? 0
+    }
 
     subscript(name: String) -> JSONValue? { fields.first { $0.0 == name }?.1 }
 
-    var identity: String {
-        if case .string(let id)? = self["identity"] { return id }
-        return ""
+    /// A field found where the rows of its collection keep it (`position`), else by name.
+    func value(_ name: String, at position: Int?) -> JSONValue? {
+        if let position, position < fields.count, fields[position].0 == name { return fields[position].1 }
+        return self[name]
     }
 
     var json: JSONValue { .object(fields) }
@@ -26,9 +38,6 @@ final class ObserverRow: Sendable {
         return text
     }
 
-    /// The base record's times (0 when unknown or not ended).
-    var startTime: Int { self["startTime"]?.intValue ?? 0 }
-    var endTime: Int { self["endTime"]?.intValue ?? 0 }
 }
 
 extension JSONValue {
