@@ -85,6 +85,9 @@ struct UserWalkthroughTests {
         #expect(text.contains("\n200\n"), "no HTTP 200 through the listener:\n\(text)")
         #expect(text.contains("backend   Ready"), "\(text)")
         #expect(text.contains("Agent process: pid") && text.contains("Router: skrouterd, pid"), "\(text)")
+        // The network as tables, and where its console is.
+        #expect(text.contains("Sites:") && text.contains("west") && text.contains("backend"), "\(text)")
+        #expect(text.contains("Network console: http://127.0.0.1:"), "\(text)")
         #expect(text.contains("has been stopped") && text.contains("walkthrough-done"), "\(text)")
         // Nothing was left running: the site directory's agent is gone.
         if let directory = text.split(separator: "\n").last(where: { $0.hasPrefix("walkthrough-done ") })?.split(separator: " ").last {
