@@ -20,6 +20,9 @@ public final class ControllerLock: Sendable {
             case .unavailable(let path, let reason): "cannot lock \(path): \(reason)"
             }
         }
+
+        /// Whether v2's controller holds the lock (another program runs the namespace), not a failure to lock it.
+        public var isHeld: Bool { if case .heldByV2 = self { true } else { false } }
     }
 
     let fd: Int32

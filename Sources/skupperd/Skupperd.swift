@@ -197,7 +197,8 @@ struct Skupperd: AsyncParsableCommand {
             controllerLock = try ControllerLock.acquire(layout)
         } catch {
             logger.critical("the namespace is not available", metadata: ["directory": "\(layout.root.path)", "error": "\(error)"])
-            throw ExitCode(AgentLock.heldExitStatus)
+            // As for the agent's own lock: held by another program is 75 (systemd does not restart it), else 1.
+            throw ExitCode(error.isHeld ? AgentLock.heldExitStatus : 1)
         }
         defer { withExtendedLifetime(controllerLock) {} }
         if example { try ExampleSite.seed(layout) }

@@ -49,6 +49,19 @@ struct V2CoexistenceTests {
         #expect(agent.process.isRunning)
     }
 
+    /// A controller lock that cannot be opened at all (here a directory in its place) is a failure, not v2 running:
+    /// exit 1, so the service manager tries again, not 75.
+    @Test func aControllerLockThatCannotBeOpenedIsAFailureNotATurnElsewhere() throws {
+        let scratch = try ScratchDirectory()
+        let root = try Self.namespaceDirectory(scratch, "west")
+        let lockPath = root.deletingLastPathComponent().appendingPathComponent("controller.lock").path
+        try FileManager.default.createDirectory(atPath: lockPath, withIntermediateDirectories: true)
+        let agentBinary = try BuiltProducts.executable("skupperd").path
+        let failed = try run([agentBinary, "--config-dir", root.path, "--namespace", "west", "--platform", "render", "--grant-server-port", "0"])
+        #expect(failed.status == 1, "\(failed.output)")
+        #expect(failed.output.contains("cannot lock \(lockPath)"), "\(failed.output)")
+    }
+
     @Test func v2sPlatformNamesAreWrittenWhereV2ReadsThem() throws {
         #expect(V2PlatformFile.v2Name(.podman) == "podman" && V2PlatformFile.v2Name(.docker) == "docker")
         #expect(V2PlatformFile.v2Name(.linux) == "linux" && V2PlatformFile.v2Name(.systemd) == "linux" && V2PlatformFile.v2Name(.process) == "linux")
