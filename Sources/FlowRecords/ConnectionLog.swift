@@ -164,7 +164,8 @@ public struct ConnectionLog: Sendable {
         var connection = connection
         let key = connection.routingKey
         var queue = arrival[key] ?? ArrivalQueue()
-        queue.compact(keeping: { connections[$0]?.routingKey == key })
+        // Identities since gone (expired, evicted) still count: dropped only when the service seems full.
+        if queue.count >= limits.perService { queue.compact(keeping: { connections[$0]?.routingKey == key }) }
         while queue.count >= limits.perService, let victim = victim(in: &queue) { connections.removeValue(forKey: victim) }
         if connections.count >= limits.total { evictOldest() }
         queue.append(connection.record.identity)
@@ -256,16 +257,11 @@ public struct FlowSnapshot: Sendable {
     public var connections: ConnectionLog
     public var version: UInt64
     public var connectionsVersion: UInt64
-    /// How many routers are followed.
-    public var sources: Int
 
-    public init(
-        records: [String: FlowRecord] = [:], connections: ConnectionLog = ConnectionLog(), version: UInt64 = 0, connectionsVersion: UInt64 = 0, sources: Int = 0
-    ) {
+    public init(records: [String: FlowRecord] = [:], connections: ConnectionLog = ConnectionLog(), version: UInt64 = 0, connectionsVersion: UInt64 = 0) {
         self.records = records
         self.connections = connections
         self.version = version
         self.connectionsVersion = connectionsVersion
-        self.sources = sources
     }
 }

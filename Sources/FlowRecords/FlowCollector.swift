@@ -125,9 +125,7 @@ public final class FlowCollector: FlowListener {
     /// The records, the connections and their versions, as of one moment: what the console shows.
     public var snapshot: FlowSnapshot {
         state.withLock {
-            FlowSnapshot(
-                records: $0.store.records, connections: $0.connections, version: $0.version, connectionsVersion: $0.connectionsVersion,
-                sources: $0.sources.values.filter(\.confirmed).count)
+            FlowSnapshot(records: $0.store.records, connections: $0.connections, version: $0.version, connectionsVersion: $0.connectionsVersion)
         }
     }
 
@@ -406,13 +404,9 @@ public final class FlowCollector: FlowListener {
     }
 
     /// The addresses a source is followed at: its records', and its connections' where they are wanted.
-    private func subscriptions(_ source: Source) -> [FlowCommand] {
-        settings.followFlows ? [.subscribe(source.address), .subscribe(source.flowsAddress)] : [.subscribe(source.address)]
-    }
-
-    private func unsubscriptions(_ source: Source) -> [FlowCommand] {
-        settings.followFlows ? [.unsubscribe(source.address), .unsubscribe(source.flowsAddress)] : [.unsubscribe(source.address)]
-    }
+    private func addresses(_ source: Source) -> [String] { settings.followFlows ? [source.address, source.flowsAddress] : [source.address] }
+    private func subscriptions(_ source: Source) -> [FlowCommand] { addresses(source).map(FlowCommand.subscribe) }
+    private func unsubscriptions(_ source: Source) -> [FlowCommand] { addresses(source).map(FlowCommand.unsubscribe) }
 
     /// Takes in a source's connection records (`mc/sfe.<id>.flows`), their routing keys from its LISTENER records.
     private func receivedFlows(_ message: FlowMessage, in state: inout State, now: ContinuousClock.Instant, warnings: inout [String]) {

@@ -1,6 +1,7 @@
 import FlowRecords
 import FoundationEssentials
 import HostSupport
+import NetworkConsole
 import Resources
 import SiteFiles
 
@@ -44,14 +45,15 @@ struct StatusWriter {
     private(set) var changes: UInt64 = 0
 
     /// The statuses on disk, those not Ready first (then by kind and name), at most `limit`.
+    /// (A page of a few hundred of 50,000 is kept in one pass, not sorted out of all of them.)
     func overview(limit: Int) -> [(ResourceID, ResourceStatus)] {
         let all = files.map { ($0.key, $0.value.status) }
-        let ordered = all.sorted { a, b in
-            let aReady = a.1.phase == .ready, bReady = b.1.phase == .ready
+        let first = Ordering.first(limit, of: all.count) { a, b in
+            let aReady = all[a].1.phase == .ready, bReady = all[b].1.phase == .ready
             if aReady != bReady { return !aReady }
-            return (a.0.kind.rawValue, a.0.name) < (b.0.kind.rawValue, b.0.name)
+            return (all[a].0.kind.rawValue, all[a].0.name) < (all[b].0.kind.rawValue, all[b].0.name)
         }
-        return Array(ordered.prefix(limit))
+        return first.map { all[$0] }
     }
 
     /// Statuses on disk that are alike share one copy (thousands of listeners say the same): the distinct ones seen

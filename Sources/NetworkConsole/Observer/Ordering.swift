@@ -2,8 +2,8 @@ import RouterEntities
 
 /// Orders indices by a "comes before" rule: all of them (a sort), or only the first `count` when that is a small part
 /// of them (one pass keeping the best `count` in order: a page of 100 of 10,000 connections costs a pass, not a sort).
-enum Ordering {
-    static func first(_ count: Int, of total: Int, by before: (Int, Int) -> Bool) -> [Int] {
+public enum Ordering {
+    public static func first(_ count: Int, of total: Int, by before: (Int, Int) -> Bool) -> [Int] {
         let wanted = max(0, min(count, total))
         guard wanted * 8 < total else { return Array(0..<total).sorted(by: before).prefix(wanted).map { $0 } }
         var best: [Int] = []
